@@ -1,0 +1,166 @@
+/**
+ * The HSM as the rest of the app sees it: an async proxy to the worker that owns the PKCS#11
+ * module. Requests run one at a time in order; while one takes long (RSA-4096 generation takes
+ * minutes on USB HSMs) the client reports what is running and for how long.
+ */
+import { EventEmitter } from "node:events";
+import { Worker } from "node:worker_threads";
+import { wipe } from "../errors.ts";
+import { HsmError } from "./errors.ts";
+import type { FaultPlan } from "./fault-injector.ts";
+import type { Pkcs11Backend } from "./pkcs11-backend.ts";
+import type { BackendMethod, WorkerRequest, WorkerResponse } from "./worker.ts";
+
+export const SOFTHSM2_MODULE = "/usr/lib/softhsm/libsofthsm2.so";
+
+type Result<M extends BackendMethod> = Pkcs11Backend[M] extends (...a: never[]) => infer R ? R : never;
+type Args<M extends BackendMethod> = Pkcs11Backend[M] extends (...a: infer A) => unknown ? A : never;
+
+export interface HsmBusy {
+  operation: BackendMethod;
+  elapsedMs: number;
+}
+
+export interface HsmClientOptions {
+  modulePath?: string;
+  /**
+   * Environment the module reads at C_Initialize (e.g. SOFTHSM2_CONF). PKCS#11 libraries read the
+   * process environment, so it is set on this process before the worker loads the module.
+   */
+  env?: Record<string, string>;
+  faults?: FaultPlan;
+  /** How often a running operation is reported, in ms. */
+  progressIntervalMs?: number;
+}
+
+interface Pending {
+  method: BackendMethod;
+  startedAt: number;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+const WORKER_BOOT = new URL("./worker-boot.mjs", import.meta.url);
+const WORKER_ENTRY = new URL(import.meta.url.endsWith(".ts") ? "./worker.ts" : "./worker.js", import.meta.url);
+
+export class HsmClient extends EventEmitter<{ busy: [HsmBusy]; idle: [] }> {
+  readonly modulePath: string;
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private timer: NodeJS.Timeout | null = null;
+  private exited = false;
+
+  private constructor(options: HsmClientOptions) {
+    super();
+    this.modulePath = options.modulePath ?? SOFTHSM2_MODULE;
+    for (const [k, v] of Object.entries(options.env ?? {})) process.env[k] = v;
+    this.worker = new Worker(WORKER_BOOT, {
+      workerData: { entry: WORKER_ENTRY.href, modulePath: this.modulePath, faults: options.faults },
+    });
+    this.worker.on("message", (m: WorkerResponse) => this.settle(m));
+    this.worker.on("error", (e) => this.failAll(new HsmError("HSM_WORKER_FAILED", `The HSM worker failed: ${e.message}. Restart the application.`)));
+    this.worker.on("exit", () => {
+      this.exited = true;
+      this.failAll(new HsmError("HSM_WORKER_EXITED", "The HSM connection was closed. Reconnect the HSM and choose Retry."));
+    });
+    const interval = options.progressIntervalMs ?? 500;
+    this.progressInterval = interval;
+  }
+  private readonly progressInterval: number;
+
+  /** Loads the module in a fresh worker and checks that it initialises. */
+  static async open(options: HsmClientOptions = {}): Promise<HsmClient> {
+    const client = new HsmClient(options);
+    try {
+      await client.call("listTokens");
+    } catch (e) {
+      await client.close();
+      throw e;
+    }
+    return client;
+  }
+
+  call<M extends BackendMethod>(method: M, ...args: Args<M>): Promise<Result<M>> {
+    if (this.exited) return Promise.reject(new HsmError("HSM_WORKER_EXITED", "The HSM connection is closed. Reconnect and retry."));
+    const id = this.nextId++;
+    const request: WorkerRequest = { id, method, args };
+    return new Promise<Result<M>>((resolve, reject) => {
+      this.pending.set(id, { method, startedAt: Date.now(), resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage(request);
+      this.startProgress();
+    });
+  }
+
+  /**
+   * Logs in with the PIN the officer typed. The bytes move to the worker (transferred, not
+   * copied) and the caller's buffer is wiped before this returns.
+   */
+  login(role: "user" | "so", pin: Uint8Array): Promise<void> {
+    const moved = new Uint8Array(pin);
+    wipe(pin);
+    if (this.exited) {
+      wipe(moved);
+      return Promise.reject(new HsmError("HSM_WORKER_EXITED", "The HSM connection is closed. Reconnect and retry."));
+    }
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { method: "login", startedAt: Date.now(), resolve: () => resolve(), reject });
+      this.worker.postMessage({ id, method: "login", args: [role, moved] } satisfies WorkerRequest, [moved.buffer]);
+      this.startProgress();
+    });
+  }
+
+  private startProgress(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      const oldest = this.pending.values().next().value;
+      if (oldest) this.emit("busy", { operation: oldest.method, elapsedMs: Date.now() - oldest.startedAt });
+    }, this.progressInterval);
+    this.timer.unref();
+  }
+
+  private settle(message: WorkerResponse): void {
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    this.pending.delete(message.id);
+    if (message.ok) pending.resolve(revive(message.value));
+    else pending.reject(new HsmError(message.error.code, message.error.message, message.error.method));
+    if (this.pending.size === 0) this.stopProgress();
+  }
+
+  private stopProgress(): void {
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+      this.emit("idle");
+    }
+  }
+
+  private failAll(error: HsmError): void {
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+    this.stopProgress();
+  }
+
+  /** Finalizes the module and ends the worker. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.exited) return;
+    try {
+      await this.call("close");
+    } catch {
+      // A removed device may fail C_Finalize; the worker ends regardless.
+    }
+    await this.worker.terminate();
+  }
+}
+
+/** Structured clone turns Buffers into Uint8Arrays; the API promises Buffers. */
+function revive(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (Array.isArray(value)) return value.map(revive);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revive(v)]));
+  }
+  return value;
+}

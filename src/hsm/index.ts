@@ -1,0 +1,8 @@
+export * from "./constants.ts";
+export * from "./errors.ts";
+export * from "./types.ts";
+export * from "./public-key.ts";
+export { HsmClient, SOFTHSM2_MODULE, type HsmBusy, type HsmClientOptions } from "./hsm-client.ts";
+export { HsmSigner, mechanismFor } from "./hsm-signer.ts";
+export { createRehearsalEnvironment, DEFAULT_REHEARSAL_PINS, type RehearsalEnvironment } from "./rehearsal-token.ts";
+export type { FaultPlan } from "./fault-injector.ts";

@@ -1,0 +1,628 @@
+/**
+ * The only code that calls pkcs11js. It runs inside the HSM worker (worker.ts): every method is
+ * synchronous and may block for minutes on a real device, which is why it never runs on the
+ * thread that drives the UI.
+ */
+import { createHash } from "node:crypto";
+import pkcs11js from "pkcs11js";
+import { wipe } from "../errors.ts";
+import { CKA, CKF, CKG, CKK, CKM, CKO, CKU, EC_PARAMS } from "./constants.ts";
+import { HsmError, toHsmError } from "./errors.ts";
+import { ecdsaRawToDer, spkiFromEcPoint, spkiFromEdwardsPoint, spkiFromRsa, spkiSha256 } from "./public-key.ts";
+import type {
+  GenerateKeyPairRequest,
+  GenerateSecretKeyRequest,
+  KeyCheckValues,
+  KeyPairAlgorithm,
+  KeyPairInfo,
+  ObjectClass,
+  ObjectSummary,
+  SecretKeyInfo,
+  SignMechanism,
+  TokenFlags,
+  TokenInfo,
+  TokenSelector,
+} from "./types.ts";
+
+type Handle = Buffer;
+type Attribute = pkcs11js.Attribute;
+
+/** The subset of pkcs11js.PKCS11 we call; a fault-injecting wrapper can stand in for it. */
+export type Pkcs11Module = Pick<
+  pkcs11js.PKCS11,
+  | "load"
+  | "close"
+  | "C_Initialize"
+  | "C_Finalize"
+  | "C_GetSlotList"
+  | "C_GetTokenInfo"
+  | "C_GetMechanismList"
+  | "C_OpenSession"
+  | "C_CloseSession"
+  | "C_Login"
+  | "C_Logout"
+  | "C_FindObjectsInit"
+  | "C_FindObjects"
+  | "C_FindObjectsFinal"
+  | "C_GetAttributeValue"
+  | "C_GenerateKeyPair"
+  | "C_GenerateKey"
+  | "C_GenerateRandom"
+  | "C_SignInit"
+  | "C_Sign"
+  | "C_EncryptInit"
+  | "C_Encrypt"
+  | "C_WrapKey"
+  | "C_UnwrapKey"
+  | "C_CreateObject"
+  | "C_DestroyObject"
+>;
+
+export interface BackendOptions {
+  /** Wraps the loaded module, e.g. to inject faults in tests (test/faults). */
+  wrapModule?: (module: Pkcs11Module) => Pkcs11Module;
+}
+
+const trim = (s: string): string => s.replace(/[\s\0]+$/u, "");
+const hex = (b: Buffer): string => b.toString("hex");
+const handleOf = (h: string): Handle => Buffer.from(h, "hex");
+const version = (v: { major: number; minor: number }): string => `${v.major}.${v.minor}`;
+
+const CLASS_NAMES: Record<number, ObjectClass> = { [CKO.PUBLIC_KEY]: "public", [CKO.PRIVATE_KEY]: "private", [CKO.SECRET_KEY]: "secret" };
+const CLASS_CODES: Record<ObjectClass, number> = { public: CKO.PUBLIC_KEY, private: CKO.PRIVATE_KEY, secret: CKO.SECRET_KEY };
+const KEY_TYPE_NAMES: Record<number, ObjectSummary["keyType"]> = {
+  [CKK.RSA]: "RSA",
+  [CKK.EC]: "EC",
+  [CKK.EC_EDWARDS]: "EC_EDWARDS",
+  [CKK.AES]: "AES",
+};
+
+function flagsOf(flags: number): TokenFlags {
+  const has = (f: number): boolean => (flags & f) !== 0;
+  return {
+    initialized: has(CKF.TOKEN_INITIALIZED),
+    loginRequired: has(CKF.LOGIN_REQUIRED),
+    userPinInitialized: has(CKF.USER_PIN_INITIALIZED),
+    userPinCountLow: has(CKF.USER_PIN_COUNT_LOW),
+    userPinFinalTry: has(CKF.USER_PIN_FINAL_TRY),
+    userPinLocked: has(CKF.USER_PIN_LOCKED),
+    soPinCountLow: has(CKF.SO_PIN_COUNT_LOW),
+    soPinFinalTry: has(CKF.SO_PIN_FINAL_TRY),
+    soPinLocked: has(CKF.SO_PIN_LOCKED),
+  };
+}
+
+function retryState(flags: TokenFlags, role: "user" | "so"): string {
+  const [low, final, locked] =
+    role === "user"
+      ? [flags.userPinCountLow, flags.userPinFinalTry, flags.userPinLocked]
+      : [flags.soPinCountLow, flags.soPinFinalTry, flags.soPinLocked];
+  if (locked) return "The token now reports this PIN LOCKED.";
+  if (final) return "The token reports that the NEXT wrong PIN will LOCK it.";
+  if (low) return "The token reports that few attempts remain before it locks.";
+  return "The token reports no retry warning.";
+}
+
+export class Pkcs11Backend {
+  private readonly module: Pkcs11Module;
+  private session: Handle | null = null;
+  private slot: Handle | null = null;
+  private token: TokenInfo | null = null;
+
+  constructor(readonly modulePath: string, options: BackendOptions = {}) {
+    const raw = new pkcs11js.PKCS11();
+    this.module = options.wrapModule ? options.wrapModule(raw) : raw;
+    try {
+      this.module.load(modulePath);
+    } catch (e) {
+      throw new HsmError(
+        "HSM_MODULE_LOAD_FAILED",
+        `Could not load the PKCS#11 module at ${modulePath}: ${(e as Error).message}. Check the path and that the HSM's driver is installed.`,
+        "load",
+        { cause: e },
+      );
+    }
+    this.call("C_Initialize", () => this.module.C_Initialize());
+  }
+
+  private call<T>(method: string, fn: () => T, context?: string): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw toHsmError(e, method, context);
+    }
+  }
+
+  private requireSession(): Handle {
+    if (!this.session) throw new HsmError("HSM_NO_SESSION", "No HSM token is open. Choose a token first.");
+    return this.session;
+  }
+
+  listTokens(): TokenInfo[] {
+    const slots = this.call("C_GetSlotList", () => this.module.C_GetSlotList(true));
+    return slots.map((slot) => this.describeToken(slot));
+  }
+
+  private describeToken(slot: Handle): TokenInfo {
+    const info = this.call("C_GetTokenInfo", () => this.module.C_GetTokenInfo(slot));
+    return {
+      slotId: hex(slot),
+      label: trim(info.label),
+      serial: trim(info.serialNumber),
+      manufacturer: trim(info.manufacturerID),
+      model: trim(info.model),
+      firmware: version(info.firmwareVersion),
+      hardware: version(info.hardwareVersion),
+      flags: flagsOf(info.flags),
+    };
+  }
+
+  /** Opens a read-write session on the token with this label (and serial). Never by slot index. */
+  openToken(selector: TokenSelector): TokenInfo {
+    const slots = this.call("C_GetSlotList", () => this.module.C_GetSlotList(true));
+    const matches = slots
+      .map((slot) => ({ slot, info: this.describeToken(slot) }))
+      .filter(({ info }) => info.label === selector.label && (selector.serial === undefined || info.serial === selector.serial));
+    if (matches.length === 0) {
+      const seen = slots.map((s) => this.describeToken(s)).map((t) => `"${t.label}" (serial ${t.serial})`);
+      throw new HsmError(
+        "HSM_TOKEN_NOT_FOUND",
+        `No token labelled "${selector.label}"${selector.serial ? ` with serial ${selector.serial}` : ""} is present. ` +
+          `Tokens seen: ${seen.length ? seen.join(", ") : "none"}. Check that the right HSM is plugged in.`,
+      );
+    }
+    if (matches.length > 1) {
+      throw new HsmError(
+        "HSM_TOKEN_AMBIGUOUS",
+        `${matches.length} tokens are labelled "${selector.label}". Give the serial number too (${matches.map((m) => m.info.serial).join(", ")}).`,
+      );
+    }
+    const [{ slot, info }] = matches as [{ slot: Handle; info: TokenInfo }];
+    this.closeSession();
+    this.session = this.call("C_OpenSession", () => this.module.C_OpenSession(slot, CKF.RW_SESSION | CKF.SERIAL_SESSION));
+    this.slot = slot;
+    this.token = info;
+    return info;
+  }
+
+  tokenInfo(): TokenInfo {
+    if (!this.slot) throw new HsmError("HSM_NO_SESSION", "No HSM token is open. Choose a token first.");
+    this.token = this.describeToken(this.slot);
+    return this.token;
+  }
+
+  mechanisms(): number[] {
+    if (!this.slot) throw new HsmError("HSM_NO_SESSION", "No HSM token is open. Choose a token first.");
+    const slot = this.slot;
+    return this.call("C_GetMechanismList", () => this.module.C_GetMechanismList(slot));
+  }
+
+  /**
+   * Logs in once with the PIN the officer typed. The buffer is wiped here, whatever happens;
+   * a wrong PIN is reported with the token's retry state and is never retried.
+   * pkcs11js only takes the PIN as a JS string, which cannot be wiped: it is made at the last
+   * moment and dropped at once.
+   */
+  login(role: "user" | "so", pin: Uint8Array): void {
+    const session = this.requireSession();
+    try {
+      this.module.C_Login(session, role === "user" ? CKU.USER : CKU.SO, Buffer.from(pin).toString("utf8"));
+    } catch (e) {
+      const err = toHsmError(e, "C_Login");
+      if (err.code === "CKR_PIN_INCORRECT" || err.code === "CKR_PIN_LOCKED") {
+        const flags = this.tokenInfo().flags;
+        throw new HsmError(err.code, `${err.message} ${retryState(flags, role)}`, "C_Login", { cause: e });
+      }
+      throw err;
+    } finally {
+      wipe(pin);
+    }
+  }
+
+  logout(): void {
+    const session = this.requireSession();
+    this.call("C_Logout", () => this.module.C_Logout(session));
+  }
+
+  random(length: number): Buffer {
+    if (!Number.isInteger(length) || length < 1 || length > 4096) throw new RangeError("random: length must be 1..4096");
+    const session = this.requireSession();
+    return this.call("C_GenerateRandom", () => this.module.C_GenerateRandom(session, Buffer.alloc(length)));
+  }
+
+  findObjects(query: { label?: string; id?: string; class?: ObjectClass }): ObjectSummary[] {
+    const session = this.requireSession();
+    const template: Attribute[] = [];
+    if (query.label !== undefined) template.push({ type: CKA.LABEL, value: query.label });
+    if (query.id !== undefined) template.push({ type: CKA.ID, value: Buffer.from(query.id, "hex") });
+    if (query.class !== undefined) template.push({ type: CKA.CLASS, value: CLASS_CODES[query.class] });
+    this.call("C_FindObjectsInit", () => this.module.C_FindObjectsInit(session, template));
+    let handles: Handle[];
+    try {
+      handles = this.call("C_FindObjects", () => this.module.C_FindObjects(session, 1000));
+    } finally {
+      this.call("C_FindObjectsFinal", () => this.module.C_FindObjectsFinal(session));
+    }
+    return handles.map((h) => this.describeObject(hex(h)));
+  }
+
+  describeObject(handle: string): ObjectSummary {
+    const session = this.requireSession();
+    const attrs = this.call("C_GetAttributeValue", () =>
+      this.module.C_GetAttributeValue(session, handleOf(handle), [
+        { type: CKA.CLASS },
+        { type: CKA.LABEL },
+        { type: CKA.ID },
+        { type: CKA.KEY_TYPE },
+        { type: CKA.TOKEN },
+      ]),
+    );
+    const value = (i: number): Buffer => attrs[i]?.value ?? Buffer.alloc(0);
+    const cls = value(0).readUInt32LE(0);
+    const keyType = value(3).length ? value(3).readUInt32LE(0) : -1;
+    return {
+      handle,
+      class: CLASS_NAMES[cls] ?? "secret",
+      label: value(1).toString("utf8"),
+      id: hex(value(2)),
+      keyType: KEY_TYPE_NAMES[keyType] ?? "OTHER",
+      token: value(4)[0] === 1,
+    };
+  }
+
+  /** Reads boolean attributes of an object, e.g. to prove what the token enforces. */
+  readFlags(handle: string, names: Array<keyof typeof CKA>): Record<string, boolean> {
+    const session = this.requireSession();
+    const attrs = this.call("C_GetAttributeValue", () =>
+      this.module.C_GetAttributeValue(
+        session,
+        handleOf(handle),
+        names.map((n) => ({ type: CKA[n] })),
+      ),
+    );
+    return Object.fromEntries(names.map((n, i) => [n, attrs[i]?.value?.[0] === 1]));
+  }
+
+  /** Reads an attribute that should be secret; used by tests to prove the token refuses. */
+  readValue(handle: string): Buffer {
+    const session = this.requireSession();
+    const [attr] = this.call("C_GetAttributeValue", () =>
+      this.module.C_GetAttributeValue(session, handleOf(handle), [{ type: CKA.VALUE }]),
+    );
+    return attr?.value ?? Buffer.alloc(0);
+  }
+
+  private assertLabelFree(label: string): void {
+    if (label.length === 0 || Buffer.byteLength(label) > 128) {
+      throw new HsmError("HSM_LABEL_INVALID", `The key label "${label}" must be 1 to 128 bytes long.`);
+    }
+    const existing = this.findObjects({ label });
+    if (existing.length > 0) {
+      const what = existing.map((o) => `${o.class} ${o.keyType} key with ID ${o.id || "(none)"}`).join(", ");
+      throw new HsmError(
+        "HSM_LABEL_CONFLICT",
+        `The token already holds an object labelled "${label}": ${what}. Nothing was overwritten. ` +
+          "Choose another label, or destroy the old key under its own ceremony.",
+      );
+    }
+  }
+
+  generateKeyPair(request: GenerateKeyPairRequest): KeyPairInfo {
+    const session = this.requireSession();
+    this.assertLabelFree(request.label);
+    const id = this.random(16);
+    const common: Attribute[] = [
+      { type: CKA.TOKEN, value: true },
+      { type: CKA.LABEL, value: request.label },
+      { type: CKA.ID, value: id },
+    ];
+    // Purpose binding: a signing key can only sign (and its public half only verify).
+    const publicTemplate: Attribute[] = [
+      ...common,
+      { type: CKA.PRIVATE, value: false },
+      { type: CKA.VERIFY, value: true },
+      { type: CKA.ENCRYPT, value: false },
+      { type: CKA.WRAP, value: false },
+    ];
+    const privateTemplate: Attribute[] = [
+      ...common,
+      { type: CKA.PRIVATE, value: true },
+      { type: CKA.SENSITIVE, value: true },
+      { type: CKA.EXTRACTABLE, value: false },
+      { type: CKA.SIGN, value: true },
+      { type: CKA.DECRYPT, value: false },
+      { type: CKA.UNWRAP, value: false },
+      { type: CKA.DERIVE, value: false },
+    ];
+    let mechanism: number;
+    switch (request.algorithm) {
+      case "EC-P256":
+      case "EC-P384":
+        mechanism = CKM.EC_KEY_PAIR_GEN;
+        publicTemplate.push({ type: CKA.EC_PARAMS, value: EC_PARAMS[request.algorithm === "EC-P256" ? "P-256" : "P-384"] });
+        break;
+      case "Ed25519":
+        mechanism = CKM.EC_EDWARDS_KEY_PAIR_GEN;
+        if (!this.mechanisms().includes(mechanism)) {
+          throw new HsmError("CKR_MECHANISM_INVALID", "This HSM does not offer Ed25519 key generation (CKM_EC_EDWARDS_KEY_PAIR_GEN). Choose ECDSA P-384 or RSA.");
+        }
+        publicTemplate.push({ type: CKA.EC_PARAMS, value: EC_PARAMS.Ed25519 });
+        break;
+      case "RSA-3072":
+      case "RSA-4096":
+        mechanism = CKM.RSA_PKCS_KEY_PAIR_GEN;
+        publicTemplate.push(
+          { type: CKA.MODULUS_BITS, value: request.algorithm === "RSA-3072" ? 3072 : 4096 },
+          { type: CKA.PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
+        );
+        break;
+    }
+    const keys = this.call("C_GenerateKeyPair", () =>
+      this.module.C_GenerateKeyPair(session, { mechanism }, publicTemplate, privateTemplate),
+    );
+    const spki = this.publicKeySpki(hex(keys.publicKey), request.algorithm);
+    return {
+      label: request.label,
+      id: hex(id),
+      algorithm: request.algorithm,
+      purpose: request.purpose,
+      privateHandle: hex(keys.privateKey),
+      publicHandle: hex(keys.publicKey),
+      spki,
+      spkiSha256: spkiSha256(spki),
+    };
+  }
+
+  publicKeySpki(publicHandle: string, algorithm: KeyPairAlgorithm): Buffer {
+    const session = this.requireSession();
+    const h = handleOf(publicHandle);
+    if (algorithm === "RSA-3072" || algorithm === "RSA-4096") {
+      const [mod, exp] = this.call("C_GetAttributeValue", () =>
+        this.module.C_GetAttributeValue(session, h, [{ type: CKA.MODULUS }, { type: CKA.PUBLIC_EXPONENT }]),
+      );
+      return spkiFromRsa(mod?.value ?? Buffer.alloc(0), exp?.value ?? Buffer.alloc(0));
+    }
+    const [point] = this.call("C_GetAttributeValue", () => this.module.C_GetAttributeValue(session, h, [{ type: CKA.EC_POINT }]));
+    const value = point?.value ?? Buffer.alloc(0);
+    return algorithm === "Ed25519" ? spkiFromEdwardsPoint(value) : spkiFromEcPoint(algorithm, value);
+  }
+
+  /** An AES-256 KEK: wraps and unwraps only; extractable only wrapped, and only when escrowable. */
+  generateSecretKey(request: GenerateSecretKeyRequest): SecretKeyInfo {
+    const session = this.requireSession();
+    this.assertLabelFree(request.label);
+    const id = this.random(16);
+    const template: Attribute[] = [
+      { type: CKA.CLASS, value: CKO.SECRET_KEY },
+      { type: CKA.KEY_TYPE, value: CKK.AES },
+      { type: CKA.VALUE_LEN, value: 32 },
+      { type: CKA.LABEL, value: request.label },
+      { type: CKA.ID, value: id },
+      ...kekAttributes(request.escrowable, true),
+    ];
+    const handle = this.call("C_GenerateKey", () => this.module.C_GenerateKey(session, { mechanism: CKM.AES_KEY_GEN }, template));
+    return {
+      label: request.label,
+      id: hex(id),
+      algorithm: "AES-256",
+      purpose: "kek",
+      handle: hex(handle),
+      escrowable: request.escrowable,
+      kcvEcb0: this.checkValue(hex(handle)),
+    };
+  }
+
+  /** KCV-ECB0 as the token computes it (CKA_CHECK_VALUE), without needing CKA_ENCRYPT. */
+  checkValue(handle: string): string {
+    const session = this.requireSession();
+    const [attr] = this.call("C_GetAttributeValue", () =>
+      this.module.C_GetAttributeValue(session, handleOf(handle), [{ type: CKA.CHECK_VALUE }]),
+    );
+    return (attr?.value ?? Buffer.alloc(0)).toString("hex").toUpperCase();
+  }
+
+  /**
+   * Imports AES key bytes as a session object (gone when the session closes). Used for the
+   * escrow transport key, and for a "KCV probe" that may encrypt and MAC (for KCVs) but never wrap.
+   * The bytes are wiped here.
+   */
+  importAesKey(request: { value: Uint8Array; label: string; use: "escrow-transport" | "kcv-probe" }): SecretKeyInfo {
+    const session = this.requireSession();
+    const probe = request.use === "kcv-probe";
+    const value = Buffer.from(request.value);
+    try {
+      if (value.length !== 32) throw new RangeError("importAesKey: an AES-256 key is 32 bytes");
+      const template: Attribute[] = [
+        { type: CKA.CLASS, value: CKO.SECRET_KEY },
+        { type: CKA.KEY_TYPE, value: CKK.AES },
+        { type: CKA.TOKEN, value: false },
+        { type: CKA.PRIVATE, value: true },
+        { type: CKA.SENSITIVE, value: true },
+        { type: CKA.EXTRACTABLE, value: false },
+        { type: CKA.LABEL, value: request.label },
+        { type: CKA.VALUE, value },
+        { type: CKA.WRAP, value: !probe },
+        { type: CKA.UNWRAP, value: !probe },
+        { type: CKA.ENCRYPT, value: probe },
+        { type: CKA.DECRYPT, value: false },
+        { type: CKA.SIGN, value: probe },
+        { type: CKA.VERIFY, value: false },
+        { type: CKA.DERIVE, value: false },
+      ];
+      const handle = this.call("C_CreateObject", () => this.module.C_CreateObject(session, template));
+      return {
+        label: request.label,
+        id: "",
+        algorithm: "AES-256",
+        purpose: request.use,
+        handle: hex(handle),
+        escrowable: false,
+        kcvEcb0: this.checkValue(hex(handle)),
+      };
+    } finally {
+      wipe(value, request.value);
+    }
+  }
+
+  /**
+   * Both KCVs of a key that may encrypt and MAC (a KCV probe): KCV-ECB0 = AES-ECB(key, 0^128)[0..3],
+   * KCV-CMAC = AES-CMAC(key, 0^128)[0..5] (DESIGN.md, "Key check values").
+   */
+  probeKcv(handle: string): KeyCheckValues {
+    const session = this.requireSession();
+    const h = handleOf(handle);
+    const zero = Buffer.alloc(16);
+    this.call("C_EncryptInit", () => this.module.C_EncryptInit(session, { mechanism: CKM.AES_ECB }, h));
+    const ecb = this.call("C_Encrypt", () => this.module.C_Encrypt(session, zero, Buffer.alloc(16)));
+    this.call("C_SignInit", () => this.module.C_SignInit(session, { mechanism: CKM.AES_CMAC }, h));
+    const cmac = this.call("C_Sign", () => this.module.C_Sign(session, zero, Buffer.alloc(16)));
+    return {
+      kcvEcb0: ecb.subarray(0, 3).toString("hex").toUpperCase(),
+      kcvCmac: cmac.subarray(0, 5).toString("hex").toUpperCase(),
+    };
+  }
+
+  /** RFC 5649 AES key wrap with padding of `keyHandle` under `wrappingHandle`. */
+  wrapKey(wrappingHandle: string, keyHandle: string): Buffer {
+    const session = this.requireSession();
+    return this.call("C_WrapKey", () =>
+      this.module.C_WrapKey(session, { mechanism: CKM.AES_KEY_WRAP_PAD }, handleOf(wrappingHandle), handleOf(keyHandle), Buffer.alloc(1024)),
+    );
+  }
+
+  /**
+   * Unwraps an AES-256 key (RFC 5649). As a token KEK it gets the KEK attributes and the given
+   * label and ID; as a KCV probe it is a session object that may only encrypt and MAC.
+   */
+  unwrapAesKey(request: {
+    unwrappingHandle: string;
+    wrapped: Buffer;
+    as: "kek" | "kcv-probe";
+    label: string;
+    id?: string;
+    escrowable?: boolean;
+  }): SecretKeyInfo {
+    const session = this.requireSession();
+    if (request.as === "kek") this.assertLabelFree(request.label);
+    const id = request.id ? Buffer.from(request.id, "hex") : Buffer.alloc(0);
+    const template: Attribute[] = [
+      { type: CKA.CLASS, value: CKO.SECRET_KEY },
+      { type: CKA.KEY_TYPE, value: CKK.AES },
+      { type: CKA.LABEL, value: request.label },
+      ...(id.length ? [{ type: CKA.ID, value: id }] : []),
+      ...(request.as === "kek" ? kekAttributes(request.escrowable ?? true, true) : probeAttributes()),
+    ];
+    const handle = this.call("C_UnwrapKey", () =>
+      this.module.C_UnwrapKey(session, { mechanism: CKM.AES_KEY_WRAP_PAD }, handleOf(request.unwrappingHandle), request.wrapped, template),
+    );
+    return {
+      label: request.label,
+      id: hex(id),
+      algorithm: "AES-256",
+      purpose: request.as,
+      handle: hex(handle),
+      escrowable: request.as === "kek" && (request.escrowable ?? true),
+      kcvEcb0: this.checkValue(hex(handle)),
+    };
+  }
+
+  sign(request: { handle: string; mechanism: SignMechanism; data: Buffer; format?: "raw" | "der" }): Buffer {
+    const session = this.requireSession();
+    const key = handleOf(request.handle);
+    let mechanism: pkcs11js.Mechanism;
+    let input = request.data;
+    switch (request.mechanism) {
+      case "ECDSA-SHA256":
+      case "ECDSA-SHA384":
+        // CKM_ECDSA signs a hash; the host hashes so that long inputs never cross to the token.
+        mechanism = { mechanism: CKM.ECDSA };
+        input = createHash(request.mechanism === "ECDSA-SHA256" ? "sha256" : "sha384").update(request.data).digest();
+        break;
+      case "RSA-PKCS1-SHA256":
+        mechanism = { mechanism: CKM.SHA256_RSA_PKCS };
+        break;
+      case "RSA-PKCS1-SHA384":
+        mechanism = { mechanism: CKM.SHA384_RSA_PKCS };
+        break;
+      case "RSA-PSS-SHA256":
+      case "RSA-PSS-SHA384": {
+        const is256 = request.mechanism === "RSA-PSS-SHA256";
+        mechanism = {
+          mechanism: is256 ? CKM.SHA256_RSA_PKCS_PSS : CKM.SHA384_RSA_PKCS_PSS,
+          parameter: {
+            type: pkcs11js.CK_PARAMS_RSA_PSS,
+            hashAlg: is256 ? CKM.SHA256 : CKM.SHA384,
+            mgf: is256 ? CKG.MGF1_SHA256 : CKG.MGF1_SHA384,
+            saltLen: is256 ? 32 : 48,
+          } as pkcs11js.IParams,
+        };
+        break;
+      }
+      case "EdDSA":
+        mechanism = { mechanism: CKM.EDDSA };
+        break;
+    }
+    this.call("C_SignInit", () => this.module.C_SignInit(session, mechanism, key));
+    const signature = this.call("C_Sign", () => this.module.C_Sign(session, input, Buffer.alloc(1024)));
+    const isEcdsa = request.mechanism.startsWith("ECDSA");
+    return isEcdsa && request.format === "der" ? ecdsaRawToDer(signature) : Buffer.from(signature);
+  }
+
+  destroyObject(handle: string): void {
+    const session = this.requireSession();
+    this.call("C_DestroyObject", () => this.module.C_DestroyObject(session, handleOf(handle)));
+  }
+
+  private closeSession(): void {
+    if (this.session) {
+      const s = this.session;
+      this.session = null;
+      try {
+        this.module.C_CloseSession(s);
+      } catch {
+        // The session may already be gone with the device; closing is best effort.
+      }
+    }
+  }
+
+  close(): void {
+    this.closeSession();
+    try {
+      this.module.C_Finalize();
+    } finally {
+      this.module.close();
+    }
+  }
+}
+
+function kekAttributes(escrowable: boolean, token: boolean): Attribute[] {
+  return [
+    { type: CKA.TOKEN, value: token },
+    { type: CKA.PRIVATE, value: true },
+    { type: CKA.SENSITIVE, value: true },
+    { type: CKA.EXTRACTABLE, value: escrowable },
+    { type: CKA.WRAP, value: true },
+    { type: CKA.UNWRAP, value: true },
+    { type: CKA.ENCRYPT, value: false },
+    { type: CKA.DECRYPT, value: false },
+    { type: CKA.SIGN, value: false },
+    { type: CKA.VERIFY, value: false },
+    { type: CKA.DERIVE, value: false },
+  ];
+}
+
+function probeAttributes(): Attribute[] {
+  return [
+    { type: CKA.TOKEN, value: false },
+    { type: CKA.PRIVATE, value: true },
+    { type: CKA.SENSITIVE, value: true },
+    { type: CKA.EXTRACTABLE, value: false },
+    { type: CKA.WRAP, value: false },
+    { type: CKA.UNWRAP, value: false },
+    { type: CKA.ENCRYPT, value: true },
+    { type: CKA.DECRYPT, value: false },
+    { type: CKA.SIGN, value: true },
+    { type: CKA.VERIFY, value: false },
+    { type: CKA.DERIVE, value: false },
+  ];
+}

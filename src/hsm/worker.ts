@@ -1,0 +1,57 @@
+/**
+ * The HSM worker: owns the one Pkcs11Backend of this module load and answers requests from
+ * hsm-client.ts one at a time, in order. Long PKCS#11 calls block only this thread.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { CeremonyError } from "../errors.ts";
+import type { HsmError } from "./errors.ts";
+import { Pkcs11Backend } from "./pkcs11-backend.ts";
+import { faultInjector, type FaultPlan } from "./fault-injector.ts";
+
+export type BackendMethod = Exclude<keyof Pkcs11Backend, "modulePath">;
+
+export interface WorkerRequest {
+  id: number;
+  method: BackendMethod;
+  args: unknown[];
+}
+
+export type WorkerResponse =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { name: string; code: string; message: string; method?: string } };
+
+const port = parentPort;
+if (!port) throw new Error("worker.ts must run in a worker thread");
+const { modulePath, faults } = workerData as { modulePath: string; faults?: FaultPlan };
+
+let backend: Pkcs11Backend | null = null;
+let loadError: unknown = null;
+try {
+  backend = new Pkcs11Backend(modulePath, faults ? { wrapModule: faultInjector(faults) } : {});
+} catch (e) {
+  loadError = e;
+}
+
+port.on("message", (request: WorkerRequest) => {
+  let response: WorkerResponse;
+  try {
+    if (!backend) throw loadError;
+    const fn = backend[request.method] as unknown;
+    if (typeof fn !== "function" || request.method.startsWith("_")) throw new Error(`unknown HSM method ${request.method}`);
+    const value = (fn as (...a: unknown[]) => unknown).apply(backend, request.args);
+    response = { id: request.id, ok: true, value };
+  } catch (e) {
+    const err = e as Partial<HsmError> & Error;
+    response = {
+      id: request.id,
+      ok: false,
+      error: {
+        name: err instanceof CeremonyError ? err.name : "HsmError",
+        code: err instanceof CeremonyError ? err.code : "HSM_INTERNAL",
+        message: err?.message ?? String(e),
+        ...(err?.method ? { method: err.method } : {}),
+      },
+    };
+  }
+  port.postMessage(response);
+});
