@@ -1,0 +1,73 @@
+/**
+ * The `ceremony` command (DESIGN.md, "CLI"). Each verb is one small function; this file only
+ * parses arguments and turns errors into a sentence and an exit code.
+ */
+import { parseArgs } from "node:util";
+import { CeremonyError } from "../errors.ts";
+import { processIo, type CliIo } from "./io.ts";
+import { tokensCommand } from "./tokens-command.ts";
+
+const USAGE = `usage:
+  ceremony tokens [--module PATH]                      slots and tokens: label, serial, model, flags
+  ceremony validate SCRIPT [--params FILE]             full validation, no HSM touched
+  ceremony run SCRIPT [--params FILE] [--module PATH] [--token LABEL] --out DIR [--journal DB]
+  ceremony rehearse SCRIPT [--params FILE] --out DIR    same on a throwaway SoftHSM2 token, scripted participants
+  ceremony demo --out DIR                               full tour on throwaway tokens, then verify
+  ceremony verify BUNDLE [--signer PEM]                 exit 0 only when every check passes; names each failure
+  ceremony shares inspect SHARE...                      decode and check shares without combining
+  ceremony recover --bundle DIR --share S... [--module PATH --token LABEL | --rehearsal]
+  ceremony keys [--journal DB]                          key inventory with rotation status`;
+
+type Handler = (io: CliIo, positionals: string[], values: Record<string, string | string[] | boolean | undefined>) => Promise<number>;
+
+const OPTIONS = {
+  module: { type: "string" },
+  params: { type: "string" },
+  token: { type: "string" },
+  serial: { type: "string" },
+  out: { type: "string" },
+  journal: { type: "string" },
+  signer: { type: "string" },
+  bundle: { type: "string" },
+  share: { type: "string", multiple: true },
+  rehearsal: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const commands: Record<string, Handler> = {
+  tokens: (io, _p, v) => tokensCommand(io, { module: v.module as string | undefined }),
+};
+
+export function registerCommand(name: string, handler: Handler): void {
+  commands[name] = handler;
+}
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    io.err(`ceremony: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [verb, ...rest] = parsed.positionals;
+  if (!verb || parsed.values.help) {
+    io.out(USAGE);
+    return verb ? 0 : 2;
+  }
+  const handler = commands[verb];
+  if (!handler) {
+    io.err(`ceremony: unknown command "${verb}"\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await handler(io, rest, parsed.values);
+  } catch (e) {
+    if (e instanceof CeremonyError) {
+      io.err(`ceremony ${verb}: ${e.message} [${e.code}]`);
+      return 1;
+    }
+    io.err(`ceremony ${verb}: unexpected error: ${(e as Error).stack ?? String(e)}`);
+    return 70;
+  }
+}
