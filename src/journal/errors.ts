@@ -1,0 +1,64 @@
+import { CeremonyError } from "../errors.ts";
+
+/**
+ * Errors raised by the journal and by the pure chain and canonical-JSON modules. This file must
+ * stay free of better-sqlite3: src/transcript imports it (through chain.ts and canonical-json.ts)
+ * and is imported on its own by the online system.
+ */
+
+/** A value cannot be written as canonical JSON (RFC 8785). `path` names where, e.g. `body.items[2]`. */
+export class CanonicalJsonError extends CeremonyError {
+  readonly path: string;
+  constructor(path: string, problem: string, hint?: string) {
+    super("CANONICAL_JSON_INVALID", `${path} ${problem}.${hint ? ` ${hint}` : ""}`);
+    this.path = path;
+  }
+}
+
+/** The stored chain does not verify: an event was edited, removed, inserted or reordered. */
+export class JournalTamperedError extends CeremonyError {
+  readonly ceremonyId: string;
+  readonly seq: number;
+  constructor(ceremonyId: string, seq: number, problem: string) {
+    super(
+      "JOURNAL_TAMPERED",
+      `Journal of ceremony ${ceremonyId}: ${problem}. The journal file was changed outside this program; ` +
+        "do not continue this ceremony with it. Keep the file for investigation and compare it with the heads the witnesses wrote down.",
+    );
+    this.ceremonyId = ceremonyId;
+    this.seq = seq;
+  }
+}
+
+/** `append` was given a body that holds a secret (a PIN, a share, key bytes...). */
+export class JournalSecretRefusedError extends CeremonyError {
+  readonly path: string;
+  constructor(path: string, why: string) {
+    super(
+      "JOURNAL_SECRET_REFUSED",
+      `Refused to journal ${path}: ${why}. Secrets never go into the journal; record a fingerprint or a check value instead.`,
+    );
+    this.path = path;
+  }
+}
+
+/** A caller passed an argument the journal cannot store (empty ceremony id, unknown key...). */
+export class JournalArgumentError extends CeremonyError {
+  constructor(message: string) {
+    super("JOURNAL_ARGUMENT_INVALID", message);
+  }
+}
+
+/** The journal file cannot be used: newer schema, not a journal, closed. */
+export class JournalUnavailableError extends CeremonyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("JOURNAL_UNAVAILABLE", message, options);
+  }
+}
+
+/** The key inventory refuses a change that would rewrite history (a destroyed key, a changed fingerprint). */
+export class KeyInventoryConflictError extends CeremonyError {
+  constructor(message: string) {
+    super("KEY_INVENTORY_CONFLICT", message);
+  }
+}

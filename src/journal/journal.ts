@@ -1,0 +1,182 @@
+/**
+ * The journal: an append-only, hash-chained event log per ceremony in one SQLite file, plus the
+ * key inventory and CRL numbers. Every append is one transaction with synchronous=FULL, so once
+ * `append` returns the event survives a power cut (DESIGN.md: a crash at any point loses nothing).
+ * Opening verifies every ceremony's chain before anything else can read or write.
+ */
+import Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+import { canonicalJson } from "./canonical-json.ts";
+import { type ChainedEvent, type Checkpoint, GENESIS_HEAD, leafHash, milestoneOf, nextHead, recordJson } from "./chain.ts";
+import { JournalArgumentError, JournalSecretRefusedError, JournalUnavailableError } from "./errors.ts";
+import { type InventoryKey, type KeyInput, KeyInventory, type KeyRecord, type KeyRef } from "./key-inventory.ts";
+import { migrate } from "./migrate.ts";
+import { findSecret } from "./secret-guard.ts";
+import { type StoredRow, verifyStoredRows } from "./stored-chain.ts";
+
+export type Clock = () => Date;
+
+export interface JournalOptions {
+  /** Source of event times; tests pass a fixed clock. */
+  clock?: Clock;
+}
+
+// Dotted lowercase names such as "step.started": the transcript verifier matches on them.
+const EVENT_TYPE = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
+// Printable, no control characters: ids are shown to officers and written into file names.
+const IDENTIFIER = /^[^\p{Cc}]{1,200}$/u;
+
+export class Journal {
+  private readonly inventory: KeyInventory;
+  private readonly selectLast: BetterSqlite3.Statement<[string], { seq: number; head: Buffer }>;
+  private readonly insertEvent: BetterSqlite3.Statement<[string, number, Buffer, Buffer, Buffer]>;
+  private readonly selectRows: BetterSqlite3.Statement<[string], StoredRow>;
+  private readonly selectCeremonies: BetterSqlite3.Statement<[], string>;
+
+  private constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly clock: Clock,
+  ) {
+    this.inventory = new KeyInventory(db);
+    this.selectLast = db.prepare("SELECT seq, head FROM events WHERE ceremony_id = ? ORDER BY seq DESC LIMIT 1");
+    this.insertEvent = db.prepare("INSERT INTO events (ceremony_id, seq, record, leaf, head) VALUES (?, ?, ?, ?, ?)");
+    this.selectRows = db.prepare("SELECT seq, record, leaf, head FROM events WHERE ceremony_id = ? ORDER BY seq");
+    // Ordered by first appearance; grouping (rather than seq = 0) still lists a ceremony whose first event was deleted.
+    this.selectCeremonies = db.prepare<[], string>("SELECT ceremony_id FROM events GROUP BY ceremony_id ORDER BY min(rowid)").pluck();
+  }
+
+  /**
+   * Opens (or creates) the journal at `path`, migrates it to the current schema and verifies the
+   * chain of every ceremony in it. Throws JournalTamperedError naming the first bad event.
+   */
+  static open(path: string, options: JournalOptions = {}): Journal {
+    let db: BetterSqlite3.Database;
+    try {
+      db = new Database(path);
+    } catch (cause) {
+      throw new JournalUnavailableError(`Cannot open the journal at ${path}: ${(cause as Error).message}. Check the path and that you may write there.`, {
+        cause,
+      });
+    }
+    try {
+      // WAL keeps readers off the writer's back; FULL makes every commit fsync the WAL, which is
+      // what lets append() promise durability (sqlite.org/pragma.html#pragma_synchronous).
+      const mode = db.pragma("journal_mode = WAL", { simple: true });
+      if (mode !== "wal") throw new JournalUnavailableError(`The journal at ${path} cannot use write-ahead logging (got ${String(mode)}). Put it on a local disk.`);
+      db.pragma("synchronous = FULL");
+      db.pragma("foreign_keys = ON");
+      migrate(db);
+      const journal = new Journal(db, options.clock ?? (() => new Date()));
+      for (const ceremonyId of journal.ceremonies()) journal.verifyChain(ceremonyId);
+      return journal;
+    } catch (error) {
+      db.close();
+      if (error instanceof Error && error.name === "SqliteError") {
+        throw new JournalUnavailableError(`Cannot use ${path} as a journal: ${error.message}. Choose a new file for the journal.`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Appends one event and returns it as stored, with its seq and chain head. The record, leaf and
+   * head are written in one immediate transaction, so two appends can never take the same seq.
+   */
+  append(ceremonyId: string, actor: string, type: string, body: Record<string, unknown>): ChainedEvent {
+    const db = this.openDb();
+    requireIdentifier(ceremonyId, "ceremonyId");
+    requireIdentifier(actor, "actor");
+    if (typeof type !== "string" || !EVENT_TYPE.test(type)) {
+      throw new JournalArgumentError(`Event type "${String(type)}" must be dotted lowercase words, like step.started.`);
+    }
+    if (body === null || typeof body !== "object" || Array.isArray(body)) throw new JournalArgumentError("An event body must be a JSON object.");
+    const secret = findSecret(body);
+    if (secret) throw new JournalSecretRefusedError(secret.path, secret.why);
+    canonicalJson(body, "body");
+
+    return db
+      .transaction((): ChainedEvent => {
+        const last = this.selectLast.get(ceremonyId);
+        const seq = last ? last.seq + 1 : 0;
+        const now = this.clock();
+        if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new JournalArgumentError("The clock returned an invalid time.");
+        const record = { ceremonyId, seq, time: now.toISOString(), actor, type, body };
+        const bytes = Buffer.from(recordJson(record), "utf8");
+        const leaf = leafHash(bytes);
+        const head = nextHead(last ? last.head : GENESIS_HEAD, leaf);
+        this.insertEvent.run(ceremonyId, seq, bytes, leaf, head);
+        // Return what was stored, not the caller's object, which it may still mutate.
+        return { ...(JSON.parse(bytes.toString("utf8")) as typeof record), head: head.toString("hex") };
+      })
+      .immediate();
+  }
+
+  /** All events of a ceremony in seq order, decoded from the stored bytes. */
+  events(ceremonyId: string): ChainedEvent[] {
+    this.openDb();
+    return this.selectRows.all(ceremonyId).map((row) => ({ ...(JSON.parse(row.record.toString("utf8")) as ChainedEvent), head: row.head.toString("hex") }));
+  }
+
+  /** {ceremonyId, eventCount, head} after the last event; a transcript carries it so truncation is caught. */
+  checkpoint(ceremonyId: string): Checkpoint {
+    this.openDb();
+    const last = this.selectLast.get(ceremonyId);
+    if (!last) throw new JournalArgumentError(`The journal has no events for ceremony ${ceremonyId}. Check the ceremony id.`);
+    return { ceremonyId, eventCount: last.seq + 1, head: last.head.toString("hex") };
+  }
+
+  /** First 8 hex digits of the current head, for the witnesses to copy onto the paper script. */
+  milestoneHead(ceremonyId: string): string {
+    return milestoneOf(this.checkpoint(ceremonyId).head);
+  }
+
+  /** Ids of the ceremonies in this journal, in the order they began. */
+  ceremonies(): string[] {
+    this.openDb();
+    return this.selectCeremonies.all();
+  }
+
+  /** Recomputes the chain from the stored bytes; throws JournalTamperedError at the first bad event. */
+  verifyChain(ceremonyId: string): Checkpoint {
+    this.openDb();
+    return verifyStoredRows(ceremonyId, this.selectRows.iterate(ceremonyId));
+  }
+
+  upsertKey(key: KeyInput): KeyRecord {
+    this.openDb();
+    return this.inventory.upsert(key);
+  }
+
+  markDestroyed(key: KeyRef, ceremonyId: string): KeyRecord {
+    this.openDb();
+    requireIdentifier(ceremonyId, "ceremonyId");
+    return this.inventory.markDestroyed(key, ceremonyId, this.clock().toISOString());
+  }
+
+  /** Every key with its rotation status at `now` (default: the journal's clock). */
+  listKeys(options: { now?: Date } = {}): InventoryKey[] {
+    this.openDb();
+    return this.inventory.list(options.now ?? this.clock());
+  }
+
+  /** See KeyInventory.nextCrlNumber: persisted before it is returned, strictly increasing per issuer. */
+  nextCrlNumber(issuerLabel: string, options: { atLeast?: bigint } = {}): bigint {
+    this.openDb();
+    return this.inventory.nextCrlNumber(issuerLabel, options.atLeast);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private openDb(): BetterSqlite3.Database {
+    if (!this.db.open) throw new JournalUnavailableError("The journal is closed. Open it again to continue.");
+    return this.db;
+  }
+}
+
+function requireIdentifier(value: unknown, name: string): void {
+  if (typeof value !== "string" || !IDENTIFIER.test(value)) {
+    throw new JournalArgumentError(`${name} must be 1 to 200 printable characters, got ${JSON.stringify(value)}.`);
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * Key inventory (migration 002) and CRL numbers (migration 003): what `ceremony keys` lists, and
+ * what tells the next ceremony which keys exist, which are due for rotation and which are gone.
+ */
+import type BetterSqlite3 from "better-sqlite3";
+import { ISO_UTC_MS } from "./chain.ts";
+import { JournalArgumentError, KeyInventoryConflictError } from "./errors.ts";
+
+export type KeyStatus = "active" | "due-soon" | "overdue" | "destroyed";
+
+/** How long before rotationDueAt a key is listed as due soon. */
+export const ROTATION_WARNING_DAYS = 30;
+
+/** What a ceremony tells the inventory about a key it created or used. */
+export interface KeyInput {
+  label: string;
+  /** CKA_ID, hex. */
+  ckaId: string;
+  tokenSerial: string;
+  tokenLabel: string;
+  algorithm: string;
+  purpose: string;
+  /** SHA-256 of the SPKI DER, hex: for key pairs. */
+  spkiSha256?: string | null;
+  /** KCV-ECB0 and KCV-CMAC, hex: for secret keys (DESIGN.md "Key check values"). */
+  kcvEcb0?: string | null;
+  kcvCmac?: string | null;
+  /** UTC ISO-8601 with milliseconds, as Date.prototype.toISOString writes it. */
+  createdAt: string;
+  /** The ceremony that generated the key; null for a key made before this journal existed. */
+  createdByCeremony?: string | null;
+  retiredAt?: string | null;
+  rotationDueAt?: string | null;
+}
+
+export interface KeyRecord {
+  label: string;
+  ckaId: string;
+  tokenSerial: string;
+  tokenLabel: string;
+  algorithm: string;
+  purpose: string;
+  spkiSha256: string | null;
+  kcvEcb0: string | null;
+  kcvCmac: string | null;
+  createdAt: string;
+  createdByCeremony: string | null;
+  retiredAt: string | null;
+  destroyedAt: string | null;
+  destroyedByCeremony: string | null;
+  rotationDueAt: string | null;
+}
+
+export interface InventoryKey extends KeyRecord {
+  status: KeyStatus;
+}
+
+export interface KeyRef {
+  tokenSerial: string;
+  ckaId: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const HEX = /^(?:[0-9a-f]{2})+$/;
+
+/** Rotation status at `now`; pure, so the CLI and the UI agree on the 30-day boundary. */
+export function keyStatus(key: Pick<KeyRecord, "destroyedAt" | "rotationDueAt">, now: Date): KeyStatus {
+  if (key.destroyedAt !== null) return "destroyed";
+  if (key.rotationDueAt === null) return "active";
+  const due = Date.parse(key.rotationDueAt);
+  if (now.getTime() >= due) return "overdue";
+  if (due - now.getTime() <= ROTATION_WARNING_DAYS * DAY_MS) return "due-soon";
+  return "active";
+}
+
+function requireText(value: unknown, name: string): string {
+  if (typeof value !== "string" || value.length === 0) throw new JournalArgumentError(`Key ${name} is missing; every inventory entry needs one.`);
+  return value;
+}
+
+function optionalTime(value: string | null | undefined, name: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (!ISO_UTC_MS.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new JournalArgumentError(`Key ${name} "${value}" is not a UTC time like 2026-03-01T09:30:00.000Z.`);
+  }
+  return value;
+}
+
+function optionalHex(value: string | null | undefined, name: string, bytes?: number): string | null {
+  if (value === undefined || value === null) return null;
+  const hex = value.toLowerCase();
+  if (!HEX.test(hex) || (bytes !== undefined && hex.length !== 2 * bytes)) {
+    throw new JournalArgumentError(`Key ${name} "${value}" must be ${bytes === undefined ? "hex" : `${bytes} bytes of hex`}.`);
+  }
+  return hex;
+}
+
+function normaliseKey(input: KeyInput): Omit<KeyRecord, "destroyedAt" | "destroyedByCeremony"> {
+  const ckaId = optionalHex(requireText(input.ckaId, "ckaId"), "ckaId");
+  const createdAt = optionalTime(requireText(input.createdAt, "createdAt"), "createdAt");
+  const record = {
+    label: requireText(input.label, "label"),
+    ckaId: ckaId as string,
+    tokenSerial: requireText(input.tokenSerial, "tokenSerial"),
+    tokenLabel: requireText(input.tokenLabel, "tokenLabel"),
+    algorithm: requireText(input.algorithm, "algorithm"),
+    purpose: requireText(input.purpose, "purpose"),
+    spkiSha256: optionalHex(input.spkiSha256, "spkiSha256", 32),
+    // KCVs are printed and read aloud in uppercase (DESIGN.md shows F29000), so they are kept that way.
+    kcvEcb0: optionalHex(input.kcvEcb0, "kcvEcb0", 3)?.toUpperCase() ?? null,
+    kcvCmac: optionalHex(input.kcvCmac, "kcvCmac", 5)?.toUpperCase() ?? null,
+    createdAt: createdAt as string,
+    createdByCeremony: input.createdByCeremony ?? null,
+    retiredAt: optionalTime(input.retiredAt, "retiredAt"),
+    rotationDueAt: optionalTime(input.rotationDueAt, "rotationDueAt"),
+  };
+  const asymmetric = record.spkiSha256 !== null;
+  const symmetric = record.kcvEcb0 !== null && record.kcvCmac !== null;
+  if (asymmetric === symmetric || (!asymmetric && (record.kcvEcb0 === null) !== (record.kcvCmac === null))) {
+    throw new JournalArgumentError(
+      `Key ${record.label} needs either spkiSha256 (a key pair) or both kcvEcb0 and kcvCmac (a secret key), and not both.`,
+    );
+  }
+  return record;
+}
+
+// Fields that say which key this is; if any differs, it is a different key under a reused CKA_ID.
+// createdAt and createdByCeremony are kept from the first entry: a later ceremony that only uses
+// the key may not know them.
+const IDENTITY_FIELDS = ["label", "algorithm", "purpose", "spkiSha256", "kcvEcb0", "kcvCmac"] as const;
+
+const COLUMNS = `label, cka_id AS ckaId, token_serial AS tokenSerial, token_label AS tokenLabel, algorithm, purpose,
+  spki_sha256 AS spkiSha256, kcv_ecb0 AS kcvEcb0, kcv_cmac AS kcvCmac, created_at AS createdAt,
+  created_by_ceremony AS createdByCeremony, retired_at AS retiredAt, destroyed_at AS destroyedAt,
+  destroyed_by_ceremony AS destroyedByCeremony, rotation_due_at AS rotationDueAt`;
+
+export class KeyInventory {
+  private readonly selectOne: BetterSqlite3.Statement<[string, string], KeyRecord>;
+  private readonly selectAll: BetterSqlite3.Statement<[], KeyRecord>;
+  private readonly selectByLabel: BetterSqlite3.Statement<[string, string], { ckaId: string }>;
+  private readonly insert: BetterSqlite3.Statement<[Omit<KeyRecord, "destroyedAt" | "destroyedByCeremony">]>;
+  private readonly updateMutable: BetterSqlite3.Statement<[{ tokenSerial: string; ckaId: string; tokenLabel: string; retiredAt: string | null; rotationDueAt: string | null }]>;
+  private readonly updateDestroyed: BetterSqlite3.Statement<[{ tokenSerial: string; ckaId: string; destroyedAt: string; destroyedByCeremony: string }]>;
+  private readonly selectCrl: BetterSqlite3.Statement<[string], { n: bigint }>;
+  private readonly upsertCrl: BetterSqlite3.Statement<[{ issuer: string; next: bigint }]>;
+
+  constructor(private readonly db: BetterSqlite3.Database) {
+    this.selectOne = db.prepare(`SELECT ${COLUMNS} FROM keys WHERE token_serial = ? AND cka_id = ?`);
+    this.selectByLabel = db.prepare("SELECT cka_id AS ckaId FROM keys WHERE token_serial = ? AND label = ?");
+    this.selectAll = db.prepare(`SELECT ${COLUMNS} FROM keys ORDER BY created_at, label, token_serial`);
+    this.insert = db.prepare(`INSERT INTO keys (label, cka_id, token_serial, token_label, algorithm, purpose, spki_sha256, kcv_ecb0,
+      kcv_cmac, created_at, created_by_ceremony, retired_at, rotation_due_at) VALUES (@label, @ckaId, @tokenSerial, @tokenLabel,
+      @algorithm, @purpose, @spkiSha256, @kcvEcb0, @kcvCmac, @createdAt, @createdByCeremony, @retiredAt, @rotationDueAt)`);
+    this.updateMutable = db.prepare(`UPDATE keys SET token_label = @tokenLabel, retired_at = @retiredAt, rotation_due_at = @rotationDueAt
+      WHERE token_serial = @tokenSerial AND cka_id = @ckaId`);
+    this.updateDestroyed = db.prepare(`UPDATE keys SET destroyed_at = @destroyedAt, destroyed_by_ceremony = @destroyedByCeremony
+      WHERE token_serial = @tokenSerial AND cka_id = @ckaId`);
+    this.selectCrl = db.prepare<[string], { n: bigint }>("SELECT last_number AS n FROM crl_numbers WHERE issuer_label = ?").safeIntegers(true);
+    this.upsertCrl = db.prepare(
+      "INSERT INTO crl_numbers (issuer_label, last_number) VALUES (@issuer, @next) ON CONFLICT (issuer_label) DO UPDATE SET last_number = @next",
+    );
+  }
+
+  /**
+   * Adds a key, or updates the fields that may change over its life (token label, retirement,
+   * rotation date). Identity fields never change, and a destroyed key cannot come back.
+   */
+  upsert(input: KeyInput): KeyRecord {
+    const key = normaliseKey(input);
+    return this.db
+      .transaction((): KeyRecord => {
+        const existing = this.selectOne.get(key.tokenSerial, key.ckaId);
+        if (!existing) {
+          const sameLabel = this.selectByLabel.get(key.tokenSerial, key.label);
+          if (sameLabel) {
+            throw new KeyInventoryConflictError(
+              `Token ${key.tokenSerial} already has a key labelled ${key.label} (CKA_ID ${sameLabel.ckaId}); labels are unique per token. Use another label.`,
+            );
+          }
+          this.insert.run(key);
+        } else {
+          if (existing.destroyedAt !== null) {
+            throw new KeyInventoryConflictError(
+              `Key ${existing.label} (CKA_ID ${key.ckaId} on token ${key.tokenSerial}) was destroyed by ceremony ${existing.destroyedByCeremony} and cannot be recorded again.`,
+            );
+          }
+          for (const field of IDENTITY_FIELDS) {
+            if (existing[field] !== key[field]) {
+              throw new KeyInventoryConflictError(
+                `Key CKA_ID ${key.ckaId} on token ${key.tokenSerial} is recorded with ${field} ${String(existing[field])}, not ${String(key[field])}: ` +
+                  "this is a different key under the same CKA_ID. Check the token before going on.",
+              );
+            }
+          }
+          this.updateMutable.run(key);
+        }
+        return this.selectOne.get(key.tokenSerial, key.ckaId) as KeyRecord;
+      })
+      .immediate();
+  }
+
+  /**
+   * Records that a key was destroyed. Repeating it for the same ceremony returns the entry unchanged
+   * (a resumed ceremony may run the step twice); another ceremony cannot destroy it again.
+   */
+  markDestroyed(ref: KeyRef, ceremonyId: string, at: string): KeyRecord {
+    const ckaId = optionalHex(ref.ckaId, "ckaId") as string;
+    optionalTime(at, "destroyedAt");
+    return this.db
+      .transaction((): KeyRecord => {
+        const existing = this.selectOne.get(ref.tokenSerial, ckaId);
+        if (!existing) {
+          throw new JournalArgumentError(`No key with CKA_ID ${ckaId} on token ${ref.tokenSerial} is in the inventory. Check the token serial and key ID.`);
+        }
+        if (existing.destroyedAt !== null) {
+          if (existing.destroyedByCeremony === ceremonyId) return existing;
+          throw new KeyInventoryConflictError(
+            `Key ${existing.label} was already destroyed by ceremony ${existing.destroyedByCeremony} at ${existing.destroyedAt}.`,
+          );
+        }
+        this.updateDestroyed.run({ tokenSerial: ref.tokenSerial, ckaId, destroyedAt: at, destroyedByCeremony: ceremonyId });
+        return this.selectOne.get(ref.tokenSerial, ckaId) as KeyRecord;
+      })
+      .immediate();
+  }
+
+  list(now: Date): InventoryKey[] {
+    return this.selectAll.all().map((key) => ({ ...key, status: keyStatus(key, now) }));
+  }
+
+  /**
+   * The next CRL number for an issuer, persisted before it is returned so that no number is
+   * ever issued twice (RFC 5280 §5.2.3). `atLeast` lets the first ceremony continue a sequence
+   * begun elsewhere; it can only move the number up.
+   */
+  nextCrlNumber(issuerLabel: string, atLeast = 1n): bigint {
+    requireText(issuerLabel, "issuer label");
+    if (atLeast < 1n || atLeast > 0x7fffffffffffffffn) throw new RangeError(`atLeast must be from 1 to 2^63-1, got ${atLeast}`);
+    return this.db
+      .transaction((): bigint => {
+        const last = this.selectCrl.get(issuerLabel)?.n ?? 0n;
+        const next = last + 1n > atLeast ? last + 1n : atLeast;
+        this.upsertCrl.run({ issuer: issuerLabel, next });
+        return next;
+      })
+      .immediate();
+  }
+}

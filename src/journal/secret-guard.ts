@@ -1,0 +1,54 @@
+/**
+ * DESIGN.md, Security invariants: no PIN, share, escrow key or plaintext key is written to the
+ * journal. The engine should never try; this guard makes a mistake fail loudly instead of leaking.
+ * It looks at member names and value types only — a secret hidden in an innocently named string
+ * cannot be recognised, which is why actions journal fingerprints and check values, never inputs.
+ *
+ * Pure module: the transcript builder applies the same guard.
+ */
+
+// Compared after lowercasing and dropping "_" and "-", so so_pin, SO-PIN and soPin are one name.
+const SECRET_NAMES = new Set(["pin", "pins", "sopin", "userpin", "secret", "share", "shares", "escrowkey", "keybytes", "plaintext"]);
+const MAX_DEPTH = 64;
+
+export interface SecretFinding {
+  /** Where, e.g. `body.holders[1].share`. */
+  path: string;
+  why: string;
+}
+
+function normalise(name: string): string {
+  return name.toLowerCase().replace(/[_-]/g, "");
+}
+
+function memberPath(parent: string, key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+}
+
+/** The first secret-looking member or binary value in `value`, or null. */
+export function findSecret(value: unknown, path = "body"): SecretFinding | null {
+  return search(value, path, 0);
+}
+
+function search(value: unknown, path: string, depth: number): SecretFinding | null {
+  if (value === null || typeof value !== "object") return null;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+    return { path, why: "binary values (Buffer/Uint8Array) may hold key material" };
+  }
+  // Deeper values are refused by canonical JSON anyway; stopping here keeps a cycle from looping.
+  if (depth >= MAX_DEPTH) return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = search(value[i], `${path}[${i}]`, depth + 1);
+      if (found) return found;
+    }
+    return null;
+  }
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = memberPath(path, key);
+    if (SECRET_NAMES.has(normalise(key))) return { path: childPath, why: `a member named "${key}" holds a secret` };
+    const found = search(child, childPath, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}

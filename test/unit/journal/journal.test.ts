@@ -1,0 +1,116 @@
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { Journal } from "../../../src/journal/journal.ts";
+import { ChainWalker, GENESIS_HEAD_HEX, recordJson } from "../../../src/journal/chain.ts";
+import { JournalArgumentError, JournalSecretRefusedError, JournalUnavailableError } from "../../../src/journal/errors.ts";
+import { steppingClock, useTempDir } from "./temp-dir.ts";
+
+const tempDir = useTempDir();
+
+describe("Journal", () => {
+  it("appends events with contiguous seq, UTC millisecond times and chained heads", () => {
+    const journal = Journal.open(join(tempDir(), "j.db"), { clock: steppingClock() });
+    const a = journal.append("c-1", "system", "ceremony.started", { scriptId: "root-ca" });
+    const b = journal.append("c-1", "officer-1", "step.started", { stepIndex: 0 });
+    expect([a.seq, b.seq]).toEqual([0, 1]);
+    expect([a.time, b.time]).toEqual(["2026-03-01T09:30:00.000Z", "2026-03-01T09:30:01.000Z"]);
+    const walker = new ChainWalker();
+    walker.addRecordJson(recordJson(a));
+    expect(a.head).toBe(walker.head.toString("hex"));
+    walker.addRecordJson(recordJson(b));
+    expect(b.head).toBe(walker.head.toString("hex"));
+    expect(journal.events("c-1")).toEqual([a, b]);
+    expect(journal.checkpoint("c-1")).toEqual({ ceremonyId: "c-1", eventCount: 2, head: b.head });
+    expect(journal.milestoneHead("c-1")).toBe(b.head.slice(0, 8));
+    journal.close();
+  });
+
+  it("keeps a separate chain per ceremony and lists ceremonies in the order they began", () => {
+    const journal = Journal.open(join(tempDir(), "j.db"));
+    journal.append("c-b", "system", "ceremony.started", {});
+    journal.append("c-a", "system", "ceremony.started", {});
+    journal.append("c-b", "system", "ceremony.completed", {});
+    expect(journal.ceremonies()).toEqual(["c-b", "c-a"]);
+    expect(journal.checkpoint("c-a").eventCount).toBe(1);
+    expect(journal.checkpoint("c-b").eventCount).toBe(2);
+    journal.close();
+  });
+
+  it("continues the chain after close and reopen", () => {
+    const path = join(tempDir(), "j.db");
+    const first = Journal.open(path);
+    first.append("c-1", "system", "ceremony.started", {});
+    const before = first.append("c-1", "system", "step.started", { stepIndex: 0 });
+    first.close();
+    const second = Journal.open(path);
+    expect(second.checkpoint("c-1")).toEqual({ ceremonyId: "c-1", eventCount: 2, head: before.head });
+    const after = second.append("c-1", "system", "step.completed", { stepIndex: 0 });
+    expect(after.seq).toBe(2);
+    expect(second.verifyChain("c-1")).toEqual({ ceremonyId: "c-1", eventCount: 3, head: after.head });
+    second.close();
+  });
+
+  it("returns what it stored, not the caller's object", () => {
+    const journal = Journal.open(join(tempDir(), "j.db"));
+    const body = { items: ["a"] };
+    const event = journal.append("c-1", "system", "ceremony.started", body);
+    body.items.push("b");
+    expect(event.body).toEqual({ items: ["a"] });
+    expect(journal.events("c-1")[0]?.body).toEqual({ items: ["a"] });
+    journal.close();
+  });
+
+  it("opens in WAL mode with synchronous=FULL and foreign keys on", () => {
+    const path = join(tempDir(), "j.db");
+    Journal.open(path).close();
+    const raw = new Database(path);
+    expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
+    raw.close();
+    // synchronous and foreign_keys are per connection, so they are checked on the journal's own.
+    const journal = Journal.open(path);
+    const db = (journal as unknown as { db: Database.Database }).db;
+    expect(db.pragma("synchronous", { simple: true })).toBe(2);
+    expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
+    journal.close();
+  });
+
+  it("refuses secrets in a body, naming the path", () => {
+    const journal = Journal.open(join(tempDir(), "j.db"));
+    expect(() => journal.append("c-1", "officer-1", "hsm.login", { token: { soPin: "1234" } })).toThrow(JournalSecretRefusedError);
+    expect(() => journal.append("c-1", "officer-1", "hsm.login", { token: { soPin: "1234" } })).toThrow(
+      'Refused to journal body.token.soPin: a member named "soPin" holds a secret.',
+    );
+    expect(() => journal.append("c-1", "officer-1", "escrow.split", { cards: [{ x: 1 }, { key: new Uint8Array(32) }] })).toThrow(
+      "Refused to journal body.cards[1].key: binary values (Buffer/Uint8Array) may hold key material.",
+    );
+    expect(journal.ceremonies()).toEqual([]);
+    journal.close();
+  });
+
+  it("refuses bodies canonical JSON cannot carry, and malformed names", () => {
+    const journal = Journal.open(join(tempDir(), "j.db"));
+    expect(() => journal.append("c-1", "system", "x.y", { when: new Date() })).toThrow("body.when is a Date object");
+    expect(() => journal.append("c-1", "system", "StepStarted", {})).toThrow(JournalArgumentError);
+    expect(() => journal.append("", "system", "x.y", {})).toThrow("ceremonyId must be 1 to 200 printable characters");
+    expect(() => journal.append("c-1", "a\nb", "x.y", {})).toThrow("actor must be 1 to 200 printable characters");
+    journal.close();
+  });
+
+  it("names an unknown ceremony and a closed journal", () => {
+    const journal = Journal.open(join(tempDir(), "j.db"));
+    expect(() => journal.checkpoint("nope")).toThrow("The journal has no events for ceremony nope.");
+    expect(journal.verifyChain("nope")).toEqual({ ceremonyId: "nope", eventCount: 0, head: GENESIS_HEAD_HEX });
+    journal.close();
+    expect(() => journal.events("c-1")).toThrow(JournalUnavailableError);
+    expect(() => journal.events("c-1")).toThrow("The journal is closed.");
+  });
+
+  it("refuses a file that is not a journal", () => {
+    const dir = tempDir();
+    const other = new Database(join(dir, "other.db"));
+    other.exec("CREATE TABLE t (x)");
+    other.close();
+    expect(() => Journal.open(join(dir, "other.db"))).toThrow("not a ceremony journal");
+  });
+});
