@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// Bundles the Electron main process and preload into out/ (usage: node scripts/build-electron.mjs).
+//
+// - out/main.cjs: electron/main.ts with src/ included. Native addons stay outside the bundle and
+//   are loaded from node_modules at run time (electron-builder rebuilds them for Electron).
+// - out/preload.cjs: electron/preload.ts in one CommonJS file. A sandboxed preload gets a
+//   require() that knows only a few modules, so everything it needs, contract and zod included,
+//   must be inside the file; the only require left is "electron".
+// - out/worker.js + out/worker-boot.mjs: the HSM worker (src/hsm runs PKCS#11 in a worker thread
+//   and finds these files next to the module that starts it, which in the bundle is main.cjs).
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * Loaded from node_modules at run time: the native addons, and pdfkit, which reads its font
+ * metrics from files next to its own sources and so cannot be moved into a bundle.
+ */
+export const MAIN_EXTERNALS = ["electron", "pkcs11js", "better-sqlite3", "pdfkit"];
+
+const HSM_WORKER = { source: "src/hsm/worker.ts", boot: "src/hsm/worker-boot.mjs" };
+
+/** @param {{ outDir?: string, logLevel?: import("esbuild").LogLevel }} [options] */
+export async function buildElectron({ outDir = path.join(projectRoot, "out"), logLevel = "warning" } = {}) {
+  mkdirSync(outDir, { recursive: true });
+  const hasCore = existsSync(path.join(projectRoot, "src/api/service.ts"));
+  if (!hasCore) {
+    console.warn(
+      "build-electron: src/api/service.ts does not exist yet; this build uses electron/service-missing.ts and cannot run ceremonies.",
+    );
+  }
+  /** @type {import("esbuild").BuildOptions} */
+  const common = {
+    absWorkingDir: projectRoot,
+    // Its "paths" entry maps "ceremony-core-service" to src/api/service.ts, or to the stub.
+    tsconfig: "electron/tsconfig.json",
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    logLevel,
+  };
+
+  await build({
+    ...common,
+    entryPoints: ["electron/main.ts"],
+    outfile: path.join(outDir, "main.cjs"),
+    format: "cjs",
+    external: MAIN_EXTERNALS,
+    // CommonJS has no import.meta; src/ uses import.meta.url to find files next to itself, which
+    // in the bundle means next to main.cjs.
+    define: { "import.meta.url": "__ceremonyModuleUrl" },
+    banner: { js: 'var __ceremonyModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  });
+
+  await build({
+    ...common,
+    entryPoints: ["electron/preload.ts"],
+    outfile: path.join(outDir, "preload.cjs"),
+    format: "cjs",
+    external: ["electron"],
+  });
+
+  const outputs = ["main.cjs", "preload.cjs"];
+  if (existsSync(path.join(projectRoot, HSM_WORKER.source))) {
+    await build({
+      ...common,
+      entryPoints: [HSM_WORKER.source],
+      outfile: path.join(outDir, "worker.js"),
+      format: "esm",
+      external: MAIN_EXTERNALS,
+      // The worker is ES module code (package.json "type": "module"); bundled CommonJS
+      // dependencies still call require(), which an ES module has to create for itself.
+      banner: { js: 'import { createRequire as __ceremonyCreateRequire } from "node:module"; const require = __ceremonyCreateRequire(import.meta.url);' },
+    });
+    copyFileSync(path.join(projectRoot, HSM_WORKER.boot), path.join(outDir, "worker-boot.mjs"));
+    outputs.push("worker.js", "worker-boot.mjs");
+  }
+  return { outDir, outputs, hasCore };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const { outDir, outputs, hasCore } = await buildElectron();
+  console.log(`build-electron: wrote ${outputs.join(", ")} to ${path.relative(process.cwd(), outDir) || "."}${hasCore ? "" : " (without the core)"}`);
+}
