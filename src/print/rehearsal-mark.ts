@@ -1,0 +1,50 @@
+import { PAGE, SAFE } from "./page-geometry.ts";
+import type { Pdf } from "./pdf-document.ts";
+import { drawLine, setType, widthOf, type Type } from "./text-fit.ts";
+
+export const REHEARSAL_BAND_HEIGHT = 24;
+
+const BAND_TYPE: Type = { font: "Helvetica-Bold", size: 13 };
+const EDGE_TYPE: Type = { font: "Helvetica-Bold", size: 9 };
+
+/**
+ * Marks the current page as a rehearsal: a solid black band across the top of the safe area with
+ * the label in white, and the label repeated up both side margins. Solid black and white survive
+ * photocopying, where a grey watermark would fade or smear; and nothing is drawn across the page
+ * body, so the QR code and the words stay readable. Returns the height the band takes.
+ */
+export function drawRehearsalMarks(doc: Pdf, label: string): number {
+  doc.save();
+  doc.rect(SAFE.left, SAFE.top, SAFE.width, REHEARSAL_BAND_HEIGHT).fill("black");
+  drawLine(doc, BAND_TYPE, label, SAFE.left, SAFE.top + (REHEARSAL_BAND_HEIGHT - BAND_TYPE.size) / 2 + 1, {
+    width: SAFE.width,
+    align: "center",
+    color: "white",
+  });
+  doc.restore();
+  drawEdgeText(doc, label, 22, -90);
+  drawEdgeText(doc, label, PAGE.width - 22, 90);
+  return REHEARSAL_BAND_HEIGHT;
+}
+
+/** The label repeated along a side margin, reading upwards on the left and downwards on the right. */
+function drawEdgeText(doc: Pdf, label: string, x: number, angle: -90 | 90): void {
+  const unit = `${label}   •   `;
+  const run = SAFE.height;
+  let text = unit;
+  while (widthOf(doc, EDGE_TYPE, text + unit) <= run) text += unit;
+  text = text.replace(/[\s•]+$/, "");
+  const textWidth = widthOf(doc, EDGE_TYPE, text);
+  const start = (run - textWidth) / 2;
+  doc.save();
+  if (angle === -90) {
+    doc.rotate(-90, { origin: [x, SAFE.bottom] });
+    setType(doc, EDGE_TYPE).fillColor("black");
+    doc.text(text, x + start, SAFE.bottom - EDGE_TYPE.size / 2, { lineBreak: false });
+  } else {
+    doc.rotate(90, { origin: [x, SAFE.top] });
+    setType(doc, EDGE_TYPE).fillColor("black");
+    doc.text(text, x + start, SAFE.top - EDGE_TYPE.size / 2, { lineBreak: false });
+  }
+  doc.restore();
+}

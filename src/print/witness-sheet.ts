@@ -1,0 +1,196 @@
+import { formatHexGroups } from "../format/index.ts";
+import { formatPrintedDate } from "./dates.ts";
+import { measureFieldRow } from "./field-row.ts";
+import { SAFE } from "./page-geometry.ts";
+import { PageFlow } from "./page-flow.ts";
+import { renderPdf, type Pdf } from "./pdf-document.ts";
+import {
+  BODY,
+  checkpointRows,
+  drawDocumentTitle,
+  drawFieldRows,
+  drawParagraph,
+  drawSectionHeading,
+  fingerprintRows,
+} from "./sheet-sections.ts";
+import { drawTable } from "./table.ts";
+import { drawLine, lineHeight, truncateToWidth, wrapToWidth, type Type } from "./text-fit.ts";
+import { validateWitnessSheetInput, type PrintedParticipant, type WitnessSheetInput } from "./witness-sheet-input.ts";
+
+export const CEREMONY_REHEARSAL_LABEL = "REHEARSAL — NOT A REAL CEREMONY";
+
+const NUMBER_WIDTH = 30;
+const TITLE_WIDTH = 200;
+const BOX_HEIGHT = 36;
+const BOX_GAP = 4;
+const BOXES_PER_LINE = 3;
+const PAD = 5;
+const STEP_NUMBER: Type = { font: "Helvetica-Bold", size: 11 };
+const STEP_TITLE: Type = { font: "Helvetica", size: 10 };
+const BOX_LABEL: Type = { font: "Helvetica-Bold", size: 7 };
+const BOX_CAPTION: Type = { font: "Helvetica", size: 6 };
+const HEADER: Type = { font: "Helvetica-Bold", size: 8.5 };
+const SIGNATURE_ROW = 40;
+
+/**
+ * The paper the witnesses keep: who took part, every step with a box per required witness for
+ * initials and time, and at the end the journal checkpoint and the transcript-signing key's
+ * fingerprint, which everyone signs under. The signed transcript is then bound to this paper by
+ * that fingerprint.
+ */
+export function renderWitnessSheet(input: WitnessSheetInput): Promise<Buffer> {
+  validateWitnessSheetInput(input);
+  const title = input.title ?? `Ceremony ${input.ceremonyId}`;
+  return renderPdf(
+    { title: `${input.rehearsal ? "REHEARSAL " : ""}Witness sign-off sheet: ${title}`, subject: `Ceremony ${input.ceremonyId}`, date: new Date(input.ceremonyDate) },
+    (doc) => {
+      const flow = new PageFlow(doc, {
+        rehearsalLabel: input.rehearsal ? CEREMONY_REHEARSAL_LABEL : undefined,
+        runningHead: `Witness sign-off sheet · ceremony ${input.ceremonyId} · ${formatPrintedDate(input.ceremonyDate)} · continued`,
+        footer: `Witness sign-off sheet · ceremony ${input.ceremonyId}`,
+      });
+      flow.newPage();
+      const subtitle = [`Ceremony ${input.ceremonyId} · ${formatPrintedDate(input.ceremonyDate)}`];
+      if (input.script !== undefined) subtitle.push(`Script ${input.script.id} · SHA-256 ${formatHexGroups(input.script.sha256)}`);
+      drawDocumentTitle(doc, flow, "Witness sign-off sheet", title, subtitle);
+
+      drawSectionHeading(doc, flow, "Participants");
+      drawTable(
+        doc,
+        flow,
+        [
+          { header: "Name", weight: 3, maxLines: 2 },
+          { header: "Role", weight: 2.2, maxLines: 2 },
+          { header: "Organisation", weight: 3, maxLines: 2 },
+          { header: "Specimen initials", weight: 1.8 },
+        ],
+        input.participants.map((p) => [p.name, p.role, p.organisation, ""]),
+      );
+      flow.y += 14;
+
+      drawSectionHeading(doc, flow, "Steps", 60);
+      drawParagraph(doc, flow, "Initial your box and write the time (UTC) when you have seen the step done as the screen describes it.");
+      flow.y += 4;
+      drawSteps(doc, flow, input);
+      flow.y += 14;
+
+      drawClosingBlock(doc, flow, input);
+      flow.finish();
+    },
+  );
+}
+
+function drawStepsHeader(doc: Pdf, flow: PageFlow): void {
+  drawLine(doc, HEADER, "NO.", SAFE.left, flow.y);
+  drawLine(doc, HEADER, "STEP", SAFE.left + NUMBER_WIDTH, flow.y);
+  drawLine(doc, HEADER, "WITNESS INITIALS AND TIME (UTC)", SAFE.left + NUMBER_WIDTH + TITLE_WIDTH, flow.y);
+  flow.y += lineHeight(HEADER) + 2;
+  doc.moveTo(SAFE.left, flow.y).lineTo(SAFE.right, flow.y).lineWidth(1.2).stroke("black");
+}
+
+function drawSteps(doc: Pdf, flow: PageFlow, input: WitnessSheetInput): void {
+  const byId = new Map(input.participants.map((p) => [p.id, p]));
+  const boxesX = SAFE.left + NUMBER_WIDTH + TITLE_WIDTH;
+  const boxWidth = (SAFE.right - boxesX - (BOXES_PER_LINE - 1) * BOX_GAP) / BOXES_PER_LINE;
+
+  flow.ensure(lineHeight(HEADER) + 2 + 60);
+  drawStepsHeader(doc, flow);
+  for (const step of input.steps) {
+    const titleLines = wrapToWidth(doc, STEP_TITLE, step.title, TITLE_WIDTH - 10, 6);
+    const witnesses = step.witnessIds.map((id) => byId.get(id)).filter((p): p is PrintedParticipant => p !== undefined);
+    const boxLines = Math.ceil(witnesses.length / BOXES_PER_LINE);
+    const boxesHeight = boxLines * BOX_HEIGHT + Math.max(0, boxLines - 1) * BOX_GAP;
+    const height = Math.max(titleLines.length * lineHeight(STEP_TITLE), boxesHeight, lineHeight(STEP_NUMBER)) + 2 * PAD;
+    if (flow.ensure(height)) drawStepsHeader(doc, flow);
+
+    const top = flow.y;
+    drawLine(doc, STEP_NUMBER, String(step.number), SAFE.left, top + PAD);
+    titleLines.forEach((line, i) => drawLine(doc, STEP_TITLE, line, SAFE.left + NUMBER_WIDTH, top + PAD + 1 + i * lineHeight(STEP_TITLE)));
+    if (witnesses.length === 0) {
+      drawLine(doc, { font: "Helvetica-Oblique", size: 9 }, "no attestation required", boxesX, top + PAD + 1);
+    }
+    witnesses.forEach((witness, i) => {
+      const x = boxesX + (i % BOXES_PER_LINE) * (boxWidth + BOX_GAP);
+      const y = top + PAD + Math.floor(i / BOXES_PER_LINE) * (BOX_HEIGHT + BOX_GAP);
+      drawWitnessBox(doc, witness, x, y, boxWidth);
+    });
+    flow.y = top + height;
+    doc.moveTo(SAFE.left, flow.y).lineTo(SAFE.right, flow.y).lineWidth(0.5).stroke("black");
+  }
+}
+
+/** One witness's box: their name on top, then "initials" and "time" cells to write in. */
+function drawWitnessBox(doc: Pdf, witness: PrintedParticipant, x: number, y: number, width: number): void {
+  const split = x + width * 0.5;
+  doc.lineWidth(1).rect(x, y, width, BOX_HEIGHT).stroke("black");
+  doc.lineWidth(0.5).moveTo(split, y + 11).lineTo(split, y + BOX_HEIGHT).stroke("black");
+  drawLine(doc, BOX_LABEL, truncateToWidth(doc, BOX_LABEL, witness.name, width - 6), x + 3, y + 3);
+  drawLine(doc, BOX_CAPTION, "initials", x + 3, y + BOX_HEIGHT - 8);
+  drawLine(doc, BOX_CAPTION, "time", split + 3, y + BOX_HEIGHT - 8);
+}
+
+/**
+ * Checkpoint, signer fingerprint, statement and signatures, kept on one page when they fit, so
+ * every signature sits under the fingerprint it vouches for.
+ */
+function drawClosingBlock(doc: Pdf, flow: PageFlow, input: WitnessSheetInput): void {
+  const checkpoint = checkpointRows(doc, input.checkpoint);
+  const signer = fingerprintRows(
+    doc,
+    "Transcript signer",
+    "SPKI SHA-256 of the HSM key that signs the transcript",
+    input.transcriptSigner.spkiSha256,
+  );
+  const statement = statementText(input);
+  const rowsHeight = [...checkpoint, ...signer].reduce((sum, row) => sum + measureFieldRow(doc, row, 130) + 5, 0);
+  const headings = 3 * (lineHeight({ font: "Helvetica-Bold", size: 12 }) + 4) + 28;
+  const statementHeight = wrapToWidth(doc, BODY, statement, SAFE.width).length * lineHeight(BODY) + 10;
+  const signaturesHeight = lineHeight(HEADER) + 4 + input.participants.length * SIGNATURE_ROW;
+  const whole = rowsHeight + headings + statementHeight + signaturesHeight;
+  if (whole <= flow.bottom - SAFE.top - 60) flow.ensure(whole);
+
+  drawSectionHeading(doc, flow, "Journal checkpoint", 60);
+  drawFieldRows(doc, flow, checkpoint);
+  flow.y += 10;
+  drawSectionHeading(doc, flow, "Transcript-signing key", 60);
+  drawFieldRows(doc, flow, signer);
+  flow.y += 10;
+  drawSectionHeading(doc, flow, "Signatures", statementHeight + SIGNATURE_ROW);
+  drawParagraph(doc, flow, statement);
+  flow.y += 10;
+  drawSignatureRows(doc, flow, input.participants);
+}
+
+function statementText(input: WitnessSheetInput): string {
+  return (
+    "By signing I confirm that I took part in this ceremony in the role shown, that I initialled only " +
+    "steps I saw done, and that the journal checkpoint and the transcript-signing key fingerprint above " +
+    "were read aloud and match what the workstation displayed. A transcript for ceremony " +
+    `${input.ceremonyId} is genuine only if it verifies under a key with exactly this fingerprint.`
+  );
+}
+
+function drawSignatureRows(doc: Pdf, flow: PageFlow, participants: readonly PrintedParticipant[]): void {
+  const nameWidth = 200;
+  const signatureWidth = SAFE.width - nameWidth - 110;
+  const header = (): void => {
+    drawLine(doc, HEADER, "NAME AND ROLE", SAFE.left, flow.y);
+    drawLine(doc, HEADER, "SIGNATURE", SAFE.left + nameWidth, flow.y);
+    drawLine(doc, HEADER, "DATE", SAFE.left + nameWidth + signatureWidth + 10, flow.y);
+    flow.y += lineHeight(HEADER) + 4;
+  };
+  flow.ensure(lineHeight(HEADER) + 4 + SIGNATURE_ROW);
+  header();
+  for (const p of participants) {
+    if (flow.ensure(SIGNATURE_ROW)) header();
+    const nameType: Type = { font: "Helvetica-Bold", size: 10 };
+    const roleType: Type = { font: "Helvetica", size: 8.5 };
+    drawLine(doc, nameType, truncateToWidth(doc, nameType, p.name, nameWidth - 10), SAFE.left, flow.y + 8);
+    drawLine(doc, roleType, truncateToWidth(doc, roleType, `${p.role} · ${p.organisation}`, nameWidth - 10), SAFE.left, flow.y + 21);
+    const lineY = flow.y + SIGNATURE_ROW - 8;
+    doc.lineWidth(0.8);
+    doc.moveTo(SAFE.left + nameWidth, lineY).lineTo(SAFE.left + nameWidth + signatureWidth - 10, lineY).stroke("black");
+    doc.moveTo(SAFE.left + nameWidth + signatureWidth + 10, lineY).lineTo(SAFE.right, lineY).stroke("black");
+    flow.y += SIGNATURE_ROW;
+  }
+}
