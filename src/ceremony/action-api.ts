@@ -1,0 +1,96 @@
+/**
+ * What an action (src/ceremony/actions/*.ts) sees and returns. Actions do one thing each and
+ * are written so that running them again after a crash finds what they already did.
+ */
+import type { z } from "zod";
+import type { HsmClient, TokenInfo } from "../hsm/index.ts";
+import type { InventoryKey, KeyInput, KeyRecord, KeyRef } from "../journal/index.ts";
+import type { Participant } from "./participants.ts";
+
+/** A value shown on screen for read-aloud, and recorded in the journal. Never secret. */
+export interface OutputValue {
+  label: string;
+  kind: "fingerprint" | "hex" | "kcv" | "text";
+  value: string;
+}
+
+/** A public file the action produced, destined for the bundle (certs/, crl/, csr/, escrow/). */
+export interface Artifact {
+  path: string;
+  base64: string;
+  sha256: string;
+  /** Transcript output kind. */
+  kind: "certificate" | "crl" | "csr" | "public-key" | "wrapped-key";
+  label: string;
+  details: Record<string, string>;
+}
+
+/** A share typed or scanned by a holder, as text; never journaled. */
+export interface ShareInput {
+  participantId: string;
+  text: string;
+}
+
+export interface ActionInputs {
+  /** The HSM PIN the officer typed; wiped by the HSM layer after login. */
+  hsmPin?: Buffer;
+  shares?: ShareInput[];
+  /** A file chosen on removable media, e.g. a CSR; read by the service, passed as bytes. */
+  file?: { name: string; bytes: Buffer };
+}
+
+/** Where share cards go: the printer, the rehearsal print/ folder, or an explicit save. */
+export interface CardSink {
+  readonly description: string;
+  deliver(card: { holder: Participant; index: number; fileName: string; pdf: Buffer }): Promise<void>;
+}
+
+export interface ActionContext {
+  ceremonyId: string;
+  stepIndex: number;
+  stepId: string;
+  performer: Participant;
+  rehearsal: boolean;
+  participants: Participant[];
+  now(): Date;
+  inputs: ActionInputs;
+  /** The open, logged-in HSM session (the hsm.login action is the one that opens it). */
+  hsm(): HsmClient;
+  token(): TokenInfo;
+  /** The login action hands the PIN to the HSM through this. */
+  login(pin: Buffer): Promise<TokenInfo>;
+  record(type: string, body: Record<string, unknown>): void;
+  events(): ReadonlyArray<{ type: string; body: Record<string, unknown>; seq: number }>;
+  /** An output of an earlier step, by step id and output name. */
+  output(stepId: string, name: string): OutputValue | undefined;
+  /** A public artifact an earlier step produced, by bundle path. */
+  artifact(path: string): Buffer | undefined;
+  inventory: {
+    upsertKey(key: KeyInput): KeyRecord;
+    markDestroyed(key: KeyRef, ceremonyId: string): KeyRecord;
+    nextCrlNumber(issuerLabel: string, options?: { atLeast?: bigint }): bigint;
+    listKeys(options?: { now?: Date }): InventoryKey[];
+  };
+  cards: CardSink;
+  /** Lints the script chose to skip, by name (recorded). */
+  scriptDir: string;
+}
+
+export interface ActionResult {
+  outputs: Record<string, OutputValue>;
+  artifacts?: Artifact[];
+  /** Facts for the transcript's outputs that are not files (KCVs, share fingerprints). */
+  facts?: Array<{ kind: "kcv" | "share-fingerprints" | "key-destroyed" | "public-key"; label: string; details: Record<string, string> }>;
+}
+
+export interface ActionDefinition<P = unknown> {
+  type: string;
+  summary: string;
+  params: z.ZodType<P>;
+  /** Inputs a person must provide before the action runs. */
+  needs: Array<"hsm-pin" | "shares" | "file">;
+  /** Needs a logged-in HSM session (every action but the air-gap check and hsm.login). */
+  usesHsm: boolean;
+  /** For share inputs: how many (all holders for read-back, k for recovery). */
+  run(ctx: ActionContext, params: P): Promise<ActionResult>;
+}

@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { HsmError } from "../../hsm/index.ts";
+import type { ActionDefinition } from "../action-api.ts";
+
+const Params = z.object({ label: z.string().min(1).max(64), expectedId: z.string().regex(/^[0-9a-f]*$/).optional() }).strict();
+
+/**
+ * Destroys every object under a label (both halves of a key pair), then proves it is gone: not
+ * found by label, not found by ID, and an operation on the old handle fails.
+ */
+export const keyDestroy: ActionDefinition<z.infer<typeof Params>> = {
+  type: "key.destroy",
+  summary: "Destroy a key under dual control and prove it is gone",
+  params: Params,
+  needs: [],
+  usesHsm: true,
+  async run(ctx, p) {
+    const hsm = ctx.hsm();
+    const objects = await hsm.call("findObjects", { label: p.label });
+    const earlier = ctx.events().find((e) => e.type === "key.destroyed" && e.body.label === p.label);
+    if (objects.length === 0 && !earlier) {
+      throw new HsmError("HSM_KEY_NOT_FOUND", `No key labelled "${p.label}" is on this token. Check the label and the token; nothing was destroyed.`);
+    }
+    const ids = [...new Set(objects.map((o) => o.id))];
+    if (p.expectedId && ids.some((id) => id !== p.expectedId)) {
+      throw new HsmError(
+        "HSM_KEY_MISMATCH",
+        `The key labelled "${p.label}" has ID ${ids.join(", ")}, not the expected ${p.expectedId}. Nothing was destroyed; check which key the script means.`,
+      );
+    }
+    const id = ids[0] ?? (earlier?.body.id as string);
+    const handles = objects.map((o) => o.handle);
+    if (objects.length) ctx.record("key.destroying", { label: p.label, id, objects: objects.map((o) => `${o.class} ${o.keyType}`) });
+    for (const h of handles) await hsm.call("destroyObject", h);
+
+    const byLabel = await hsm.call("findObjects", { label: p.label });
+    const byId = id ? await hsm.call("findObjects", { id }) : [];
+    const handleChecks: string[] = [];
+    for (const h of handles) {
+      try {
+        await hsm.call("describeObject", h);
+        handleChecks.push(`handle ${h}: STILL USABLE`);
+      } catch (e) {
+        handleChecks.push(`handle ${h}: ${(e as HsmError).code}`);
+      }
+    }
+    const gone = byLabel.length === 0 && byId.length === 0 && handleChecks.every((c) => !c.includes("STILL"));
+    if (!gone) throw new HsmError("HSM_DESTROY_UNPROVEN", `The key "${p.label}" could not be shown to be gone: ${handleChecks.join("; ")}. Do not sign the sheet; abort.`);
+    const proof = `not found by label; not found by ID ${id}; ${handleChecks.join("; ") || "handles already gone"}`;
+    ctx.record("key.destroyed", { label: p.label, id, proof });
+    const token = ctx.token();
+    try {
+      ctx.inventory.markDestroyed({ tokenSerial: token.serial, ckaId: id }, ctx.ceremonyId);
+    } catch {
+      // A key made before this journal existed is not in the inventory; the transcript still records the proof.
+    }
+    return {
+      outputs: {
+        destroyed: { label: "Destroyed", kind: "text", value: `${p.label} (ID ${id})` },
+        proof: { label: "Proof", kind: "text", value: proof },
+      },
+      facts: [{ kind: "key-destroyed", label: p.label, details: { ckaId: id, tokenSerial: token.serial, proof } }],
+    };
+  },
+};

@@ -1,0 +1,214 @@
+/**
+ * Parse → validate → resolve parameters → validate each action's parameters, all before any HSM
+ * call. Every problem is collected (not only the first), each named by its YAML path.
+ */
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { parseDocument, isMap, isSeq, type Node as YamlNode } from "yaml";
+import { z } from "zod";
+import { actionRegistry } from "./actions/registry.ts";
+import { ParamsFile, ScriptDefinition, type ParameterDefinition, type StepDefinition } from "./script-schema.ts";
+import { ScriptValidationError, type ValidationIssue } from "./validation-error.ts";
+import { issuesFromZod } from "./zod-issues.ts";
+import { DEFAULT_ROLE_MINIMUMS, ROLES, type Role } from "./roles.ts";
+
+const MAX_SCRIPT_BYTES = 256 * 1024;
+
+export interface ResolvedStep extends StepDefinition {
+  index: number;
+  /** The action's parameters after substitution, checked against its schema. */
+  resolvedParams: unknown;
+}
+
+export interface LoadedScript {
+  definition: ScriptDefinition;
+  text: string;
+  sha256: string;
+  fileName: string;
+  parameters: Record<string, unknown>;
+  roleMinimums: Record<Role, number>;
+  steps: ResolvedStep[];
+}
+
+/** Parses YAML strictly: duplicate keys, anchors/aliases and trailing documents are errors. */
+export function parseYamlStrict(text: string, source: string): unknown {
+  if (Buffer.byteLength(text) > MAX_SCRIPT_BYTES) {
+    throw new ScriptValidationError(source, [{ path: "", message: `is larger than ${MAX_SCRIPT_BYTES / 1024} KiB; a ceremony script is never that big` }]);
+  }
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
+  const problems: ValidationIssue[] = [...doc.errors, ...doc.warnings].map((e) => ({
+    path: e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "",
+    message: e.message.split("\n")[0] ?? e.message,
+  }));
+  if (problems.length) throw new ScriptValidationError(source, problems);
+  if (hasAlias(doc.contents as YamlNode | null)) {
+    throw new ScriptValidationError(source, [{ path: "", message: "YAML anchors and aliases are not allowed in ceremony files; write each value out" }]);
+  }
+  return doc.toJS({ maxAliasCount: 0 });
+}
+
+function hasAlias(node: YamlNode | null): boolean {
+  if (!node) return false;
+  if ((node as { type?: string }).type === "ALIAS" || node.constructor.name === "Alias") return true;
+  if (isMap(node)) return node.items.some((p) => hasAlias(p.key as YamlNode) || hasAlias(p.value as YamlNode));
+  if (isSeq(node)) return node.items.some((i) => hasAlias(i as YamlNode));
+  return false;
+}
+
+export async function loadScriptFile(path: string, paramsPath?: string): Promise<{ script: LoadedScript; params: ParamsFile }> {
+  const text = await readFile(path, "utf8").catch((e: NodeJS.ErrnoException) => {
+    throw new ScriptValidationError(path, [{ path: "", message: `cannot be read (${e.code ?? e.message})` }]);
+  });
+  const params = paramsPath ? await loadParamsFile(paramsPath) : ParamsFile.parse({});
+  return { script: loadScript(text, basename(path), params), params };
+}
+
+export async function loadParamsFile(path: string): Promise<ParamsFile> {
+  const text = await readFile(path, "utf8").catch((e: NodeJS.ErrnoException) => {
+    throw new ScriptValidationError(path, [{ path: "", message: `cannot be read (${e.code ?? e.message})` }]);
+  });
+  return parseParams(text, basename(path));
+}
+
+export function parseParams(text: string, source: string): ParamsFile {
+  const raw = parseYamlStrict(text, source);
+  const parsed = ParamsFile.safeParse(raw ?? {});
+  if (!parsed.success) throw new ScriptValidationError(source, issuesFromZod(parsed.error));
+  return parsed.data;
+}
+
+/** Validates a whole script with its parameter values; throws one error listing every problem. */
+export function loadScript(text: string, fileName: string, params: ParamsFile = ParamsFile.parse({})): LoadedScript {
+  const raw = parseYamlStrict(text, fileName);
+  const parsed = ScriptDefinition.safeParse(raw);
+  if (!parsed.success) throw new ScriptValidationError(fileName, issuesFromZod(parsed.error));
+  const definition = parsed.data;
+  const issues: ValidationIssue[] = [];
+
+  const stepIds = new Set<string>();
+  definition.steps.forEach((s, i) => {
+    if (stepIds.has(s.id)) issues.push({ path: `steps[${i}].id`, message: `"${s.id}" is used by an earlier step; step ids must be unique` });
+    stepIds.add(s.id);
+  });
+
+  const roleMinimums = { ...DEFAULT_ROLE_MINIMUMS, ...definition.roles } as Record<Role, number>;
+  const parameters = resolveParameters(definition.parameters, params.parameters, issues);
+  // Parameters already reported (missing or invalid) are not reported again at each use.
+  const reported = new Set(Object.keys(definition.parameters).filter((n) => !(n in parameters)));
+
+  const steps: ResolvedStep[] = definition.steps.map((step, index) => {
+    const action = actionRegistry.get(step.action.type);
+    if (!action) {
+      issues.push({ path: `steps[${index}].action.type`, message: `must be one of ${[...actionRegistry.keys()].sort().join(", ")}` });
+      return { ...step, index, resolvedParams: undefined };
+    }
+    const before = issues.length;
+    const unresolved = { count: 0 };
+    const substituted = substitute(step.action.params, { values: parameters, reported, unresolved }, `steps[${index}].action.params`, issues);
+    const result = (action.params as z.ZodType).safeParse(substituted);
+    if (!result.success && issues.length === before && unresolved.count === 0) {
+      issues.push(...issuesFromZod(result.error, ["steps", index, "action", "params"]));
+    }
+    for (const role of step.attestation.roles) {
+      if (roleMinimums[role] === 0 && role !== "share-holder") {
+        issues.push({ path: `steps[${index}].attestation.roles`, message: `needs a ${role}, but roles.${role} is 0` });
+      }
+    }
+    return { ...step, index, resolvedParams: result.success ? result.data : undefined };
+  });
+
+  if (issues.length) throw new ScriptValidationError(fileName, issues);
+  return {
+    definition,
+    text,
+    sha256: createHash("sha256").update(text, "utf8").digest("hex"),
+    fileName,
+    parameters,
+    roleMinimums,
+    steps,
+  };
+}
+
+function resolveParameters(
+  definitions: Record<string, ParameterDefinition>,
+  given: Record<string, unknown>,
+  issues: ValidationIssue[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(given)) {
+    if (!(name in definitions)) issues.push({ path: `parameters.${name}`, message: "is not a parameter of this script (check its spelling)" });
+  }
+  for (const [name, def] of Object.entries(definitions)) {
+    const path = `parameters.${name}`;
+    const value = name in given ? given[name] : def.default;
+    if (value === undefined) {
+      if (def.required !== false) issues.push({ path, message: "is required; give it in the parameters file" });
+      continue;
+    }
+    const problem = checkParameter(def, value);
+    if (problem) issues.push({ path, message: problem });
+    else out[name] = value;
+  }
+  return out;
+}
+
+function checkParameter(def: ParameterDefinition, value: unknown): string | null {
+  switch (def.type) {
+    case "string":
+    case "file":
+      if (typeof value !== "string") return "must be text";
+      if (def.type === "string" && def.maxLength && value.length > def.maxLength) return `must be at most ${def.maxLength} characters`;
+      if (def.type === "string" && def.pattern && !new RegExp(def.pattern, "u").test(value)) return `must match ${def.pattern}`;
+      return null;
+    case "integer":
+      if (typeof value !== "number" || !Number.isInteger(value)) return "must be a whole number";
+      if (def.min !== undefined && value < def.min) return `must be at least ${def.min}`;
+      if (def.max !== undefined && value > def.max) return `must be at most ${def.max}`;
+      return null;
+    case "boolean":
+      return typeof value === "boolean" ? null : "must be true or false";
+    case "enum":
+      return typeof value === "string" && def.values.includes(value) ? null : `must be one of ${def.values.join(", ")}`;
+    case "string-list":
+      if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) return "must be a list of text values";
+      if (def.maxItems && value.length > def.maxItems) return `must have at most ${def.maxItems} items`;
+      return null;
+    case "date":
+      return typeof value === "string" && !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}/.test(value)
+        ? null
+        : "must be a date such as 2027-01-31 or 2027-01-31T00:00:00Z";
+    case "revocation-list":
+      return Array.isArray(value) ? null : "must be a list of revocations";
+  }
+}
+
+const WHOLE_REF = /^\$\{([a-zA-Z][a-zA-Z0-9]*)\}$/;
+const INLINE_REF = /\$\{([a-zA-Z][a-zA-Z0-9]*)\}/g;
+
+/** Replaces `${name}` with parameter values: a whole-string reference keeps the value's type. */
+function substitute(
+  value: unknown,
+  scope: { values: Record<string, unknown>; reported: Set<string>; unresolved: { count: number } },
+  path: string,
+  issues: ValidationIssue[],
+): unknown {
+  const lookup = (name: string): unknown => {
+    if (name in scope.values) return scope.values[name];
+    scope.unresolved.count++;
+    if (!scope.reported.has(name)) issues.push({ path, message: `refers to parameter "${name}", which the script does not define` });
+    return undefined;
+  };
+  if (typeof value === "string") {
+    const whole = WHOLE_REF.exec(value);
+    if (whole) return lookup(whole[1]!);
+    return value.replace(INLINE_REF, (_m, name: string) => String(lookup(name) ?? ""));
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substitute(v, scope, `${path}[${i}]`, issues));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, scope, `${path}.${k}`, issues)]));
+  }
+  return value;
+}
+
+export { ROLES };

@@ -1,0 +1,409 @@
+/**
+ * The ceremony state machine. Each request (sign in, run the step's action, attest, abort)
+ * checks the state derived from the journal, does its work, and appends events; nothing is
+ * kept only in memory except the HSM session, which a resumed process opens again.
+ */
+import { randomBytes } from "node:crypto";
+import { hostname, platform, release } from "node:os";
+import { CeremonyError, wipe } from "../errors.ts";
+import { DEVICE_LOST_CODES, HsmClient, type TokenInfo, type TokenSelector } from "../hsm/index.ts";
+import type { ChainedEvent, Journal } from "../journal/index.ts";
+import type { ActionContext, ActionInputs, ActionResult, CardSink } from "./action-api.ts";
+import { actionRegistry } from "./actions/registry.ts";
+import type { CredentialStore } from "./credentials.ts";
+import { ActionFailedError, CeremonyStateError } from "./errors.ts";
+import type { LoadedScript } from "./load-script.ts";
+import { loadScript } from "./load-script.ts";
+import { hashPin, newParticipantId, pinMatches, type Participant } from "./participants.ts";
+import { ROLE_TITLES, ROLES, type Role } from "./roles.ts";
+import { attestationShortfall, foldState, type CeremonyState } from "./state.ts";
+import { checkAirGap, type AirGapResult } from "../airgap/check.ts";
+import { APP_NAME, APP_VERSION } from "../version.ts";
+
+export interface RunnerOptions {
+  journal: Journal;
+  credentials: CredentialStore;
+  /** Opens the PKCS#11 module (a fresh load each time: that is how a replugged HSM is found). */
+  openHsm: () => Promise<HsmClient>;
+  token: TokenSelector;
+  cards: CardSink;
+  rehearsal: boolean;
+  clock?: () => Date;
+  /** For tests: a fixed air-gap result instead of reading the interfaces. */
+  airGap?: () => AirGapResult;
+  scriptDir?: string;
+}
+
+export class CeremonyRunner {
+  private hsm: HsmClient | null = null;
+  private tokenInfo: TokenInfo | null = null;
+  private readonly clock: () => Date;
+
+  private constructor(
+    readonly ceremonyId: string,
+    readonly script: LoadedScript,
+    private readonly options: RunnerOptions,
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  /** Starts a new ceremony: records the script (text and hash) and its parameters. */
+  static start(script: LoadedScript, options: RunnerOptions): CeremonyRunner {
+    const date = (options.clock ?? (() => new Date()))().toISOString().slice(0, 10).replaceAll("-", "");
+    const ceremonyId = `${script.definition.id}-${date}-${randomBytes(3).toString("hex")}`;
+    const runner = new CeremonyRunner(ceremonyId, script, options);
+    runner.append("system", "ceremony.started", {
+      scriptId: script.definition.id,
+      scriptTitle: script.definition.title,
+      scriptVersion: script.definition.version,
+      scriptFile: script.fileName,
+      scriptSha256: script.sha256,
+      scriptText: script.text,
+      parameters: script.parameters,
+      rehearsal: options.rehearsal,
+      app: { name: APP_NAME, version: APP_VERSION },
+      host: { os: platform(), release: release(), hostname: hostname() },
+      token: { label: options.token.label, serial: options.token.serial ?? null },
+    });
+    return runner;
+  }
+
+  /**
+   * Continues a ceremony from its journal (opening the journal has already verified the chain).
+   * The script is the one recorded at the start, not whatever the file says now.
+   */
+  static resume(ceremonyId: string, options: RunnerOptions): CeremonyRunner {
+    const events = options.journal.events(ceremonyId);
+    const first = events[0];
+    if (!first || first.type !== "ceremony.started") {
+      throw new CeremonyStateError("CEREMONY_NOT_FOUND", `The journal holds no ceremony ${ceremonyId}. Check the journal file and the ceremony ID.`);
+    }
+    const b = first.body;
+    const script = loadScript(String(b.scriptText), String(b.scriptFile), { parameters: b.parameters as Record<string, unknown> });
+    if (script.sha256 !== b.scriptSha256) throw new CeremonyStateError("SCRIPT_CHANGED", "The recorded script does not match its recorded hash.");
+    const runner = new CeremonyRunner(ceremonyId, script, { ...options, rehearsal: b.rehearsal === true });
+    runner.append("system", "ceremony.resumed", { atEvent: events.length });
+    return runner;
+  }
+
+  // --- state ---------------------------------------------------------------------------------
+
+  events(): ChainedEvent[] {
+    return this.options.journal.events(this.ceremonyId);
+  }
+
+  state(): CeremonyState {
+    return foldState(this.events(), this.script.steps.length);
+  }
+
+  private append(actor: string, type: string, body: Record<string, unknown>): ChainedEvent {
+    return this.options.journal.append(this.ceremonyId, actor, type, body);
+  }
+
+  private requirePhase(state: CeremonyState, ...phases: CeremonyState["phase"][]): void {
+    if (!phases.includes(state.phase)) {
+      throw new CeremonyStateError(
+        "CEREMONY_WRONG_PHASE",
+        `That cannot be done now: the ceremony is at "${state.phase}", and this needs ${phases.join(" or ")}.`,
+      );
+    }
+  }
+
+  private participant(state: CeremonyState, id: string): Participant {
+    const p = state.participants.find((x) => x.id === id);
+    if (!p) throw new CeremonyStateError("PARTICIPANT_UNKNOWN", `No participant with ID ${id} signed in to this ceremony.`);
+    return p;
+  }
+
+  // --- sign-in -------------------------------------------------------------------------------
+
+  /** Signs a participant in; the attestation PIN is kept only as a salted scrypt hash. */
+  addParticipant(input: { name: string; role: Role; organisation: string }, attestationPin: Buffer): Participant {
+    const state = this.state();
+    this.requirePhase(state, "sign-in");
+    const name = input.name.trim();
+    const organisation = input.organisation.trim();
+    if (!name || !organisation) {
+      wipe(attestationPin);
+      throw new CeremonyStateError("PARTICIPANT_INCOMPLETE", "Each participant needs a name and an organisation.");
+    }
+    if (!ROLES.includes(input.role)) {
+      wipe(attestationPin);
+      throw new CeremonyStateError("PARTICIPANT_ROLE", `"${input.role}" is not a role. Choose one of ${ROLES.join(", ")}.`);
+    }
+    if (state.participants.some((p) => p.name.toLowerCase() === name.toLowerCase() && p.role === input.role)) {
+      wipe(attestationPin);
+      throw new CeremonyStateError("PARTICIPANT_DUPLICATE", `${name} is already signed in as ${ROLE_TITLES[input.role]}.`);
+    }
+    const credential = hashPin(attestationPin);
+    const participant: Participant = { id: newParticipantId(), name, role: input.role, organisation };
+    this.options.credentials.put(this.ceremonyId, participant.id, credential);
+    this.append(participant.id, "participant.joined", {
+      participantId: participant.id,
+      name: participant.name,
+      role: participant.role,
+      organisation: participant.organisation,
+    });
+    return participant;
+  }
+
+  /** Closes sign-in once every role has its minimum head-count; then checks the air gap. */
+  confirmParticipants(): AirGapResult {
+    const state = this.state();
+    this.requirePhase(state, "sign-in");
+    const missing = ROLES.filter((r) => state.participants.filter((p) => p.role === r).length < this.script.roleMinimums[r]).map(
+      (r) => `${this.script.roleMinimums[r]} × ${ROLE_TITLES[r]} (have ${state.participants.filter((p) => p.role === r).length})`,
+    );
+    if (missing.length) {
+      throw new CeremonyStateError("PARTICIPANTS_MISSING", `This script needs more people before it can start: ${missing.join("; ")}.`);
+    }
+    this.append("system", "participants.confirmed", { count: state.participants.length });
+    const result = (this.options.airGap ?? (() => checkAirGap(this.clock())))();
+    // A rehearsal on a connected machine may go on with the override, attested and recorded.
+    const policy = this.script.definition.airGap === "block" && !this.options.rehearsal ? "block" : "allow-with-override";
+    this.append("system", "airgap.checked", { at: "start", interfacesUp: result.interfacesUp, clear: result.clear, policy, rehearsal: this.options.rehearsal });
+    return result;
+  }
+
+  /** Two witnesses attest that the ceremony may go on although interfaces are up. */
+  attestAirGapOverride(participantId: string, pin: Buffer): void {
+    const state = this.state();
+    this.requirePhase(state, "air-gap");
+    const p = this.participant(state, participantId);
+    if (p.role !== "internal-witness") {
+      wipe(pin);
+      throw new CeremonyStateError("ATTESTATION_ROLE", `${p.name} is ${ROLE_TITLES[p.role]}; only internal witnesses attest an air-gap override.`);
+    }
+    this.checkPin(p, pin);
+    if (!state.airGap?.overrideAttesters.includes(p.id)) {
+      this.append(p.id, "airgap.override.attested", { participantId: p.id, interfacesUp: state.airGap?.interfacesUp ?? [] });
+    }
+    const count = new Set([...(state.airGap?.overrideAttesters ?? []), p.id]).size;
+    if (count >= 2) this.append("system", "airgap.override.granted", { attesters: count });
+  }
+
+  private checkPin(p: Participant, pin: Buffer): void {
+    const credential = this.options.credentials.get(this.ceremonyId, p.id);
+    if (!credential) {
+      wipe(pin);
+      throw new CeremonyStateError(
+        "ATTESTATION_PIN_UNAVAILABLE",
+        `${p.name}'s attestation PIN is not known to this workstation (was the journal moved?). They cannot attest; abort and restart the ceremony.`,
+      );
+    }
+    if (!pinMatches(pin, credential)) {
+      this.append(p.id, "attestation.refused", { participantId: p.id, reason: "wrong attestation PIN" });
+      throw new CeremonyStateError("ATTESTATION_PIN_WRONG", `That is not ${p.name}'s attestation PIN. ${p.name} should type it again.`);
+    }
+  }
+
+  // --- steps ---------------------------------------------------------------------------------
+
+  private currentStepIndex(state: CeremonyState): number {
+    this.requirePhase(state, "steps");
+    if (state.currentStep === null) throw new CeremonyStateError("CEREMONY_NO_STEP", "Every step is complete; finish the ceremony.");
+    return state.currentStep;
+  }
+
+  /** What the current step's action needs from people before it can run. */
+  needsOf(stepIndex: number): Array<"hsm-pin" | "shares" | "file"> {
+    const step = this.script.steps[stepIndex]!;
+    const action = actionRegistry.get(step.action.type)!;
+    const needs = [...action.needs];
+    if (action.usesHsm && !this.hsmReady()) needs.unshift("hsm-pin");
+    return [...new Set(needs)];
+  }
+
+  hsmReady(): boolean {
+    return this.hsm !== null && this.tokenInfo !== null;
+  }
+
+  /**
+   * Runs the current step's action as `performerId`. A failure is journaled and leaves the
+   * step paused: the officer retries (call again) or aborts.
+   */
+  async runAction(performerId: string, inputs: ActionInputs = {}): Promise<ActionResult> {
+    const state = this.state();
+    const index = this.currentStepIndex(state);
+    const step = this.script.steps[index]!;
+    const performer = this.participant(state, performerId);
+    const action = actionRegistry.get(step.action.type)!;
+    try {
+      if (performer.role !== step.performer) {
+        throw new CeremonyStateError(
+          "PERFORMER_ROLE",
+          `Step ${index + 1} is performed by a ${ROLE_TITLES[step.performer]}; ${performer.name} is ${ROLE_TITLES[performer.role]}.`,
+        );
+      }
+      if (state.steps[index]!.actionStatus === "succeeded") {
+        throw new CeremonyStateError("ACTION_DONE", `Step ${index + 1}'s action already succeeded; it now needs its attestations.`);
+      }
+      if (!state.steps[index]!.started) {
+        this.append("system", "step.started", { stepIndex: index, stepId: step.id, title: step.title, action: step.action.type, attestation: step.attestation });
+      }
+      this.append(performer.id, "action.started", { stepIndex: index, performer: performer.id });
+      if (action.usesHsm && !this.hsmReady()) {
+        if (!inputs.hsmPin) {
+          throw new CeremonyStateError("HSM_LOGIN_REQUIRED", "The HSM session must be opened again (after a restart or a replug): the crypto officer types the HSM PIN.");
+        }
+        await this.login(inputs.hsmPin, performer.id, true);
+      }
+      const ctx = this.context(index, performer, inputs);
+      const result = await action.run(ctx, step.resolvedParams as never);
+      for (const a of result.artifacts ?? []) {
+        this.append(performer.id, "artifact.recorded", { stepIndex: index, ...a });
+      }
+      for (const f of result.facts ?? []) this.append(performer.id, "fact.recorded", { stepIndex: index, ...f });
+      this.append(performer.id, "action.succeeded", { stepIndex: index, performer: performer.id, outputs: result.outputs });
+      return result;
+    } catch (e) {
+      const error = e instanceof CeremonyError ? e : new ActionFailedError("ACTION_FAILED", `The action failed: ${(e as Error).message}`, { cause: e });
+      if (DEVICE_LOST_CODES.has(error.code)) await this.dropHsm();
+      this.append(performer.id, "action.failed", { stepIndex: index, performer: performer.id, error: { code: error.code, message: error.message } });
+      throw error;
+    } finally {
+      wipe(inputs.hsmPin);
+    }
+  }
+
+  /** A witness attests the current step: their PIN and every checklist item confirmed. */
+  attest(participantId: string, pin: Buffer, confirmed: string[]): { stepCompleted: boolean; milestone: string | null } {
+    const state = this.state();
+    const index = this.currentStepIndex(state);
+    const step = this.script.steps[index]!;
+    const p = this.participant(state, participantId);
+    if (!step.attestation.roles.includes(p.role)) {
+      wipe(pin);
+      throw new CeremonyStateError(
+        "ATTESTATION_ROLE",
+        `Step ${index + 1} is attested by ${step.attestation.roles.map((r) => ROLE_TITLES[r]).join(" or ")}; ${p.name} is ${ROLE_TITLES[p.role]}.`,
+      );
+    }
+    if (state.steps[index]!.actionStatus !== "succeeded") {
+      wipe(pin);
+      throw new CeremonyStateError("ATTESTATION_TOO_EARLY", `Step ${index + 1}'s action has not succeeded yet; witnesses attest what they saw happen.`);
+    }
+    if (state.steps[index]!.attestations.some((a) => a.participantId === p.id)) {
+      wipe(pin);
+      throw new CeremonyStateError("ATTESTATION_DUPLICATE", `${p.name} has already attested step ${index + 1}.`);
+    }
+    const unconfirmed = step.checklist.filter((item) => !confirmed.includes(item));
+    if (unconfirmed.length) {
+      wipe(pin);
+      throw new CeremonyStateError("CHECKLIST_INCOMPLETE", `${p.name} has not confirmed: ${unconfirmed.map((u) => `"${u}"`).join(", ")}.`);
+    }
+    this.checkPin(p, pin);
+    this.append(p.id, "attestation.recorded", { stepIndex: index, participantId: p.id, checklist: step.checklist });
+    const after = this.state().steps[index]!;
+    if (attestationShortfall(step.attestation, after, state.participants) === null) {
+      const milestone = this.options.journal.milestoneHead(this.ceremonyId);
+      this.append("system", "step.completed", { stepIndex: index, milestone });
+      return { stepCompleted: true, milestone };
+    }
+    return { stepCompleted: false, milestone: null };
+  }
+
+  /** Stops the ceremony; it still ends in a signed transcript marked aborted. */
+  abort(actorId: string, reason: string): void {
+    const state = this.state();
+    if (state.phase === "completed" || state.phase === "aborted") {
+      throw new CeremonyStateError("CEREMONY_OVER", `The ceremony is already ${state.phase}.`);
+    }
+    if (!reason.trim()) throw new CeremonyStateError("ABORT_REASON", "Say why the ceremony is aborted; the reason goes into the transcript.");
+    this.append(actorId, "ceremony.aborted", { reason: reason.trim(), atStep: state.currentStep });
+  }
+
+  // --- HSM session -----------------------------------------------------------------------------
+
+  async login(pin: Buffer, actor: string, relogin = false): Promise<TokenInfo> {
+    try {
+      if (!this.hsm) this.hsm = await this.options.openHsm();
+      const info = await this.hsm.call("openToken", this.options.token);
+      const recorded = this.state().token;
+      if (recorded && recorded.serial !== info.serial) {
+        throw new CeremonyStateError(
+          "HSM_TOKEN_CHANGED",
+          `This ceremony began on token serial ${recorded.serial}; the token now connected is ${info.serial}. Connect the original HSM.`,
+        );
+      }
+      await this.hsm.login("user", pin);
+      this.tokenInfo = await this.hsm.call("tokenInfo");
+      const t = this.tokenInfo;
+      this.append(actor, relogin ? "hsm.relogin" : "hsm.token.selected", {
+        label: t.label,
+        serial: t.serial,
+        manufacturer: t.manufacturer,
+        model: t.model,
+        firmware: t.firmware,
+        hardware: t.hardware,
+      });
+      return t;
+    } catch (e) {
+      if (e instanceof CeremonyError && DEVICE_LOST_CODES.has(e.code)) await this.dropHsm();
+      throw e;
+    } finally {
+      wipe(pin);
+    }
+  }
+
+  private async dropHsm(): Promise<void> {
+    const h = this.hsm;
+    this.hsm = null;
+    this.tokenInfo = null;
+    await h?.close().catch(() => undefined);
+  }
+
+  /** The open session, for finishing (transcript signing). */
+  hsmClient(): HsmClient | null {
+    return this.hsm;
+  }
+
+  async close(): Promise<void> {
+    await this.dropHsm();
+  }
+
+  context(index: number, performer: Participant, inputs: ActionInputs): ActionContext {
+    const journal = this.options.journal;
+    const state = this.state();
+    const step = this.script.steps[index]!;
+    return {
+      ceremonyId: this.ceremonyId,
+      stepIndex: index,
+      stepId: step.id,
+      performer,
+      rehearsal: this.options.rehearsal,
+      participants: state.participants,
+      now: this.clock,
+      inputs,
+      hsm: () => {
+        if (!this.hsm) throw new CeremonyStateError("HSM_LOGIN_REQUIRED", "The HSM is not open; log in first.");
+        return this.hsm;
+      },
+      token: () => {
+        if (!this.tokenInfo) throw new CeremonyStateError("HSM_LOGIN_REQUIRED", "The HSM is not open; log in first.");
+        return this.tokenInfo;
+      },
+      login: (pin) => this.login(pin, performer.id),
+      record: (type, body) => {
+        this.append(performer.id, type, body);
+      },
+      events: () => this.events(),
+      output: (stepId, name) => {
+        const i = this.script.steps.findIndex((s) => s.id === stepId);
+        return i === -1 ? undefined : this.state().steps[i]?.outputs[name];
+      },
+      artifact: (path) => {
+        const e = this.events().findLast((x) => x.type === "artifact.recorded" && x.body.path === path);
+        return e ? Buffer.from(String(e.body.base64), "base64") : undefined;
+      },
+      inventory: {
+        upsertKey: (k) => journal.upsertKey(k),
+        markDestroyed: (k, c) => journal.markDestroyed(k, c),
+        nextCrlNumber: (l, o) => journal.nextCrlNumber(l, o),
+        listKeys: (o) => journal.listKeys(o),
+      },
+      cards: this.options.cards,
+      scriptDir: this.options.scriptDir ?? process.cwd(),
+    };
+  }
+}

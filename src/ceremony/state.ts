@@ -1,0 +1,170 @@
+/**
+ * The ceremony's state is a fold over its journal events (event sourcing): what the screen
+ * shows, what a resumed process continues from, and what the transcript reports all come from
+ * the same events, so they cannot disagree.
+ */
+import type { ChainedEvent } from "../journal/index.ts";
+import type { OutputValue } from "./action-api.ts";
+import type { Participant } from "./participants.ts";
+import type { Role } from "./roles.ts";
+import type { AttestationRule } from "./script-schema.ts";
+
+export type Phase = "sign-in" | "air-gap" | "steps" | "ready-to-finish" | "completed" | "aborted" | "blocked";
+
+export interface StepState {
+  index: number;
+  started: boolean;
+  actionStatus: "pending" | "succeeded" | "failed";
+  performer: string | null;
+  lastError: { code: string; message: string } | null;
+  outputs: Record<string, OutputValue>;
+  attestations: Array<{ participantId: string; time: string; checklist: string[] }>;
+  completed: boolean;
+  milestone: string | null;
+}
+
+export interface CeremonyState {
+  ceremonyId: string;
+  phase: Phase;
+  scriptId: string;
+  rehearsal: boolean;
+  participants: Participant[];
+  airGap: { interfacesUp: string[]; decision: "clear" | "override" | "blocked" | "pending"; overrideAttesters: string[] } | null;
+  token: { label: string; serial: string; manufacturer: string; model: string; firmware: string } | null;
+  steps: StepState[];
+  currentStep: number | null;
+  abortReason: string | null;
+  eventCount: number;
+  head: string;
+}
+
+export function foldState(events: ReadonlyArray<ChainedEvent>, stepCount: number): CeremonyState {
+  const first = events[0];
+  if (!first || first.type !== "ceremony.started") throw new Error("journal: a ceremony starts with ceremony.started");
+  const steps: StepState[] = Array.from({ length: stepCount }, (_, index) => ({
+    index,
+    started: false,
+    actionStatus: "pending",
+    performer: null,
+    lastError: null,
+    outputs: {},
+    attestations: [],
+    completed: false,
+    milestone: null,
+  }));
+  const state: CeremonyState = {
+    ceremonyId: first.ceremonyId,
+    phase: "sign-in",
+    scriptId: String(first.body.scriptId),
+    rehearsal: first.body.rehearsal === true,
+    participants: [],
+    airGap: null,
+    token: null,
+    steps,
+    currentStep: null,
+    abortReason: null,
+    eventCount: events.length,
+    head: events.at(-1)!.head,
+  };
+  for (const e of events) {
+    const b = e.body;
+    const step = typeof b.stepIndex === "number" ? steps[b.stepIndex] : undefined;
+    switch (e.type) {
+      case "participant.joined":
+        state.participants.push({ id: String(b.participantId), name: String(b.name), role: b.role as Role, organisation: String(b.organisation) });
+        break;
+      case "participants.confirmed":
+        state.phase = "air-gap";
+        break;
+      case "airgap.checked":
+        if (b.at === "start") {
+          state.airGap = {
+            interfacesUp: (b.interfacesUp as string[]) ?? [],
+            decision: b.clear ? "clear" : b.policy === "block" ? "blocked" : "pending",
+            overrideAttesters: [],
+          };
+          if (b.clear) state.phase = "steps";
+          else if (b.policy === "block") state.phase = "blocked";
+        }
+        break;
+      case "airgap.override.attested":
+        state.airGap?.overrideAttesters.push(String(b.participantId));
+        break;
+      case "airgap.override.granted":
+        if (state.airGap) state.airGap.decision = "override";
+        state.phase = "steps";
+        break;
+      case "hsm.token.selected":
+        state.token = {
+          label: String(b.label),
+          serial: String(b.serial),
+          manufacturer: String(b.manufacturer),
+          model: String(b.model),
+          firmware: String(b.firmware),
+        };
+        break;
+      case "step.started":
+        if (step) step.started = true;
+        break;
+      case "action.succeeded":
+        if (step) {
+          step.actionStatus = "succeeded";
+          step.performer = String(b.performer);
+          step.outputs = (b.outputs as Record<string, OutputValue>) ?? {};
+          step.lastError = null;
+        }
+        break;
+      case "action.failed":
+        if (step) {
+          step.actionStatus = "failed";
+          step.lastError = b.error as { code: string; message: string };
+        }
+        break;
+      case "attestation.recorded":
+        step?.attestations.push({ participantId: String(b.participantId), time: e.time, checklist: (b.checklist as string[]) ?? [] });
+        break;
+      case "step.completed":
+        if (step) {
+          step.completed = true;
+          step.milestone = String(b.milestone ?? "");
+        }
+        break;
+      case "ceremony.aborted":
+        state.phase = "aborted";
+        state.abortReason = String(b.reason);
+        break;
+      case "ceremony.completed":
+        state.phase = "completed";
+        break;
+    }
+  }
+  if (state.phase === "steps") {
+    const next = steps.findIndex((s) => !s.completed);
+    state.currentStep = next === -1 ? null : next;
+    if (next === -1) state.phase = "ready-to-finish";
+  }
+  return state;
+}
+
+/**
+ * Dual control: enough distinct attesters with a required role, and the performer never the
+ * only one. Returns what is missing, or null when the rule holds.
+ */
+export function attestationShortfall(
+  rule: AttestationRule,
+  step: Pick<StepState, "attestations" | "performer">,
+  participants: ReadonlyArray<Participant>,
+): string | null {
+  const byId = new Map(participants.map((p) => [p.id, p]));
+  const attesters = [...new Set(step.attestations.map((a) => a.participantId))].filter((id) => {
+    const p = byId.get(id);
+    return p !== undefined && rule.roles.includes(p.role);
+  });
+  if (attesters.length < rule.count) {
+    return `needs ${rule.count} attestation${rule.count === 1 ? "" : "s"} from ${rule.roles.join(" or ")}, has ${attesters.length}`;
+  }
+  if (step.performer && attesters.every((id) => id === step.performer)) {
+    return "the person who performed the step cannot be its only witness";
+  }
+  return null;
+}

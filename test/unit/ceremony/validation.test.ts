@@ -1,0 +1,106 @@
+import { describe, expect, test } from "vitest";
+import { loadScript, parseParams } from "../../../src/ceremony/load-script.ts";
+import { ScriptValidationError } from "../../../src/ceremony/validation-error.ts";
+
+const BASE = `id: table-test
+title: Table test
+version: 1
+parameters:
+  label:
+    type: string
+    description: key label
+    default: ROOT-01
+  algorithm:
+    type: enum
+    description: key algorithm
+    values: [EC-P384, EC-P256]
+    default: EC-P384
+steps:
+  - id: login
+    title: Log in
+    action:
+      type: hsm.login
+  - id: keygen
+    title: Generate
+    action:
+      type: key.generate-pair
+      params:
+        label: \${label}
+        algorithm: \${algorithm}
+        purpose: ca-signing
+        rotationMonths: 240
+`;
+
+function issuesOf(text: string, params?: string): string[] {
+  try {
+    loadScript(text, "test.yaml", params ? parseParams(params, "params.yaml") : undefined);
+  } catch (e) {
+    if (e instanceof ScriptValidationError) return e.issues.map((i) => `${i.path}: ${i.message}`);
+    throw e;
+  }
+  return [];
+}
+
+describe("script validation, with exact messages", () => {
+  test("a valid script loads, parameters substituted with their types", () => {
+    const script = loadScript(BASE, "test.yaml");
+    expect(script.steps[1]!.resolvedParams).toEqual({ label: "ROOT-01", algorithm: "EC-P384", purpose: "ca-signing", rotationMonths: 240 });
+    expect(script.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(script.roleMinimums["internal-witness"]).toBe(2);
+    expect(script.steps[0]!.attestation).toEqual({ roles: ["internal-witness"], count: 2 });
+  });
+
+  test.each([
+    ["an unknown top-level key", BASE.replace("version: 1", "version: 1\nversoin: 2"), ["versoin: unknown key (check its spelling)"]],
+    ["an unknown step key", BASE.replace("    title: Log in", "    title: Log in\n    colour: red"), ["steps[0].colour: unknown key (check its spelling)"]],
+    ["an unknown action", BASE.replace("type: hsm.login", "type: hsm.logon"), [expect.stringMatching(/^steps\[0\]\.action\.type: must be one of .*hsm\.login/)]],
+    ["an action parameter out of its set", BASE.replace("purpose: ca-signing", "purpose: encryption"), ["steps[1].action.params.purpose: must be one of ca-signing, signing"]],
+    ["an unknown action parameter", BASE.replace("purpose: ca-signing", "purpose: ca-signing\n        curve: P-521"), ["steps[1].action.params.curve: unknown key (check its spelling)"]],
+    ["a missing action parameter", BASE.replace("        rotationMonths: 240\n", ""), ["steps[1].action.params.rotationMonths: is required"]],
+    ["a wrong type", BASE.replace("version: 1", "version: one"), ["version: must be a number"]],
+    ["a duplicate step id", BASE.replace("id: keygen", "id: login"), ["steps[1].id: \"login\" is used by an earlier step; step ids must be unique"]],
+    ["a bad step id", BASE.replace("id: keygen", "id: Key Gen"), ["steps[1].id: must be lowercase letters, digits and hyphens, starting with a letter"]],
+    ["a reference to an unknown parameter", BASE.replace("${label}", "${lable}"), ["steps[1].action.params.label: refers to parameter \"lable\", which the script does not define"]],
+    ["attestation count zero", BASE.replace("    title: Log in\n", "    title: Log in\n    attestation:\n      roles: [internal-witness]\n      count: 0\n"), ["steps[0].attestation.count: must be at least 1"]],
+    ["an unknown role", BASE.replace("version: 1", "version: 1\nroles:\n  intern: 2"), [expect.stringMatching(/^roles\.intern: /)]],
+    ["a duplicate YAML key", BASE.replace("version: 1", "version: 1\nversion: 2"), [expect.stringMatching(/line 4.*: Map keys must be unique/)]],
+    ["a YAML alias", BASE.replace("title: Table test", "title: &t Table test\ndescription: *t"), [expect.stringMatching(/anchors and aliases are not allowed|Alias/i)]],
+  ])("%s", (_name, text, expected) => {
+    expect(issuesOf(text)).toEqual(expected);
+  });
+
+  test("every problem is reported, not only the first", () => {
+    const text = BASE.replace("purpose: ca-signing", "purpose: x").replace("type: hsm.login", "type: nope").replace("version: 1", "version: 0");
+    expect(issuesOf(text)).toHaveLength(1); // the schema stage stops before actions are looked at
+    const text2 = BASE.replace("purpose: ca-signing", "purpose: x").replace("type: hsm.login", "type: nope");
+    expect(issuesOf(text2)).toEqual([
+      expect.stringMatching(/^steps\[0\]\.action\.type: must be one of/),
+      "steps[1].action.params.purpose: must be one of ca-signing, signing",
+    ]);
+  });
+
+  test("parameter values are checked against their definitions", () => {
+    expect(issuesOf(BASE, "parameters:\n  algorithm: RSA-1024\n")).toEqual([
+      "parameters.algorithm: must be one of EC-P384, EC-P256",
+    ]);
+    expect(issuesOf(BASE, "parameters:\n  algorihtm: EC-P256\n")).toEqual([
+      "parameters.algorihtm: is not a parameter of this script (check its spelling)",
+    ]);
+    expect(issuesOf(BASE.replace("    default: ROOT-01\n", ""))).toEqual([
+      "parameters.label: is required; give it in the parameters file",
+    ]);
+  });
+
+  test("the error message names the file and says nothing was done on the HSM", () => {
+    try {
+      loadScript(BASE.replace("version: 1", "version: 0"), "root.yaml");
+      expect.unreachable();
+    } catch (e) {
+      expect((e as Error).message).toBe("root.yaml is not valid (1 problem):\n  version: must be at least 1\nFix the file and validate it again; nothing was done on the HSM.");
+    }
+  });
+
+  test("a params file with unknown keys is rejected", () => {
+    expect(() => parseParams("parameter:\n  x: 1\n", "p.yaml")).toThrow(/parameter: unknown key/);
+  });
+});
