@@ -1,10 +1,14 @@
 import type { Pdf } from "./pdf-document.ts";
-import { drawLine, lineHeight, wrapToWidth, type Type } from "./text-fit.ts";
+import { drawLine, lineHeight, truncateToWidth, wrapToWidth, type Type } from "./text-fit.ts";
 
 const LABEL: Type = { font: "Helvetica-Bold", size: 8.5 };
 const NOTE: Type = { font: "Helvetica", size: 7.5 };
 
-/** A label on the left (with an optional note under it) and one or more value lines on the right. */
+/**
+ * A label on the left (with an optional note under it) and one or more value lines on the right.
+ * The caller breaks values into lines (hex groups, wrapped text); a line that is still too wide is
+ * cut with "…" rather than run into the next column.
+ */
 export interface FieldRow {
   label: string;
   note?: string;
@@ -33,7 +37,7 @@ export function drawFieldRow(doc: Pdf, row: FieldRow, x: number, y: number, labe
     }
   }
   row.lines.forEach((line, i) => {
-    drawLine(doc, row.type, line, x + labelWidth, y + i * lineHeight(row.type), { width: valueWidth });
+    drawLine(doc, row.type, truncateToWidth(doc, row.type, line, valueWidth), x + labelWidth, y + i * lineHeight(row.type));
   });
   return measureFieldRow(doc, row, labelWidth);
 }

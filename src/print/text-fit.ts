@@ -22,10 +22,12 @@ export function drawLine(
   text: string,
   x: number,
   y: number,
-  options: { width?: number; align?: "left" | "center" | "right"; color?: string } = {},
+  options: { width?: number; align?: "center" | "right"; color?: string } = {},
 ): void {
   setType(doc, type).fillColor(options.color ?? "black");
-  doc.text(winAnsi(text), x, y, { lineBreak: false, width: options.width, align: options.align ?? "left" });
+  // pdfkit wraps whenever it is given a width, even with lineBreak off; only alignment needs one.
+  const align = options.align ?? "left";
+  doc.text(winAnsi(text), x, y, align === "left" ? { lineBreak: false } : { lineBreak: false, width: options.width, align });
 }
 
 /** The largest size from `max` down to `min` (whole points) at which `text` fits `width`; `min` if none does. */

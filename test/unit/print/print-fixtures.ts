@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { wordlist } from "@scure/bip39/wordlists/english.js";
-import type { ShareCardInput, WitnessSheetInput } from "../../../src/print/index.ts";
+import type { ShareCardInput, TranscriptSummaryInput, WitnessSheetInput } from "../../../src/print/index.ts";
 
 /**
  * Realistic fake print inputs. Everything is derived from a fixed seed, so a failing render can be
@@ -101,6 +101,49 @@ export function fakeWitnessSheet(options: { rehearsal?: boolean; steps?: number 
     script: { id: "master-key-escrow v3", sha256: fakeHex("script", 32) },
     participants: PARTICIPANTS.map((p) => ({ ...p })),
     steps: fakeSteps(options.steps ?? 12),
+    checkpoint: { ceremonyId: CEREMONY_ID, eventCount: 187, head: fakeHex("head", 32) },
+    transcriptSigner: { spkiSha256: fakeHex("signer", 32) },
+  };
+}
+
+export function fakeTranscriptSummary(options: { rehearsal?: boolean; aborted?: boolean } = {}): TranscriptSummaryInput {
+  const steps = fakeSteps(12).map((step, i) => ({
+    number: step.number,
+    title: step.title,
+    outcome: options.aborted && i >= 9 ? (i === 9 ? ("failed" as const) : ("not-run" as const)) : ("completed" as const),
+    performerId: i < 3 ? "admin" : "officer",
+    attesterIds: options.aborted && i > 9 ? [] : step.witnessIds,
+    startedAt: `2025-06-03T${String(9 + Math.floor(i / 4)).padStart(2, "0")}:${String((i * 13) % 60).padStart(2, "0")}:05Z`,
+    completedAt: `2025-06-03T${String(9 + Math.floor(i / 4)).padStart(2, "0")}:${String((i * 13 + 7) % 60).padStart(2, "0")}:41Z`,
+  }));
+  return {
+    rehearsal: options.rehearsal ?? false,
+    ceremonyId: CEREMONY_ID,
+    title: "Master key generation and 3-of-5 escrow",
+    startedAt: CEREMONY_DATE,
+    finishedAt: "2025-06-03T12:17:00Z",
+    script: { id: "master-key-escrow v3", sha256: fakeHex("script", 32) },
+    status: options.aborted ? "aborted" : "completed",
+    abortReason: options.aborted ? "Step 10: share 4 did not decode when scanned back; the officer aborted." : undefined,
+    host: { hostname: "ceremony-laptop-02", operatingSystem: "Debian GNU/Linux 12 (bookworm), x86_64", appVersion: "0.1.0", airgap: "no network interface up (checked at 09:41:12 UTC)" },
+    hsm: { manufacturer: "SoftHSM project", model: "SoftHSM v2", serial: "5c1e3a9b0d2f4e71", firmwareVersion: "2.6", tokenLabel: "rehearsal-2025-06" },
+    participants: PARTICIPANTS.map((p) => ({ ...p })),
+    steps,
+    outputs: {
+      certificates: [
+        { label: "root-ca-2025", subject: "CN=Example Payments Root CA 2025, O=Example Payments Ltd, C=GB", sha256: fakeHex("root-cert", 32) },
+      ],
+      keys: [{ label: "payments-kek-2025", kcvEcb0: "f29000", kcvCmac: "377822c093" }],
+      wrappedKeys: [{ keyLabel: "payments-kek-2025", sha256: fakeHex("wrapped-digest", 32) }],
+      shares: [1, 2, 3, 4, 5].map((index) => ({
+        keyLabel: "payments-kek-2025",
+        index,
+        k: 3,
+        n: 5,
+        holderId: PARTICIPANTS[(index - 1) % PARTICIPANTS.length]?.id ?? "officer",
+        fingerprint: fakeHex(`fingerprint-${index}`, 32),
+      })),
+    },
     checkpoint: { ceremonyId: CEREMONY_ID, eventCount: 187, head: fakeHex("head", 32) },
     transcriptSigner: { spkiSha256: fakeHex("signer", 32) },
   };
