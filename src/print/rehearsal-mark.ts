@@ -22,8 +22,8 @@ export function drawRehearsalMarks(doc: Pdf, label: string): number {
     color: "white",
   });
   doc.restore();
-  drawEdgeText(doc, label, 22, -90);
-  drawEdgeText(doc, label, PAGE.width - 22, 90);
+  drawEdgeText(doc, label, 27, -90);
+  drawEdgeText(doc, label, PAGE.width - 27, 90);
   return REHEARSAL_BAND_HEIGHT;
 }
 
