@@ -39,7 +39,7 @@ export function parseYamlStrict(text: string, source: string): unknown {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
   const problems: ValidationIssue[] = [...doc.errors, ...doc.warnings].map((e) => ({
     path: e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "",
-    message: e.message.split("\n")[0] ?? e.message,
+    message: (e.message.split("\n")[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ""),
   }));
   if (problems.length) throw new ScriptValidationError(source, problems);
   if (hasAlias(doc.contents as YamlNode | null)) {

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { CeremonyError } from "../errors.ts";
 import { processIo, type CliIo } from "./io.ts";
 import { tokensCommand } from "./tokens-command.ts";
+import { validateCommand } from "./validate-command.ts";
 
 const USAGE = `usage:
   ceremony tokens [--module PATH]                      slots and tokens: label, serial, model, flags
@@ -36,6 +37,7 @@ const OPTIONS = {
 
 const commands: Record<string, Handler> = {
   tokens: (io, _p, v) => tokensCommand(io, { module: v.module as string | undefined }),
+  validate: (io, p, v) => validateCommand(io, p[0], v.params as string | undefined),
 };
 
 export function registerCommand(name: string, handler: Handler): void {

@@ -1,6 +1,9 @@
 /** The fixed registry of actions a script may name (one file each). */
 import type { ActionDefinition } from "../action-api.ts";
 import { airgapCheck } from "./airgap-check.ts";
+import { escrowReadBack } from "./escrow-read-back.ts";
+import { escrowSplit } from "./escrow-split.ts";
+import { escrowTrialRecovery } from "./escrow-trial-recovery.ts";
 import { hsmLogin } from "./hsm-login.ts";
 import { kekGenerate } from "./kek-generate.ts";
 import { keyDestroy } from "./key-destroy.ts";
@@ -14,6 +17,9 @@ const actions: Array<ActionDefinition<never>> = [
   transcriptEnsureSigner,
   kekGenerate,
   keyDestroy,
+  escrowSplit,
+  escrowReadBack,
+  escrowTrialRecovery,
 ] as Array<ActionDefinition<never>>;
 
 export const actionRegistry: ReadonlyMap<string, ActionDefinition<unknown>> = new Map(

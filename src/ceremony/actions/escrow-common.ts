@@ -1,0 +1,74 @@
+/** What the escrow actions share: the recorded split, and checking typed shares against it. */
+import { CeremonyError, wipe } from "../../errors.ts";
+import { decodeShare, wipeDecodedShares, type DecodedShare } from "../../escrow/index.ts";
+import type { ActionContext, ShareInput } from "../action-api.ts";
+import type { Participant } from "../participants.ts";
+
+export interface RecordedSplit {
+  keyLabel: string;
+  setId: string;
+  k: number;
+  n: number;
+  kcvEcb0: string;
+  kcvCmac: string;
+  wrappedSha256: string;
+  wrappedPath: string;
+  cards: Array<{ card: number; participantId: string; holder: string; fingerprint: string }>;
+}
+
+export class ShareReadBackError extends CeremonyError {}
+
+/** The most recent split of this key in this ceremony (a rerun after a crash supersedes older ones). */
+export function recordedSplit(ctx: Pick<ActionContext, "events">, keyLabel: string): RecordedSplit {
+  const e = ctx.events().findLast((x) => x.type === "escrow.split" && x.body.keyLabel === keyLabel);
+  if (!e) {
+    throw new ShareReadBackError("ESCROW_NOT_SPLIT", `No escrow split of "${keyLabel}" is recorded in this ceremony; run the escrow step first.`);
+  }
+  return e.body as unknown as RecordedSplit;
+}
+
+/**
+ * Decodes one holder's typed or scanned share and checks it is exactly the share recorded for
+ * that holder's card. The decoded payload is wiped before returning.
+ */
+export function checkHolderShare(split: RecordedSplit, holder: Participant, text: string): { card: number; fingerprint: string } {
+  const card = split.cards.find((c) => c.participantId === holder.id);
+  if (!card) throw new ShareReadBackError("SHARE_HOLDER_UNKNOWN", `${holder.name} holds no card of this split.`);
+  const decoded = decodeShare(text, { label: `${holder.name}'s card` });
+  try {
+    if (decoded.setId !== split.setId) {
+      throw new ShareReadBackError(
+        "SHARE_WRONG_SET",
+        `${holder.name}'s card belongs to set ${decoded.setId}, not to this ceremony's set ${split.setId}. Check that it is the card printed today.`,
+      );
+    }
+    if (decoded.fingerprint !== card.fingerprint) {
+      const other = split.cards.find((c) => c.fingerprint === decoded.fingerprint);
+      throw new ShareReadBackError(
+        "SHARE_WRONG_CARD",
+        other
+          ? `That is card ${other.card} (${other.holder}'s), not ${holder.name}'s card ${card.card}. Each holder reads back their own card.`
+          : `${holder.name}'s card does not match what was printed for card ${card.card}. Read it again, word by word.`,
+      );
+    }
+    return { card: card.card, fingerprint: decoded.fingerprint };
+  } finally {
+    wipe(decoded.payload);
+  }
+}
+
+/** Decodes shares for a recovery, naming each by its holder; the caller wipes them. */
+export function decodeShares(ctx: Pick<ActionContext, "participants">, inputs: ShareInput[] | undefined): DecodedShare[] {
+  if (!inputs?.length) throw new ShareReadBackError("SHARES_MISSING", "No shares were entered. Each holder types or scans their card.");
+  const decoded: DecodedShare[] = [];
+  try {
+    for (const [i, s] of inputs.entries()) {
+      const who = ctx.participants.find((p) => p.id === s.participantId);
+      decoded.push(decodeShare(s.text, { label: who ? `${who.name}'s card` : `share ${i + 1}` }));
+    }
+    return decoded;
+  } catch (e) {
+    wipeDecodedShares(decoded);
+    throw e;
+  }
+}
