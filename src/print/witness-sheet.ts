@@ -14,7 +14,7 @@ import {
   fingerprintRows,
 } from "./sheet-sections.ts";
 import { drawTable } from "./table.ts";
-import { drawLine, lineHeight, truncateToWidth, wrapToWidth, type Type } from "./text-fit.ts";
+import { drawLine, fitSize, lineHeight, truncateToWidth, wrapToWidth, type Type } from "./text-fit.ts";
 import { validateWitnessSheetInput, type PrintedParticipant, type WitnessSheetInput } from "./witness-sheet-input.ts";
 
 export const CEREMONY_REHEARSAL_LABEL = "REHEARSAL — NOT A REAL CEREMONY";
@@ -27,7 +27,7 @@ const BOXES_PER_LINE = 3;
 const PAD = 5;
 const STEP_NUMBER: Type = { font: "Helvetica-Bold", size: 11 };
 const STEP_TITLE: Type = { font: "Helvetica", size: 10 };
-const BOX_LABEL: Type = { font: "Helvetica-Bold", size: 7 };
+const BOX_LABEL: Type = { font: "Helvetica-Bold", size: 7.5 };
 const BOX_CAPTION: Type = { font: "Helvetica", size: 6 };
 const HEADER: Type = { font: "Helvetica-Bold", size: 8.5 };
 const SIGNATURE_ROW = 40;
@@ -124,7 +124,9 @@ function drawWitnessBox(doc: Pdf, witness: PrintedParticipant, x: number, y: num
   const split = x + width * 0.5;
   doc.lineWidth(1).rect(x, y, width, BOX_HEIGHT).stroke("black");
   doc.lineWidth(0.5).moveTo(split, y + 11).lineTo(split, y + BOX_HEIGHT).stroke("black");
-  drawLine(doc, BOX_LABEL, truncateToWidth(doc, BOX_LABEL, witness.name, width - 6), x + 3, y + 3);
+  // Each witness must find their own box: shrink a long name before cutting it.
+  const label: Type = { ...BOX_LABEL, size: fitSize(doc, BOX_LABEL.font, witness.name, width - 6, BOX_LABEL.size, 6) };
+  drawLine(doc, label, truncateToWidth(doc, label, witness.name, width - 6), x + 3, y + 3);
   drawLine(doc, BOX_CAPTION, "initials", x + 3, y + BOX_HEIGHT - 8);
   drawLine(doc, BOX_CAPTION, "time", split + 3, y + BOX_HEIGHT - 8);
 }
