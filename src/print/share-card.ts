@@ -33,7 +33,7 @@ const SMALLEST_ONE_PAGE_WORD_SIZE = 13;
  * wrapped key, so that any k cards alone are enough to recover. One page for ordinary word counts;
  * words that do not fit continue on further pages, each marked like the first.
  */
-export function renderShareCard(input: ShareCardInput): Promise<Buffer> {
+export async function renderShareCard(input: ShareCardInput): Promise<Buffer> {
   validateShareCardInput(input);
   const { share, holder } = input;
   const shareLine = `Share ${share.index} of ${share.n}`;

@@ -29,7 +29,7 @@ const COMMAND: Type = { font: "Courier-Bold", size: 10.5 };
  * each step, what came out, and the checkpoint and signer fingerprint that tie this paper to the
  * signed bundle, with how to verify that bundle.
  */
-export function renderTranscriptSummary(input: TranscriptSummaryInput): Promise<Buffer> {
+export async function renderTranscriptSummary(input: TranscriptSummaryInput): Promise<Buffer> {
   validateTranscriptSummaryInput(input);
   const title = input.title ?? `Ceremony ${input.ceremonyId}`;
   return renderPdf(

@@ -38,7 +38,7 @@ const SIGNATURE_ROW = 40;
  * fingerprint, which everyone signs under. The signed transcript is then bound to this paper by
  * that fingerprint.
  */
-export function renderWitnessSheet(input: WitnessSheetInput): Promise<Buffer> {
+export async function renderWitnessSheet(input: WitnessSheetInput): Promise<Buffer> {
   validateWitnessSheetInput(input);
   const title = input.title ?? `Ceremony ${input.ceremonyId}`;
   return renderPdf(

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { formatHexGroups } from "../../src/format/index.ts";
 import { renderShareCard, type ShareCardInput } from "../../src/print/index.ts";
 import { fakeShareCard } from "../unit/print/print-fixtures.ts";
-import { boxesOutside, decodeQrCodes, flatText, overlappingWords, pageCount, pdfText, wordBoxes } from "./print-tools.ts";
+import { boxesOutside, decodeQrCodes, flatText, overlappingWords, pageCount, pdfInfo, pdfText, wordBoxes } from "./print-tools.ts";
 
 /** The holders' names as the built-in fonts print them (Ł has no WinAnsi glyph). */
 const PRINTED_NAMES: Record<number, string> = {
@@ -114,6 +114,15 @@ describe("share card edge cases", () => {
     expect(a.equals(b)).toBe(true);
     const later = await renderShareCard({ ...input, ceremonyDate: "2025-06-04T09:41:00Z" });
     expect(later.equals(a)).toBe(false);
+  });
+
+  it("names the share in the PDF metadata but keeps its words out", async () => {
+    const input = fakeShareCard(2, { rehearsal: true });
+    const info = pdfInfo(await renderShareCard(input));
+    expect(info["Title"]).toBe("REHEARSAL Share 2 of 5: payments-kek-2025, Bjørn Lukasiewicz");
+    expect(info["CreationDate"]).toMatch(/2025/);
+    const metadata = Object.values(info).join(" ");
+    for (const word of input.share.words) expect(metadata).not.toMatch(new RegExp(`\\b${word}\\b`));
   });
 
   it("prints share 255 of 255 and share 16 of 16 on one page within the margins", async () => {

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { renderShareCard, renderTranscriptSummary, renderWitnessSheet } from "../../../src/print/index.ts";
+import { hexLines } from "../../../src/print/hex-lines.ts";
+import { renderPdf } from "../../../src/print/pdf-document.ts";
+import { truncateToWidth, widthOf, wrapToWidth, type Type } from "../../../src/print/text-fit.ts";
+import { fakeHex, fakeShareCard, fakeTranscriptSummary, fakeWitnessSheet } from "./print-fixtures.ts";
+
+describe("PDF output", () => {
+  it.each([
+    ["share card", () => renderShareCard(fakeShareCard(1))],
+    ["witness sheet", () => renderWitnessSheet(fakeWitnessSheet())],
+    ["transcript summary", () => renderTranscriptSummary(fakeTranscriptSummary())],
+  ])("%s is the same bytes on every render, dated from its input", async (_, render) => {
+    const [a, b] = [await render(), await render()];
+    expect(a.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(a.equals(b)).toBe(true);
+    // pdfkit writes Info strings uncompressed; the date is the ceremony's, not the clock's.
+    expect(a.toString("latin1")).toContain("(D:20250603094100Z)");
+  });
+});
+
+describe("text fitting", () => {
+  const type: Type = { font: "Helvetica", size: 10 };
+
+  it("wraps at spaces, never wider than asked, and breaks an over-long word", async () => {
+    await renderPdf({ title: "t", subject: "s", date: new Date(0) }, (doc) => {
+      const lines = wrapToWidth(doc, type, `Group Treasury ${"x".repeat(80)} Operations`, 120);
+      expect(lines.length).toBeGreaterThan(2);
+      for (const line of lines) expect(widthOf(doc, type, line)).toBeLessThanOrEqual(120);
+      expect(lines[0]).toBe("Group Treasury");
+      expect(lines.join("").replace(/ /g, "")).toBe(`GroupTreasury${"x".repeat(80)}Operations`);
+      doc.addPage();
+    });
+  });
+
+  it("ends the last kept line with an ellipsis when lines run out", async () => {
+    await renderPdf({ title: "t", subject: "s", date: new Date(0) }, (doc) => {
+      const lines = wrapToWidth(doc, type, "one two three four five six seven eight nine ten", 60, 2);
+      expect(lines).toHaveLength(2);
+      expect(lines[1]?.endsWith("…")).toBe(true);
+      expect(truncateToWidth(doc, type, "short", 100)).toBe("short");
+      doc.addPage();
+    });
+  });
+
+  it("splits a SHA-256 into two equal lines of eight groups", async () => {
+    await renderPdf({ title: "t", subject: "s", date: new Date(0) }, (doc) => {
+      const lines = hexLines(doc, { font: "Courier-Bold", size: 12 }, fakeHex("x", 32), 300);
+      expect(lines.map((l) => l.split(" ").length)).toEqual([8, 8]);
+      doc.addPage();
+    });
+  });
+});
