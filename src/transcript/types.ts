@@ -1,0 +1,68 @@
+/**
+ * The transcript: everything an auditor or the online system needs to know about one ceremony,
+ * in one canonical JSON document (transcript.json) that the HSM's transcript-signing key signs.
+ * The schemas are strict (unknown members rejected) so that nothing is signed that a verifier
+ * would not also check.
+ */
+import { z } from "zod";
+import type { ChainedEvent } from "../journal/chain.ts";
+
+export const TRANSCRIPT_FORMAT = "ceremony-workstation.transcript.v1";
+/** DSSE payloadType of a transcript envelope (DESIGN.md "Transcript signature"). */
+export const TRANSCRIPT_PAYLOAD_TYPE = "application/vnd.ceremony-workstation.transcript.v1+json";
+
+export const OUTPUT_KINDS = ["certificate", "crl", "csr", "public-key", "kcv", "share-fingerprints", "wrapped-key", "key-destroyed"] as const;
+export type OutputKind = (typeof OUTPUT_KINDS)[number];
+
+const isoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, "must be UTC ISO-8601 with milliseconds");
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits");
+const text = z.string().min(1);
+
+export const ParticipantSchema = z.strictObject({ id: text, name: text, role: text, organisation: z.string() });
+export type TranscriptParticipant = z.infer<typeof ParticipantSchema>;
+
+export const OutputSchema = z
+  .strictObject({
+    kind: z.enum(OUTPUT_KINDS),
+    label: text,
+    /** Bundle-relative path, e.g. certs/root-2026.pem. */
+    file: z.string().optional(),
+    /** SHA-256 of that file, lowercase hex. */
+    sha256: sha256Hex.optional(),
+    details: z.record(z.string(), z.string()),
+  })
+  .refine((o) => (o.file === undefined) === (o.sha256 === undefined), { message: "file and sha256 go together" });
+export type TranscriptOutput = z.infer<typeof OutputSchema>;
+
+export const CheckpointSchema = z.strictObject({ ceremonyId: text, eventCount: z.number().int().nonnegative(), head: sha256Hex });
+
+export const HsmSchema = z.strictObject({ manufacturer: z.string(), model: z.string(), serial: z.string(), firmware: z.string(), tokenLabel: z.string() });
+
+/** Everything but `events`, which are checked by the faster dedicated path in verify-transcript.ts. */
+export const TranscriptHeaderSchema = z.strictObject({
+  format: z.literal(TRANSCRIPT_FORMAT),
+  ceremony: z.strictObject({
+    id: text,
+    scriptId: text,
+    title: z.string(),
+    status: z.enum(["completed", "aborted"]),
+    startedAt: isoTime,
+    endedAt: isoTime,
+  }),
+  script: z.strictObject({ sha256: sha256Hex, text: z.string(), params: z.record(z.string(), z.unknown()) }),
+  app: z.strictObject({ name: text, version: text }),
+  host: z.strictObject({
+    os: z.string(),
+    release: z.string(),
+    hostname: z.string(),
+    airGap: z.strictObject({ interfacesUp: z.array(z.string()), decision: z.enum(["clear", "override", "blocked"]) }),
+  }),
+  hsm: HsmSchema.nullable(),
+  participants: z.array(ParticipantSchema),
+  outputs: z.array(OutputSchema),
+  checkpoint: CheckpointSchema,
+});
+
+export type TranscriptHeader = z.infer<typeof TranscriptHeaderSchema>;
+export type TranscriptEvent = ChainedEvent;
+export type Transcript = TranscriptHeader & { events: TranscriptEvent[] };

@@ -1,0 +1,152 @@
+/**
+ * `ceremony verify BUNDLE`: every check an auditor needs, each failure named. Reads the bundle
+ * once, then runs the manifest, envelope, transcript, output-file and caller-supplied checks; a
+ * failing check never stops the others, so one run lists everything that is wrong.
+ */
+import { readFile, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { ENVELOPE_FILE, MANIFEST_FILE, RESERVED_FILES, SIGNER_FILE, TRANSCRIPT_FILE, bundlePathProblem } from "./bundle-paths.ts";
+import { type VerifyFailure, failure } from "./failures.ts";
+import { parseManifest, sha256Hex } from "./manifest.ts";
+import type { Transcript } from "./types.ts";
+import { verifySignedTranscript } from "./verify-signed-transcript.ts";
+import { checkTranscriptBytes } from "./verify-transcript.ts";
+
+export interface BundleCheckContext {
+  dir: string;
+  transcript: Transcript;
+  /** Every regular file of the bundle by bundle-relative path. */
+  files: ReadonlyMap<string, Buffer>;
+}
+
+/** A check added by the caller (the ceremony layer re-validates the script); its name is the failure code. */
+export interface ExtraCheck {
+  name: string;
+  /** Returns the problems found, as sentences; none means the check passed. */
+  run(context: BundleCheckContext): Promise<string[]> | string[];
+}
+
+export interface VerifyBundleOptions {
+  /** PEM of the key the auditor expects to have signed (`--signer`). */
+  signerPem?: string;
+  extraChecks?: ExtraCheck[];
+}
+
+export interface BundleVerification {
+  ok: boolean;
+  failures: VerifyFailure[];
+  /** The transcript when it could be parsed — trust it only when `ok`. */
+  transcript?: Transcript;
+}
+
+interface BundleListing {
+  files: Map<string, Buffer>;
+  failures: VerifyFailure[];
+}
+
+async function readBundle(dir: string): Promise<BundleListing> {
+  const files = new Map<string, Buffer>();
+  const failures: VerifyFailure[] = [];
+  async function walk(relative: string): Promise<void> {
+    const entries = await readdir(join(dir, relative), { withFileTypes: true });
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile()) files.set(path, await readFile(join(dir, path)));
+      else failures.push(failure("BUNDLE_FILE_NOT_REGULAR", `${path} is not a regular file (a link or device); a bundle holds only files and folders`));
+    }
+  }
+  await walk("");
+  return { files, failures };
+}
+
+function checkManifest(files: ReadonlyMap<string, Buffer>, failures: VerifyFailure[]): void {
+  const bytes = files.get(MANIFEST_FILE);
+  if (!bytes) return;
+  const manifest = parseManifest(bytes);
+  if (typeof manifest === "string") {
+    failures.push(failure("MANIFEST_INVALID", manifest));
+    return;
+  }
+  const listed = manifest.files;
+  for (const [path, expected] of Object.entries(listed)) {
+    const file = path === MANIFEST_FILE ? undefined : files.get(path);
+    if (!file) {
+      failures.push(failure("MANIFEST_FILE_MISSING", `${path} is listed in the manifest but is not in the bundle`));
+      continue;
+    }
+    const actual = sha256Hex(file);
+    if (actual !== expected) failures.push(failure("MANIFEST_HASH_MISMATCH", `${path} does not match the manifest: its SHA-256 is ${actual}, the manifest says ${expected}`));
+  }
+  for (const path of files.keys()) {
+    if (path !== MANIFEST_FILE && !Object.hasOwn(listed, path)) {
+      failures.push(failure("MANIFEST_EXTRA_FILE", `${path} is in the bundle but not in the manifest`));
+    }
+  }
+}
+
+function checkOutputs(transcript: Transcript, files: ReadonlyMap<string, Buffer>, failures: VerifyFailure[]): void {
+  for (const output of transcript.outputs) {
+    if (output.file === undefined) continue;
+    const name = `output ${output.kind} ${output.label}`;
+    const problem = bundlePathProblem(output.file);
+    if (problem !== null) {
+      failures.push(failure("OUTPUT_INVALID", `${name}: file ${JSON.stringify(output.file)} ${problem}`));
+      continue;
+    }
+    const file = files.get(output.file);
+    if (!file) {
+      failures.push(failure("OUTPUT_FILE_MISSING", `${name}: ${output.file} is not in the bundle`));
+      continue;
+    }
+    const actual = sha256Hex(file);
+    if (actual !== output.sha256) {
+      failures.push(failure("OUTPUT_HASH_MISMATCH", `${name}: ${output.file} has SHA-256 ${actual}, the signed transcript says ${output.sha256}`));
+    }
+  }
+}
+
+export async function verifyBundle(dir: string, options: VerifyBundleOptions = {}): Promise<BundleVerification> {
+  let listing: BundleListing;
+  try {
+    listing = await readBundle(dir);
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : `cannot be read (${(e as Error).message})`;
+    return { ok: false, failures: [failure("BUNDLE_UNREADABLE", `the bundle folder ${dir} ${reason}`)] };
+  }
+  const { files, failures } = listing;
+  for (const required of RESERVED_FILES) {
+    if (!files.has(required)) failures.push(failure("BUNDLE_FILE_MISSING", `${required} is missing from the bundle`));
+  }
+  checkManifest(files, failures);
+
+  const transcriptBytes = files.get(TRANSCRIPT_FILE);
+  const envelopeBytes = files.get(ENVELOPE_FILE);
+  const signer = files.get(SIGNER_FILE);
+  let transcript: Transcript | undefined;
+  if (transcriptBytes && envelopeBytes && signer) {
+    const check = verifySignedTranscript({
+      transcriptBytes,
+      envelopeBytes,
+      signerPem: signer.toString("utf8"),
+      ...(options.signerPem === undefined ? {} : { expectedSignerPem: options.signerPem }),
+    });
+    failures.push(...check.failures);
+    transcript = check.transcript;
+  } else if (transcriptBytes) {
+    const check = checkTranscriptBytes(transcriptBytes);
+    failures.push(...check.failures);
+    transcript = check.transcript;
+  }
+  if (transcript) {
+    checkOutputs(transcript, files, failures);
+    for (const extra of options.extraChecks ?? []) {
+      try {
+        for (const message of await extra.run({ dir, transcript, files })) failures.push({ code: extra.name, message });
+      } catch (e) {
+        failures.push({ code: extra.name, message: `the ${extra.name} check could not run: ${(e as Error).message}` });
+      }
+    }
+  }
+  return { ok: failures.length === 0, failures, ...(transcript ? { transcript } : {}) };
+}

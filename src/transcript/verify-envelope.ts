@@ -1,0 +1,97 @@
+/**
+ * Checks of transcript.dsse.json against transcript.json and signer.pub.pem (DSSE protocol.md,
+ * "Protocol" verification steps): right payloadType, payload equal to the transcript bytes, keyid
+ * of the signer, and an ECDSA P-256 signature over PAE(payloadType, payload).
+ */
+import type { KeyObject } from "node:crypto";
+import { TranscriptSignerError } from "./errors.ts";
+import { type DsseEnvelope, keyIdOf, spkiDerOf, transcriptSignerKey, verifyPaeSignature } from "./dsse.ts";
+import { type VerifyFailure, failure } from "./failures.ts";
+import { TRANSCRIPT_PAYLOAD_TYPE } from "./types.ts";
+
+export interface EnvelopeCheckInput {
+  envelopeBytes: Uint8Array;
+  transcriptBytes: Uint8Array;
+  /** Contents of signer.pub.pem. */
+  signerPem: string;
+  /** The key the auditor expects (`ceremony verify --signer PEM`), e.g. from the witness sheet. */
+  expectedSignerPem?: string;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Standard base64 (RFC 4648 §4) only; Buffer.from alone would skip stray characters silently. */
+function decodeBase64Strict(text: string): Buffer | null {
+  if (text.length % 4 !== 0 || !BASE64.test(text)) return null;
+  return Buffer.from(text, "base64");
+}
+
+function parseEnvelope(bytes: Uint8Array): DsseEnvelope | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
+  } catch {
+    return "transcript.dsse.json is not valid JSON";
+  }
+  const e = value as Partial<DsseEnvelope> | null;
+  if (e === null || typeof e !== "object" || typeof e.payload !== "string" || typeof e.payloadType !== "string" || !Array.isArray(e.signatures)) {
+    return "transcript.dsse.json is not a DSSE envelope {payload, payloadType, signatures}";
+  }
+  if (Object.keys(e).length !== 3) return "transcript.dsse.json has members other than payload, payloadType and signatures";
+  if (e.signatures.length !== 1) return `transcript.dsse.json must carry exactly one signature, it has ${e.signatures.length}`;
+  const s = e.signatures[0] as Partial<{ keyid: unknown; sig: unknown }> | null;
+  if (s === null || typeof s !== "object" || typeof s.keyid !== "string" || typeof s.sig !== "string" || Object.keys(s).length !== 2) {
+    return "the envelope's signature must be exactly {keyid, sig}";
+  }
+  return e as DsseEnvelope;
+}
+
+export function checkEnvelope(input: EnvelopeCheckInput): VerifyFailure[] {
+  const failures: VerifyFailure[] = [];
+  let signer: KeyObject | null = null;
+  try {
+    signer = transcriptSignerKey(input.signerPem);
+  } catch (e) {
+    failures.push(failure("SIGNER_KEY_INVALID", `signer.pub.pem: ${e instanceof TranscriptSignerError ? e.message : String(e)}`));
+  }
+  if (input.expectedSignerPem !== undefined) {
+    let expected: KeyObject | null = null;
+    try {
+      expected = transcriptSignerKey(input.expectedSignerPem);
+    } catch (e) {
+      failures.push(failure("SIGNER_KEY_INVALID", `the expected signer key: ${e instanceof TranscriptSignerError ? e.message : String(e)}`));
+    }
+    if (expected && (!signer || !spkiDerOf(signer).equals(spkiDerOf(expected)))) {
+      failures.push(failure("SIGNER_KEY_UNEXPECTED", "signer key differs from the expected key"));
+    }
+  }
+
+  const envelope = parseEnvelope(input.envelopeBytes);
+  if (typeof envelope === "string") {
+    failures.push(failure("ENVELOPE_INVALID", envelope));
+    return failures;
+  }
+  if (envelope.payloadType !== TRANSCRIPT_PAYLOAD_TYPE) {
+    failures.push(failure("ENVELOPE_PAYLOAD_TYPE", `envelope payloadType is ${JSON.stringify(envelope.payloadType)}, not ${TRANSCRIPT_PAYLOAD_TYPE}`));
+  }
+  const payload = decodeBase64Strict(envelope.payload);
+  const sig = decodeBase64Strict(envelope.signatures[0]?.sig ?? "");
+  if (payload === null) failures.push(failure("ENVELOPE_INVALID", "the envelope's payload is not standard base64"));
+  else if (!payload.equals(input.transcriptBytes)) failures.push(failure("ENVELOPE_PAYLOAD_MISMATCH", "the envelope's payload is not the bytes of transcript.json"));
+  if (sig === null) failures.push(failure("ENVELOPE_INVALID", "the envelope's signature is not standard base64"));
+  if (!signer) return failures;
+
+  const keyid = keyIdOf(spkiDerOf(signer));
+  const claimed = envelope.signatures[0]?.keyid;
+  if (claimed !== keyid) failures.push(failure("SIGNATURE_KEYID_MISMATCH", `the signature's keyid ${claimed} is not the SHA-256 of signer.pub.pem (${keyid})`));
+  if (payload !== null && sig !== null) {
+    let valid = false;
+    try {
+      valid = verifyPaeSignature(envelope.payloadType, payload, signer, sig);
+    } catch {
+      valid = false;
+    }
+    if (!valid) failures.push(failure("SIGNATURE_INVALID", "the transcript signature does not verify under signer.pub.pem"));
+  }
+  return failures;
+}
