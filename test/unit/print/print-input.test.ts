@@ -51,8 +51,8 @@ describe("share card input checks", () => {
 describe("witness sheet and summary input checks", () => {
   it("rejects a step witnessed by someone who is not a participant", async () => {
     const input = fakeWitnessSheet();
-    input.steps[2] = { ...input.steps[2]!, witnessIds: ["witness-1", "nobody"] };
-    await expect(renderWitnessSheet(input)).rejects.toThrow(
+    const steps = input.steps.map((s, i) => (i === 2 ? { ...s, witnessIds: ["witness-1", "nobody"] } : s));
+    await expect(renderWitnessSheet({ ...input, steps })).rejects.toThrow(
       `steps[2].witnessIds[1] names "nobody", who is not among the participants${TAIL}`,
     );
   });
