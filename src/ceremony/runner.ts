@@ -86,6 +86,15 @@ export class CeremonyRunner {
     return runner;
   }
 
+  get journal(): Journal {
+    return this.options.journal;
+  }
+
+  /** Forgets the attestation PIN hashes once the ceremony is over. */
+  forgetCredentials(): void {
+    this.options.credentials.clear(this.ceremonyId);
+  }
+
   // --- state ---------------------------------------------------------------------------------
 
   events(): ChainedEvent[] {

@@ -2,19 +2,45 @@ import { z } from "zod";
 import type { ActionDefinition } from "../action-api.ts";
 import { ensureObject } from "../hsm-objects.ts";
 import { addMonths } from "./common.ts";
+import { HsmError } from "../../hsm/index.ts";
+import type { ActionContext } from "../action-api.ts";
+
+/** Both KCVs of a KEK, computed on a throwaway session copy; the transport key is random and destroyed. */
+export async function kcvsByProbe(ctx: ActionContext, kekHandle: string, expectedEcb0: string): Promise<{ kcvEcb0: string; kcvCmac: string }> {
+  const hsm = ctx.hsm();
+  const handles: string[] = [];
+  try {
+    const transport = await hsm.call("importAesKey", { value: await hsm.call("random", 32), label: `kcv-transport-${ctx.ceremonyId}`, use: "escrow-transport" });
+    handles.push(transport.handle);
+    const wrapped = await hsm.call("wrapKey", transport.handle, kekHandle);
+    const probe = await hsm.call("unwrapAesKey", { unwrappingHandle: transport.handle, wrapped, as: "kcv-probe", label: `kcv-probe-${ctx.ceremonyId}` });
+    handles.push(probe.handle);
+    wrapped.fill(0);
+    const kcvs = await hsm.call("probeKcv", probe.handle);
+    if (kcvs.kcvEcb0 !== expectedEcb0) {
+      throw new HsmError("KCV_PROBE_MISMATCH", `The KCV probe has KCV-ECB0 ${kcvs.kcvEcb0}, the key's own is ${expectedEcb0}. Abort: the token is not behaving as expected.`);
+    }
+    return kcvs;
+  } finally {
+    for (const h of handles) await hsm.call("destroyObject", h).catch(() => undefined);
+  }
+}
 
 const Params = z
   .object({
     label: z.string().min(1).max(64),
-    escrow: z.boolean(),
+    // A KEK that must never be lost is always escrowed; a non-extractable KEK's KCV-CMAC could
+    // not be computed without letting the KEK itself MAC, which purpose binding forbids.
+    escrow: z.literal(true),
     rotationMonths: z.number().int().min(1).max(120).default(12),
   })
   .strict();
 
 /**
  * Generates an AES-256 KEK in the HSM: wrap/unwrap only, never sign or encrypt data; extractable
- * only wrapped, and only when the script escrows it. KCV-ECB0 is the token's CKA_CHECK_VALUE;
- * KCV-CMAC is computed by the escrow step, which needs the wrapped copy to compute it.
+ * only wrapped. KCV-ECB0 is the token's CKA_CHECK_VALUE. KCV-CMAC needs an AES-CMAC, which the
+ * KEK may not compute: the KEK is wrapped under a throwaway session key and unwrapped into a
+ * session "KCV probe" that may only encrypt and MAC, whose ECB0 must equal the KEK's.
  */
 export const kekGenerate: ActionDefinition<z.infer<typeof Params>> = {
   type: "kek.generate",
@@ -33,6 +59,7 @@ export const kekGenerate: ActionDefinition<z.infer<typeof Params>> = {
         return { id: o.id, kcvEcb0: await ctx.hsm().call("checkValue", o.handle), handle: o.handle };
       },
     );
+    const kcvs = await kcvsByProbe(ctx, kek.handle, kek.kcvEcb0);
     const token = ctx.token();
     ctx.inventory.upsertKey({
       label: p.label,
@@ -41,7 +68,8 @@ export const kekGenerate: ActionDefinition<z.infer<typeof Params>> = {
       tokenLabel: token.label,
       algorithm: "AES-256",
       purpose: "kek",
-      kcvEcb0: kek.kcvEcb0,
+      kcvEcb0: kcvs.kcvEcb0,
+      kcvCmac: kcvs.kcvCmac,
       createdAt: ctx.now().toISOString(),
       createdByCeremony: ctx.ceremonyId,
       rotationDueAt: addMonths(ctx.now(), p.rotationMonths).toISOString(),
@@ -50,9 +78,10 @@ export const kekGenerate: ActionDefinition<z.infer<typeof Params>> = {
       outputs: {
         keyLabel: { label: "KEK label", kind: "text", value: `${p.label} (AES-256, ${p.escrow ? "escrowable by wrapping only" : "not extractable"}, ${origin})` },
         keyId: { label: "CKA_ID", kind: "hex", value: kek.id },
-        kcvEcb0: { label: "KCV-ECB0", kind: "kcv", value: kek.kcvEcb0 },
+        kcvEcb0: { label: "KCV-ECB0", kind: "kcv", value: kcvs.kcvEcb0 },
+        kcvCmac: { label: "KCV-CMAC", kind: "kcv", value: kcvs.kcvCmac },
       },
-      facts: [{ kind: "kcv", label: p.label, details: { kcvEcb0: kek.kcvEcb0, ckaId: kek.id } }],
+      facts: [{ kind: "kcv", label: p.label, details: { kcvEcb0: kcvs.kcvEcb0, kcvCmac: kcvs.kcvCmac, ckaId: kek.id } }],
     };
   },
 };

@@ -1,0 +1,212 @@
+/**
+ * Ends a ceremony: the transcript is built from the journal, signed by the token's dedicated
+ * transcript-signing key, written as a bundle (exclusive create, never overwrite), and verified
+ * as an auditor would before anyone leaves the room.
+ */
+import { readFile } from "node:fs/promises";
+import { spkiSha256 } from "../hsm/index.ts";
+import type { ChainedEvent } from "../journal/index.ts";
+import { renderTranscriptSummary, renderWitnessSheet } from "../print/index.ts";
+import {
+  buildTranscript,
+  signTranscript,
+  spkiPem,
+  verifyBundle,
+  writeBundle,
+  type BundleFile,
+  type BundleVerification,
+  type TranscriptOutput,
+} from "../transcript/index.ts";
+import { APP_NAME, APP_VERSION } from "../version.ts";
+import { ensureTranscriptSigner } from "./actions/transcript-signer.ts";
+import { CeremonyStateError } from "./errors.ts";
+import type { CeremonyRunner } from "./runner.ts";
+import { scriptRecheck } from "./script-recheck.ts";
+import type { CeremonyState } from "./state.ts";
+
+export interface FinishOptions {
+  outDir: string;
+  /** Needed when the HSM session must be opened again (after a restart). */
+  hsmPin?: Buffer;
+  /** Rehearsal cards to place under print/. */
+  printedCards?: Array<{ fileName: string; path: string }>;
+}
+
+export interface FinishResult {
+  bundleDir: string;
+  status: "completed" | "aborted";
+  checkpoint: { ceremonyId: string; eventCount: number; head: string };
+  signerSpkiSha256: string;
+  verification: BundleVerification;
+}
+
+export async function finishCeremony(runner: CeremonyRunner, options: FinishOptions): Promise<FinishResult> {
+  let state = runner.state();
+  if (state.phase !== "ready-to-finish" && state.phase !== "aborted") {
+    throw new CeremonyStateError("CEREMONY_NOT_FINISHED", `The ceremony cannot be finished at "${state.phase}": complete every step, or abort it.`);
+  }
+  const officer = state.participants.find((p) => p.role === "crypto-officer") ?? state.participants[0];
+  if (!officer) throw new CeremonyStateError("PARTICIPANTS_MISSING", "Nobody signed in; there is nothing to sign.");
+  if (!runner.hsmReady()) {
+    if (!options.hsmPin) throw new CeremonyStateError("HSM_LOGIN_REQUIRED", "The transcript is signed by the HSM: the crypto officer types the HSM PIN.");
+    await runner.login(options.hsmPin, officer.id, true);
+  }
+  const ctx = runner.context(Math.max(0, state.currentStep ?? runner.script.steps.length - 1), officer, {});
+  const { signer } = await ensureTranscriptSigner(ctx);
+  if (state.phase === "ready-to-finish") runner.journal.append(runner.ceremonyId, "system", "ceremony.completed", {});
+
+  const journal = runner.journal;
+  const events = journal.events(runner.ceremonyId);
+  const checkpoint = journal.checkpoint(runner.ceremonyId);
+  state = runner.state();
+  const status = state.phase === "aborted" ? "aborted" : "completed";
+  const started = events[0]!;
+  const startBody = started.body as { host: { os: string; release: string; hostname: string } };
+
+  const outputs = transcriptOutputs(events);
+  const { transcript, bytes } = buildTranscript({
+    ceremony: { id: runner.ceremonyId, scriptId: runner.script.definition.id, title: runner.script.definition.title, status, startedAt: started.time, endedAt: events.at(-1)!.time },
+    script: { text: runner.script.text, params: runner.script.parameters },
+    app: { name: APP_NAME, version: APP_VERSION },
+    host: {
+      os: startBody.host.os,
+      release: startBody.host.release,
+      hostname: startBody.host.hostname,
+      airGap: { interfacesUp: state.airGap?.interfacesUp ?? [], decision: state.airGap?.decision === "pending" || !state.airGap ? "blocked" : state.airGap.decision },
+    },
+    hsm: state.token
+      ? { manufacturer: state.token.manufacturer, model: state.token.model, serial: state.token.serial, firmware: state.token.firmware, tokenLabel: state.token.label }
+      : null,
+    participants: state.participants,
+    events,
+    outputs,
+    checkpoint,
+  });
+  const envelope = await signTranscript(bytes, signer);
+  const signerFp = spkiSha256(signer.spki);
+
+  const files: BundleFile[] = [];
+  for (const e of events.filter((x) => x.type === "artifact.recorded")) {
+    const b = e.body as { path: string; base64: string };
+    if (!files.some((f) => f.path === b.path)) files.push({ path: b.path, bytes: Buffer.from(b.base64, "base64") });
+  }
+  const date = started.time;
+  files.push({ path: "sheets/witness-sheet.pdf", bytes: await renderWitnessSheet(witnessSheetInput(runner, state, checkpoint, signerFp, date)) });
+  files.push({ path: "sheets/transcript-summary.pdf", bytes: await renderTranscriptSummary(summaryInput(runner, state, events, checkpoint, signerFp, transcript.host.airGap.decision)) });
+  for (const card of options.printedCards ?? []) files.push({ path: `print/${card.fileName}`, bytes: await readFile(card.path) });
+
+  await writeBundle(options.outDir, { transcriptBytes: bytes, envelope, signerSpkiPem: spkiPem(signer.spki), files });
+  const verification = await verifyBundle(options.outDir, { extraChecks: [scriptRecheck] });
+  if (!verification.ok) {
+    throw new CeremonyStateError(
+      "BUNDLE_DOES_NOT_VERIFY",
+      `The bundle was written to ${options.outDir} but does not verify: ${verification.failures.map((f) => f.message).join("; ")}. Do not sign the witness sheet; report this.`,
+    );
+  }
+  runner.forgetCredentials();
+  return { bundleDir: options.outDir, status, checkpoint, signerSpkiSha256: signerFp, verification };
+}
+
+/** Transcript outputs: every public file an action produced, and every recorded fact. */
+export function transcriptOutputs(events: ReadonlyArray<ChainedEvent>): TranscriptOutput[] {
+  const outputs: TranscriptOutput[] = [];
+  const seenFiles = new Set<string>();
+  for (const e of events) {
+    const b = e.body as Record<string, unknown>;
+    if (e.type === "artifact.recorded" && !seenFiles.has(String(b.path))) {
+      seenFiles.add(String(b.path));
+      outputs.push({ kind: b.kind as TranscriptOutput["kind"], label: String(b.label), file: String(b.path), sha256: String(b.sha256), details: b.details as Record<string, string> });
+    }
+    if (e.type === "fact.recorded") {
+      outputs.push({ kind: b.kind as TranscriptOutput["kind"], label: String(b.label), details: b.details as Record<string, string> });
+    }
+  }
+  return outputs;
+}
+
+function stepEvents(events: ReadonlyArray<ChainedEvent>, index: number, type: string): ChainedEvent[] {
+  return events.filter((e) => e.type === type && e.body.stepIndex === index);
+}
+
+function witnessSheetInput(runner: CeremonyRunner, state: CeremonyState, checkpoint: FinishResult["checkpoint"], signerFp: string, date: string) {
+  return {
+    rehearsal: state.rehearsal,
+    ceremonyId: runner.ceremonyId,
+    ceremonyDate: date,
+    title: runner.script.definition.title,
+    script: { id: runner.script.definition.id, sha256: runner.script.sha256 },
+    participants: state.participants,
+    steps: runner.script.steps.map((s, i) => ({
+      number: i + 1,
+      title: s.title,
+      witnessIds: state.steps[i]!.attestations.length
+        ? state.steps[i]!.attestations.map((a) => a.participantId)
+        : state.participants.filter((p) => s.attestation.roles.includes(p.role)).map((p) => p.id),
+    })),
+    checkpoint,
+    transcriptSigner: { spkiSha256: signerFp },
+  };
+}
+
+function summaryInput(
+  runner: CeremonyRunner,
+  state: CeremonyState,
+  events: ReadonlyArray<ChainedEvent>,
+  checkpoint: FinishResult["checkpoint"],
+  signerFp: string,
+  airGapDecision: string,
+) {
+  const facts = events.filter((e) => e.type === "fact.recorded").map((e) => e.body as { kind: string; label: string; details: Record<string, string> });
+  const artifacts = events.filter((e) => e.type === "artifact.recorded").map((e) => e.body as { kind: string; label: string; sha256: string; details: Record<string, string> });
+  const splits = events.filter((e) => e.type === "escrow.split").map((e) => e.body as { keyLabel: string; k: number; n: number; cards: Array<{ card: number; participantId: string; fingerprint: string }> });
+  const start = events[0]!.body as { host: { os: string; release: string; hostname: string } };
+  const last = <T,>(xs: T[]): T | undefined => xs.at(-1);
+  return {
+    rehearsal: state.rehearsal,
+    ceremonyId: runner.ceremonyId,
+    title: runner.script.definition.title,
+    startedAt: events[0]!.time,
+    finishedAt: events.at(-1)!.time,
+    script: { id: runner.script.definition.id, sha256: runner.script.sha256 },
+    status: state.phase === "aborted" ? ("aborted" as const) : ("completed" as const),
+    ...(state.abortReason ? { abortReason: state.abortReason } : {}),
+    host: {
+      hostname: start.host.hostname,
+      operatingSystem: `${start.host.os} ${start.host.release}`,
+      appVersion: `${APP_NAME} ${APP_VERSION}`,
+      airgap: `${airGapDecision}${state.airGap?.interfacesUp.length ? ` (up: ${state.airGap.interfacesUp.join(", ")})` : ""}`,
+    },
+    hsm: {
+      manufacturer: state.token?.manufacturer ?? "-",
+      model: state.token?.model ?? "-",
+      serial: state.token?.serial ?? "-",
+      firmwareVersion: state.token?.firmware ?? "-",
+      tokenLabel: state.token?.label ?? "-",
+    },
+    participants: state.participants,
+    steps: runner.script.steps.map((s, i) => {
+      const st = state.steps[i]!;
+      return {
+        number: i + 1,
+        title: s.title,
+        outcome: st.completed ? ("completed" as const) : st.actionStatus === "failed" ? ("failed" as const) : ("not-run" as const),
+        ...(st.performer ? { performerId: st.performer } : {}),
+        attesterIds: st.attestations.map((a) => a.participantId),
+        ...(stepEvents(events, i, "step.started")[0] ? { startedAt: stepEvents(events, i, "step.started")[0]!.time } : {}),
+        ...(last(stepEvents(events, i, "step.completed")) ? { completedAt: last(stepEvents(events, i, "step.completed"))!.time } : {}),
+      };
+    }),
+    outputs: {
+      certificates: artifacts
+        .filter((a) => a.kind === "certificate")
+        .map((a) => ({ label: a.label, subject: a.details.subject ?? "-", sha256: a.details.sha256 ?? a.sha256 })),
+      keys: facts
+        .filter((f) => f.kind === "kcv" && f.details.kcvEcb0 && f.details.kcvCmac)
+        .map((f) => ({ label: f.label, kcvEcb0: f.details.kcvEcb0!, kcvCmac: f.details.kcvCmac! })),
+      wrappedKeys: artifacts.filter((a) => a.kind === "wrapped-key").map((a) => ({ keyLabel: a.label, sha256: a.sha256 })),
+      shares: splits.flatMap((s) => s.cards.map((c) => ({ keyLabel: s.keyLabel, index: c.card, k: s.k, n: s.n, holderId: c.participantId, fingerprint: c.fingerprint }))),
+    },
+    checkpoint,
+    transcriptSigner: { spkiSha256: signerFp },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * One rehearsal: a script run start to finish on a throwaway SoftHSM2 token by scripted people,
+ * ending in a verified bundle. The demo chains several of these.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { HsmClient, type RehearsalEnvironment } from "../hsm/index.ts";
+import type { Journal } from "../journal/index.ts";
+import type { ActionInputs } from "./action-api.ts";
+import { scanCardQr } from "./card-scanner.ts";
+import { RehearsalCardSink } from "./card-sinks.ts";
+import { MemoryCredentialStore, type CredentialStore } from "./credentials.ts";
+import { finishCeremony, type FinishResult } from "./finish.ts";
+import type { LoadedScript } from "./load-script.ts";
+import type { Participant } from "./participants.ts";
+import { driveCeremony, type ScriptedParticipant } from "./rehearsal-driver.ts";
+import { CeremonyRunner } from "./runner.ts";
+
+/** The default cast of a rehearsal: enough people for every script in ceremony-scripts/. */
+export function rehearsalCast(shareHolders = 5): ScriptedParticipant[] {
+  const holders = ["Hana Holder", "Ivo Holder", "Jun Holder", "Kai Holder", "Lea Holder", "Mo Holder", "Nia Holder", "Oli Holder"];
+  return [
+    { name: "Ada Administrator", role: "ceremony-administrator", organisation: "Security Operations", attestationPin: "ada-attest-2026" },
+    { name: "Cy Officer", role: "crypto-officer", organisation: "Security Operations", attestationPin: "cy-attest-2026" },
+    { name: "Wen Witness", role: "internal-witness", organisation: "Internal Audit", attestationPin: "wen-attest-2026" },
+    { name: "Xu Witness", role: "internal-witness", organisation: "Risk", attestationPin: "xu-attest-2026" },
+    ...Array.from({ length: shareHolders }, (_, i) => ({
+      name: holders[i] ?? `Holder ${i + 1}`,
+      role: "share-holder" as const,
+      organisation: i % 2 ? "Finance" : "Engineering",
+      attestationPin: `holder-${i + 1}-attest`,
+    })),
+  ];
+}
+
+export interface RehearsalRun {
+  script: LoadedScript;
+  env: RehearsalEnvironment;
+  tokenLabel: string;
+  journal: Journal;
+  outDir: string;
+  participants?: ScriptedParticipant[];
+  credentials?: CredentialStore;
+  /** Cards from an earlier ceremony, by holder name, for recovery. */
+  cardTexts?: Map<string, string>;
+  recoveryHolders?: (holders: Participant[], k: number) => Participant[];
+  file?: (stepId: string) => Promise<{ name: string; bytes: Buffer }>;
+  log?: (line: string) => void;
+  clock?: () => Date;
+}
+
+export interface RehearsalResult extends FinishResult {
+  ceremonyId: string;
+  /** Each holder's card as scanned back from the printed PDF, by holder name. */
+  cardTexts: Map<string, string>;
+}
+
+export async function rehearseScript(run: RehearsalRun): Promise<RehearsalResult> {
+  const token = run.env.tokens.find((t) => t.label === run.tokenLabel);
+  if (!token) throw new Error(`rehearsal token ${run.tokenLabel} was not created`);
+  const staging = await mkdtemp(join(run.env.dir, "cards-"));
+  const sink = new RehearsalCardSink(staging);
+  const runner = CeremonyRunner.start(run.script, {
+    journal: run.journal,
+    credentials: run.credentials ?? new MemoryCredentialStore(),
+    openHsm: () => HsmClient.open({ modulePath: run.env.modulePath, env: run.env.env }),
+    token: { label: token.label, serial: token.serial },
+    cards: sink,
+    rehearsal: true,
+    ...(run.clock ? { clock: run.clock } : {}),
+  });
+  const cardTexts = new Map(run.cardTexts ?? []);
+  try {
+    await driveCeremony(runner, {
+      participants: run.participants ?? rehearsalCast(),
+      hsmPin: token.userPin,
+      readCard: async (holder) => {
+        const printed = sink.delivered.find((d) => d.participantId === holder.id);
+        if (printed) {
+          const text = await scanCardQr(printed.path);
+          cardTexts.set(holder.name, text);
+          return text;
+        }
+        const text = cardTexts.get(holder.name);
+        if (!text) throw new Error(`no card for ${holder.name}`);
+        return text;
+      },
+      ...(run.recoveryHolders ? { recoveryHolders: run.recoveryHolders } : {}),
+      ...(run.file ? { file: run.file } : {}),
+      ...(run.log ? { log: run.log } : {}),
+    });
+    const inputs: ActionInputs = {};
+    const result = await finishCeremony(runner, {
+      outDir: run.outDir,
+      printedCards: sink.delivered,
+      ...(inputs.hsmPin ? { hsmPin: inputs.hsmPin } : {}),
+    });
+    return { ...result, ceremonyId: runner.ceremonyId, cardTexts };
+  } finally {
+    await runner.close();
+    await rm(staging, { recursive: true, force: true });
+  }
+}
