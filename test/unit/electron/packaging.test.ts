@@ -3,10 +3,11 @@
  * electron-builder's own schema, and the fuse hook against a stand-in Electron binary (a file
  * carrying the fuse wire: the sentinel, version 1, a length, then one byte per fuse).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const require = createRequire(import.meta.url);
@@ -85,11 +86,6 @@ describe("scripts/after-pack-fuses.cjs", () => {
     return file;
   }
 
-  function fuseByte(file: string, name: string): number | undefined {
-    const bytes = readFileSync(file);
-    return bytes[bytes.indexOf(fuses.SENTINEL) + fuses.SENTINEL.length + 2 + (fuses.FuseV1Options[name] as number)];
-  }
-
   it("asks for the fuses named in the brief", () => {
     expect(hook.FUSE_SETTINGS).toEqual({
       RunAsNode: false,
@@ -110,7 +106,7 @@ describe("scripts/after-pack-fuses.cjs", () => {
     const binary = fakeElectron(`electron-${initial}`, 8, initial);
     await hook.setAndVerifyFuses(binary, () => {});
     for (const [name, enabled] of Object.entries(hook.FUSE_SETTINGS)) {
-      expect([name, fuseByte(binary, name)]).toEqual([name, enabled ? fuses.FuseState.ENABLE : fuses.FuseState.DISABLE]);
+      expect([name, fuseByteOf(binary, name)]).toEqual([name, enabled ? fuses.FuseState.ENABLE : fuses.FuseState.DISABLE]);
     }
   });
 
@@ -131,7 +127,71 @@ describe("scripts/after-pack-fuses.cjs", () => {
     expect(hook.electronBinaryPath(context)).toBe(path.join(dir, "ceremony-workstation"));
     fakeElectron("ceremony-workstation", 8, fuses.FuseState.ENABLE);
     await hook.afterPack(context);
-    expect(fuseByte(path.join(dir, "ceremony-workstation"), "RunAsNode")).toBe(fuses.FuseState.DISABLE);
+    expect(fuseByteOf(path.join(dir, "ceremony-workstation"), "RunAsNode")).toBe(fuses.FuseState.DISABLE);
     expect(hook.default).toBe(hook.afterPack);
   });
 });
+
+/**
+ * The whole electron-builder run, offline: a stand-in Electron distribution (one file carrying a
+ * fuse wire) replaces the download, and native addons are packed as already built instead of
+ * being rebuilt for Electron (that needs Electron's headers from the network). Everything else
+ * (files, asar, unpacking, extraMetadata, the afterPack hook) is electron-builder's real work.
+ */
+describe("electron-builder, packing with a stand-in Electron", () => {
+  let work: string;
+  let unpacked: string;
+  let asarFiles: string[];
+  const asar = require("@electron/asar") as { listPackage(file: string): string[]; extractFile(file: string, entry: string): Buffer };
+
+  beforeAll(async () => {
+    work = mkdtempSync(path.join(tmpdir(), "electron-builder-"));
+    const electronDist = path.join(work, "electron-dist");
+    mkdirSync(electronDist);
+    const wire = Buffer.from([1, 8, ...Array<number>(8).fill(fuses.FuseState.ENABLE)]);
+    writeFileSync(path.join(electronDist, "electron"), Buffer.concat([Buffer.from("#!/bin/sh\n"), Buffer.from(fuses.SENTINEL), wire]), { mode: 0o755 });
+
+    const { buildElectron } = (await import(pathToFileURL(path.join(PROJECT, "scripts/build-electron.mjs")).href)) as { buildElectron(o: { logLevel: string }): Promise<unknown> };
+    await buildElectron({ logLevel: "error" });
+    const { build, Platform } = require("electron-builder");
+    await build({
+      projectDir: PROJECT,
+      targets: Platform.LINUX.createTarget("dir"),
+      config: { electronDist, npmRebuild: false, directories: { output: path.join(work, "release") } },
+    });
+    unpacked = path.join(work, "release", "linux-unpacked");
+    asarFiles = asar.listPackage(path.join(unpacked, "resources", "app.asar"));
+  }, 120_000);
+
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it("starts from out/main.cjs and keeps the ES module package type the HSM worker relies on", () => {
+    const manifest = JSON.parse(asar.extractFile(path.join(unpacked, "resources", "app.asar"), "package.json").toString("utf8"));
+    expect(manifest).toMatchObject({ main: "out/main.cjs", type: "module" });
+    expect(asarFiles).toEqual(expect.arrayContaining(["/out/main.cjs", "/out/preload.cjs"]));
+  });
+
+  it("unpacks the native addons next to the archive", () => {
+    for (const addon of ["pkcs11js/build/Release/pkcs11.node", "better-sqlite3/build/Release/better_sqlite3.node"]) {
+      expect(existsSync(path.join(unpacked, "resources", "app.asar.unpacked", "node_modules", addon))).toBe(true);
+    }
+  });
+
+  it("ships no build tools, native sources or source maps", () => {
+    const offending = asarFiles.filter((file) => /\/node_modules\/(esbuild|@esbuild|tsx)\/|\/node_modules\/(better-sqlite3|pkcs11js)\/(src|deps)\/|\.map$/.test(file));
+    expect(offending).toEqual([]);
+    expect(existsSync(path.join(unpacked, "resources", "app.asar.unpacked", "node_modules", "esbuild"))).toBe(false);
+  });
+
+  it("sets the fuses in the packaged executable", () => {
+    const binary = path.join(unpacked, "ceremony-workstation");
+    for (const [name, enabled] of Object.entries(hook.FUSE_SETTINGS)) {
+      expect([name, fuseByteOf(binary, name)]).toEqual([name, enabled ? fuses.FuseState.ENABLE : fuses.FuseState.DISABLE]);
+    }
+  });
+});
+
+function fuseByteOf(file: string, name: string): number | undefined {
+  const bytes = readFileSync(file);
+  return bytes[bytes.indexOf(fuses.SENTINEL) + fuses.SENTINEL.length + 2 + (fuses.FuseV1Options[name] as number)];
+}
