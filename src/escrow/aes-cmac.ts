@@ -24,13 +24,18 @@ export function aesEcbCipherName(key: Uint8Array): "aes-128-ecb" | "aes-192-ecb"
   }
 }
 
-/** AES(key, block) for one 16-byte block. */
+/**
+ * AES(key, block) for one 16-byte block, as a plain Uint8Array the caller owns (a Buffer's
+ * slice() is a view, so wiping a Buffer result would also zero what was sliced from it).
+ */
 export function aesEncryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
   if (block.length !== BLOCK) throw new RangeError(`AES block must be ${BLOCK} bytes, got ${block.length}`);
   const cipher = createCipheriv(aesEcbCipherName(key), key, null).setAutoPadding(false);
   const out = cipher.update(block);
   cipher.final();
-  return out;
+  const result = Uint8Array.from(out);
+  wipe(out);
+  return result;
 }
 
 /** RFC 4493 §2.3 Generate_Subkey: K1 = L·x, K2 = L·x² in GF(2^128), L = AES(K, 0^128). */

@@ -37,7 +37,10 @@ export interface SignedResult {
 }
 
 export async function lintSignAndCheck<T>(plan: SigningPlan<T>): Promise<SignedResult> {
-  const before = runLints(plan.lints, plan.lintTarget(plan.tbsDer), plan.skip);
+  // Our own copy: neither the caller nor the signer can change the bytes that were linted.
+  const tbsDer = Buffer.from(plan.tbsDer);
+  const linted = { ...plan, tbsDer };
+  const before = runLints(plan.lints, plan.lintTarget(tbsDer), plan.skip);
   const failed = failures(before);
   if (failed.length > 0) throw new PkiLintError(plan.what, failed);
 
@@ -45,15 +48,22 @@ export async function lintSignAndCheck<T>(plan: SigningPlan<T>): Promise<SignedR
   const key = plan.issuer.key;
   if (!key) throw new PkiCheckError("SIGNER_ALGORITHM_MISMATCH", "The issuer key is of an unsupported kind; nothing was signed.");
   const algorithm = signatureAlgorithmForKey(key.kind);
-  const inner = plan.innerSignatureAlgorithm(plan.tbsDer);
-  const signature = await plan.signer.sign(plan.tbsDer, algorithm.digest);
-  const der = encodeSequence(plan.tbsDer, inner, encodeOctetAlignedBitString(signature));
+  const inner = plan.innerSignatureAlgorithm(tbsDer);
+  const signature: unknown = await plan.signer.sign(Buffer.from(tbsDer), algorithm.digest);
+  if (!(signature instanceof Uint8Array) || signature.length === 0) {
+    throw new PkiCheckError("SIGNATURE_INVALID", `The signer returned no signature bytes for the ${plan.what}; check the token and retry the step.`);
+  }
+  const der = encodeSequence(tbsDer, inner, encodeOctetAlignedBitString(signature));
 
-  const lintResults = checkSignedObject(plan, der);
+  const lintResults = checkSignedObject(linted, der);
   return { der, lintResults };
 }
 
-function checkSignedObject<T>(plan: SigningPlan<T>, der: Buffer): LintResult[] {
+/**
+ * The post-signing checks on a complete signed object `der` against the plan whose TBS was
+ * linted; returns the lint results on the final object, or throws PkiCheckError.
+ */
+export function checkSignedObject<T>(plan: SigningPlan<T>, der: Buffer): LintResult[] {
   const refuse = (code: ConstructorParameters<typeof PkiCheckError>[0], why: string, cause?: unknown): never => {
     throw new PkiCheckError(code, `The signed ${plan.what} failed its post-signing check: ${why}. Do not publish or use it.`, cause === undefined ? undefined : { cause });
   };

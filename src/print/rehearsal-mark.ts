@@ -4,6 +4,11 @@ import { drawLine, setType, widthOf, type Type } from "./text-fit.ts";
 
 export const REHEARSAL_BAND_HEIGHT = 24;
 
+/** The mark on share cards: a rehearsal card must never be mistaken for a share of a real key. */
+export const SHARE_CARD_REHEARSAL_LABEL = "REHEARSAL — NOT A REAL SHARE";
+/** The mark on witness sheets and transcript summaries. */
+export const CEREMONY_REHEARSAL_LABEL = "REHEARSAL — NOT A REAL CEREMONY";
+
 const BAND_TYPE: Type = { font: "Helvetica-Bold", size: 13 };
 const EDGE_TYPE: Type = { font: "Helvetica-Bold", size: 9 };
 

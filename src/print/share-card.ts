@@ -6,11 +6,10 @@ import { SAFE } from "./page-geometry.ts";
 import { PageFlow } from "./page-flow.ts";
 import { renderPdf, type Pdf } from "./pdf-document.ts";
 import { drawQrCode } from "./qr-vector.ts";
+import { SHARE_CARD_REHEARSAL_LABEL } from "./rehearsal-mark.ts";
 import { validateShareCardInput, type ShareCardInput } from "./share-card-input.ts";
 import { drawLine, fitSize, lineHeight, truncateToWidth, widthOf, wrapToWidth, type Type } from "./text-fit.ts";
 import { drawWordGrid, planWordGrid, type WordGridPlan } from "./word-grid.ts";
-
-export const SHARE_CARD_REHEARSAL_LABEL = "REHEARSAL — NOT A REAL SHARE";
 
 const QR_SIZE = 158;
 const COLUMN_GAP = 18;

@@ -5,6 +5,7 @@ import { hexLines } from "./hex-lines.ts";
 import { SAFE } from "./page-geometry.ts";
 import { PageFlow } from "./page-flow.ts";
 import { renderPdf, type Pdf } from "./pdf-document.ts";
+import { CEREMONY_REHEARSAL_LABEL } from "./rehearsal-mark.ts";
 import {
   checkpointRows,
   drawDocumentTitle,
@@ -16,7 +17,6 @@ import {
 import { drawTable, type TableColumn } from "./table.ts";
 import { drawLine, lineHeight, wrapToWidth, type Type } from "./text-fit.ts";
 import { validateTranscriptSummaryInput, type TranscriptSummaryInput } from "./transcript-summary-input.ts";
-import { CEREMONY_REHEARSAL_LABEL } from "./witness-sheet.ts";
 
 const VALUE: Type = { font: "Helvetica", size: 10 };
 const MONO: Type = { font: "Courier-Bold", size: 10 };

@@ -4,6 +4,7 @@ import { measureFieldRow } from "./field-row.ts";
 import { SAFE } from "./page-geometry.ts";
 import { PageFlow } from "./page-flow.ts";
 import { renderPdf, type Pdf } from "./pdf-document.ts";
+import { CEREMONY_REHEARSAL_LABEL } from "./rehearsal-mark.ts";
 import {
   BODY,
   checkpointRows,
@@ -16,8 +17,6 @@ import {
 import { drawTable } from "./table.ts";
 import { drawLine, fitSize, lineHeight, truncateToWidth, wrapToWidth, type Type } from "./text-fit.ts";
 import { validateWitnessSheetInput, type PrintedParticipant, type WitnessSheetInput } from "./witness-sheet-input.ts";
-
-export const CEREMONY_REHEARSAL_LABEL = "REHEARSAL — NOT A REAL CEREMONY";
 
 const NUMBER_WIDTH = 30;
 const TITLE_WIDTH = 200;
@@ -149,7 +148,10 @@ function drawClosingBlock(doc: Pdf, flow: PageFlow, input: WitnessSheetInput): v
   const statementHeight = wrapToWidth(doc, BODY, statement, SAFE.width).length * lineHeight(BODY) + 10;
   const signaturesHeight = lineHeight(HEADER) + 4 + input.participants.length * SIGNATURE_ROW;
   const whole = rowsHeight + headings + statementHeight + signaturesHeight;
-  if (whole <= flow.bottom - SAFE.top - 60) flow.ensure(whole);
+  const pageRoom = flow.bottom - SAFE.top - 60;
+  // Too many signers for one page: keep the fingerprint, the statement and the first signatures
+  // together, and let the rest follow on pages that repeat the fingerprint.
+  flow.ensure(whole <= pageRoom ? whole : whole - signaturesHeight + 3 * SIGNATURE_ROW);
 
   drawSectionHeading(doc, flow, "Journal checkpoint", 60);
   drawFieldRows(doc, flow, checkpoint);
@@ -160,7 +162,7 @@ function drawClosingBlock(doc: Pdf, flow: PageFlow, input: WitnessSheetInput): v
   drawSectionHeading(doc, flow, "Signatures", statementHeight + SIGNATURE_ROW);
   drawParagraph(doc, flow, statement);
   flow.y += 10;
-  drawSignatureRows(doc, flow, input.participants);
+  drawSignatureRows(doc, flow, input.participants, formatHexGroups(input.transcriptSigner.spkiSha256));
 }
 
 function statementText(input: WitnessSheetInput): string {
@@ -172,10 +174,17 @@ function statementText(input: WitnessSheetInput): string {
   );
 }
 
-function drawSignatureRows(doc: Pdf, flow: PageFlow, participants: readonly PrintedParticipant[]): void {
+function drawSignatureRows(doc: Pdf, flow: PageFlow, participants: readonly PrintedParticipant[], signer: string): void {
   const nameWidth = 200;
   const signatureWidth = SAFE.width - nameWidth - 110;
-  const header = (): void => {
+  const reminder: Type = { font: "Courier-Bold", size: 9 };
+  const header = (continued = false): void => {
+    if (continued) {
+      drawLine(doc, { font: "Helvetica-Bold", size: 9 }, "Signatures, continued: signing under transcript signer", SAFE.left, flow.y);
+      flow.y += lineHeight(reminder);
+      drawLine(doc, reminder, signer, SAFE.left, flow.y);
+      flow.y += lineHeight(reminder) + 8;
+    }
     drawLine(doc, HEADER, "NAME AND ROLE", SAFE.left, flow.y);
     drawLine(doc, HEADER, "SIGNATURE", SAFE.left + nameWidth, flow.y);
     drawLine(doc, HEADER, "DATE", SAFE.left + nameWidth + signatureWidth + 10, flow.y);
@@ -184,7 +193,7 @@ function drawSignatureRows(doc: Pdf, flow: PageFlow, participants: readonly Prin
   flow.ensure(lineHeight(HEADER) + 4 + SIGNATURE_ROW);
   header();
   for (const p of participants) {
-    if (flow.ensure(SIGNATURE_ROW)) header();
+    if (flow.ensure(SIGNATURE_ROW)) header(true);
     const nameType: Type = { font: "Helvetica-Bold", size: 10 };
     const roleType: Type = { font: "Helvetica", size: 8.5 };
     drawLine(doc, nameType, truncateToWidth(doc, nameType, p.name, nameWidth - 10), SAFE.left, flow.y + 8);

@@ -103,7 +103,8 @@ export const escrowSplit: ActionDefinition<z.infer<typeof Params>> = {
         kcvEcb0: kcvs.kcvEcb0,
         kcvCmac: kcvs.kcvCmac,
         holder: { name: holder.name, role: ROLE_TITLES[holder.role], organisation: holder.organisation },
-        share: { index: s.index, k: s.k, n: s.n, setId: s.setId, words: s.words, qrText: s.qrText, fingerprint: s.fingerprint },
+        // The card shows its card number (1..n); the Shamir x-coordinate is inside the words.
+        share: { index: i + 1, k: s.k, n: s.n, setId: s.setId, words: s.words, qrText: s.qrText, fingerprint: s.fingerprint },
         wrappedKey: { hex: wrapped.toString("hex"), sha256: wrappedSha256 },
       });
       await ctx.cards.deliver({ holder, index: i + 1, fileName: `card-${String(i + 1).padStart(2, "0")}-${slug(holder.name)}.pdf`, pdf });
