@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatHexGroups, pgpWords } from "../../src/format/index.ts";
 import { renderWitnessSheet } from "../../src/print/index.ts";
-import { fakeWitnessSheet } from "../unit/print/print-fixtures.ts";
+import { fakeSixteenHolderWitnessSheet, fakeWitnessSheet } from "../unit/print/print-fixtures.ts";
 import { boxesOutside, flatText, overlappingWords, pageCount, pdfText, wordBoxes } from "./print-tools.ts";
 
 describe("witness sign-off sheet", () => {
@@ -41,6 +41,22 @@ describe("witness sign-off sheet", () => {
     expect(boxesOutside(boxes)).toEqual([]);
     expect(overlappingWords(boxes)).toEqual([]);
     for (let page = 1; page <= pages; page++) expect(pdfText(pdf, "raw", page)).toContain(`page ${page} of ${pages}`);
+  });
+
+  it("takes 16 holders: a box each on the shared step, a signature line each, the fingerprint on every signature page", async () => {
+    const input = fakeSixteenHolderWitnessSheet();
+    const pdf = await renderWitnessSheet(input);
+    const flat = flatText(pdf);
+    const signer = formatHexGroups(input.transcriptSigner.spkiSha256);
+    for (let i = 1; i <= 16; i++) expect(flat).toMatch(new RegExp(`Holder ${i} \\S+ Share holder · `));
+    expect((flat.match(/initials time/g) ?? []).length).toBe(input.steps.reduce((n, s) => n + s.witnessIds.length, 0));
+    const pages = pageCount(pdf);
+    const signaturePages = Array.from({ length: pages }, (_, i) => pdfText(pdf, "raw", i + 1)).filter((t) => t.includes("SIGNATURE"));
+    expect(signaturePages.length).toBeGreaterThan(1);
+    for (const text of signaturePages) expect(text.replace(/\s+/g, " ")).toContain(signer.slice(0, 39));
+    const boxes = wordBoxes(pdf);
+    expect(boxesOutside(boxes)).toEqual([]);
+    expect(overlappingWords(boxes)).toEqual([]);
   });
 
   it("marks every page of a rehearsal", async () => {

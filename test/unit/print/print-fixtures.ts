@@ -148,3 +148,20 @@ export function fakeTranscriptSummary(options: { rehearsal?: boolean; aborted?: 
     transcriptSigner: { spkiSha256: fakeHex("signer", 32) },
   };
 }
+
+/** A witness sheet for a 9-of-16 escrow: 16 holders join the five officials, and one step needs all of them. */
+export function fakeSixteenHolderWitnessSheet(): WitnessSheetInput {
+  const base = fakeWitnessSheet({ steps: 14 });
+  const surnames = ["Ng", "Papadopoulou-Kristiansen", "Ørsted", "Smith"];
+  const holders = Array.from({ length: 16 }, (_, i) => ({
+    id: `holder-${i + 1}`,
+    name: `Holder ${i + 1} ${surnames[i % 4] as string}`,
+    role: "Share holder",
+    organisation: ["Treasury", "Security", "Legal", "Audit"][i % 4] as string,
+  }));
+  return {
+    ...base,
+    participants: [...base.participants, ...holders],
+    steps: [...base.steps, { number: 15, title: "Each of the 16 holders confirms their card scans back and seals it", witnessIds: holders.map((h) => h.id) }],
+  };
+}
