@@ -35,10 +35,6 @@ export class PageFlow {
     return SAFE.bottom - FOOTER_HEIGHT;
   }
 
-  get isFirstPage(): boolean {
-    return this.pageCount === 1;
-  }
-
   newPage(): void {
     this.doc.addPage();
     this.pageCount += 1;

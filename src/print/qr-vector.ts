@@ -3,7 +3,7 @@ import { PrintInputError } from "./errors.ts";
 import type { Pdf } from "./pdf-document.ts";
 
 /** QR spec (ISO/IEC 18004) asks for a light margin of 4 modules around the symbol. */
-export const QR_QUIET_ZONE = 4;
+const QR_QUIET_ZONE = 4;
 
 export interface QrPlacement {
   /** Modules per side of the symbol, without the quiet zone. */

@@ -2,7 +2,7 @@ import { PAGE, SAFE } from "./page-geometry.ts";
 import type { Pdf } from "./pdf-document.ts";
 import { drawLine, setType, widthOf, type Type } from "./text-fit.ts";
 
-export const REHEARSAL_BAND_HEIGHT = 24;
+const REHEARSAL_BAND_HEIGHT = 24;
 
 /** The mark on share cards: a rehearsal card must never be mistaken for a share of a real key. */
 export const SHARE_CARD_REHEARSAL_LABEL = "REHEARSAL — NOT A REAL SHARE";

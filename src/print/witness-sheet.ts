@@ -7,6 +7,7 @@ import { renderPdf, type Pdf } from "./pdf-document.ts";
 import { CEREMONY_REHEARSAL_LABEL } from "./rehearsal-mark.ts";
 import {
   BODY,
+  SECTION_HEADING,
   checkpointRows,
   drawDocumentTitle,
   drawFieldRows,
@@ -144,7 +145,7 @@ function drawClosingBlock(doc: Pdf, flow: PageFlow, input: WitnessSheetInput): v
   );
   const statement = statementText(input);
   const rowsHeight = [...checkpoint, ...signer].reduce((sum, row) => sum + measureFieldRow(doc, row, 130) + 5, 0);
-  const headings = 3 * (lineHeight({ font: "Helvetica-Bold", size: 12 }) + 4) + 28;
+  const headings = 3 * (lineHeight(SECTION_HEADING) + 4) + 28;
   const statementHeight = wrapToWidth(doc, BODY, statement, SAFE.width).length * lineHeight(BODY) + 10;
   const signaturesHeight = lineHeight(HEADER) + 4 + input.participants.length * SIGNATURE_ROW;
   const whole = rowsHeight + headings + statementHeight + signaturesHeight;
