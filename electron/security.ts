@@ -81,6 +81,7 @@ export interface RequestDetails {
 }
 
 export interface GuardedSession {
+  setSpellCheckerEnabled(enable: boolean): void;
   setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
   setPermissionCheckHandler(handler: () => boolean): void;
   setDevicePermissionHandler(handler: () => boolean): void;
@@ -99,6 +100,8 @@ export interface GuardedSession {
  * refused outright, as is every other permission.
  */
 export function hardenSession(session: GuardedSession): void {
+  // The spellchecker would fetch dictionaries from Google's CDN; no window uses it anyway.
+  session.setSpellCheckerEnabled(false);
   session.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
   session.setDevicePermissionHandler(() => false);
@@ -148,7 +151,11 @@ export interface GuardedApp {
   on(event: "web-contents-created", listener: (event: unknown, contents: GuardedContents) => void): unknown;
 }
 
-/** Must run before the app's "ready" event: both the sandbox switch and scheme privileges are fixed at startup. */
+/**
+ * Must run before the app's "ready" event: both the sandbox switch and scheme privileges are
+ * fixed at startup. Hardware acceleration stays on: the GPU process is sandboxed, reaches no
+ * network, and the witness view needs smooth large text on a projector.
+ */
 export function hardenAppBeforeReady(
   app: GuardedApp,
   protocol: { registerSchemesAsPrivileged(schemes: CustomScheme[]): void },

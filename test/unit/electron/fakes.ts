@@ -37,6 +37,10 @@ export class FakeWebContents extends FakeEmitter {
 }
 
 export class FakeSession extends FakeEmitter {
+  spellCheckerEnabled = true;
+  setSpellCheckerEnabled(enable: boolean): void {
+    this.spellCheckerEnabled = enable;
+  }
   permissionRequest: ((webContents: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined;
   permissionCheck: (() => boolean) | undefined;
   devicePermission: (() => boolean) | undefined;

@@ -65,6 +65,10 @@ describe("electron-builder.yml", () => {
     expect(config.publish).toBeNull();
   });
 
+  it("does not start the AppImage with --no-sandbox from its desktop entry", () => {
+    expect(config.appImage).toMatchObject({ executableArgs: [] });
+  });
+
   it("flips fuses through the hook only", () => {
     expect(config.afterPack).toBe("./scripts/after-pack-fuses.cjs");
     expect(config).not.toHaveProperty("electronFuses");

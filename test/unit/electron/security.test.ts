@@ -106,6 +106,10 @@ describe("hardenSession", () => {
     expect(picks).toEqual([null, undefined, ""]);
   });
 
+  it("turns the spellchecker off, so no dictionary is ever downloaded", () => {
+    expect(hardened().spellCheckerEnabled).toBe(false);
+  });
+
   it("prevents downloads", () => {
     const session = hardened();
     const event = new FakeEvent();
