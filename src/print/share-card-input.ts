@@ -22,7 +22,10 @@ export interface ShareCardInput {
   kcvCmac: string;
   holder: { name: string; role: string; organisation: string };
   share: {
-    /** The share's x coordinate, 1-255. */
+    /**
+     * The number the card shows as "Share i of n", 1-255. Callers print the card number (1..n);
+     * the Shamir x coordinate travels inside the words, so the card does not need to state it.
+     */
     index: number;
     k: number;
     n: number;
