@@ -1,10 +1,15 @@
 /** The fixed registry of actions a script may name (one file each). */
 import type { ActionDefinition } from "../action-api.ts";
 import { airgapCheck } from "./airgap-check.ts";
+import { escrowRecover } from "./escrow-recover.ts";
 import { escrowReadBack } from "./escrow-read-back.ts";
 import { escrowSplit } from "./escrow-split.ts";
 import { escrowTrialRecovery } from "./escrow-trial-recovery.ts";
 import { hsmLogin } from "./hsm-login.ts";
+import { pkiReadCsr } from "./pki-read-csr.ts";
+import { pkiRootCertificate } from "./pki-root-certificate.ts";
+import { pkiSignCrl } from "./pki-sign-crl.ts";
+import { pkiSignIntermediate } from "./pki-sign-intermediate.ts";
 import { kekGenerate } from "./kek-generate.ts";
 import { keyDestroy } from "./key-destroy.ts";
 import { keyGeneratePair } from "./key-generate-pair.ts";
@@ -20,6 +25,11 @@ const actions: Array<ActionDefinition<never>> = [
   escrowSplit,
   escrowReadBack,
   escrowTrialRecovery,
+  escrowRecover,
+  pkiRootCertificate,
+  pkiReadCsr,
+  pkiSignIntermediate,
+  pkiSignCrl,
 ] as Array<ActionDefinition<never>>;
 
 export const actionRegistry: ReadonlyMap<string, ActionDefinition<unknown>> = new Map(

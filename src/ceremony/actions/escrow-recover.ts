@@ -1,0 +1,158 @@
+import { isAbsolute, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { wipeDecodedShares } from "../../escrow/index.ts";
+import { HsmError } from "../../hsm/index.ts";
+import { verifyBundle } from "../../transcript/index.ts";
+import type { ActionDefinition } from "../action-api.ts";
+import { ensureObject } from "../hsm-objects.ts";
+import { scriptRecheck } from "../script-recheck.ts";
+import { addMonths, fingerprintOutput } from "./common.ts";
+import { decodeShares, ShareReadBackError } from "./escrow-common.ts";
+import { unwrapProbe } from "./escrow-trial-recovery.ts";
+
+const Params = z
+  .object({
+    bundle: z.string().min(1),
+    keyLabel: z.string().min(1).max(64),
+    rotationMonths: z.number().int().min(1).max(36).default(12),
+  })
+  .strict();
+
+export interface EscrowRecord {
+  ceremonyId: string;
+  signerSpkiSha256: string;
+  setId: string;
+  k: number;
+  n: number;
+  kcvEcb0: string;
+  kcvCmac: string;
+  ckaId: string;
+  wrapped: Buffer;
+  wrappedSha256: string;
+  fingerprints: string[];
+}
+
+/** Verifies the original master-key bundle and reads what a recovery needs from it. */
+export async function readEscrowBundle(dir: string, keyLabel: string): Promise<EscrowRecord> {
+  const v = await verifyBundle(dir, { extraChecks: [scriptRecheck] });
+  if (!v.ok || !v.transcript) {
+    throw new ShareReadBackError(
+      "RECOVERY_BUNDLE_INVALID",
+      `The original bundle at ${dir} does not verify, so nothing in it can be trusted: ${v.failures.map((f) => f.message).join("; ")}.`,
+    );
+  }
+  const t = v.transcript;
+  const wrappedOut = t.outputs.find((o) => o.kind === "wrapped-key" && o.label === keyLabel);
+  const kcv = t.outputs.find((o) => o.kind === "kcv" && o.label === keyLabel && o.details.kcvCmac);
+  const shares = t.outputs.find((o) => o.kind === "share-fingerprints" && o.label === keyLabel);
+  if (!wrappedOut?.file || !kcv || !shares) {
+    throw new ShareReadBackError("RECOVERY_KEY_NOT_IN_BUNDLE", `The bundle at ${dir} holds no escrow of a key labelled "${keyLabel}". Check the label and the bundle.`);
+  }
+  const wrapped = await readFile(resolve(dir, wrappedOut.file));
+  const signerPem = await readFile(resolve(dir, "signer.pub.pem"), "utf8");
+  const { createPublicKey } = await import("node:crypto");
+  const spki = createPublicKey(signerPem).export({ type: "spki", format: "der" });
+  return {
+    ceremonyId: t.ceremony.id,
+    signerSpkiSha256: createHash("sha256").update(spki).digest("hex"),
+    setId: shares.details.setId!,
+    k: Number(shares.details.k),
+    n: Number(shares.details.n),
+    kcvEcb0: kcv.details.kcvEcb0!,
+    kcvCmac: kcv.details.kcvCmac!,
+    ckaId: kcv.details.ckaId ?? "",
+    wrapped,
+    wrappedSha256: createHash("sha256").update(wrapped).digest("hex"),
+    fingerprints: Object.entries(shares.details)
+      .filter(([k]) => /^card\d+$/.test(k))
+      .map(([, v]) => v.split(" ")[0]!),
+  };
+}
+
+/**
+ * Recovery: the original bundle is verified first; k holders' cards rebuild the escrow key,
+ * which is imported as a session object; the KEK is unwrapped into a KCV probe and its KCVs
+ * compared with the original transcript's; only then is it unwrapped as a token object with its
+ * original label and CKA_ID. Everything transient is wiped and destroyed.
+ */
+export const escrowRecover: ActionDefinition<z.infer<typeof Params>> = {
+  type: "escrow.recover",
+  summary: "Recover an escrowed key from k share cards into this token",
+  params: Params,
+  needs: ["shares"],
+  usesHsm: true,
+  async run(ctx, p) {
+    const dir = isAbsolute(p.bundle) ? p.bundle : resolve(ctx.scriptDir, p.bundle);
+    const source = await readEscrowBundle(dir, p.keyLabel);
+    ctx.record("recovery.source", {
+      bundleCeremonyId: source.ceremonyId,
+      bundleSignerSpkiSha256: source.signerSpkiSha256,
+      keyLabel: p.keyLabel,
+      setId: source.setId,
+      k: source.k,
+      n: source.n,
+      kcvEcb0: source.kcvEcb0,
+      kcvCmac: source.kcvCmac,
+      wrappedSha256: source.wrappedSha256,
+    });
+    const decoded = decodeShares(ctx, ctx.inputs.shares);
+    for (const d of decoded) {
+      if (!source.fingerprints.includes(d.fingerprint)) {
+        wipeDecodedShares(decoded);
+        throw new ShareReadBackError("SHARE_WRONG_SET", `${d.label} is not one of the cards of ${p.keyLabel}'s escrow (set ${source.setId}).`);
+      }
+    }
+    let kcvs: { kcvEcb0: string; kcvCmac: string } = { kcvEcb0: "", kcvCmac: "" };
+    const { value, origin } = await ensureObject(
+      ctx,
+      p.keyLabel,
+      async () => {
+        const r = await unwrapProbe(ctx.hsm(), decoded, source.wrapped, ctx.ceremonyId, {
+          label: p.keyLabel,
+          id: source.ckaId,
+          expected: { kcvEcb0: source.kcvEcb0, kcvCmac: source.kcvCmac },
+        });
+        kcvs = r;
+        if (!r.restoredHandle) {
+          throw new HsmError(
+            "ESCROW_KCV_MISMATCH",
+            `The cards rebuild a key with KCVs ${r.kcvEcb0} / ${r.kcvCmac}, but the escrowed key's are ${source.kcvEcb0} / ${source.kcvCmac}. Nothing was stored; check the cards.`,
+          );
+        }
+        return { id: source.ckaId };
+      },
+      async (objects) => {
+        wipeDecodedShares(decoded);
+        const o = objects.find((x) => x.class === "secret");
+        kcvs = { kcvEcb0: o ? await ctx.hsm().call("checkValue", o.handle) : "", kcvCmac: source.kcvCmac };
+        return { id: o?.id ?? "" };
+      },
+    );
+    const token = ctx.token();
+    ctx.inventory.upsertKey({
+      label: p.keyLabel,
+      ckaId: value.id,
+      tokenSerial: token.serial,
+      tokenLabel: token.label,
+      algorithm: "AES-256",
+      purpose: "kek",
+      kcvEcb0: source.kcvEcb0,
+      kcvCmac: source.kcvCmac,
+      createdAt: ctx.now().toISOString(),
+      createdByCeremony: ctx.ceremonyId,
+      rotationDueAt: addMonths(ctx.now(), p.rotationMonths).toISOString(),
+    });
+    ctx.record("escrow.recovered", { keyLabel: p.keyLabel, id: value.id, cardsUsed: decoded.length, kcvEcb0: kcvs.kcvEcb0, kcvCmac: kcvs.kcvCmac, origin });
+    return {
+      outputs: {
+        result: { label: "Recovered", kind: "text", value: `${p.keyLabel} (ID ${value.id}) from ${decoded.length} cards into token ${token.label} (${token.serial}), ${origin}` },
+        kcvEcb0: { label: "KCV-ECB0 (recovered / original)", kind: "kcv", value: `${kcvs.kcvEcb0} / ${source.kcvEcb0}` },
+        kcvCmac: { label: "KCV-CMAC (recovered / original)", kind: "kcv", value: `${kcvs.kcvCmac} / ${source.kcvCmac}` },
+        source: fingerprintOutput("Original bundle's signer SPKI SHA-256", source.signerSpkiSha256),
+      },
+      facts: [{ kind: "kcv", label: p.keyLabel, details: { kcvEcb0: source.kcvEcb0, kcvCmac: source.kcvCmac, ckaId: value.id, recoveredFrom: source.ceremonyId } }],
+    };
+  },
+};
