@@ -18,6 +18,7 @@ import { pemToDer } from "./pem.ts";
 import { describePublicKey } from "./public-key.ts";
 import { SIGNATURE_ALGORITHMS_BY_OID, verifySignature } from "./signature-algorithm.ts";
 import { bitStringOctets } from "./tbs-parts.ts";
+import { algorithmIdentifierParts } from "./algorithm-identifier.ts";
 
 export interface CsrLimits {
   /** Largest accepted input, PEM or DER; 64 KiB by default. */
@@ -72,6 +73,7 @@ export function parseCsr(input: Uint8Array | string, limits: CsrLimits = {}): Pa
   let subjectDer: Buffer;
   let spki: Buffer;
   let signatureTlv: Tlv;
+  let algorithmTlv: Tlv;
   try {
     request = AsnConvert.parse(der, CertificationRequest);
     const [info, algorithm, signatureValue, extra] = childrenOf(readSingleTlv(der));
@@ -82,6 +84,8 @@ export function parseCsr(input: Uint8Array | string, limits: CsrLimits = {}): Pa
     subjectDer = Buffer.from(subject.bytes);
     spki = Buffer.from(subjectPkInfo.bytes);
     signatureTlv = signatureValue;
+    algorithmTlv = algorithm;
+    algorithmIdentifierParts(algorithm.bytes);
   } catch (cause) {
     return malformed("its structure does not match RFC 2986 §4", cause);
   }
@@ -93,13 +97,15 @@ export function parseCsr(input: Uint8Array | string, limits: CsrLimits = {}): Pa
   if (!described.ok) throw new CsrError("CSR_UNSUPPORTED_KEY", `The CSR's key cannot be certified: ${described.reason}.`);
   const key = described.key;
 
-  const algorithm = SIGNATURE_ALGORITHMS_BY_OID[request.signatureAlgorithm.algorithm];
-  const params = request.signatureAlgorithm.parameters;
-  const paramsOk = algorithm?.rsaParams ? params === undefined || Buffer.from(params ?? new ArrayBuffer(0)).toString("hex") === "0500" : params === undefined;
+  const { oid: algorithmOid, paramsHex } = algorithmIdentifierParts(algorithmTlv.bytes);
+  const algorithm = SIGNATURE_ALGORITHMS_BY_OID[algorithmOid];
+  // RFC 4055 §5 wants NULL for RSA, though some encoders omit it; ECDSA and Ed25519 have none.
+  const paramsOk = algorithm?.rsaParams ? paramsHex === undefined || paramsHex === "0500" : paramsHex === undefined;
   if (!algorithm || !algorithm.keyKinds.includes(key.kind) || !paramsOk) {
+    const why = !algorithm ? "" : !paramsOk ? " with unexpected parameters" : ` for a ${key.label} key`;
     throw new CsrError(
       "CSR_UNSUPPORTED_SIGNATURE_ALGORITHM",
-      `The CSR is signed with ${algorithm?.name ?? request.signatureAlgorithm.algorithm}${algorithm && paramsOk ? ` for a ${key.label} key` : " with unexpected parameters"}; accepted: SHA-256/384/512 with RSA or ECDSA, and Ed25519.`,
+      `The CSR is signed with ${algorithm?.name ?? algorithmOid}${why}; accepted: SHA-256/384/512 with RSA or ECDSA, and Ed25519.`,
     );
   }
   let signature: Buffer;

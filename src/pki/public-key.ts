@@ -6,9 +6,9 @@
  */
 import { createPublicKey } from "node:crypto";
 import type { KeyObject } from "node:crypto";
-import { AsnConvert } from "@peculiar/asn1-schema";
-import { SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { OID } from "./oids.ts";
+import { algorithmIdentifierParts } from "./algorithm-identifier.ts";
+import { childrenOf, readSingleTlv } from "./der-reader.ts";
 
 export type PublicKeyKind = "EC-P256" | "EC-P384" | "RSA" | "Ed25519";
 
@@ -35,13 +35,15 @@ const CURVE_PARAMS: Record<string, "EC-P256" | "EC-P384"> = {
 };
 
 export function describePublicKey(spki: Uint8Array): DescribeResult {
-  let info: SubjectPublicKeyInfo;
+  let oid: string;
+  let params: string | undefined;
   try {
-    info = AsnConvert.parse(spki, SubjectPublicKeyInfo);
+    const [algorithm, key, extra] = childrenOf(readSingleTlv(Buffer.from(spki)));
+    if (!algorithm || !key || key.tag !== 0x03 || extra) throw new Error("not a SubjectPublicKeyInfo");
+    ({ oid, paramsHex: params } = algorithmIdentifierParts(algorithm.bytes));
   } catch {
-    return { ok: false, reason: "the SubjectPublicKeyInfo is not valid ASN.1" };
+    return { ok: false, reason: "the SubjectPublicKeyInfo is not valid DER" };
   }
-  const params = info.algorithm.parameters ? Buffer.from(info.algorithm.parameters).toString("hex") : undefined;
   let keyObject: KeyObject;
   try {
     keyObject = createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" });
@@ -49,7 +51,7 @@ export function describePublicKey(spki: Uint8Array): DescribeResult {
     return { ok: false, reason: "the public key bytes do not decode (for EC, the point must be on the curve)" };
   }
   const details = keyObject.asymmetricKeyDetails ?? {};
-  switch (info.algorithm.algorithm) {
+  switch (oid) {
     case OID.rsaEncryption: {
       if (params !== NULL_PARAMS) return { ok: false, reason: "an RSA key's algorithm parameters must be an explicit NULL (BR §7.1.3.1.1)" };
       const bits = details.modulusLength ?? 0;
@@ -73,6 +75,6 @@ export function describePublicKey(spki: Uint8Array): DescribeResult {
     case OID.rsassaPss:
       return { ok: false, reason: "RSASSA-PSS keys (id-RSASSA-PSS) are not accepted; use an rsaEncryption key (BR §7.1.3.1.1)" };
     default:
-      return { ok: false, reason: `the key algorithm ${info.algorithm.algorithm} is not one of P-256, P-384, RSA or Ed25519` };
+      return { ok: false, reason: `the key algorithm ${oid} is not one of P-256, P-384, RSA or Ed25519` };
   }
 }
