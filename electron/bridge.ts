@@ -39,5 +39,6 @@ export function buildCeremonyBridge(channels: readonly Channel[], ipc: RendererI
       ipc.removeListener(PROGRESS_CHANNEL, forward);
     };
   };
-  return Object.freeze(bridge) as CeremonyBridge;
+  // contextBridge copies this object into the page and freezes the copy.
+  return bridge as CeremonyBridge;
 }

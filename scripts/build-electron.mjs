@@ -23,8 +23,12 @@ export const MAIN_EXTERNALS = ["electron", "pkcs11js", "better-sqlite3", "pdfkit
 
 const HSM_WORKER = { source: "src/hsm/worker.ts", boot: "src/hsm/worker-boot.mjs" };
 
-/** @param {{ outDir?: string, logLevel?: import("esbuild").LogLevel }} [options] */
-export async function buildElectron({ outDir = path.join(projectRoot, "out"), logLevel = "warning" } = {}) {
+/**
+ * `mainEntry` is electron/main.ts; a test passes another entry to bundle parts of src/ with
+ * exactly the options main is bundled with.
+ * @param {{ outDir?: string, logLevel?: import("esbuild").LogLevel, mainEntry?: string }} [options]
+ */
+export async function buildElectron({ outDir = path.join(projectRoot, "out"), logLevel = "warning", mainEntry = "electron/main.ts" } = {}) {
   mkdirSync(outDir, { recursive: true });
   const hasCore = existsSync(path.join(projectRoot, "src/api/service.ts"));
   if (!hasCore) {
@@ -45,7 +49,7 @@ export async function buildElectron({ outDir = path.join(projectRoot, "out"), lo
 
   await build({
     ...common,
-    entryPoints: ["electron/main.ts"],
+    entryPoints: [mainEntry],
     outfile: path.join(outDir, "main.cjs"),
     format: "cjs",
     external: MAIN_EXTERNALS,

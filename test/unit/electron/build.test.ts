@@ -3,15 +3,15 @@
  * preload can require nothing but "electron", and main requires only Node built-ins and the
  * modules that electron-builder ships in node_modules.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { builtinModules } from "node:module";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { builtinModules, createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 interface BuildScript {
-  buildElectron(options: { outDir: string; logLevel: string }): Promise<{ outDir: string; outputs: string[]; hasCore: boolean }>;
+  buildElectron(options: { outDir: string; logLevel: string; mainEntry?: string }): Promise<{ outDir: string; outputs: string[]; hasCore: boolean }>;
   MAIN_EXTERNALS: string[];
 }
 
@@ -50,5 +50,37 @@ describe("scripts/build-electron.mjs", () => {
 
   it("leaves no import.meta in the CommonJS main bundle", () => {
     expect(readFileSync(path.join(outDir, "main.cjs"), "utf8")).not.toMatch(/import\.meta/);
+  });
+});
+
+const SOFTHSM2 = "/usr/lib/softhsm/libsofthsm2.so";
+const HSM_WORKER = path.resolve(import.meta.dirname, "../../../src/hsm/worker.ts");
+
+/**
+ * src/hsm runs PKCS#11 in a worker that it finds next to itself through import.meta.url. In the
+ * bundle that is main.cjs, so this bundles src/hsm with main's options and opens SoftHSM2 through
+ * it. The folder sits under out/ so that the project's package.json ("type": "module") applies
+ * to worker.js, as it does inside app.asar.
+ */
+describe.skipIf(!existsSync(SOFTHSM2) || !existsSync(HSM_WORKER))("the HSM worker, bundled", () => {
+  let probeDir: string;
+
+  beforeAll(async () => {
+    const projectOut = path.resolve(import.meta.dirname, "../../../out");
+    probeDir = mkdtempSync(path.join(projectOut, "hsm-probe-"));
+    const entry = path.join(probeDir, "entry.ts");
+    writeFileSync(entry, `export { HsmClient } from ${JSON.stringify(path.resolve(import.meta.dirname, "../../../src/hsm/index.ts"))};\n`);
+    await script.buildElectron({ outDir: probeDir, logLevel: "error", mainEntry: entry });
+  }, 60_000);
+
+  afterAll(() => rmSync(probeDir, { recursive: true, force: true }));
+
+  it("starts from the bundle and loads the PKCS#11 module", async () => {
+    const { HsmClient } = createRequire(import.meta.url)(path.join(probeDir, "main.cjs")) as {
+      HsmClient: { open(options: { modulePath: string }): Promise<{ modulePath: string; close(): Promise<void> }> };
+    };
+    const client = await HsmClient.open({ modulePath: SOFTHSM2 });
+    expect(client.modulePath).toBe(SOFTHSM2);
+    await client.close();
   });
 });
