@@ -7,6 +7,8 @@ import { CeremonyError } from "../errors.ts";
 import { processIo, type CliIo } from "./io.ts";
 import { tokensCommand } from "./tokens-command.ts";
 import { validateCommand } from "./validate-command.ts";
+import { demoCommand } from "./demo-command.ts";
+import { keysCommand } from "./keys-command.ts";
 
 const USAGE = `usage:
   ceremony tokens [--module PATH]                      slots and tokens: label, serial, model, flags
@@ -38,6 +40,8 @@ const OPTIONS = {
 const commands: Record<string, Handler> = {
   tokens: (io, _p, v) => tokensCommand(io, { module: v.module as string | undefined }),
   validate: (io, p, v) => validateCommand(io, p[0], v.params as string | undefined),
+  demo: (io, _p, v) => demoCommand(io, v.out as string | undefined),
+  keys: (io, _p, v) => keysCommand(io, v.journal as string | undefined),
 };
 
 export function registerCommand(name: string, handler: Handler): void {

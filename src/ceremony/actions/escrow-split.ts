@@ -112,19 +112,6 @@ export const escrowSplit: ActionDefinition<z.infer<typeof Params>> = {
       ctx.record("escrow.card.delivered", { keyLabel: p.keyLabel, card: i + 1, participantId: holder.id, destination: ctx.cards.description });
     }
 
-    const token = ctx.token();
-    ctx.inventory.upsertKey({
-      label: p.keyLabel,
-      ckaId: kek.id,
-      tokenSerial: token.serial,
-      tokenLabel: token.label,
-      algorithm: "AES-256",
-      purpose: "kek",
-      kcvEcb0: kcvs.kcvEcb0,
-      kcvCmac: kcvs.kcvCmac,
-      createdAt: ctx.now().toISOString(),
-      createdByCeremony: ctx.ceremonyId,
-    });
     return {
       outputs: {
         split: { label: "Escrow split", kind: "text", value: `${p.k} of ${p.n} cards needed; set ${shares[0]!.setId}` },

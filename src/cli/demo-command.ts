@@ -1,0 +1,101 @@
+/**
+ * `ceremony demo --out DIR`: the whole tour on throwaway SoftHSM2 tokens — root CA, intermediate
+ * signing (from a CSR the "online CA" made), CRL signing, master key with 3-of-5 escrow cards and
+ * every card read back from its printed PDF, recovery from 3 cards into a fresh token with KCV
+ * match, destruction of a key — then `verify` on every bundle.
+ */
+import { execFile } from "node:child_process";
+import { mkdir, readdir, readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { loadScript, parseParams } from "../ceremony/load-script.ts";
+import { rehearsalCast, rehearseScript, type RehearsalResult } from "../ceremony/rehearsal.ts";
+import { scriptRecheck } from "../ceremony/script-recheck.ts";
+import { CeremonyError } from "../errors.ts";
+import { createRehearsalEnvironment } from "../hsm/index.ts";
+import { Journal } from "../journal/index.ts";
+import { verifyBundle } from "../transcript/index.ts";
+import type { CliIo } from "./io.ts";
+import { describeKeys } from "./keys-command.ts";
+
+const run = promisify(execFile);
+const SCRIPTS = resolve(import.meta.dirname, "../../ceremony-scripts");
+
+export async function demoCommand(io: CliIo, outDir: string | undefined): Promise<number> {
+  if (!outDir) {
+    io.err("ceremony demo: give an output folder: ceremony demo --out DIR");
+    return 2;
+  }
+  const out = resolve(outDir);
+  await mkdir(out, { recursive: true });
+  if ((await readdir(out)).length > 0) {
+    throw new CeremonyError("DEMO_OUT_NOT_EMPTY", `${out} is not empty; the demo never overwrites. Choose a new folder.`);
+  }
+  const started = Date.now();
+  io.out(`Ceremony Workstation demo — every ceremony rehearsed on throwaway SoftHSM2 tokens\nOutput: ${out}\n`);
+  const env = await createRehearsalEnvironment([{ label: "demo-root" }, { label: "demo-recovery" }]);
+  const journal = Journal.open(join(out, "journal.db"));
+  const bundles: Array<{ name: string; dir: string; result: RehearsalResult }> = [];
+  const log = (line: string): void => io.out(`    ${line}`);
+  try {
+    const ceremony = async (
+      name: string,
+      scriptFile: string,
+      params: string,
+      extra: Partial<Parameters<typeof rehearseScript>[0]> & { tokenLabel?: string } = {},
+    ): Promise<RehearsalResult> => {
+      const dir = join(out, name);
+      io.out(`── ${name} (${scriptFile}) ──`);
+      const text = await readFile(join(SCRIPTS, scriptFile), "utf8");
+      const loaded = loadScript(text, scriptFile, parseParams(params, `${name} parameters`));
+      const result = await rehearseScript({ script: loaded, env, tokenLabel: "demo-root", journal, outDir: dir, log, ...extra });
+      io.out(`  ✔ ${result.status}; bundle ${dir}; journal head ${result.checkpoint.head.slice(0, 8)} (${result.checkpoint.eventCount} events)\n`);
+      bundles.push({ name, dir, result });
+      return result;
+    };
+
+    await ceremony("01-root-ca", "root-ca.yaml", "parameters:\n  subject: \"CN=Demo Root CA R1, O=Ceremony Workstation Demo, C=US\"\n");
+    const rootPem = join(out, "01-root-ca", "certs", "root-ca-r1.pem");
+
+    // The online CA makes its key and CSR on its own machine and brings the CSR on a USB stick.
+    const csrPath = join(env.dir, "intermediate.csr");
+    await run("openssl", [
+      "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384", "-nodes",
+      "-keyout", join(env.dir, "intermediate.key"), "-subj", "/C=US/O=Ceremony Workstation Demo/CN=Demo Issuing CA 1", "-out", csrPath,
+    ]);
+    await ceremony("02-intermediate", "intermediate-signing.yaml", `parameters:\n  rootCertificate: ${JSON.stringify(rootPem)}\n`, {
+      file: async () => ({ name: "intermediate.csr", bytes: await readFile(csrPath) }),
+    });
+    const revoked = `parameters:\n  rootCertificate: ${JSON.stringify(rootPem)}\n  revoked:\n    - serial: "7A3F19C2D48E0B51"\n      date: "2026-10-01"\n      reason: keyCompromise\n`;
+    await ceremony("03-crl", "crl-signing.yaml", revoked);
+
+    const master = await ceremony("04-master-key", "master-key.yaml", "parameters:\n  threshold: 3\n  cardCount: 5\n");
+    const holders = ["Hana Holder", "Jun Holder", "Lea Holder"];
+    io.out(`  (all 5 cards were read back from their printed PDFs; cards ${holders.join(", ")} now recover the key into a fresh token)\n`);
+    await ceremony("05-key-recovery", "key-recovery.yaml", `parameters:\n  bundle: ${JSON.stringify(join(out, "04-master-key"))}\n`, {
+      tokenLabel: "demo-recovery",
+      participants: rehearsalCast(5).filter((p) => p.role !== "share-holder" || holders.includes(p.name)),
+      cardTexts: master.cardTexts,
+    });
+
+    const kek = journal.listKeys().find((k) => k.label === "KEK-01" && k.tokenLabel === "demo-root");
+    await ceremony("06-key-destruction", "key-destruction.yaml", `parameters:\n  keyLabel: KEK-01\n  expectedId: "${kek?.ckaId ?? ""}"\n`, {
+      participants: rehearsalCast(0),
+    });
+
+    io.out("── verify every bundle (as an auditor would: ceremony verify BUNDLE) ──");
+    let failures = 0;
+    for (const b of bundles) {
+      const v = await verifyBundle(b.dir, { extraChecks: [scriptRecheck] });
+      failures += v.failures.length;
+      io.out(`  ${v.ok ? "✔ verified" : "✘ FAILED  "} ${b.name}  signer ${b.result.signerSpkiSha256.slice(0, 16)}…  ${v.failures.map((f) => f.message).join("; ")}`);
+    }
+    io.out("\n── key inventory (ceremony keys) ──");
+    for (const line of describeKeys(journal.listKeys())) io.out(`  ${line}`);
+    io.out(`\nDemo ${failures === 0 ? "complete" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s. Bundles, sheets and REHEARSAL cards are under ${out}.`);
+    return failures === 0 ? 0 : 1;
+  } finally {
+    journal.close();
+    await env.cleanup();
+  }
+}
