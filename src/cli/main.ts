@@ -9,6 +9,8 @@ import { tokensCommand } from "./tokens-command.ts";
 import { validateCommand } from "./validate-command.ts";
 import { demoCommand } from "./demo-command.ts";
 import { keysCommand } from "./keys-command.ts";
+import { sharesCommand } from "./shares-command.ts";
+import { verifyCommand } from "./verify-command.ts";
 
 const USAGE = `usage:
   ceremony tokens [--module PATH]                      slots and tokens: label, serial, model, flags
@@ -42,6 +44,8 @@ const commands: Record<string, Handler> = {
   validate: (io, p, v) => validateCommand(io, p[0], v.params as string | undefined),
   demo: (io, _p, v) => demoCommand(io, v.out as string | undefined),
   keys: (io, _p, v) => keysCommand(io, v.journal as string | undefined),
+  verify: (io, p, v) => verifyCommand(io, p[0], v.signer as string | undefined),
+  shares: (io, p) => sharesCommand(io, p),
 };
 
 export function registerCommand(name: string, handler: Handler): void {
