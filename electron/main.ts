@@ -19,6 +19,7 @@ import { CeremonyWindows } from "./windows.ts";
 
 const RENDERER_DIR = path.join(__dirname, "..", "renderer", "dist");
 const PRELOAD_PATH = path.join(__dirname, "preload.cjs");
+const CEREMONY_SCRIPTS_DIR = path.join(__dirname, "..", "ceremony-scripts");
 
 // "ceremony-core-service" is src/api/service.ts (electron/tsconfig.json "paths"). Imported
 // dynamically so that a core that fails to load is reported instead of crashing main.
@@ -53,6 +54,7 @@ function start(): void {
     const { service, startupError } = await loadService(importCore, {
       onProgress: (event) => forwardProgress(windows.progressTargets(), event),
       dataDir: app.getPath("userData"),
+      ceremonyScriptsDir: CEREMONY_SCRIPTS_DIR,
     });
     if (startupError !== undefined) {
       console.error("the core service could not start", startupError);

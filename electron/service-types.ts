@@ -18,6 +18,11 @@ export interface ServiceOptions {
   onProgress(event: ProgressEvent): void;
   /** A folder only this user can write, for state the core keeps between runs (Electron's userData). */
   dataDir: string;
+  /**
+   * The ceremony-scripts/ folder shipped with the app. The core is bundled into out/main.cjs, so
+   * a path worked out from its own source location would point outside the app.
+   */
+  ceremonyScriptsDir: string;
 }
 
 export type CreateService = (options: ServiceOptions) => ServiceImpl | Promise<ServiceImpl>;

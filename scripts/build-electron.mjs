@@ -47,17 +47,23 @@ export async function buildElectron({ outDir = path.join(projectRoot, "out"), lo
     logLevel,
   };
 
-  await build({
+  const main = await build({
     ...common,
     entryPoints: [mainEntry],
     outfile: path.join(outDir, "main.cjs"),
     format: "cjs",
     external: MAIN_EXTERNALS,
-    // CommonJS has no import.meta; src/ uses import.meta.url to find files next to itself, which
-    // in the bundle means next to main.cjs.
-    define: { "import.meta.url": "__ceremonyModuleUrl" },
+    // CommonJS has no import.meta; src/ uses it to find files next to itself, which in the
+    // bundle means next to main.cjs.
+    define: { "import.meta.url": "__ceremonyModuleUrl", "import.meta.dirname": "__dirname", "import.meta.filename": "__filename" },
     banner: { js: 'var __ceremonyModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   });
+  // Any other import.meta member would silently be undefined at run time.
+  const emptyImportMeta = main.warnings.filter((warning) => warning.id === "empty-import-meta");
+  if (emptyImportMeta.length > 0) {
+    const where = emptyImportMeta.map((w) => `${w.location?.file}:${w.location?.line}`).join(", ");
+    throw new Error(`build-electron: import.meta is used in a way the CommonJS main bundle cannot provide (${where})`);
+  }
 
   await build({
     ...common,

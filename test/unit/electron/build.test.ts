@@ -49,7 +49,32 @@ describe("scripts/build-electron.mjs", () => {
   });
 
   it("leaves no import.meta in the CommonJS main bundle", () => {
-    expect(readFileSync(path.join(outDir, "main.cjs"), "utf8")).not.toMatch(/import\.meta/);
+    expect(readFileSync(path.join(outDir, "main.cjs"), "utf8")).not.toMatch(/import\.meta|import_meta/);
+  });
+
+  it("gives src/ code import.meta.url, dirname and filename of the bundle", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "import-meta-"));
+    try {
+      const entry = path.join(dir, "entry.ts");
+      writeFileSync(entry, "export const where = [import.meta.url, import.meta.dirname, import.meta.filename];\n");
+      await script.buildElectron({ outDir: dir, logLevel: "silent", mainEntry: entry });
+      const bundle = path.join(dir, "main.cjs");
+      const { where } = createRequire(import.meta.url)(bundle) as { where: string[] };
+      expect(where).toEqual([pathToFileURL(bundle).href, dir, bundle]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("fails the build on any other use of import.meta, which CommonJS would leave undefined", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "import-meta-"));
+    try {
+      const entry = path.join(dir, "entry.ts");
+      writeFileSync(entry, "export const resolve = import.meta.resolve;\n");
+      await expect(script.buildElectron({ outDir: dir, logLevel: "silent", mainEntry: entry })).rejects.toThrow(/import\.meta is used/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import { loadService, missingChannels, unavailableService } from "../../../elect
 import { createService as missingCore } from "../../../electron/service-missing.ts";
 import type { ServiceImpl, ServiceOptions } from "../../../electron/service-types.ts";
 
-const options: ServiceOptions = { onProgress: () => {}, dataDir: "/tmp/ceremony-user-data" };
+const options: ServiceOptions = { onProgress: () => {}, dataDir: "/tmp/ceremony-user-data", ceremonyScriptsDir: "/opt/ceremony/ceremony-scripts" };
 
 /** A complete service built from the contract's channel list, answering with the channel's name. */
 function completeService(): ServiceImpl {
