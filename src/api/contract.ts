@@ -12,6 +12,11 @@ export type ApiError = z.infer<typeof ApiError>;
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
+const Label = z.string().min(1).max(128);
+const Pin = z.string().min(1).max(128);
+const ShareText = z.string().min(1).max(4000);
+const Path = z.string().min(1).max(4096);
+
 export const TokenSummary = z.object({
   slotId: z.string(),
   label: z.string(),
@@ -29,14 +34,244 @@ export const TokenSummary = z.object({
 });
 export type TokenSummary = z.infer<typeof TokenSummary>;
 
+export const ValidationIssue = z.object({ path: z.string(), message: z.string() });
+
+export const ParameterView = z.object({
+  name: z.string(),
+  type: z.string(),
+  description: z.string(),
+  required: z.boolean(),
+  default: z.unknown().optional(),
+  values: z.array(z.string()).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+});
+
+export const ScriptSummary = z.object({
+  file: z.string(),
+  id: z.string().optional(),
+  title: z.string().optional(),
+  version: z.number().optional(),
+  description: z.string().optional(),
+  sha256: z.string().optional(),
+  parameters: z.array(ParameterView),
+  roles: z.record(z.string(), z.number()),
+  steps: z.array(z.object({ id: z.string(), title: z.string(), action: z.string() })),
+  issues: z.array(ValidationIssue),
+});
+export type ScriptSummary = z.infer<typeof ScriptSummary>;
+
+/** A read-aloud value: hex in groups of four and PGP words for fingerprints. */
+export const OutputView = z.object({
+  name: z.string(),
+  label: z.string(),
+  kind: z.enum(["fingerprint", "hex", "kcv", "text"]),
+  value: z.string(),
+  hexGroups: z.string().optional(),
+  words: z.array(z.string()).optional(),
+});
+export type OutputView = z.infer<typeof OutputView>;
+
+export const ParticipantView = z.object({ id: z.string(), name: z.string(), role: z.string(), organisation: z.string() });
+export type ParticipantView = z.infer<typeof ParticipantView>;
+
+export const StepView = z.object({
+  index: z.number(),
+  id: z.string(),
+  title: z.string(),
+  instructions: z.string(),
+  checklist: z.array(z.string()),
+  performerRole: z.string(),
+  action: z.string(),
+  actionSummary: z.string(),
+  needs: z.array(z.enum(["hsm-pin", "shares", "file"])),
+  attestation: z.object({ roles: z.array(z.string()), count: z.number() }),
+  status: z.enum(["pending", "running", "failed", "awaiting-attestation", "completed"]),
+  performer: z.string().nullable(),
+  outputs: z.array(OutputView),
+  attestations: z.array(z.object({ participantId: z.string(), name: z.string(), time: z.string() })),
+  shortfall: z.string().nullable(),
+  lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  milestone: z.string().nullable(),
+});
+export type StepView = z.infer<typeof StepView>;
+
+export const CeremonyView = z.object({
+  ceremonyId: z.string(),
+  scriptId: z.string(),
+  title: z.string(),
+  phase: z.enum(["sign-in", "air-gap", "steps", "ready-to-finish", "completed", "aborted", "blocked"]),
+  rehearsal: z.boolean(),
+  roleMinimums: z.record(z.string(), z.number()),
+  participants: z.array(ParticipantView),
+  airGap: z
+    .object({ interfacesUp: z.array(z.string()), decision: z.string(), overrideAttesters: z.array(z.string()) })
+    .nullable(),
+  token: z.object({ label: z.string(), serial: z.string(), manufacturer: z.string(), model: z.string(), firmware: z.string() }).nullable(),
+  hsmReady: z.boolean(),
+  steps: z.array(StepView),
+  currentStep: z.number().nullable(),
+  abortReason: z.string().nullable(),
+  eventCount: z.number(),
+  head: z.string(),
+  /** Which share holders' cards are verified (read back), for the board. */
+  shareBoard: z.array(z.object({ card: z.number(), participantId: z.string(), holder: z.string(), verified: z.boolean(), preview: z.boolean() })),
+  bundleDir: z.string().nullable(),
+});
+export type CeremonyView = z.infer<typeof CeremonyView>;
+
+export const VerificationView = z.object({
+  ok: z.boolean(),
+  dir: z.string(),
+  failures: z.array(z.object({ code: z.string(), message: z.string() })),
+  ceremony: z
+    .object({ id: z.string(), title: z.string(), scriptId: z.string(), status: z.string(), startedAt: z.string(), endedAt: z.string(), rehearsal: z.boolean() })
+    .nullable(),
+  participants: z.array(ParticipantView),
+  steps: z.array(
+    z.object({
+      index: z.number(),
+      title: z.string(),
+      performer: z.string().nullable(),
+      attesters: z.array(z.object({ name: z.string(), role: z.string(), time: z.string() })),
+      completedAt: z.string().nullable(),
+    }),
+  ),
+  events: z.array(z.object({ seq: z.number(), time: z.string(), actor: z.string(), type: z.string(), summary: z.string() })),
+  outputs: z.array(z.object({ kind: z.string(), label: z.string(), file: z.string().nullable(), details: z.record(z.string(), z.string()) })),
+  checkpoint: z.object({ eventCount: z.number(), head: z.string() }).nullable(),
+  signer: z.object({ spkiSha256: z.string(), hexGroups: z.string(), words: z.array(z.string()) }).nullable(),
+});
+export type VerificationView = z.infer<typeof VerificationView>;
+
+export const KeyView = z.object({
+  label: z.string(),
+  ckaId: z.string(),
+  tokenLabel: z.string(),
+  tokenSerial: z.string(),
+  algorithm: z.string(),
+  purpose: z.string(),
+  status: z.enum(["active", "due-soon", "overdue", "destroyed"]),
+  spkiSha256: z.string().nullable(),
+  kcvEcb0: z.string().nullable(),
+  kcvCmac: z.string().nullable(),
+  createdAt: z.string(),
+  rotationDueAt: z.string().nullable(),
+  destroyedAt: z.string().nullable(),
+});
+export type KeyView = z.infer<typeof KeyView>;
+
+export const ShareCheck = z.object({
+  ok: z.boolean(),
+  /** Per-word feedback while typing: index (0-based) → problem. */
+  words: z.array(z.object({ index: z.number(), word: z.string(), known: z.boolean(), suggestion: z.string().nullable() })),
+  wordCount: z.number(),
+  expectedWords: z.number(),
+  setId: z.string().nullable(),
+  k: z.number().nullable(),
+  n: z.number().nullable(),
+  fingerprint: z.string().nullable(),
+  /** For read-back: the card this share is, when it matches the holder's card. */
+  card: z.number().nullable(),
+  message: z.string(),
+});
+export type ShareCheck = z.infer<typeof ShareCheck>;
+
 export const contract = {
   "app:info": {
     request: z.object({}).strict(),
-    response: z.object({ version: z.string(), rehearsalOnly: z.boolean() }),
+    response: z.object({ version: z.string(), rehearsalOnly: z.boolean(), defaultModule: z.string(), scriptsDir: z.string() }),
+  },
+  "scripts:list": {
+    request: z.object({}).strict(),
+    response: z.array(ScriptSummary),
+  },
+  "scripts:load": {
+    request: z.object({ file: z.string().min(1).max(256), parameters: z.record(z.string(), z.unknown()).optional() }).strict(),
+    response: ScriptSummary,
   },
   "hsm:tokens": {
-    request: z.object({ modulePath: z.string().min(1).max(4096).optional() }).strict(),
+    request: z.object({ modulePath: Path.optional() }).strict(),
     response: z.array(TokenSummary),
+  },
+  "airgap:check": {
+    request: z.object({}).strict(),
+    response: z.object({ interfacesUp: z.array(z.string()), clear: z.boolean() }),
+  },
+  "ceremony:start": {
+    request: z
+      .object({
+        file: z.string().min(1).max(256),
+        parameters: z.record(z.string(), z.unknown()),
+        rehearsal: z.boolean(),
+        modulePath: Path.optional(),
+        token: z.object({ label: Label, serial: z.string().max(64).optional() }).strict().optional(),
+      })
+      .strict(),
+    response: CeremonyView,
+  },
+  "ceremony:state": {
+    request: z.object({}).strict(),
+    response: CeremonyView.nullable(),
+  },
+  "ceremony:add-participant": {
+    request: z.object({ name: z.string().min(1).max(120), role: z.string().min(1).max(40), organisation: z.string().min(1).max(120), attestationPin: Pin }).strict(),
+    response: CeremonyView,
+  },
+  "ceremony:confirm-participants": {
+    request: z.object({}).strict(),
+    response: CeremonyView,
+  },
+  "ceremony:airgap-override": {
+    request: z.object({ participantId: z.string().min(1).max(64), pin: Pin }).strict(),
+    response: CeremonyView,
+  },
+  "ceremony:run-action": {
+    request: z
+      .object({
+        performerId: z.string().min(1).max(64),
+        hsmPin: Pin.optional(),
+        shares: z.array(z.object({ participantId: z.string().min(1).max(64), text: ShareText }).strict()).max(255).optional(),
+        file: z.object({ name: z.string().min(1).max(256), base64: z.string().max(200_000) }).strict().optional(),
+      })
+      .strict(),
+    response: CeremonyView,
+  },
+  "ceremony:attest": {
+    request: z.object({ participantId: z.string().min(1).max(64), pin: Pin, confirmed: z.array(z.string().max(300)).max(30) }).strict(),
+    response: CeremonyView,
+  },
+  "ceremony:abort": {
+    request: z.object({ actorId: z.string().min(1).max(64), reason: z.string().min(1).max(1000) }).strict(),
+    response: CeremonyView,
+  },
+  "ceremony:finish": {
+    request: z.object({ hsmPin: Pin.optional() }).strict(),
+    response: z.object({ view: CeremonyView, verification: VerificationView }),
+  },
+  "cards:preview": {
+    request: z.object({ participantId: z.string().min(1).max(64) }).strict(),
+    response: z.object({ card: z.number(), holder: z.string(), pngDataUrl: z.string().nullable(), destination: z.string() }),
+  },
+  "shares:check": {
+    request: z.object({ text: ShareText, participantId: z.string().max(64).optional() }).strict(),
+    response: ShareCheck,
+  },
+  "shares:wordlist": {
+    request: z.object({}).strict(),
+    response: z.array(z.string()),
+  },
+  "bundle:verify": {
+    request: z.object({ dir: Path }).strict(),
+    response: VerificationView,
+  },
+  "bundle:list": {
+    request: z.object({}).strict(),
+    response: z.array(z.object({ dir: z.string(), name: z.string() })),
+  },
+  "keys:list": {
+    request: z.object({}).strict(),
+    response: z.array(KeyView),
   },
 } as const;
 
@@ -58,3 +293,8 @@ export const ProgressEvent = z.object({
   detail: z.string().optional(),
 });
 export type ProgressEvent = z.infer<typeof ProgressEvent>;
+
+/** window.ceremony as the preload exposes it: the contract, plus a progress subscription. */
+export type CeremonyWindowApi = CeremonyApi & {
+  onProgress(listener: (event: ProgressEvent) => void): () => void;
+};

@@ -1,0 +1,369 @@
+/**
+ * The core behind the contract (src/api/contract.ts): one method per channel. Electron's main
+ * process registers it over IPC; test/harness serves it over loopback JSON-RPC. It holds at most
+ * one ceremony at a time; everything durable is in the journal.
+ */
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { createPublicKey, createHash } from "node:crypto";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import type { z } from "zod";
+import { actionRegistry } from "../ceremony/actions/registry.ts";
+import { checkHolderShare, recordedSplit } from "../ceremony/actions/escrow-common.ts";
+import { checkAirGap } from "../airgap/check.ts";
+import { RehearsalCardSink, PrinterCardSink } from "../ceremony/card-sinks.ts";
+import { MemoryCredentialStore } from "../ceremony/credentials.ts";
+import { finishCeremony } from "../ceremony/finish.ts";
+import { loadScript, parseYamlStrict } from "../ceremony/load-script.ts";
+import { CeremonyRunner } from "../ceremony/runner.ts";
+import type { Role } from "../ceremony/roles.ts";
+import { scriptRecheck } from "../ceremony/script-recheck.ts";
+import { ScriptDefinition } from "../ceremony/script-schema.ts";
+import { ScriptValidationError } from "../ceremony/validation-error.ts";
+import { CeremonyError, wipe } from "../errors.ts";
+import { decodeShare, SHARE_WORD_COUNT } from "../escrow/index.ts";
+import { lookupWord, suggestWords, WORDS } from "../escrow/wordlist.ts";
+import { createRehearsalEnvironment, HsmClient, SOFTHSM2_MODULE, type RehearsalEnvironment } from "../hsm/index.ts";
+import { Journal } from "../journal/index.ts";
+import { verifyBundle } from "../transcript/index.ts";
+import { APP_VERSION } from "../version.ts";
+import type { Channel, Contract, ProgressEvent, ScriptSummary, ShareCheck } from "./contract.ts";
+import { ceremonyView, verificationView } from "./views.ts";
+
+const run = promisify(execFile);
+
+export interface ServiceOptions {
+  onProgress(event: ProgressEvent): void;
+  /** A folder only this user can write: the journal and bundles live here. */
+  dataDir: string;
+  /** The shipped ceremony-scripts/ folder. */
+  ceremonyScriptsDir: string;
+  /** Only rehearsals on throwaway tokens (the browser harness; a demo laptop). */
+  rehearsalOnly?: boolean;
+  /** Printer for real share cards (CUPS name); the default printer otherwise. */
+  printer?: string;
+}
+
+export type ServiceImpl = { [C in Channel]: (request: z.output<Contract[C]["request"]>) => Promise<z.output<Contract[C]["response"]>> };
+
+class ServiceError extends CeremonyError {}
+
+interface Active {
+  runner: CeremonyRunner;
+  env: RehearsalEnvironment | null;
+  sink: RehearsalCardSink | PrinterCardSink;
+  readBack: Set<string>;
+  previews: Set<string>;
+  running: boolean;
+  bundleDir: string | null;
+}
+
+export async function createService(options: ServiceOptions): Promise<ServiceImpl> {
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const bundlesDir = join(options.dataDir, "bundles");
+  await mkdir(bundlesDir, { recursive: true });
+  const journal = Journal.open(join(options.dataDir, "journal.db"));
+  const credentials = new MemoryCredentialStore();
+  let active: Active | null = null;
+
+  const scriptPath = (file: string): string => {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/.test(file)) throw new ServiceError("SCRIPT_NAME", `"${file}" is not a ceremony script name.`);
+    return join(options.ceremonyScriptsDir, file);
+  };
+
+  const summarize = async (file: string, parameters?: Record<string, unknown>): Promise<ScriptSummary> => {
+    const text = await readFile(scriptPath(file), "utf8");
+    const base: ScriptSummary = { file, parameters: [], roles: {}, steps: [], issues: [] };
+    let definition;
+    try {
+      const raw = parseYamlStrict(text, file);
+      const parsed = ScriptDefinition.safeParse(raw);
+      if (parsed.success) definition = parsed.data;
+    } catch (e) {
+      if (e instanceof ScriptValidationError) return { ...base, issues: e.issues };
+      throw e;
+    }
+    try {
+      const loaded = loadScript(text, file, { parameters: parameters ?? {} });
+      definition = loaded.definition;
+      base.sha256 = loaded.sha256;
+    } catch (e) {
+      if (!(e instanceof ScriptValidationError)) throw e;
+      base.issues = e.issues;
+    }
+    if (!definition) return base;
+    return {
+      ...base,
+      id: definition.id,
+      title: definition.title,
+      version: definition.version,
+      ...(definition.description ? { description: definition.description } : {}),
+      parameters: Object.entries(definition.parameters).map(([name, d]) => ({
+        name,
+        type: d.type,
+        description: d.description,
+        required: d.required !== false && d.default === undefined,
+        ...(d.default !== undefined ? { default: d.default } : {}),
+        ...(d.type === "enum" ? { values: d.values } : {}),
+        ...(d.type === "integer" && d.min !== undefined ? { min: d.min } : {}),
+        ...(d.type === "integer" && d.max !== undefined ? { max: d.max } : {}),
+      })),
+      roles: { "ceremony-administrator": 1, "crypto-officer": 1, "internal-witness": 2, ...definition.roles },
+      steps: definition.steps.map((s) => ({ id: s.id, title: s.title, action: s.action.type })),
+    };
+  };
+
+  const requireActive = (): Active => {
+    if (!active) throw new ServiceError("NO_CEREMONY", "No ceremony is open. Start one from the start screen.");
+    return active;
+  };
+  const view = (a: Active) => ceremonyView(a.runner, a);
+
+  const closeActive = async (): Promise<void> => {
+    if (!active) return;
+    const a = active;
+    active = null;
+    await a.runner.close();
+    await a.env?.cleanup();
+  };
+
+  const pin = (text: string): Buffer => Buffer.from(text, "utf8");
+
+  const service: ServiceImpl = {
+    async "app:info"() {
+      return { version: APP_VERSION, rehearsalOnly: options.rehearsalOnly === true, defaultModule: SOFTHSM2_MODULE, scriptsDir: options.ceremonyScriptsDir };
+    },
+
+    async "scripts:list"() {
+      const files = (await readdir(options.ceremonyScriptsDir)).filter((f) => /\.ya?ml$/.test(f)).sort();
+      return Promise.all(files.map((f) => summarize(f)));
+    },
+
+    async "scripts:load"(req) {
+      return summarize(req.file, req.parameters);
+    },
+
+    async "hsm:tokens"(req) {
+      const client = await HsmClient.open({ modulePath: req.modulePath ?? SOFTHSM2_MODULE });
+      try {
+        return await client.call("listTokens");
+      } finally {
+        await client.close();
+      }
+    },
+
+    async "airgap:check"() {
+      const r = checkAirGap();
+      return { interfacesUp: r.interfacesUp, clear: r.clear };
+    },
+
+    async "ceremony:start"(req) {
+      if (active && !["completed", "aborted"].includes(active.runner.state().phase)) {
+        throw new ServiceError("CEREMONY_OPEN", `Ceremony ${active.runner.ceremonyId} is still open. Finish or abort it first.`);
+      }
+      await closeActive();
+      const rehearsal = req.rehearsal || options.rehearsalOnly === true;
+      const text = await readFile(scriptPath(req.file), "utf8");
+      const script = loadScript(text, req.file, { parameters: req.parameters });
+      let env: RehearsalEnvironment | null = null;
+      let token = req.token;
+      let modulePath = req.modulePath ?? SOFTHSM2_MODULE;
+      if (rehearsal) {
+        env = await createRehearsalEnvironment([{ label: `rehearsal-${script.definition.id}`.slice(0, 32) }]);
+        token = { label: env.tokens[0]!.label, serial: env.tokens[0]!.serial };
+        modulePath = env.modulePath;
+      }
+      if (!token) throw new ServiceError("TOKEN_REQUIRED", "Choose the HSM token (label and serial) for this ceremony.");
+      const sink = rehearsal ? new RehearsalCardSink(await mkdtemp(join(env!.dir, "cards-"))) : new PrinterCardSink(options.printer);
+      const runner = CeremonyRunner.start(script, {
+        journal,
+        credentials,
+        openHsm: async () => {
+          const client = await HsmClient.open({ modulePath, ...(env ? { env: env.env } : {}) });
+          client.on("busy", (b) => options.onProgress({ kind: "hsm-busy", operation: b.operation, elapsedMs: b.elapsedMs }));
+          client.on("idle", () => options.onProgress({ kind: "hsm-idle" }));
+          return client;
+        },
+        token,
+        cards: sink,
+        rehearsal,
+        scriptDir: options.ceremonyScriptsDir,
+      });
+      active = { runner, env, sink, readBack: new Set(), previews: new Set(), running: false, bundleDir: null };
+      return view(active);
+    },
+
+    async "ceremony:state"() {
+      return active ? view(active) : null;
+    },
+
+    async "ceremony:add-participant"(req) {
+      const a = requireActive();
+      a.runner.addParticipant({ name: req.name, role: req.role as Role, organisation: req.organisation }, pin(req.attestationPin));
+      return view(a);
+    },
+
+    async "ceremony:confirm-participants"() {
+      const a = requireActive();
+      a.runner.confirmParticipants();
+      return view(a);
+    },
+
+    async "ceremony:airgap-override"(req) {
+      const a = requireActive();
+      a.runner.attestAirGapOverride(req.participantId, pin(req.pin));
+      return view(a);
+    },
+
+    async "ceremony:run-action"(req) {
+      const a = requireActive();
+      if (a.running) throw new ServiceError("ACTION_RUNNING", "The step's action is already running; wait for it to finish.");
+      a.running = true;
+      options.onProgress({ kind: "step-changed", detail: "running" });
+      const hsmPin = req.hsmPin !== undefined ? pin(req.hsmPin) : undefined;
+      try {
+        await a.runner.runAction(req.performerId, {
+          ...(hsmPin ? { hsmPin } : {}),
+          ...(req.shares ? { shares: req.shares } : {}),
+          ...(req.file ? { file: { name: req.file.name, bytes: Buffer.from(req.file.base64, "base64") } } : {}),
+        });
+      } finally {
+        wipe(hsmPin);
+        a.running = false;
+        options.onProgress({ kind: "step-changed", detail: "done" });
+      }
+      return view(a);
+    },
+
+    async "ceremony:attest"(req) {
+      const a = requireActive();
+      const r = a.runner.attest(req.participantId, pin(req.pin), req.confirmed);
+      if (r.milestone) options.onProgress({ kind: "journal-head", detail: r.milestone });
+      return view(a);
+    },
+
+    async "ceremony:abort"(req) {
+      const a = requireActive();
+      a.runner.abort(req.actorId, req.reason);
+      return view(a);
+    },
+
+    async "ceremony:finish"(req) {
+      const a = requireActive();
+      const outDir = join(bundlesDir, a.runner.ceremonyId);
+      const hsmPin = req.hsmPin !== undefined ? pin(req.hsmPin) : undefined;
+      const result = await finishCeremony(a.runner, {
+        outDir,
+        ...(hsmPin ? { hsmPin } : {}),
+        ...(a.sink instanceof RehearsalCardSink ? { printedCards: a.sink.delivered } : {}),
+      });
+      a.bundleDir = result.bundleDir;
+      const v = result.verification;
+      return { view: view(a), verification: verificationView(outDir, v.ok, v.failures, v.transcript, result.signerSpkiSha256) };
+    },
+
+    async "cards:preview"(req) {
+      const a = requireActive();
+      const split = recordedSplit(a.runner, String(a.runner.events().findLast((e) => e.type === "escrow.split")?.body.keyLabel ?? ""));
+      const card = split.cards.find((c) => c.participantId === req.participantId);
+      if (!card) throw new ServiceError("CARD_UNKNOWN", "That participant holds no card of this ceremony.");
+      a.previews.add(req.participantId);
+      if (!(a.sink instanceof RehearsalCardSink)) {
+        return { card: card.card, holder: card.holder, pngDataUrl: null, destination: a.sink.description };
+      }
+      const printed = a.sink.delivered.find((d) => d.participantId === req.participantId);
+      if (!printed) throw new ServiceError("CARD_UNKNOWN", "That card was not printed.");
+      const dir = await mkdtemp(join(a.env!.dir, "preview-"));
+      try {
+        await run("pdftoppm", ["-r", "70", "-png", "-f", "1", "-l", "1", printed.path, join(dir, "p")]);
+        const png = (await readdir(dir)).find((f) => f.endsWith(".png"))!;
+        return { card: card.card, holder: card.holder, pngDataUrl: `data:image/png;base64,${(await readFile(join(dir, png))).toString("base64")}`, destination: a.sink.description };
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+
+    async "shares:check"(req) {
+      return checkShare(req.text, req.participantId, active);
+    },
+
+    async "shares:wordlist"() {
+      return [...WORDS];
+    },
+
+    async "bundle:verify"(req) {
+      const dir = resolve(req.dir.startsWith("/") ? req.dir : join(bundlesDir, req.dir));
+      const v = await verifyBundle(dir, { extraChecks: [scriptRecheck] });
+      let signer: string | null = null;
+      try {
+        const spki = createPublicKey(await readFile(join(dir, "signer.pub.pem"), "utf8")).export({ type: "spki", format: "der" });
+        signer = createHash("sha256").update(spki).digest("hex");
+      } catch {
+        signer = null;
+      }
+      return verificationView(dir, v.ok, v.failures, v.transcript, signer);
+    },
+
+    async "bundle:list"() {
+      const names = (await readdir(bundlesDir, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.includes(".partial-"));
+      return names.map((d) => ({ dir: join(bundlesDir, d.name), name: d.name })).reverse();
+    },
+
+    async "keys:list"() {
+      return journal.listKeys().map((k) => ({
+        label: k.label,
+        ckaId: k.ckaId,
+        tokenLabel: k.tokenLabel,
+        tokenSerial: k.tokenSerial,
+        algorithm: k.algorithm,
+        purpose: k.purpose,
+        status: k.status,
+        spkiSha256: k.spkiSha256,
+        kcvEcb0: k.kcvEcb0,
+        kcvCmac: k.kcvCmac,
+        createdAt: k.createdAt,
+        rotationDueAt: k.rotationDueAt,
+        destroyedAt: k.destroyedAt,
+      }));
+    },
+  };
+  void actionRegistry;
+  return service;
+
+  function checkShare(text: string, participantId: string | undefined, a: Active | null): z.output<typeof ShareCheck> {
+    const tokens = text
+      .replace(/^cws\d+:/i, "")
+      .split(/\s+/)
+      .filter((t) => /[a-z]/i.test(t))
+      .map((t) => t.replace(/^\d+[.):]?/, "").replace(/[.,;:]+$/, "").toLowerCase());
+    const words = tokens.map((w, index) => {
+      const known = lookupWord(w) !== undefined;
+      return { index, word: w, known, suggestion: known ? null : (suggestWords(w)[0] ?? null) };
+    });
+    const base = { words, wordCount: tokens.length, expectedWords: SHARE_WORD_COUNT, setId: null, k: null, n: null, fingerprint: null, card: null };
+    if (words.some((w) => !w.known)) {
+      const bad = words.find((w) => !w.known)!;
+      return { ...base, ok: false, message: `word ${bad.index + 1} "${bad.word}" is not in the word list${bad.suggestion ? `; did you mean "${bad.suggestion}"?` : ""}` };
+    }
+    if (tokens.length < SHARE_WORD_COUNT) return { ...base, ok: false, message: `${tokens.length} of ${SHARE_WORD_COUNT} words so far` };
+    try {
+      const d = decodeShare(text, { label: "this card" });
+      wipe(d.payload);
+      const result = { ...base, setId: d.setId, k: d.k, n: d.n, fingerprint: d.fingerprint };
+      if (participantId && a) {
+        const holder = a.runner.state().participants.find((p) => p.id === participantId);
+        const keyLabel = String(a.runner.events().findLast((e) => e.type === "escrow.split")?.body.keyLabel ?? "");
+        if (holder && keyLabel) {
+          const r = checkHolderShare(recordedSplit(a.runner, keyLabel), holder, text);
+          a.readBack.add(participantId);
+          return { ...result, ok: true, card: r.card, message: `card ${r.card} matches what was printed for ${holder.name}` };
+        }
+      }
+      return { ...result, ok: true, message: `the words check: set ${d.setId}, ${d.k} of ${d.n} needed` };
+    } catch (e) {
+      if (e instanceof CeremonyError) return { ...base, ok: false, message: e.message };
+      throw e;
+    }
+  }
+}
