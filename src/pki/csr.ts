@@ -7,7 +7,8 @@
  */
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { CertificationRequest } from "@peculiar/asn1-csr";
-import { Extensions, Name } from "@peculiar/asn1-x509";
+import { Extensions } from "@peculiar/asn1-x509";
+import type { Name } from "@peculiar/asn1-x509";
 import { DerError, childrenOf, readSingleTlv, walkDer } from "./der-reader.ts";
 import type { Tlv } from "./der-reader.ts";
 import { sha256Hex } from "./digests.ts";
@@ -76,7 +77,9 @@ export function parseCsr(input: Uint8Array | string, limits: CsrLimits = {}): Pa
   let algorithmTlv: Tlv;
   try {
     request = AsnConvert.parse(der, CertificationRequest);
-    const [info, algorithm, signatureValue, extra] = childrenOf(readSingleTlv(der));
+    const outer = readSingleTlv(der);
+    if (outer.tag !== 0x30) throw new DerError("the request is not a SEQUENCE", 0);
+    const [info, algorithm, signatureValue, extra] = childrenOf(outer);
     if (!info || info.tag !== 0x30 || !algorithm || algorithm.tag !== 0x30 || !signatureValue || signatureValue.tag !== 0x03 || extra) throw new DerError("wrong outer structure", 0);
     const [version, subject, subjectPkInfo] = childrenOf(info);
     if (!version || version.tag !== 0x02 || !subject || subject.tag !== 0x30 || !subjectPkInfo || subjectPkInfo.tag !== 0x30) throw new DerError("wrong CertificationRequestInfo structure", info.offset);
@@ -118,19 +121,9 @@ export function parseCsr(input: Uint8Array | string, limits: CsrLimits = {}): Pa
     throw new CsrError("CSR_SIGNATURE_INVALID", "The CSR's self-signature does not verify: the file is damaged or was altered after signing. Ask for the CSR again and compare its fingerprint with the requester.");
   }
 
-  let subjectName: Name;
-  try {
-    subjectName = AsnConvert.parse(subjectDer, Name);
-  } catch (cause) {
-    return malformed("its subject is not a Name", cause);
-  }
-  if (!Buffer.from(AsnConvert.serialize(subjectName)).equals(subjectDer)) {
-    throw new CsrError("CSR_SUBJECT_NOT_DER", "The CSR's subject is not in canonical DER, so it cannot be copied unchanged; give the subject explicitly in the script or ask for a new CSR.");
-  }
-
   return {
     der,
-    subject: { der: subjectDer, text: safeNameText(subjectName) },
+    subject: { der: subjectDer, text: safeNameText(request.certificationRequestInfo.subject) },
     spki,
     spkiSha256: sha256Hex(spki),
     publicKeyAlgorithm: key.label,

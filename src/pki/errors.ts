@@ -70,8 +70,7 @@ export type CsrErrorCode =
   | "CSR_VERSION_UNSUPPORTED"
   | "CSR_UNSUPPORTED_KEY"
   | "CSR_UNSUPPORTED_SIGNATURE_ALGORITHM"
-  | "CSR_SIGNATURE_INVALID"
-  | "CSR_SUBJECT_NOT_DER";
+  | "CSR_SIGNATURE_INVALID";
 
 export class CsrError extends CeremonyError {
   declare readonly code: CsrErrorCode;

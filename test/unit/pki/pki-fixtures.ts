@@ -3,7 +3,7 @@ import { generateKeyPairSync, sign } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Attributes, CertificationRequestInfo } from "@peculiar/asn1-csr";
-import { Attribute, Extensions, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
+import { Attribute, Extensions, Name, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import type { Extension } from "@peculiar/asn1-x509";
 import { encodeOctetAlignedBitString, encodeSequence } from "../../../src/pki/der-writer.ts";
 import { buildName } from "../../../src/pki/distinguished-name.ts";
@@ -68,12 +68,15 @@ export interface CsrSpec {
   readonly key?: CsrKeyKind;
   /** Use this key pair instead of the cached one for `key` (which still picks the algorithm). */
   readonly keyPair?: { readonly privateKey: KeyObject; readonly publicKey: KeyObject };
-  readonly subject?: DistinguishedNameInput;
+  /** A ceremony-style name, or a ready Name for encodings the builder refuses to make. */
+  readonly subject?: DistinguishedNameInput | Name;
   /** Signature AlgorithmIdentifier DER as hex; chosen from the key when absent. */
   readonly algorithmHex?: string;
   /** node:crypto digest used to sign; chosen from the key when absent. */
   readonly digest?: string | null;
   readonly extensions?: readonly Extension[];
+  /** Replaces the attributes entirely (for malformed extension requests). */
+  readonly attributes?: readonly Attribute[];
   readonly version?: number;
   /** Flip a bit of the signature after signing. */
   readonly corruptSignature?: boolean;
@@ -95,11 +98,11 @@ export function buildCsr(spec: CsrSpec = {}): Buffer {
   const { privateKey, publicKey } = spec.keyPair ?? csrKey(kind);
   const spki = publicKey.export({ format: "der", type: "spki" });
   const attributes = new Attributes(
-    spec.extensions ? [new Attribute({ type: "1.2.840.113549.1.9.14", values: [AsnConvert.serialize(new Extensions([...spec.extensions]))] })] : [],
+    spec.attributes ? [...spec.attributes] : spec.extensions ? [new Attribute({ type: "1.2.840.113549.1.9.14", values: [AsnConvert.serialize(new Extensions([...spec.extensions]))] })] : [],
   );
   const info = new CertificationRequestInfo({
     version: spec.version ?? 0,
-    subject: buildName(spec.subject ?? INTERMEDIATE_SUBJECT, "subject"),
+    subject: spec.subject instanceof Name ? spec.subject : buildName(spec.subject ?? INTERMEDIATE_SUBJECT, "subject"),
     subjectPKInfo: AsnConvert.parse(spki, SubjectPublicKeyInfo),
     attributes,
   });
