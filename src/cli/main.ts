@@ -10,6 +10,7 @@ import { validateCommand } from "./validate-command.ts";
 import { demoCommand } from "./demo-command.ts";
 import { keysCommand } from "./keys-command.ts";
 import { sharesCommand } from "./shares-command.ts";
+import { rehearseCommand } from "./rehearse-command.ts";
 import { verifyCommand } from "./verify-command.ts";
 
 const USAGE = `usage:
@@ -17,6 +18,7 @@ const USAGE = `usage:
   ceremony validate SCRIPT [--params FILE]             full validation, no HSM touched
   ceremony run SCRIPT [--params FILE] [--module PATH] [--token LABEL] --out DIR [--journal DB]
   ceremony rehearse SCRIPT [--params FILE] --out DIR    same on a throwaway SoftHSM2 token, scripted participants
+                   [--journal DB] [--share FILE...] [--csr FILE]
   ceremony demo --out DIR                               full tour on throwaway tokens, then verify
   ceremony verify BUNDLE [--signer PEM]                 exit 0 only when every check passes; names each failure
   ceremony shares inspect SHARE...                      decode and check shares without combining
@@ -35,6 +37,7 @@ const OPTIONS = {
   signer: { type: "string" },
   bundle: { type: "string" },
   share: { type: "string", multiple: true },
+  csr: { type: "string" },
   rehearsal: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -46,6 +49,15 @@ const commands: Record<string, Handler> = {
   keys: (io, _p, v) => keysCommand(io, v.journal as string | undefined),
   verify: (io, p, v) => verifyCommand(io, p[0], v.signer as string | undefined),
   shares: (io, p) => sharesCommand(io, p),
+  rehearse: (io, p, v) =>
+    rehearseCommand(io, {
+      script: p[0],
+      params: v.params as string | undefined,
+      out: v.out as string | undefined,
+      journal: v.journal as string | undefined,
+      shares: v.share as string[] | undefined,
+      csr: v.csr as string | undefined,
+    }),
 };
 
 export function registerCommand(name: string, handler: Handler): void {
