@@ -7,7 +7,7 @@
  */
 import type { Signer } from "../signer.ts";
 import { encodeOctetAlignedBitString, encodeSequence } from "./der-writer.ts";
-import { childrenOf, oidFromContents, readSingleTlv } from "./der-reader.ts";
+import { algorithmIdentifierParts } from "./algorithm-identifier.ts";
 import { PkiCheckError, PkiLintError } from "./errors.ts";
 import { assertSignerMatchesKey } from "./issuer.ts";
 import type { IssuerFacts } from "./issuer.ts";
@@ -80,8 +80,7 @@ export function checkSignedObject<T>(plan: SigningPlan<T>, der: Buffer): LintRes
     refuse("SIGNATURE_ALGORITHM_MISMATCH", "signatureAlgorithm differs from the signature field inside the TBS (RFC 5280 §4.1.1.2, §5.1.1.2)");
   }
   if (!Buffer.from(plan.signer.spki).equals(plan.issuer.spki)) refuse("SIGNER_KEY_MISMATCH", "the signer's public key changed during signing");
-  const [oidTlv] = childrenOf(readSingleTlv(Buffer.from(parts.signatureAlgorithm.bytes)));
-  const verifyAs = oidTlv?.tag === 0x06 ? SIGNATURE_ALGORITHMS_BY_OID[oidFromContents(oidTlv.contents)] : undefined;
+  const verifyAs = SIGNATURE_ALGORITHMS_BY_OID[algorithmIdentifierParts(Buffer.from(parts.signatureAlgorithm.bytes)).oid];
   let signature: Buffer | undefined;
   try {
     signature = bitStringOctets(parts.signatureValue);

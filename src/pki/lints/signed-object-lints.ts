@@ -1,14 +1,11 @@
 /** Lints that apply to certificates and CRLs alike: signature algorithm and DER (CA/B BR §7.1.3.2; RFC 5280 §4.1, §5.1). */
 import { derViolations } from "../der-canonical.ts";
-import { readSingleTlv, childrenOf, oidFromContents } from "../der-reader.ts";
+import { algorithmIdentifierParts } from "../algorithm-identifier.ts";
 import { signatureAlgorithmForKey } from "../signature-algorithm.ts";
 import type { Lint } from "./lint.ts";
 import type { SignedObjectLintTarget } from "./targets.ts";
 
-const algorithmOid = (der: Buffer): string => {
-  const [oid] = childrenOf(readSingleTlv(der));
-  return oid && oid.tag === 0x06 ? oidFromContents(oid.contents) : "(malformed)";
-};
+const algorithmOid = (der: Buffer): string => algorithmIdentifierParts(der).oid;
 
 export const SIGNED_OBJECT_LINTS: readonly Lint<SignedObjectLintTarget>[] = [
   {
