@@ -9,6 +9,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import { canonicalJson } from "./canonical-json.ts";
 import { type ChainedEvent, type Checkpoint, GENESIS_HEAD, leafHash, milestoneOf, nextHead, recordJson } from "./chain.ts";
 import { JournalArgumentError, JournalSecretRefusedError, JournalUnavailableError } from "./errors.ts";
+import { CredentialTable, type StoredCredential } from "./credential-table.ts";
 import { type InventoryKey, type KeyInput, KeyInventory, type KeyRecord, type KeyRef } from "./key-inventory.ts";
 import { migrate } from "./migrate.ts";
 import { findSecret } from "./secret-guard.ts";
@@ -28,6 +29,7 @@ const IDENTIFIER = /^[^\p{Cc}]{1,200}$/u;
 
 export class Journal {
   private readonly inventory: KeyInventory;
+  private readonly credentialTable: CredentialTable;
   private readonly selectLast: BetterSqlite3.Statement<[string], { seq: number; head: Buffer }>;
   private readonly insertEvent: BetterSqlite3.Statement<[string, number, Buffer, Buffer, Buffer]>;
   private readonly selectRows: BetterSqlite3.Statement<[string], StoredRow>;
@@ -38,6 +40,7 @@ export class Journal {
     private readonly clock: Clock,
   ) {
     this.inventory = new KeyInventory(db);
+    this.credentialTable = new CredentialTable(db);
     this.selectLast = db.prepare("SELECT seq, head FROM events WHERE ceremony_id = ? ORDER BY seq DESC LIMIT 1");
     this.insertEvent = db.prepare("INSERT INTO events (ceremony_id, seq, record, leaf, head) VALUES (?, ?, ?, ?, ?)");
     this.selectRows = db.prepare("SELECT seq, record, leaf, head FROM events WHERE ceremony_id = ? ORDER BY seq");
@@ -163,6 +166,15 @@ export class Journal {
   nextCrlNumber(issuerLabel: string, options: { atLeast?: bigint } = {}): bigint {
     this.openDb();
     return this.inventory.nextCrlNumber(issuerLabel, options.atLeast);
+  }
+
+  /**
+   * Attestation PIN hashes (never events, so never in a transcript); the ceremony layer's
+   * CredentialStore. Survive a crash; `clear` drops a finished ceremony's.
+   */
+  get credentials(): { put(c: string, p: string, v: StoredCredential): void; get(c: string, p: string): StoredCredential | undefined; clear(c: string): void } {
+    this.openDb();
+    return this.credentialTable;
   }
 
   close(): void {
