@@ -74,7 +74,7 @@ export function parseCsr(input: Uint8Array | string, limits: CsrLimits = {}): Pa
   let subjectDer: Buffer;
   let spki: Buffer;
   let signatureTlv: Tlv;
-  let algorithmTlv: Tlv;
+  let algorithmParts: ReturnType<typeof algorithmIdentifierParts>;
   try {
     request = AsnConvert.parse(der, CertificationRequest);
     const outer = readSingleTlv(der);
@@ -87,8 +87,7 @@ export function parseCsr(input: Uint8Array | string, limits: CsrLimits = {}): Pa
     subjectDer = Buffer.from(subject.bytes);
     spki = Buffer.from(subjectPkInfo.bytes);
     signatureTlv = signatureValue;
-    algorithmTlv = algorithm;
-    algorithmIdentifierParts(algorithm.bytes);
+    algorithmParts = algorithmIdentifierParts(algorithm.bytes);
   } catch (cause) {
     return malformed("its structure does not match RFC 2986 §4", cause);
   }
@@ -100,12 +99,12 @@ export function parseCsr(input: Uint8Array | string, limits: CsrLimits = {}): Pa
   if (!described.ok) throw new CsrError("CSR_UNSUPPORTED_KEY", `The CSR's key cannot be certified: ${described.reason}.`);
   const key = described.key;
 
-  const { oid: algorithmOid, paramsHex } = algorithmIdentifierParts(algorithmTlv.bytes);
+  const { oid: algorithmOid, paramsHex } = algorithmParts;
   const algorithm = SIGNATURE_ALGORITHMS_BY_OID[algorithmOid];
   // RFC 4055 §5 wants NULL for RSA, though some encoders omit it; ECDSA and Ed25519 have none.
   const paramsOk = algorithm?.rsaParams ? paramsHex === undefined || paramsHex === "0500" : paramsHex === undefined;
   if (!algorithm || !algorithm.keyKinds.includes(key.kind) || !paramsOk) {
-    const why = !algorithm ? "" : !paramsOk ? " with unexpected parameters" : ` for a ${key.label} key`;
+    const why = !algorithm ? "" : !paramsOk ? " with unexpected parameters" : ` for an ${key.label} key`;
     throw new CsrError(
       "CSR_UNSUPPORTED_SIGNATURE_ALGORITHM",
       `The CSR is signed with ${algorithm?.name ?? algorithmOid}${why}; accepted: SHA-256/384/512 with RSA or ECDSA, and Ed25519.`,

@@ -103,6 +103,7 @@ export function requirePolicies(policies: unknown, path: string): PolicyInput[] 
   if (policies === undefined) return undefined;
   if (!Array.isArray(policies) || policies.length === 0) throw new PkiInputError("POLICY_INVALID", `${path} must be a non-empty list of {oid, cpsUrl} or be left out.`);
   return policies.map((p: PolicyInput, i) => {
+    if (typeof p !== "object" || p === null) throw new PkiInputError("POLICY_INVALID", `${path}[${i}] must be {oid, cpsUrl}.`);
     if (p.oid !== undefined && (typeof p.oid !== "string" || !isDottedOid(p.oid))) {
       throw new PkiInputError("POLICY_INVALID", `${path}[${i}].oid ${JSON.stringify(p.oid)} is not a dotted OID such as 2.23.140.1.2.1.`);
     }

@@ -102,7 +102,7 @@ describe("parseCsr refuses", () => {
   it.each([
     ["SHA-1 with RSA", { key: "RSA-2048", algorithmHex: "300d06092a864886f70d0101050500", digest: "sha1" }, "CSR_UNSUPPORTED_SIGNATURE_ALGORITHM: The CSR is signed with 1.2.840.113549.1.1.5; accepted: SHA-256/384/512 with RSA or ECDSA, and Ed25519."],
     ["ECDSA with NULL parameters", { key: "EC-P256", algorithmHex: "300c06082a8648ce3d0403020500" }, "CSR_UNSUPPORTED_SIGNATURE_ALGORITHM: The CSR is signed with ecdsa-with-SHA256 with unexpected parameters; accepted: SHA-256/384/512 with RSA or ECDSA, and Ed25519."],
-    ["an RSA algorithm on an EC key", { key: "EC-P256", algorithmHex: "300d06092a864886f70d01010b0500" }, "CSR_UNSUPPORTED_SIGNATURE_ALGORITHM: The CSR is signed with sha256WithRSAEncryption for a EC-P256 key; accepted: SHA-256/384/512 with RSA or ECDSA, and Ed25519."],
+    ["an RSA algorithm on an EC key", { key: "EC-P256", algorithmHex: "300d06092a864886f70d01010b0500" }, "CSR_UNSUPPORTED_SIGNATURE_ALGORITHM: The CSR is signed with sha256WithRSAEncryption for an EC-P256 key; accepted: SHA-256/384/512 with RSA or ECDSA, and Ed25519."],
   ] as const)("%s", (_name, spec, message) => {
     expect(code(buildCsr(spec))).toBe(message);
   });
