@@ -13,7 +13,6 @@ import { actionRegistry } from "../ceremony/actions/registry.ts";
 import { checkHolderShare, recordedSplit } from "../ceremony/actions/escrow-common.ts";
 import { checkAirGap } from "../airgap/check.ts";
 import { RehearsalCardSink, PrinterCardSink } from "../ceremony/card-sinks.ts";
-import { MemoryCredentialStore } from "../ceremony/credentials.ts";
 import { finishCeremony } from "../ceremony/finish.ts";
 import { loadScript, parseYamlStrict } from "../ceremony/load-script.ts";
 import { CeremonyRunner } from "../ceremony/runner.ts";
@@ -64,7 +63,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceImp
   const bundlesDir = join(options.dataDir, "bundles");
   await mkdir(bundlesDir, { recursive: true });
   const journal = Journal.open(join(options.dataDir, "journal.db"));
-  const credentials = new MemoryCredentialStore();
+  const credentials = journal.credentials;
   let active: Active | null = null;
 
   const scriptPath = (file: string): string => {

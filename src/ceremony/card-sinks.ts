@@ -4,7 +4,7 @@
  * REHEARSAL by the card renderer.
  */
 import { spawn } from "node:child_process";
-import { mkdir, open } from "node:fs/promises";
+import { mkdir, open, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { CeremonyError } from "../errors.ts";
 import type { CardSink } from "./action-api.ts";
@@ -22,6 +22,24 @@ export class RehearsalCardSink implements CardSink {
     const path = join(this.dir, card.fileName);
     await writeExclusive(path, card.pdf);
     this.delivered.push({ participantId: card.holder.id, card: card.index, path, fileName: card.fileName });
+  }
+
+  /**
+   * The cards of one split (by set ID) in this folder, including those a crashed process
+   * printed: what a resumed rehearsal reads back and puts in the bundle.
+   */
+  async cardsOf(setId: string): Promise<Array<{ card: number; fileName: string; path: string }>> {
+    let names: string[] = [];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return [];
+    }
+    return names
+      .map((fileName) => ({ fileName, m: /^card-(\d+)-([0-9A-F]+)-.*\.pdf$/.exec(fileName) }))
+      .filter((x) => x.m && x.m[2] === setId)
+      .map((x) => ({ card: Number(x.m![1]), fileName: x.fileName, path: join(this.dir, x.fileName) }))
+      .sort((a, b) => a.card - b.card);
   }
 }
 

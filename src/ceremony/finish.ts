@@ -4,6 +4,7 @@
  * as an auditor would before anyone leaves the room.
  */
 import { readFile } from "node:fs/promises";
+import { wipe } from "../errors.ts";
 import { spkiSha256 } from "../hsm/index.ts";
 import type { ChainedEvent } from "../journal/index.ts";
 import { renderTranscriptSummary, renderWitnessSheet } from "../print/index.ts";
@@ -47,13 +48,15 @@ export async function finishCeremony(runner: CeremonyRunner, options: FinishOpti
   }
   const officer = state.participants.find((p) => p.role === "crypto-officer") ?? state.participants[0];
   if (!officer) throw new CeremonyStateError("PARTICIPANTS_MISSING", "Nobody signed in; there is nothing to sign.");
-  if (!runner.hsmReady()) {
+  if (runner.hsmReady()) {
+    wipe(options.hsmPin);
+  } else {
     if (!options.hsmPin) throw new CeremonyStateError("HSM_LOGIN_REQUIRED", "The transcript is signed by the HSM: the crypto officer types the HSM PIN.");
     await runner.login(options.hsmPin, officer.id, true);
   }
   const ctx = runner.context(Math.max(0, state.currentStep ?? runner.script.steps.length - 1), officer, {});
   const { signer } = await ensureTranscriptSigner(ctx);
-  if (state.phase === "ready-to-finish") runner.journal.append(runner.ceremonyId, "system", "ceremony.completed", {});
+  if (state.phase === "ready-to-finish") runner.recordCompleted();
 
   const journal = runner.journal;
   const events = journal.events(runner.ceremonyId);

@@ -5,11 +5,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { HsmClient, type RehearsalEnvironment } from "../hsm/index.ts";
-import type { Journal } from "../journal/index.ts";
-import type { ActionInputs } from "./action-api.ts";
+import type { ChainedEvent, Journal } from "../journal/index.ts";
 import { scanCardQr } from "./card-scanner.ts";
 import { RehearsalCardSink } from "./card-sinks.ts";
-import { MemoryCredentialStore, type CredentialStore } from "./credentials.ts";
+import type { CredentialStore } from "./credentials.ts";
 import { finishCeremony, type FinishResult } from "./finish.ts";
 import type { LoadedScript } from "./load-script.ts";
 import type { Participant } from "./participants.ts";
@@ -47,6 +46,11 @@ export interface RehearsalRun {
   file?: (stepId: string) => Promise<{ name: string; bytes: Buffer }>;
   log?: (line: string) => void;
   clock?: () => Date;
+  /** Where cards are staged; kept across a crash so that a resumed rehearsal finds them. */
+  stagingDir?: string;
+  /** Continue this ceremony from the journal instead of starting a new one. */
+  resumeCeremonyId?: string;
+  onEvent?: (event: ChainedEvent) => void;
 }
 
 export interface RehearsalResult extends FinishResult {
@@ -58,24 +62,32 @@ export interface RehearsalResult extends FinishResult {
 export async function rehearseScript(run: RehearsalRun): Promise<RehearsalResult> {
   const token = run.env.tokens.find((t) => t.label === run.tokenLabel);
   if (!token) throw new Error(`rehearsal token ${run.tokenLabel} was not created`);
-  const staging = await mkdtemp(join(run.env.dir, "cards-"));
+  const staging = run.stagingDir ?? (await mkdtemp(join(run.env.dir, "cards-")));
   const sink = new RehearsalCardSink(staging);
-  const runner = CeremonyRunner.start(run.script, {
+  const runnerOptions = {
     journal: run.journal,
-    credentials: run.credentials ?? new MemoryCredentialStore(),
+    credentials: run.credentials ?? run.journal.credentials,
     openHsm: () => HsmClient.open({ modulePath: run.env.modulePath, env: run.env.env }),
     token: { label: token.label, serial: token.serial },
     cards: sink,
     rehearsal: true,
     ...(run.clock ? { clock: run.clock } : {}),
-  });
+    ...(run.onEvent ? { onEvent: run.onEvent } : {}),
+  };
+  const runner = run.resumeCeremonyId ? CeremonyRunner.resume(run.resumeCeremonyId, runnerOptions) : CeremonyRunner.start(run.script, runnerOptions);
   const cardTexts = new Map(run.cardTexts ?? []);
+  const latestSet = (): { setId: string; cards: Array<{ card: number; participantId: string }> } | undefined => {
+    const split = runner.events().findLast((e) => e.type === "escrow.split");
+    return split ? (split.body as { setId: string; cards: Array<{ card: number; participantId: string }> }) : undefined;
+  };
   try {
     await driveCeremony(runner, {
       participants: run.participants ?? rehearsalCast(),
       hsmPin: token.userPin,
       readCard: async (holder) => {
-        const printed = sink.delivered.find((d) => d.participantId === holder.id);
+        const set = latestSet();
+        const card = set?.cards.find((c) => c.participantId === holder.id);
+        const printed = set && card ? (await sink.cardsOf(set.setId)).find((c) => c.card === card.card) : undefined;
         if (printed) {
           const text = await scanCardQr(printed.path);
           cardTexts.set(holder.name, text);
@@ -89,15 +101,15 @@ export async function rehearseScript(run: RehearsalRun): Promise<RehearsalResult
       ...(run.file ? { file: run.file } : {}),
       ...(run.log ? { log: run.log } : {}),
     });
-    const inputs: ActionInputs = {};
+    const set = latestSet();
     const result = await finishCeremony(runner, {
       outDir: run.outDir,
-      printedCards: sink.delivered,
-      ...(inputs.hsmPin ? { hsmPin: inputs.hsmPin } : {}),
+      printedCards: set ? await sink.cardsOf(set.setId) : [],
+      hsmPin: Buffer.from(token.userPin),
     });
     return { ...result, ceremonyId: runner.ceremonyId, cardTexts };
   } finally {
     await runner.close();
-    await rm(staging, { recursive: true, force: true });
+    if (!run.stagingDir) await rm(staging, { recursive: true, force: true });
   }
 }

@@ -32,6 +32,8 @@ export interface RunnerOptions {
   /** For tests: a fixed air-gap result instead of reading the interfaces. */
   airGap?: () => AirGapResult;
   scriptDir?: string;
+  /** Called after every journal append (progress display; crash tests). */
+  onEvent?: (event: ChainedEvent) => void;
 }
 
 export class CeremonyRunner {
@@ -106,7 +108,9 @@ export class CeremonyRunner {
   }
 
   private append(actor: string, type: string, body: Record<string, unknown>): ChainedEvent {
-    return this.options.journal.append(this.ceremonyId, actor, type, body);
+    const event = this.options.journal.append(this.ceremonyId, actor, type, body);
+    this.options.onEvent?.(event);
+    return event;
   }
 
   private requirePhase(state: CeremonyState, ...phases: CeremonyState["phase"][]): void {
@@ -310,6 +314,11 @@ export class CeremonyRunner {
       return { stepCompleted: true, milestone };
     }
     return { stepCompleted: false, milestone: null };
+  }
+
+  /** The last event before the transcript is built (finish.ts). */
+  recordCompleted(): void {
+    this.append("system", "ceremony.completed", {});
   }
 
   /** Stops the ceremony; it still ends in a signed transcript marked aborted. */

@@ -107,7 +107,7 @@ export const escrowSplit: ActionDefinition<z.infer<typeof Params>> = {
         share: { index: i + 1, k: s.k, n: s.n, setId: s.setId, words: s.words, qrText: s.qrText, fingerprint: s.fingerprint },
         wrappedKey: { hex: wrapped.toString("hex"), sha256: wrappedSha256 },
       });
-      await ctx.cards.deliver({ holder, index: i + 1, fileName: `card-${String(i + 1).padStart(2, "0")}-${slug(holder.name)}.pdf`, pdf });
+      await ctx.cards.deliver({ holder, index: i + 1, fileName: cardFileName(i + 1, s.setId, holder.name), pdf });
       pdf.fill(0);
       ctx.record("escrow.card.delivered", { keyLabel: p.keyLabel, card: i + 1, participantId: holder.id, destination: ctx.cards.description });
     }
@@ -145,6 +145,11 @@ export const escrowSplit: ActionDefinition<z.infer<typeof Params>> = {
     };
   },
 };
+
+/** card-NN-SETID-holder.pdf: a rerun after a crash makes a new set, never overwriting older cards. */
+export function cardFileName(card: number, setId: string, holder: string): string {
+  return `card-${String(card).padStart(2, "0")}-${setId}-${slug(holder)}.pdf`;
+}
 
 function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "holder";
