@@ -36,7 +36,7 @@ export {
   TooFewSharesError,
   UnknownShareWordError,
 } from "./share-errors.ts";
-export type { ChecksumSuspect } from "./share-errors.ts";
+export type { ChecksumSuspect, NumberingProblem } from "./share-errors.ts";
 export { KCV_CMAC_LENGTH, KCV_ECB0_LENGTH, kcvCmac, kcvEcb0, keyCheckValues } from "./kcv.ts";
 export type { KeyCheckValues } from "./kcv.ts";
 export { aesCmac } from "./aes-cmac.ts";

@@ -65,21 +65,27 @@ export class ShareWordCountError extends ShareDecodeError {
   }
 }
 
+/** What is wrong with the numbers typed before the words. */
+export type NumberingProblem =
+  | { kind: "missing"; wordNumber: number }
+  | { kind: "twice"; wordNumber: number }
+  | { kind: "out-of-place"; wordNumber: number; position: number };
+
 export class ShareNumberingError extends ShareDecodeError {
   constructor(
     label: string,
-    readonly wordNumber: number,
-    readonly position: number,
+    readonly problem: NumberingProblem,
   ) {
-    const problem =
-      wordNumber > position
-        ? `a word before it is missing`
-        : `a word before it was typed twice or the numbering is wrong`;
-    super(
-      "ESCROW_WORD_NUMBERING",
-      label,
-      `the word numbered ${wordNumber} is the ${ordinal(position)} word given, so ${problem}. Compare the words with the card one by one.`,
-    );
+    const detail =
+      problem.kind === "missing"
+        ? `word ${problem.wordNumber} is missing`
+        : problem.kind === "twice"
+          ? `word ${problem.wordNumber} is given twice`
+          : `the word numbered ${problem.wordNumber} is the ${ordinal(problem.position)} word given, so ` +
+            (problem.wordNumber > problem.position
+              ? "a word before it is missing"
+              : "a word before it was typed twice or the numbering is wrong");
+    super("ESCROW_WORD_NUMBERING", label, `${detail}. Compare the words with the card one by one.`);
   }
 }
 

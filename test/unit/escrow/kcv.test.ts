@@ -5,7 +5,7 @@ import { aesCmac, kcvCmac, kcvEcb0, keyCheckValues } from "../../../src/escrow/i
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ""), "hex"));
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 
-// The message shared by RFC 4493 §4 and NIST SP 800-38B Appendix D (examples), cut to 0, 16, 40, 64 bytes.
+// The message shared by RFC 4493 §4 and NIST SP 800-38B Appendix D, cut to 0, 16, 40, 64 bytes.
 const MESSAGE = hex(`6bc1bee2 2e409f96 e93d7e11 7393172a ae2d8a57 1e03ac9c 9eb76fac 45af8e51
                      30c81c46 a35ce411 e5fbc119 1a0a52ef f69f2445 df4f9b17 ad2b417b e66c3710`);
 
@@ -16,7 +16,7 @@ describe("AES-CMAC", () => {
     ["RFC 4493 ex. 2", "2b7e1516 28aed2a6 abf71588 09cf4f3c", 16, "070a16b4 6b4d4144 f79bdd9d d04a287c"],
     ["RFC 4493 ex. 3", "2b7e1516 28aed2a6 abf71588 09cf4f3c", 40, "dfa66747 de9ae630 30ca3261 1497c827"],
     ["RFC 4493 ex. 4", "2b7e1516 28aed2a6 abf71588 09cf4f3c", 64, "51f0bebf 7e3b9d92 fc497417 79363cfe"],
-    // NIST SP 800-38B examples, CMAC-AES256 (Examples 9–12).
+    // NIST SP 800-38B (2005) Appendix D.3, CMAC-AES256, Examples 9–12.
     ["SP 800-38B AES-256, Mlen 0", K256(), 0, "028962f6 1b7bf89e fc6b551f 4667d983"],
     ["SP 800-38B AES-256, Mlen 128", K256(), 16, "28a7023f 452e8f82 bd4bf28d 8c37c35c"],
     ["SP 800-38B AES-256, Mlen 320", K256(), 40, "aaf3d8f1 de5640c2 32f5b169 b9c911e6"],

@@ -24,6 +24,21 @@ function replaced(words: readonly string[], position: number, word: string): str
   return copy;
 }
 
+/** The card numbers down each column; a holder may copy across the rows instead. */
+function columnsRowByRow(words: readonly string[], columns: number): string {
+  const rows = Math.ceil(words.length / columns);
+  const lines: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    const cells: string[] = [];
+    for (let c = 0; c < columns; c++) {
+      const i = c * rows + r;
+      if (i < words.length) cells.push(`${i + 1}. ${words[i]}`);
+    }
+    lines.push(cells.join("   "));
+  }
+  return lines.join("\n");
+}
+
 function errorOf(text: string, options = LABEL): ShareDecodeError {
   try {
     decodeShare(text, options);
@@ -46,6 +61,8 @@ describe("decodeShare accepts what people and scanners produce", () => {
     ["the QR text", encodeShareEnvelope(expected).qrText],
     ["the QR text in lower case with extra spaces", `  cws1:  ${WORDS_1.join("   ")} `],
     ["words separated by commas", WORDS_1.join(", ")],
+    ["numbered words copied row by row from the card's columns", columnsRowByRow(WORDS_1, 3)],
+    ["numbers in parentheses", WORDS_1.map((w, i) => `(${i + 1}) ${w}`).join(" ")],
   ];
 
   it.each(forms)("%s", (_name, text) => {
@@ -131,14 +148,35 @@ describe("decodeShare errors name the share, the word and what to do", () => {
         .join("\n"),
       ShareNumberingError,
       "ESCROW_WORD_NUMBERING",
-      "Share from card 3: the word numbered 9 is the 8th word given, so a word before it is missing. Compare the words with the card one by one.",
+      "Share from card 3: word 8 is missing. Compare the words with the card one by one.",
     ],
     [
       "a numbered word typed twice",
       numbered([...WORDS_1.slice(0, 5), WORDS_1[4] ?? "", ...WORDS_1.slice(5)]).replace("6. ", "5. "),
       ShareNumberingError,
       "ESCROW_WORD_NUMBERING",
-      "Share from card 3: the word numbered 5 is the 6th word given, so a word before it was typed twice or the numbering is wrong. Compare the words with the card one by one.",
+      "Share from card 3: word 5 is given twice. Compare the words with the card one by one.",
+    ],
+    [
+      "a number without its word",
+      numbered(WORDS_1).replace("7. foster\n", "7.\n"),
+      ShareNumberingError,
+      "ESCROW_WORD_NUMBERING",
+      "Share from card 3: word 7 is missing. Compare the words with the card one by one.",
+    ],
+    [
+      "some words numbered, one out of place",
+      `${WORDS_1.slice(0, 9).join(" ")} 11. ${WORDS_1.slice(9).join(" ")}`,
+      ShareNumberingError,
+      "ESCROW_WORD_NUMBERING",
+      "Share from card 3: the word numbered 11 is the 10th word given, so a word before it is missing. Compare the words with the card one by one.",
+    ],
+    [
+      "some words numbered, a word repeated before one",
+      `${WORDS_1.slice(0, 9).join(" ")} marble 9. ${WORDS_1.slice(9).join(" ")}`,
+      ShareNumberingError,
+      "ESCROW_WORD_NUMBERING",
+      "Share from card 3: the word numbered 9 is the 11th word given, so a word before it was typed twice or the numbering is wrong. Compare the words with the card one by one.",
     ],
     [
       "a QR text of a newer format",
