@@ -15,7 +15,6 @@ import { CanonicalJsonError } from "./errors.ts";
 
 // Deep enough for any record a ceremony writes; a cycle reaches it quickly instead of overflowing the stack.
 const MAX_DEPTH = 64;
-const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Thrown inside the recursion; each frame prepends its member name or index on the way out. */
 class PathedProblem {
@@ -34,8 +33,13 @@ function describe(value: unknown): string {
   return `is a ${ctor ?? "non-plain"} object`;
 }
 
+/** False when `s` holds a lone UTF-16 surrogate (String.prototype.isWellFormed, Node 20+; not yet in TypeScript's ES2023 lib). */
+export function isWellFormed(s: string): boolean {
+  return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+
 function serializeString(s: string): string {
-  if (LONE_SURROGATE.test(s)) throw new PathedProblem("contains a lone UTF-16 surrogate");
+  if (!isWellFormed(s)) throw new PathedProblem("contains a lone UTF-16 surrogate");
   return JSON.stringify(s);
 }
 

@@ -78,13 +78,44 @@ export function nextHead(previousHead: Uint8Array, leaf: Uint8Array): Buffer {
 }
 
 /**
- * Walks a chain one record at a time, reusing its buffers: verifying a 100,000-event transcript
- * makes 200,000 tiny hashes, and per-call allocation would dominate their cost.
+ * Computes leaves with one reusable input buffer: verifying a 100,000-event transcript makes
+ * 200,000 tiny hashes, and per-call allocation would dominate their cost.
+ */
+export class LeafHasher {
+  private input = Buffer.alloc(1024);
+
+  private reserve(length: number): Buffer {
+    if (this.input.length < length) this.input = Buffer.alloc(Math.max(length, 2 * this.input.length));
+    this.input[0] = LEAF_PREFIX;
+    return this.input;
+  }
+
+  /** Leaf of a record given as its canonical JSON text. */
+  ofJson(json: string): Buffer {
+    // UTF-8 never takes more than 3 bytes per UTF-16 code unit.
+    const input = this.reserve(1 + 3 * json.length);
+    const written = input.write(json, 1, "utf8");
+    return hash("sha256", input.subarray(0, 1 + written), "buffer");
+  }
+
+  /** Leaf of a record whose bytes are source[start1, end1) followed by source[start2, end2). */
+  ofTwoSlices(source: Buffer, start1: number, end1: number, start2: number, end2: number): Buffer {
+    const length1 = end1 - start1;
+    const input = this.reserve(1 + length1 + (end2 - start2));
+    source.copy(input, 1, start1, end1);
+    source.copy(input, 1 + length1, start2, end2);
+    return hash("sha256", input.subarray(0, 1 + length1 + (end2 - start2)), "buffer");
+  }
+}
+
+/**
+ * Walks a chain one leaf at a time. The current head lives inside the node-hash input buffer
+ * itself, and the hex form comes straight from the hash call: per event, that is the cheapest
+ * way node:crypto offers to hash 65 bytes and compare the result with a stored hex head.
  */
 export class ChainWalker {
-  private headBytes = Buffer.from(GENESIS_HEAD);
   private readonly nodeInput = Buffer.alloc(1 + 2 * HASH_LENGTH);
-  private leafInput = Buffer.alloc(1024);
+  private readonly leaves = new LeafHasher();
   count = 0;
 
   constructor() {
@@ -93,12 +124,7 @@ export class ChainWalker {
 
   /** Adds a record given as its canonical JSON text; returns the new head. */
   addRecordJson(json: string): Buffer {
-    // UTF-8 never takes more than 3 bytes per UTF-16 code unit.
-    const worstCase = 1 + 3 * json.length;
-    if (this.leafInput.length < worstCase) this.leafInput = Buffer.alloc(Math.max(worstCase, 2 * this.leafInput.length));
-    this.leafInput[0] = LEAF_PREFIX;
-    const written = this.leafInput.write(json, 1, "utf8");
-    return this.addLeaf(hash("sha256", this.leafInput.subarray(0, 1 + written), "buffer"));
+    return this.addLeaf(this.leaves.ofJson(json));
   }
 
   /** Adds a record given as its canonical bytes; returns the new head. */
@@ -106,23 +132,33 @@ export class ChainWalker {
     return this.addLeaf(leafHash(bytes));
   }
 
+  /** Adds a leaf; returns the new head. */
   addLeaf(leaf: Uint8Array): Buffer {
-    this.nodeInput.set(this.headBytes, 1);
-    this.nodeInput.set(leaf, 1 + HASH_LENGTH);
-    this.headBytes = hash("sha256", this.nodeInput, "buffer");
-    this.count++;
-    return this.headBytes;
+    this.addLeafHex(leaf);
+    return this.head;
   }
 
+  /** Adds a leaf; returns the new head as lowercase hex. */
+  addLeafHex(leaf: Uint8Array): string {
+    if (leaf.length !== HASH_LENGTH) throw new RangeError(`leaf must be ${HASH_LENGTH} bytes, got ${leaf.length}`);
+    if (Buffer.isBuffer(leaf)) leaf.copy(this.nodeInput, 1 + HASH_LENGTH);
+    else this.nodeInput.set(leaf, 1 + HASH_LENGTH);
+    const headHex = hash("sha256", this.nodeInput, "hex");
+    this.nodeInput.write(headHex, 1, "hex");
+    this.count++;
+    return headHex;
+  }
+
+  /** The current head (a copy). */
   get head(): Buffer {
-    return this.headBytes;
+    return Buffer.from(this.nodeInput.subarray(1, 1 + HASH_LENGTH));
   }
 }
 
 /** The heads of a sequence of records, in order. */
 export function chainHeads(records: readonly JournalRecord[]): Buffer[] {
   const walker = new ChainWalker();
-  return records.map((r) => Buffer.from(walker.addRecordJson(recordJson(r))));
+  return records.map((r) => walker.addRecordJson(recordJson(r)));
 }
 
 /** First MILESTONE_DIGITS hex digits of a head, for witnesses to write down by hand. */
@@ -140,6 +176,7 @@ export function chainBreakProblem(seq: number): string {
 
 const RECORD_MEMBERS = ["actor", "body", "ceremonyId", "seq", "time", "type"] as const;
 export const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const HEAD_HEX = /^[0-9a-f]{64}$/;
 
 /**
  * What is wrong with a value that should be a journal record (with `head` too when `withHead`),
@@ -148,9 +185,13 @@ export const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export function recordShapeProblem(value: unknown, withHead = false): string | null {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return "is not an object";
   const r = value as Record<string, unknown>;
-  const keys = Object.keys(r);
-  const expected = withHead ? RECORD_MEMBERS.length + 1 : RECORD_MEMBERS.length;
-  if (keys.length !== expected || (withHead && !("head" in r)) || RECORD_MEMBERS.some((k) => !(k in r))) {
+  let members = 0;
+  for (const key in r) {
+    if (!Object.hasOwn(r, key)) continue;
+    members++;
+    if (!(RECORD_MEMBERS as readonly string[]).includes(key) && !(withHead && key === "head")) members = -Infinity;
+  }
+  if (members !== RECORD_MEMBERS.length + (withHead ? 1 : 0) || (withHead && !Object.hasOwn(r, "head"))) {
     return `must have exactly the members ${[...RECORD_MEMBERS, ...(withHead ? ["head"] : [])].join(", ")}`;
   }
   if (typeof r.ceremonyId !== "string" || r.ceremonyId === "") return "has no ceremonyId";
@@ -159,6 +200,6 @@ export function recordShapeProblem(value: unknown, withHead = false): string | n
   if (typeof r.actor !== "string" || r.actor === "") return "has no actor";
   if (typeof r.type !== "string" || r.type === "") return "has no type";
   if (r.body === null || typeof r.body !== "object" || Array.isArray(r.body)) return "has a body that is not an object";
-  if (withHead && (typeof r.head !== "string" || !/^[0-9a-f]{64}$/.test(r.head))) return "has a head that is not 64 lowercase hex digits";
+  if (withHead && (typeof r.head !== "string" || !HEAD_HEX.test(r.head))) return "has a head that is not 64 lowercase hex digits";
   return null;
 }

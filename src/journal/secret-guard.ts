@@ -21,34 +21,40 @@ function normalise(name: string): string {
   return name.toLowerCase().replace(/[_-]/g, "");
 }
 
-function memberPath(parent: string, key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+function memberSegment(key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
 /** The first secret-looking member or binary value in `value`, or null. */
 export function findSecret(value: unknown, path = "body"): SecretFinding | null {
-  return search(value, path, 0);
+  // Path segments are kept on a stack and joined only when something is found: the transcript
+  // builder runs this over every event of a long ceremony.
+  const segments: string[] = [path];
+  const found = search(value, segments, 0);
+  return found === null ? null : { path: segments.join(""), why: found };
 }
 
-function search(value: unknown, path: string, depth: number): SecretFinding | null {
+function search(value: unknown, segments: string[], depth: number): string | null {
   if (value === null || typeof value !== "object") return null;
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-    return { path, why: "binary values (Buffer/Uint8Array) may hold key material" };
-  }
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return "binary values (Buffer/Uint8Array) may hold key material";
   // Deeper values are refused by canonical JSON anyway; stopping here keeps a cycle from looping.
   if (depth >= MAX_DEPTH) return null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = search(value[i], `${path}[${i}]`, depth + 1);
-      if (found) return found;
+      segments.push(`[${i}]`);
+      const found = search(value[i], segments, depth + 1);
+      if (found !== null) return found;
+      segments.pop();
     }
     return null;
   }
-  for (const [key, child] of Object.entries(value)) {
-    const childPath = memberPath(path, key);
-    if (SECRET_NAMES.has(normalise(key))) return { path: childPath, why: `a member named "${key}" holds a secret` };
-    const found = search(child, childPath, depth + 1);
-    if (found) return found;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    segments.push(memberSegment(key));
+    if (SECRET_NAMES.has(normalise(key))) return `a member named "${key}" holds a secret`;
+    const found = search((value as Record<string, unknown>)[key], segments, depth + 1);
+    if (found !== null) return found;
+    segments.pop();
   }
   return null;
 }

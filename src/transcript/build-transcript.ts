@@ -18,7 +18,7 @@ import {
   type TranscriptOutput,
   type TranscriptParticipant,
 } from "./types.ts";
-import { checkTranscriptValue } from "./verify-transcript.ts";
+import { checkSerializedTranscript } from "./verify-transcript.ts";
 
 export interface TranscriptInput {
   ceremony: TranscriptHeader["ceremony"];
@@ -72,7 +72,8 @@ export function buildTranscript(input: TranscriptInput): BuiltTranscript {
   const transcript: Transcript = { ...header, events: input.events };
   const secret = findSecret(transcript, "transcript");
   if (secret) throw new TranscriptBuildError([`${secret.path}: ${secret.why}; secrets never go into a transcript`]);
-  const failures = checkTranscriptValue(transcript);
+  const serialized = serializeTranscript(transcript);
+  const failures = checkSerializedTranscript(transcript, serialized);
   if (failures.length > 0) throw new TranscriptBuildError(failures.map((f) => f.message));
-  return { transcript, bytes: Buffer.from(serializeTranscript(transcript).text, "utf8") };
+  return { transcript, bytes: Buffer.from(serialized.text, "utf8") };
 }

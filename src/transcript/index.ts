@@ -50,7 +50,7 @@ export {
 } from "./verify-bundle.ts";
 export { type SignedTranscriptVerification, verifySignedTranscript } from "./verify-signed-transcript.ts";
 export { type EnvelopeCheckInput, checkEnvelope } from "./verify-envelope.ts";
-export { type TranscriptCheck, checkTranscriptBytes, checkTranscriptValue } from "./verify-transcript.ts";
+export { type TranscriptCheck, checkSerializedTranscript, checkTranscriptBytes } from "./verify-transcript.ts";
 export { EVENT_TYPES, checkAttestations, joinedParticipants } from "./attestation-rules.ts";
 export { type FailureCode, type VerifyFailure } from "./failures.ts";
 export { BundleContentsError, BundleExistsError, BundlePathError, TranscriptBuildError, TranscriptSignerError } from "./errors.ts";

@@ -4,12 +4,13 @@
  * completed step was attested. Pure (no files) so the online system can run it on bytes it holds.
  */
 import { createHash } from "node:crypto";
-import { ChainWalker, chainBreakProblem, recordShapeProblem } from "../journal/chain.ts";
+import { ChainWalker, LeafHasher, chainBreakProblem, recordShapeProblem } from "../journal/chain.ts";
 import { decodeUtf8Strict } from "../journal/canonical-json.ts";
 import { CanonicalJsonError } from "../journal/errors.ts";
 import { EVENT_TYPES, checkAttestations, joinedParticipants } from "./attestation-rules.ts";
 import { type VerifyFailure, failure } from "./failures.ts";
-import { serializeTranscript } from "./transcript-json.ts";
+import { scanCanonicalTranscript } from "./canonical-scan.ts";
+import { type SerializedTranscript, serializeTranscript } from "./transcript-json.ts";
 import { type Transcript, TranscriptHeaderSchema } from "./types.ts";
 
 export interface TranscriptCheck {
@@ -53,26 +54,41 @@ function parse(bytes: Uint8Array): { value?: Transcript; text?: string; failures
   return { value: value as Transcript, text, failures };
 }
 
-function checkChain(t: Transcript, recordJsons: readonly string[], failures: VerifyFailure[]): string | null {
-  const walker = new ChainWalker();
-  const ceremonyId = t.ceremony.id;
-  for (let i = 0; i < t.events.length; i++) {
-    const event = t.events[i] as Transcript["events"][number];
-    if (event.seq !== i) {
-      failures.push(failure("CHAIN_BROKEN", `event ${i} is missing or out of place: position ${i} of the transcript holds event ${event.seq}`));
-      return null;
-    }
-    if (event.ceremonyId !== ceremonyId) {
-      failures.push(failure("CHAIN_BROKEN", `event ${i} belongs to ceremony ${event.ceremonyId}, not ${ceremonyId}`));
-      return null;
-    }
-    const head = walker.addRecordJson(recordJsons[i] as string);
-    if (head.toString("hex") !== event.head) {
-      failures.push(failure("CHAIN_BROKEN", chainBreakProblem(i)));
-      return null;
+/** Follows the chain leaf by leaf and keeps the first break; later events are not judged. */
+class ChainCheck {
+  private readonly walker = new ChainWalker();
+  failure: VerifyFailure | null = null;
+
+  constructor(private readonly transcript: Transcript) {}
+
+  add(index: number, leaf: Buffer): void {
+    if (this.failure) return;
+    const event = this.transcript.events[index] as Transcript["events"][number];
+    if (event.seq !== index) {
+      this.failure = failure("CHAIN_BROKEN", `event ${index} is missing or out of place: position ${index} of the transcript holds event ${event.seq}`);
+    } else if (event.ceremonyId !== this.transcript.ceremony.id) {
+      this.failure = failure("CHAIN_BROKEN", `event ${index} belongs to ceremony ${event.ceremonyId}, not ${this.transcript.ceremony.id}`);
+    } else if (this.walker.addLeafHex(leaf) !== event.head) {
+      this.failure = failure("CHAIN_BROKEN", chainBreakProblem(index));
     }
   }
-  return walker.head.toString("hex");
+
+  /** The recomputed head after the last event, or null when the chain broke. */
+  result(failures: VerifyFailure[]): string | null {
+    if (this.failure) {
+      failures.push(this.failure);
+      return null;
+    }
+    return this.walker.head.toString("hex");
+  }
+}
+
+/** Chain check over record JSON texts (the generic path, used when building and as fallback). */
+function checkChainOfRecords(t: Transcript, recordJsons: readonly string[], failures: VerifyFailure[]): string | null {
+  const chain = new ChainCheck(t);
+  const leaves = new LeafHasher();
+  for (let i = 0; i < recordJsons.length; i++) chain.add(i, leaves.ofJson(recordJsons[i] as string));
+  return chain.result(failures);
 }
 
 function checkCheckpoint(t: Transcript, recomputedHead: string | null, failures: VerifyFailure[]): void {
@@ -118,29 +134,37 @@ function checkCeremony(t: Transcript, failures: VerifyFailure[]): void {
 /** Every check that needs only transcript.json's bytes. */
 export function checkTranscriptBytes(bytes: Uint8Array): TranscriptCheck {
   const { value: transcript, text, failures } = parse(bytes);
-  if (!transcript) return { failures };
-  let serialized: ReturnType<typeof serializeTranscript>;
-  try {
-    serialized = serializeTranscript(transcript);
-  } catch (e) {
-    failures.push(failure("TRANSCRIPT_NOT_CANONICAL", e instanceof CanonicalJsonError ? e.message : String(e)));
-    return { failures, transcript };
+  if (!transcript || text === undefined) return { failures };
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let chain = new ChainCheck(transcript);
+  let head: string | null;
+  if (scanCanonicalTranscript(text, buffer, transcript, (i, leaf) => chain.add(i, leaf))) {
+    head = chain.result(failures);
+  } else {
+    // Not provably canonical on the fast path: serialize generically, which decides, and hash
+    // the canonical records (the chain was computed over those when the journal was written).
+    chain = new ChainCheck(transcript);
+    let serialized: SerializedTranscript;
+    try {
+      serialized = serializeTranscript(transcript);
+    } catch (e) {
+      failures.push(failure("TRANSCRIPT_NOT_CANONICAL", e instanceof CanonicalJsonError ? e.message : String(e)));
+      return { failures, transcript };
+    }
+    if (serialized.text !== text) {
+      failures.push(failure("TRANSCRIPT_NOT_CANONICAL", "transcript.json is not in canonical JSON form (RFC 8785): it was edited or written by another program"));
+    }
+    head = checkChainOfRecords(transcript, serialized.recordJsons, failures);
   }
-  // Comparing text is comparing bytes: the text came from a strict UTF-8 decode that kept any BOM.
-  if (serialized.text !== text) {
-    failures.push(failure("TRANSCRIPT_NOT_CANONICAL", "transcript.json is not in canonical JSON form (RFC 8785): it was edited or written by another program"));
-  }
-  const head = checkChain(transcript, serialized.recordJsons, failures);
   checkCheckpoint(transcript, head, failures);
   checkCeremony(transcript, failures);
   return { failures, transcript };
 }
 
-/** The same checks on a transcript value, as buildTranscript runs them before anything is signed. */
-export function checkTranscriptValue(transcript: Transcript): VerifyFailure[] {
+/** The same checks on a transcript value and its serialization, as buildTranscript runs them before anything is signed. */
+export function checkSerializedTranscript(transcript: Transcript, serialized: SerializedTranscript): VerifyFailure[] {
   const failures: VerifyFailure[] = [];
-  const serialized = serializeTranscript(transcript);
-  const head = checkChain(transcript, serialized.recordJsons, failures);
+  const head = checkChainOfRecords(transcript, serialized.recordJsons, failures);
   checkCheckpoint(transcript, head, failures);
   checkCeremony(transcript, failures);
   return failures;
