@@ -11,7 +11,7 @@ const BLOCK = 16;
 /** R_128 from SP 800-38B §5.3: the low byte of x^128 + x^7 + x^2 + x + 1. */
 const RB = 0x87;
 
-export function aesEcbCipherName(key: Uint8Array): "aes-128-ecb" | "aes-192-ecb" | "aes-256-ecb" {
+function aesEcbCipherName(key: Uint8Array): "aes-128-ecb" | "aes-192-ecb" | "aes-256-ecb" {
   switch (key.length) {
     case 16:
       return "aes-128-ecb";

@@ -10,8 +10,8 @@
  * operands are share symbols, i.e. secret material, and a data-independent loop costs nothing
  * at this size.
  */
-export const GF2048_MODULUS = 0x805;
-export const GF2048_ORDER = 2047;
+const GF2048_MODULUS = 0x805;
+const GF2048_ORDER = 2047;
 export const ALPHA = 0x002;
 
 export function gfMul(a: number, b: number): number {

@@ -48,7 +48,7 @@ const LAST_PLAUSIBLE_VERSION = 15;
 export function decodeShare(text: string, options: DecodeShareOptions = {}): DecodedShare {
   if (typeof text !== "string") throw new TypeError("decodeShare: text must be a string");
   const label = options.label ?? "the share";
-  const { words } = splitShareText(text, label);
+  const words = splitShareText(text, label);
 
   const symbols = new Uint16Array(words.length);
   try {

@@ -6,7 +6,7 @@
 import { CeremonyError } from "../errors.ts";
 
 /** "share from card 3" → "Share from card 3", for the start of a sentence. */
-export function sentenceStart(label: string): string {
+function sentenceStart(label: string): string {
   return label.charAt(0).toUpperCase() + label.slice(1);
 }
 

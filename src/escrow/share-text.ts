@@ -10,30 +10,23 @@
 import { ShareNumberingError, ShareVersionError } from "./share-errors.ts";
 import { SHARE_FORMAT_VERSION } from "./share-envelope.ts";
 
-export interface ShareTextWords {
-  /** The words as typed (lower-cased), in card order. */
-  readonly words: string[];
-  /** The version in a "CWS<v>:" prefix, when the text is the QR form. */
-  readonly qrVersion: number | undefined;
-}
-
 const QR_FORM = /^cws(\d+):/i;
 const NUMBERED = /^[(#]?(\d+)[.):]?(.*)$/s;
 const HAS_LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 type Entry = { number: number | undefined; word: string };
 
-export function splitShareText(text: string, label: string): ShareTextWords {
+/** The words as typed (lower-cased), in card order. */
+export function splitShareText(text: string, label: string): string[] {
   // NFKC folds full-width letters and digits that some input methods produce into ASCII.
   let rest = text.normalize("NFKC").trim();
-  let qrVersion: number | undefined;
   const qr = QR_FORM.exec(rest);
   if (qr) {
-    qrVersion = Number(qr[1]);
+    const qrVersion = Number(qr[1]);
     if (qrVersion !== SHARE_FORMAT_VERSION) throw new ShareVersionError(label, qrVersion, SHARE_FORMAT_VERSION);
     rest = rest.slice(qr[0].length);
   }
-  return { words: orderByNumbers(entriesOf(rest), label), qrVersion };
+  return orderByNumbers(entriesOf(rest), label);
 }
 
 function entriesOf(text: string): Entry[] {

@@ -10,7 +10,6 @@ import { wordAt } from "./wordlist.ts";
 
 export const BITS_PER_WORD = 11;
 export const DATA_WORDS = Math.ceil((ENVELOPE_LENGTH * 8) / BITS_PER_WORD);
-export const PAD_BITS = DATA_WORDS * BITS_PER_WORD - ENVELOPE_LENGTH * 8;
 export const SHARE_WORD_COUNT = DATA_WORDS + CHECK_WORDS;
 
 /**

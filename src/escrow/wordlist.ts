@@ -9,7 +9,7 @@
 import { wordlist } from "@scure/bip39/wordlists/english.js";
 
 export const WORDS: readonly string[] = wordlist;
-export const MIN_PREFIX_LENGTH = 4;
+const MIN_PREFIX_LENGTH = 4;
 const MAX_SUGGESTION_DISTANCE = 2;
 
 const indexByWord = new Map<string, number>(WORDS.map((w, i) => [w, i]));
