@@ -1,8 +1,8 @@
 /**
  * The fast path of transcript verification. It proves that transcript.json's text is exactly the
  * canonical JSON (RFC 8785) of the value parsed from it, then walks the file's bytes to find each
- * event's record bytes and hands over their leaf hashes — hashed straight from the file, without
- * writing any event out again.
+ * event's record bytes, so the chain is hashed straight from the file without writing any event
+ * out again.
  *
  * The proof: for values that came from JSON.parse, JSON.stringify writes the same text as
  * RFC 8785 as long as every object's members are already in sorted order and no string holds a
@@ -13,7 +13,6 @@
  * canonical" or "don't know", never wrongly "canonical".
  */
 import { canonicalJson } from "../journal/canonical-json.ts";
-import { LeafHasher } from "../journal/chain.ts";
 import type { Transcript } from "./types.ts";
 
 const MAX_DEPTH = 64;
@@ -107,10 +106,13 @@ const HEAD_MEMBER_LENGTH = 8 + 64 + 2;
 
 /**
  * Returns true when `text` (decoded from `bytes`) is proven to be canonicalJson(transcript), and
- * then calls onLeaf(i, leaf) for every event in order. Events must already be shape-checked
+ * then calls onRecord for every event in order with where its record bytes are: bytes[start1,
+ * end1) ‖ bytes[start2, end2), the event without its head member. Events must already be shape-checked
  * (exactly actor, body, ceremonyId, head, seq, time, type, with a 64-hex-digit head).
  */
-export function scanCanonicalTranscript(text: string, bytes: Buffer, transcript: Transcript, onLeaf: (index: number, leaf: Buffer) => void): boolean {
+export type RecordSlices = (index: number, start1: number, end1: number, start2: number, end2: number) => void;
+
+export function scanCanonicalTranscript(text: string, bytes: Buffer, transcript: Transcript, onRecord: RecordSlices): boolean {
   if (mayHoldSurrogateEscape(text) || !membersSorted(transcript.events, 1)) return false;
   const top = transcript as unknown as Record<string, unknown>;
   let pos = 0;
@@ -144,7 +146,6 @@ export function scanCanonicalTranscript(text: string, bytes: Buffer, transcript:
   // The text is canonical, so its structure is known exactly: walk the bytes of the events array
   // once, skipping over each body, and hash each record as two slices around its head member.
   let p = Buffer.byteLength(text.slice(0, eventsAt), "utf8") + 1;
-  const leaves = new LeafHasher();
   for (let i = 0; i < transcript.events.length; i++) {
     if (i > 0) p++; // the comma between events
     const start = p;
@@ -165,7 +166,7 @@ export function scanCanonicalTranscript(text: string, bytes: Buffer, transcript:
     p = skipString(bytes, p + TYPE.length);
     if (p < 0 || bytes[p] !== CLOSE_BRACE) return false;
     p++;
-    onLeaf(i, leaves.ofTwoSlices(bytes, start, frontEnd, frontEnd + HEAD_MEMBER_LENGTH, p));
+    onRecord(i, start, frontEnd, frontEnd + HEAD_MEMBER_LENGTH, p);
   }
   return bytes[p] === CLOSE_BRACKET;
 }

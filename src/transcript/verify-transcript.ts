@@ -61,16 +61,25 @@ class ChainCheck {
 
   constructor(private readonly transcript: Transcript) {}
 
-  add(index: number, leaf: Buffer): void {
+  /** Checks event `index` given its leaf, or (fast path) where its record bytes lie in `source`. */
+  add(index: number, leaf: Buffer): void;
+  add(index: number, source: Buffer, start1: number, end1: number, start2: number, end2: number): void;
+  add(index: number, leafOrSource: Buffer, start1?: number, end1?: number, start2?: number, end2?: number): void {
     if (this.failure) return;
     const event = this.transcript.events[index] as Transcript["events"][number];
     if (event.seq !== index) {
       this.failure = failure("CHAIN_BROKEN", `event ${index} is missing or out of place: position ${index} of the transcript holds event ${event.seq}`);
-    } else if (event.ceremonyId !== this.transcript.ceremony.id) {
-      this.failure = failure("CHAIN_BROKEN", `event ${index} belongs to ceremony ${event.ceremonyId}, not ${this.transcript.ceremony.id}`);
-    } else if (this.walker.addLeafHex(leaf) !== event.head) {
-      this.failure = failure("CHAIN_BROKEN", chainBreakProblem(index));
+      return;
     }
+    if (event.ceremonyId !== this.transcript.ceremony.id) {
+      this.failure = failure("CHAIN_BROKEN", `event ${index} belongs to ceremony ${event.ceremonyId}, not ${this.transcript.ceremony.id}`);
+      return;
+    }
+    const head =
+      start1 === undefined
+        ? this.walker.addLeafHex(leafOrSource)
+        : this.walker.addRecordSlicesHex(leafOrSource, start1, end1 as number, start2 as number, end2 as number);
+    if (head !== event.head) this.failure = failure("CHAIN_BROKEN", chainBreakProblem(index));
   }
 
   /** The recomputed head after the last event, or null when the chain broke. */
@@ -138,7 +147,7 @@ export function checkTranscriptBytes(bytes: Uint8Array): TranscriptCheck {
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let chain = new ChainCheck(transcript);
   let head: string | null;
-  if (scanCanonicalTranscript(text, buffer, transcript, (i, leaf) => chain.add(i, leaf))) {
+  if (scanCanonicalTranscript(text, buffer, transcript, (i, s1, e1, s2, e2) => chain.add(i, buffer, s1, e1, s2, e2))) {
     head = chain.result(failures);
   } else {
     // Not provably canonical on the fast path: serialize generically, which decides, and hash
