@@ -17,8 +17,17 @@ export interface SecretFinding {
   why: string;
 }
 
-function normalise(name: string): string {
-  return name.toLowerCase().replace(/[_-]/g, "");
+// Member names repeat across thousands of events; remember the verdict for each one seen.
+const verdicts = new Map<string, boolean>();
+const MAX_REMEMBERED = 10_000;
+
+function isSecretName(name: string): boolean {
+  let verdict = verdicts.get(name);
+  if (verdict === undefined) {
+    verdict = SECRET_NAMES.has(name.toLowerCase().replace(/[_-]/g, ""));
+    if (verdicts.size < MAX_REMEMBERED) verdicts.set(name, verdict);
+  }
+  return verdict;
 }
 
 function memberSegment(key: string): string {
@@ -29,19 +38,20 @@ function memberSegment(key: string): string {
 export function findSecret(value: unknown, path = "body"): SecretFinding | null {
   // Path segments are kept on a stack and joined only when something is found: the transcript
   // builder runs this over every event of a long ceremony.
-  const segments: string[] = [path];
+  const segments: Array<string | number> = [];
   const found = search(value, segments, 0);
-  return found === null ? null : { path: segments.join(""), why: found };
+  return found === null ? null : { path: path + segments.map((s) => (typeof s === "number" ? `[${s}]` : memberSegment(s))).join(""), why: found };
 }
 
-function search(value: unknown, segments: string[], depth: number): string | null {
+/** Array indexes are kept as numbers and member names as strings, formatted only when reported. */
+function search(value: unknown, segments: Array<string | number>, depth: number): string | null {
   if (value === null || typeof value !== "object") return null;
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return "binary values (Buffer/Uint8Array) may hold key material";
   // Deeper values are refused by canonical JSON anyway; stopping here keeps a cycle from looping.
   if (depth >= MAX_DEPTH) return null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      segments.push(`[${i}]`);
+      segments.push(i);
       const found = search(value[i], segments, depth + 1);
       if (found !== null) return found;
       segments.pop();
@@ -50,8 +60,8 @@ function search(value: unknown, segments: string[], depth: number): string | nul
   }
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;
-    segments.push(memberSegment(key));
-    if (SECRET_NAMES.has(normalise(key))) return `a member named "${key}" holds a secret`;
+    segments.push(key);
+    if (isSecretName(key)) return `a member named "${key}" holds a secret`;
     const found = search((value as Record<string, unknown>)[key], segments, depth + 1);
     if (found !== null) return found;
     segments.pop();

@@ -44,6 +44,18 @@ function parseJson(bytes: Buffer): unknown {
   return JSON.parse(bytes.toString("utf8"));
 }
 
+/**
+ * The payload's bytes. DSSE (envelope.md) allows standard or URL-safe base64 here, and what
+ * matters is the bytes, which are compared with transcript.json and signed; a string with any
+ * other character decodes to fewer bytes than its length promises and is refused.
+ */
+function decodeBase64Payload(text: string): Buffer | null {
+  if (text.length % 4 !== 0) return null;
+  const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  const bytes = Buffer.from(text, "base64");
+  return bytes.length === (text.length / 4) * 3 - padding ? bytes : null;
+}
+
 function parseEnvelope(bytes: Uint8Array): DsseEnvelope | string {
   let value: unknown;
   try {
@@ -93,13 +105,9 @@ export function checkEnvelope(input: EnvelopeCheckInput): VerifyFailure[] {
     failures.push(failure("ENVELOPE_PAYLOAD_TYPE", `envelope payloadType is ${JSON.stringify(envelope.payloadType)}, not ${TRANSCRIPT_PAYLOAD_TYPE}`));
   }
   const transcriptBytes = Buffer.from(input.transcriptBytes.buffer, input.transcriptBytes.byteOffset, input.transcriptBytes.byteLength);
-  // Encoding the transcript and comparing text is both the strictest check (one valid encoding
-  // only) and the quickest; decoding is needed only to describe a mismatch.
-  const payload = transcriptBytes.toString("base64") === envelope.payload ? transcriptBytes : decodeBase64Strict(envelope.payload);
-  if (payload === null) failures.push(failure("ENVELOPE_INVALID", "the envelope's payload is not standard base64"));
-  else if (payload !== transcriptBytes && !payload.equals(transcriptBytes)) {
-    failures.push(failure("ENVELOPE_PAYLOAD_MISMATCH", "the envelope's payload is not the bytes of transcript.json"));
-  }
+  const payload = decodeBase64Payload(envelope.payload);
+  if (payload === null) failures.push(failure("ENVELOPE_INVALID", "the envelope's payload is not base64"));
+  else if (!payload.equals(transcriptBytes)) failures.push(failure("ENVELOPE_PAYLOAD_MISMATCH", "the envelope's payload is not the bytes of transcript.json"));
   const sig = decodeBase64Strict(envelope.signatures[0]?.sig ?? "");
   if (sig === null) failures.push(failure("ENVELOPE_INVALID", "the envelope's signature is not standard base64"));
   if (!signer) return failures;

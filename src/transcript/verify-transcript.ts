@@ -137,7 +137,7 @@ function checkCeremony(t: Transcript, failures: VerifyFailure[]): void {
   for (const id of joined.keys()) {
     if (!listed.has(id)) failures.push(failure("PARTICIPANTS_MISMATCH", `participant ${id} joined but is not listed in participants`));
   }
-  failures.push(...checkAttestations(t.events));
+  failures.push(...checkAttestations(t.events, joined));
 }
 
 /** Every check that needs only transcript.json's bytes. */
