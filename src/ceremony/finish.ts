@@ -43,7 +43,8 @@ export interface FinishResult {
 
 export async function finishCeremony(runner: CeremonyRunner, options: FinishOptions): Promise<FinishResult> {
   let state = runner.state();
-  if (state.phase !== "ready-to-finish" && state.phase !== "aborted") {
+  // "completed" too: a crash while the bundle was being written leaves the ceremony completed but without a bundle.
+  if (state.phase !== "ready-to-finish" && state.phase !== "aborted" && state.phase !== "completed") {
     throw new CeremonyStateError("CEREMONY_NOT_FINISHED", `The ceremony cannot be finished at "${state.phase}": complete every step, or abort it.`);
   }
   const officer = state.participants.find((p) => p.role === "crypto-officer") ?? state.participants[0];

@@ -84,7 +84,8 @@ export class CeremonyRunner {
     const script = loadScript(String(b.scriptText), String(b.scriptFile), { parameters: b.parameters as Record<string, unknown> });
     if (script.sha256 !== b.scriptSha256) throw new CeremonyStateError("SCRIPT_CHANGED", "The recorded script does not match its recorded hash.");
     const runner = new CeremonyRunner(ceremonyId, script, { ...options, rehearsal: b.rehearsal === true });
-    runner.append("system", "ceremony.resumed", { atEvent: events.length });
+    // A completed ceremony resumed only to sign its transcript adds nothing after ceremony.completed.
+    if (!events.some((e) => e.type === "ceremony.completed")) runner.append("system", "ceremony.resumed", { atEvent: events.length });
     return runner;
   }
 
@@ -334,6 +335,9 @@ export class CeremonyRunner {
   // --- HSM session -----------------------------------------------------------------------------
 
   async login(pin: Buffer, actor: string, relogin = false): Promise<TokenInfo> {
+    // After ceremony.completed nothing more may be journaled (it is the transcript's last event);
+    // a process resumed only to sign the transcript logs in without recording it.
+    const journaled = this.state().phase !== "completed";
     try {
       if (!this.hsm) this.hsm = await this.options.openHsm();
       const info = await this.hsm.call("openToken", this.options.token);
@@ -347,7 +351,7 @@ export class CeremonyRunner {
       await this.hsm.login("user", pin);
       this.tokenInfo = await this.hsm.call("tokenInfo");
       const t = this.tokenInfo;
-      this.append(actor, relogin ? "hsm.relogin" : "hsm.token.selected", {
+      if (journaled) this.append(actor, relogin ? "hsm.relogin" : "hsm.token.selected", {
         label: t.label,
         serial: t.serial,
         manufacturer: t.manufacturer,

@@ -16,7 +16,10 @@ const Params = z.object({ label: z.string().min(1).max(64).default(TRANSCRIPT_SI
 export async function ensureTranscriptSigner(ctx: ActionContext, label = TRANSCRIPT_SIGNER_LABEL): Promise<{ signer: HsmSigner; result: ActionResult }> {
   const existing = await ctx.hsm().call("findObjects", { label });
   let origin = "existing on the token";
-  if (existing.length === 0 || ctx.events().some((e) => e.type === "hsm.object.intent" && e.body.label === label)) {
+  const mine = (type: string): boolean => ctx.events().some((e) => e.type === type && e.body.label === label);
+  // Only an absent key, or one whose creation was interrupted, goes through ensureObject: a key
+  // this or an earlier ceremony made is simply used, and nothing is journaled.
+  if (existing.length === 0 || (mine("hsm.object.intent") && !mine("hsm.object.created"))) {
     const r = await ensureObject(
       ctx,
       label,
