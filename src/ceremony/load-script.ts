@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { parseDocument, isMap, isSeq, type Node as YamlNode } from "yaml";
-import { z } from "zod";
+import type { z } from "zod";
 import { actionRegistry } from "./actions/registry.ts";
 import { ParamsFile, ScriptDefinition, type ParameterDefinition, type StepDefinition } from "./script-schema.ts";
 import { ScriptValidationError, type ValidationIssue } from "./validation-error.ts";

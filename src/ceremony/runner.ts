@@ -6,7 +6,8 @@
 import { randomBytes } from "node:crypto";
 import { hostname, platform, release } from "node:os";
 import { CeremonyError, wipe } from "../errors.ts";
-import { DEVICE_LOST_CODES, HsmClient, type TokenInfo, type TokenSelector } from "../hsm/index.ts";
+import type { HsmClient} from "../hsm/index.ts";
+import { DEVICE_LOST_CODES, type TokenInfo, type TokenSelector } from "../hsm/index.ts";
 import type { ChainedEvent, Journal } from "../journal/index.ts";
 import type { ActionContext, ActionInputs, ActionResult, CardSink } from "./action-api.ts";
 import { actionRegistry } from "./actions/registry.ts";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { wipe } from "../../errors.ts";
 import { combineShares, wipeDecodedShares } from "../../escrow/index.ts";
-import { HsmError } from "../../hsm/index.ts";
+import { HsmError, type HsmClient } from "../../hsm/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
 import { decodeShares, recordedSplit, ShareReadBackError } from "./escrow-common.ts";
 
@@ -52,7 +52,7 @@ export const escrowTrialRecovery: ActionDefinition<z.infer<typeof Params>> = {
  * and destroyed, whatever happens. Optionally also unwraps the KEK as a token object.
  */
 export async function unwrapProbe(
-  hsm: ReturnType<import("../action-api.ts").ActionContext["hsm"]>,
+  hsm: HsmClient,
   decoded: Parameters<typeof combineShares>[0],
   wrapped: Buffer,
   tag: string,
