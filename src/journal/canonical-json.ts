@@ -43,7 +43,7 @@ function serializeString(s: string): string {
   return JSON.stringify(s);
 }
 
-function serialize(value: unknown, depth: number): string {
+function serialize(value: unknown, depth: number, maxDepth: number): string {
   switch (typeof value) {
     case "string":
       return serializeString(value);
@@ -58,14 +58,14 @@ function serialize(value: unknown, depth: number): string {
       throw new PathedProblem(describe(value));
   }
   if (value === null) return "null";
-  if (depth >= MAX_DEPTH) throw new PathedProblem(`is nested more than ${MAX_DEPTH} levels deep (is there a cycle?)`);
+  if (depth >= maxDepth) throw new PathedProblem(`is nested more than ${maxDepth} levels deep (is there a cycle?)`);
   if (Array.isArray(value)) {
     let out = "[";
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ",";
       try {
         if (!(i in value)) throw new PathedProblem("is a hole in a sparse array");
-        out += serialize(value[i], depth + 1);
+        out += serialize(value[i], depth + 1, maxDepth);
       } catch (e) {
         if (e instanceof PathedProblem) e.segments.unshift(`[${i}]`);
         throw e;
@@ -85,7 +85,7 @@ function serialize(value: unknown, depth: number): string {
       if (i > 0) out += ",";
       out += serializeString(key);
       out += ":";
-      out += serialize(record[key], depth + 1);
+      out += serialize(record[key], depth + 1, maxDepth);
     } catch (e) {
       if (e instanceof PathedProblem) e.segments.unshift(/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
       throw e;
@@ -94,10 +94,13 @@ function serialize(value: unknown, depth: number): string {
   return out + "}";
 }
 
-/** Canonical JSON text of `value`. `name` starts the path in error messages ("body.items[2] is undefined"). */
-export function canonicalJson(value: unknown, name = "value"): string {
+/**
+ * Canonical JSON text of `value`. `name` starts the path in error messages ("body.items[2] is
+ * undefined"); objects and arrays may nest `maxDepth` levels (64 unless a caller keeps room).
+ */
+export function canonicalJson(value: unknown, name = "value", maxDepth = MAX_DEPTH): string {
   try {
-    return serialize(value, 0);
+    return serialize(value, 0, maxDepth);
   } catch (e) {
     if (e instanceof PathedProblem) {
       throw new CanonicalJsonError(name + e.segments.join(""), e.problem, "Only JSON objects, arrays, strings, finite numbers, booleans and null can be written.");
@@ -123,6 +126,46 @@ export function decodeUtf8Strict(bytes: Uint8Array, name = "value"): string {
 }
 
 /**
+ * True when every object in `value` (a value from JSON.parse) lists its members in strictly
+ * increasing UTF-16 order and nesting stays within what canonicalJson accepts at `depth`.
+ */
+export function membersSorted(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== "object") return true;
+  if (depth >= MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!membersSorted(item, depth + 1)) return false;
+    return true;
+  }
+  let previous: string | null = null;
+  for (const key in value) {
+    if (previous !== null && !(previous < key)) return false;
+    previous = key;
+    if (!membersSorted((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
+}
+
+/**
+ * True when JSON text may hold an escaped lone surrogate (\uD800-\uDFFF). Strictly decoded UTF-8
+ * cannot hold one raw, so an escape is the only way JSON.parse could have produced one.
+ */
+export function mayHoldSurrogateEscape(text: string): boolean {
+  for (let i = text.indexOf("\\u"); i !== -1; i = text.indexOf("\\u", i + 2)) {
+    if ((text.charCodeAt(i + 2) | 0x20) === 0x64 /* d or D */) return true;
+  }
+  return false;
+}
+
+/**
+ * For a value parsed from `text`: true when `text` is proven to be its canonical JSON without
+ * the generic serializer. JSON.stringify writes what RFC 8785 writes once members are in sorted
+ * order and no string holds a lone surrogate. False means "not proven", not "not canonical".
+ */
+export function provenCanonical(text: string, value: unknown): boolean {
+  return !mayHoldSurrogateEscape(text) && membersSorted(value) && JSON.stringify(value) === text;
+}
+
+/**
  * Parses bytes that must already be canonical JSON, and proves it by re-serializing: stray
  * whitespace, unsorted or duplicate members, other number spellings or escapes are all refused.
  */
@@ -134,6 +177,8 @@ export function parseCanonicalJson(bytes: Uint8Array, name = "value"): unknown {
   } catch {
     throw new CanonicalJsonError(name, "is not valid JSON");
   }
-  if (canonicalJson(value, name) !== text) throw new CanonicalJsonError(name, "is not in canonical form (RFC 8785)");
+  if (!provenCanonical(text, value) && canonicalJson(value, name) !== text) {
+    throw new CanonicalJsonError(name, "is not in canonical form (RFC 8785)");
+  }
   return value;
 }

@@ -24,6 +24,7 @@ export interface JournalOptions {
 
 // Dotted lowercase names such as "step.started": the transcript verifier matches on them.
 const EVENT_TYPE = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
+const BODY_MAX_DEPTH = 32;
 // Printable, no control characters: ids are shown to officers and written into file names.
 const IDENTIFIER = /^[^\p{Cc}]{1,200}$/u;
 
@@ -95,7 +96,9 @@ export class Journal {
     if (body === null || typeof body !== "object" || Array.isArray(body)) throw new JournalArgumentError("An event body must be a JSON object.");
     const secret = findSecret(body);
     if (secret) throw new JournalSecretRefusedError(secret.path, secret.why);
-    canonicalJson(body, "body");
+    // Half the canonical JSON limit: the body sits a few levels down inside a transcript, which
+    // must still serialize.
+    canonicalJson(body, "body", BODY_MAX_DEPTH);
 
     return db
       .transaction((): ChainedEvent => {

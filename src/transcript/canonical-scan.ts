@@ -12,10 +12,9 @@
  * caller falls back to the generic serializer, which decides. This path can only say "proven
  * canonical" or "don't know", never wrongly "canonical".
  */
-import { canonicalJson } from "../journal/canonical-json.ts";
+import { canonicalJson, mayHoldSurrogateEscape, membersSorted } from "../journal/canonical-json.ts";
 import type { Transcript } from "./types.ts";
 
-const MAX_DEPTH = 64;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
@@ -23,34 +22,6 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
-
-/** True when every object in `value` lists its members in strictly increasing UTF-16 order. */
-function membersSorted(value: unknown, depth: number): boolean {
-  if (value === null || typeof value !== "object") return true;
-  if (depth >= MAX_DEPTH) return false;
-  if (Array.isArray(value)) {
-    for (const item of value) if (!membersSorted(item, depth + 1)) return false;
-    return true;
-  }
-  let previous: string | null = null;
-  for (const key in value) {
-    if (previous !== null && !(previous < key)) return false;
-    previous = key;
-    if (!membersSorted((value as Record<string, unknown>)[key], depth + 1)) return false;
-  }
-  return true;
-}
-
-/**
- * True when the text may hold an escaped lone surrogate (\uD800-\uDFFF). Strictly decoded UTF-8
- * cannot hold one raw, so an escape is the only way JSON.parse could have produced one.
- */
-function mayHoldSurrogateEscape(text: string): boolean {
-  for (let i = text.indexOf("\\u"); i !== -1; i = text.indexOf("\\u", i + 2)) {
-    if ((text.charCodeAt(i + 2) | 0x20) === 0x64 /* d or D */) return true;
-  }
-  return false;
-}
 
 /** Index just past the JSON string starting at `p` (its opening quote), or -1. */
 function skipString(b: Buffer, p: number): number {

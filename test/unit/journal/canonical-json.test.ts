@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalJson, canonicalJsonBytes, parseCanonicalJson } from "../../../src/journal/canonical-json.ts";
 import { CanonicalJsonError } from "../../../src/journal/errors.ts";
@@ -57,6 +58,22 @@ describe("parseCanonicalJson", () => {
     ['{"a":', "not valid JSON"],
   ])("refuses %j", (text, message) => {
     expect(() => parseCanonicalJson(Buffer.from(text, "utf8"), "transcript.json")).toThrow(`transcript.json is ${message}`);
+  });
+
+  it("accepts exactly the canonical text of any JSON value (fast and generic paths agree)", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {
+        const canonical = canonicalJsonBytes(value);
+        expect(canonicalJsonBytes(parseCanonicalJson(canonical))).toEqual(canonical);
+        const asWritten = Buffer.from(JSON.stringify(value), "utf8");
+        if (!asWritten.equals(canonical)) expect(() => parseCanonicalJson(asWritten)).toThrow("is not in canonical form");
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("refuses an escaped lone surrogate even though JSON.stringify would write it the same way", () => {
+    expect(() => parseCanonicalJson(Buffer.from('{"a":"\\ud800"}'))).toThrow("value.a contains a lone UTF-16 surrogate");
   });
 
   it("refuses invalid UTF-8", () => {

@@ -92,6 +92,10 @@ describe("Journal", () => {
     const journal = Journal.open(join(tempDir(), "j.db"));
     expect(() => journal.append("c-1", "system", "x.y", { when: new Date() })).toThrow("body.when is a Date object");
     expect(() => journal.append("c-1", "system", "StepStarted", {})).toThrow(JournalArgumentError);
+    const deep: Record<string, unknown> = {};
+    let cursor = deep;
+    for (let i = 0; i < 40; i++) cursor = cursor.next = {} as Record<string, unknown>;
+    expect(() => journal.append("c-1", "system", "x.y", deep)).toThrow("is nested more than 32 levels deep");
     expect(() => journal.append("", "system", "x.y", {})).toThrow("ceremonyId must be 1 to 200 printable characters");
     expect(() => journal.append("c-1", "a\nb", "x.y", {})).toThrow("actor must be 1 to 200 printable characters");
     journal.close();
