@@ -98,6 +98,13 @@ export class LeafHasher {
     return hash("sha256", input.subarray(0, 1 + written), "buffer");
   }
 
+  /** Leaf of a record given as its canonical bytes. */
+  ofBytes(bytes: Uint8Array): Buffer {
+    const input = this.reserve(1 + bytes.length);
+    input.set(bytes, 1);
+    return hash("sha256", input.subarray(0, 1 + bytes.length), "buffer");
+  }
+
   /** Leaf of a record whose bytes are source[start1, end1) followed by source[start2, end2). */
   ofTwoSlices(source: Buffer, start1: number, end1: number, start2: number, end2: number): Buffer {
     return hash("sha256", this.twoSlices(source, start1, end1, start2, end2), "buffer");

@@ -8,6 +8,7 @@ export {
   type Checkpoint,
   type JournalRecord,
   ChainWalker,
+  LeafHasher,
   GENESIS_HEAD,
   GENESIS_HEAD_HEX,
   MILESTONE_DIGITS,
@@ -20,7 +21,7 @@ export {
   recordJson,
   recordShapeProblem,
 } from "./chain.ts";
-export { canonicalJson, canonicalJsonBytes, decodeUtf8Strict, parseCanonicalJson } from "./canonical-json.ts";
+export { canonicalJson, canonicalJsonBytes, decodeUtf8Strict, parseCanonicalJson, provenCanonical } from "./canonical-json.ts";
 export { type SecretFinding, findSecret } from "./secret-guard.ts";
 export {
   type InventoryKey,

@@ -4,7 +4,7 @@
  * come from sqlite in journal.ts, but nothing here needs it.
  */
 import { parseCanonicalJson } from "./canonical-json.ts";
-import { ChainWalker, type Checkpoint, GENESIS_HEAD_HEX, chainBreakProblem, leafHash, recordShapeProblem } from "./chain.ts";
+import { ChainWalker, type Checkpoint, GENESIS_HEAD_HEX, LeafHasher, chainBreakProblem, recordShapeProblem } from "./chain.ts";
 import { JournalTamperedError } from "./errors.ts";
 
 export interface StoredRow {
@@ -17,6 +17,7 @@ export interface StoredRow {
 /** Verifies rows given in ascending seq order; returns the checkpoint or throws JournalTamperedError at the first bad event. */
 export function verifyStoredRows(ceremonyId: string, rows: Iterable<StoredRow>): Checkpoint {
   const walker = new ChainWalker();
+  const leaves = new LeafHasher();
   let expected = 0;
   for (const row of rows) {
     if (row.seq !== expected) {
@@ -44,7 +45,7 @@ export function verifyStoredRows(ceremonyId: string, rows: Iterable<StoredRow>):
         `event ${row.seq}: the stored record says it is event ${claimedSeq} of ceremony ${claimedCeremony} (events were moved or reordered)`,
       );
     }
-    const leaf = leafHash(row.record);
+    const leaf = leaves.ofBytes(row.record);
     const head = walker.addLeaf(leaf);
     if (!leaf.equals(row.leaf) || !head.equals(row.head)) throw new JournalTamperedError(ceremonyId, row.seq, chainBreakProblem(row.seq));
     expected++;

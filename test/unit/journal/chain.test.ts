@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ChainWalker, GENESIS_HEAD, chainHeads, leafHash, milestoneOf, nextHead, recordBytes, recordShapeProblem } from "../../../src/journal/chain.ts";
-import type { JournalRecord } from "../../../src/journal/chain.ts";
+import { ChainWalker, GENESIS_HEAD, LeafHasher, chainHeads, leafHash, milestoneOf, nextHead, recordBytes, recordShapeProblem } from "../../../src/journal/chain.ts";
+import { type JournalRecord, recordJson } from "../../../src/journal/chain.ts";
 
 // A two-event chain. The expected bytes and hashes were computed independently of src/ (plain
 // createHash over hand-written canonical JSON, see `independently` below) and written down here.
@@ -69,6 +69,23 @@ describe("journal chain (DESIGN.md Journal chain)", () => {
     expect(fromBytes.head.toString("hex")).toBe(expected.head1);
     expect(fromText.count).toBe(2);
     expect(recordBytes({ ...(records[0] as JournalRecord), head: "ff" } as JournalRecord).toString("utf8")).toBe(recordText[0]);
+  });
+
+  it("the leaf hasher gives the same leaf from text, bytes, and two slices around a head member", () => {
+    const text = recordText[1] as string;
+    const hasher = new LeafHasher();
+    const split = text.indexOf('"seq":');
+    const withHead = Buffer.from(`${text.slice(0, split)}"head":"${"ab".repeat(32)}",${text.slice(split)}`, "utf8");
+    const leaves = [
+      hasher.ofJson(text),
+      hasher.ofBytes(Buffer.from(text, "utf8")),
+      hasher.ofTwoSlices(withHead, 0, split, split + 74, withHead.length),
+      Buffer.from(hasher.ofTwoSlicesLatin1(withHead, 0, split, split + 74, withHead.length), "latin1"),
+    ];
+    expect(leaves.map((l) => l.toString("hex"))).toEqual(Array(4).fill(expected.leaf1));
+    // A long record makes the reusable input buffer grow.
+    const long = { ...(records[1] as JournalRecord), body: { text: "x".repeat(5000) } };
+    expect(hasher.ofJson(recordJson(long)).equals(leafHash(recordBytes(long)))).toBe(true);
   });
 
   it("milestones are the first 8 hex digits", () => {
