@@ -57,7 +57,7 @@ export async function finishCeremony(runner: CeremonyRunner, options: FinishOpti
   }
   const ctx = runner.context(Math.max(0, state.currentStep ?? runner.script.steps.length - 1), officer, {});
   const { signer } = await ensureTranscriptSigner(ctx);
-  if (state.phase === "ready-to-finish") runner.recordCompleted();
+  runner.recordTerminal();
 
   const journal = runner.journal;
   const events = journal.events(runner.ceremonyId);

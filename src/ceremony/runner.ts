@@ -86,7 +86,7 @@ export class CeremonyRunner {
     if (script.sha256 !== b.scriptSha256) throw new CeremonyStateError("SCRIPT_CHANGED", "The recorded script does not match its recorded hash.");
     const runner = new CeremonyRunner(ceremonyId, script, { ...options, rehearsal: b.rehearsal === true });
     // A completed ceremony resumed only to sign its transcript adds nothing after ceremony.completed.
-    if (!events.some((e) => e.type === "ceremony.completed")) runner.append("system", "ceremony.resumed", { atEvent: events.length });
+    if (!runner.state().terminated) runner.append("system", "ceremony.resumed", { atEvent: events.length });
     return runner;
   }
 
@@ -318,19 +318,28 @@ export class CeremonyRunner {
     return { stepCompleted: false, milestone: null };
   }
 
-  /** The last event before the transcript is built (finish.ts). */
-  recordCompleted(): void {
-    this.append("system", "ceremony.completed", {});
+  /**
+   * The terminal event, written by finish.ts after the transcript-signing key is ready, so that
+   * it is the transcript's last event: ceremony.completed, or ceremony.aborted with the reason.
+   */
+  recordTerminal(): void {
+    const state = this.state();
+    if (state.terminated) return;
+    if (state.phase === "aborted") this.append("system", "ceremony.aborted", { reason: state.abortReason ?? "" });
+    else this.append("system", "ceremony.completed", {});
   }
 
-  /** Stops the ceremony; it still ends in a signed transcript marked aborted. */
+  /**
+   * Stops the ceremony; it still ends in a signed transcript marked aborted. The request is
+   * recorded now; finish.ts writes the terminal ceremony.aborted event when it signs.
+   */
   abort(actorId: string, reason: string): void {
     const state = this.state();
     if (state.phase === "completed" || state.phase === "aborted") {
       throw new CeremonyStateError("CEREMONY_OVER", `The ceremony is already ${state.phase}.`);
     }
     if (!reason.trim()) throw new CeremonyStateError("ABORT_REASON", "Say why the ceremony is aborted; the reason goes into the transcript.");
-    this.append(actorId, "ceremony.aborted", { reason: reason.trim(), atStep: state.currentStep });
+    this.append(actorId, "ceremony.abort-requested", { reason: reason.trim(), atStep: state.currentStep });
   }
 
   // --- HSM session -----------------------------------------------------------------------------
@@ -338,7 +347,7 @@ export class CeremonyRunner {
   async login(pin: Buffer, actor: string, relogin = false): Promise<TokenInfo> {
     // After ceremony.completed nothing more may be journaled (it is the transcript's last event);
     // a process resumed only to sign the transcript logs in without recording it.
-    const journaled = this.state().phase !== "completed";
+    const journaled = !this.state().terminated;
     try {
       if (!this.hsm) this.hsm = await this.options.openHsm();
       const info = await this.hsm.call("openToken", this.options.token);

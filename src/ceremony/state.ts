@@ -34,6 +34,8 @@ export interface CeremonyState {
   steps: StepState[];
   currentStep: number | null;
   abortReason: string | null;
+  /** The terminal event (ceremony.completed / ceremony.aborted) is written: nothing may follow it. */
+  terminated: boolean;
   eventCount: number;
   head: string;
 }
@@ -63,6 +65,7 @@ export function foldState(events: ReadonlyArray<ChainedEvent>, stepCount: number
     steps,
     currentStep: null,
     abortReason: null,
+    terminated: false,
     eventCount: events.length,
     head: events.at(-1)!.head,
   };
@@ -129,12 +132,18 @@ export function foldState(events: ReadonlyArray<ChainedEvent>, stepCount: number
           step.milestone = String(b.milestone ?? "");
         }
         break;
-      case "ceremony.aborted":
+      case "ceremony.abort-requested":
         state.phase = "aborted";
         state.abortReason = String(b.reason);
         break;
+      case "ceremony.aborted":
+        state.phase = "aborted";
+        state.abortReason = String(b.reason);
+        state.terminated = true;
+        break;
       case "ceremony.completed":
         state.phase = "completed";
+        state.terminated = true;
         break;
     }
   }
