@@ -11,12 +11,14 @@ import { demoCommand } from "./demo-command.ts";
 import { keysCommand } from "./keys-command.ts";
 import { sharesCommand } from "./shares-command.ts";
 import { rehearseCommand } from "./rehearse-command.ts";
+import { runCommand } from "./run-command.ts";
+import { terminalPrompter } from "./prompt.ts";
 import { verifyCommand } from "./verify-command.ts";
 
 const USAGE = `usage:
   ceremony tokens [--module PATH]                      slots and tokens: label, serial, model, flags
   ceremony validate SCRIPT [--params FILE]             full validation, no HSM touched
-  ceremony run SCRIPT [--params FILE] [--module PATH] [--token LABEL] --out DIR [--journal DB]
+  ceremony run SCRIPT [--params FILE] [--module PATH] --token LABEL [--serial S] --out DIR [--journal DB] [--save-cards DIR]
   ceremony rehearse SCRIPT [--params FILE] --out DIR    same on a throwaway SoftHSM2 token, scripted participants
                    [--journal DB] [--share FILE...] [--csr FILE]
   ceremony demo --out DIR                               full tour on throwaway tokens, then verify
@@ -38,6 +40,7 @@ const OPTIONS = {
   bundle: { type: "string" },
   share: { type: "string", multiple: true },
   csr: { type: "string" },
+  "save-cards": { type: "string" },
   rehearsal: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -49,6 +52,21 @@ const commands: Record<string, Handler> = {
   keys: (io, _p, v) => keysCommand(io, v.journal as string | undefined),
   verify: (io, p, v) => verifyCommand(io, p[0], v.signer as string | undefined),
   shares: (io, p) => sharesCommand(io, p),
+  run: (io, p, v) =>
+    runCommand(
+      io,
+      {
+        script: p[0],
+        params: v.params as string | undefined,
+        module: v.module as string | undefined,
+        token: v.token as string | undefined,
+        serial: v.serial as string | undefined,
+        out: v.out as string | undefined,
+        journal: v.journal as string | undefined,
+        saveCards: v["save-cards"] as string | undefined,
+      },
+      terminalPrompter(),
+    ),
   rehearse: (io, p, v) =>
     rehearseCommand(io, {
       script: p[0],

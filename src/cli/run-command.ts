@@ -1,0 +1,247 @@
+/**
+ * `ceremony run SCRIPT [--params FILE] [--module PATH] --token LABEL [--serial S] --out DIR
+ * [--journal DB] [--save-cards DIR]`: a real ceremony, interactive in a terminal. Each step is
+ * shown with its checklist; the performer runs it; each witness confirms the checklist and types
+ * their attestation PIN; the HSM PIN and share words are read without echo. A journal with an
+ * unfinished ceremony of this script is resumed.
+ */
+import { mkdir } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import type { ActionInputs, ShareInput } from "../ceremony/action-api.ts";
+import { PrinterCardSink, SavedCardSink } from "../ceremony/card-sinks.ts";
+import { finishCeremony } from "../ceremony/finish.ts";
+import { loadScriptFile } from "../ceremony/load-script.ts";
+import type { Participant } from "../ceremony/participants.ts";
+import { ROLE_TITLES, ROLES, type Role } from "../ceremony/roles.ts";
+import { CeremonyRunner } from "../ceremony/runner.ts";
+import { ScriptValidationError } from "../ceremony/validation-error.ts";
+import { CeremonyError, wipe } from "../errors.ts";
+import { fingerprintForReadAloud, formatHexGroups } from "../format/index.ts";
+import { HsmClient, SOFTHSM2_MODULE } from "../hsm/index.ts";
+import { Journal } from "../journal/index.ts";
+import type { CliIo } from "./io.ts";
+import { DEFAULT_JOURNAL } from "./keys-command.ts";
+import type { Prompter } from "./prompt.ts";
+
+export interface RunArgs {
+  script?: string;
+  params?: string;
+  module?: string;
+  token?: string;
+  serial?: string;
+  out?: string;
+  journal?: string;
+  saveCards?: string;
+}
+
+export async function runCommand(io: CliIo, args: RunArgs, prompt: Prompter): Promise<number> {
+  if (!args.script || !args.out || !args.token) {
+    io.err("usage: ceremony run SCRIPT [--params FILE] [--module PATH] --token LABEL [--serial S] --out DIR [--journal DB] [--save-cards DIR]");
+    return 2;
+  }
+  let loaded;
+  try {
+    loaded = await loadScriptFile(args.script, args.params);
+  } catch (e) {
+    if (e instanceof ScriptValidationError) {
+      io.err(e.message);
+      return 1;
+    }
+    throw e;
+  }
+  const { script } = loaded;
+  let cards;
+  if (args.saveCards) {
+    io.out("WARNING: saving share cards writes secrets to disk. Each card must be printed and the files destroyed.");
+    const answer = await prompt.ask('Type "save cards" to confirm: ');
+    cards = new SavedCardSink(resolve(args.saveCards), answer === "save cards");
+  } else {
+    cards = new PrinterCardSink();
+  }
+  const journalPath = resolve(args.journal ?? DEFAULT_JOURNAL);
+  await mkdir(dirname(journalPath), { recursive: true, mode: 0o700 });
+  const journal = Journal.open(journalPath);
+  const options = {
+    journal,
+    credentials: journal.credentials,
+    openHsm: () => HsmClient.open({ modulePath: args.module ?? SOFTHSM2_MODULE }),
+    token: { label: args.token, ...(args.serial ? { serial: args.serial } : {}) },
+    cards,
+    rehearsal: false,
+    scriptDir: dirname(resolve(args.script)),
+  };
+  const unfinished = journal.ceremonies().filter((id) => {
+    const events = journal.events(id);
+    return events[0]?.body.scriptSha256 === script.sha256 && !events.some((e) => e.type === "ceremony.completed" || e.type === "ceremony.aborted");
+  });
+  let runner: CeremonyRunner;
+  if (unfinished.length && (await prompt.ask(`Ceremony ${unfinished.at(-1)} of this script is unfinished. Resume it? [y/n] `)).toLowerCase().startsWith("y")) {
+    runner = CeremonyRunner.resume(unfinished.at(-1)!, options);
+    io.out(`Resumed ${runner.ceremonyId}; journal verified (${runner.state().eventCount} events, head ${runner.state().head.slice(0, 8)}).`);
+  } else {
+    runner = CeremonyRunner.start(script, options);
+    io.out(`Ceremony ${runner.ceremonyId}: ${script.definition.title} (script sha256 ${script.sha256})`);
+  }
+  try {
+    await signIn(io, prompt, runner);
+    if (!(await airGap(io, prompt, runner))) return 1;
+    const finished = await steps(io, prompt, runner);
+    if (!finished) return 1;
+    const result = await finishCeremony(runner, { outDir: resolve(args.out), ...(runner.hsmReady() ? {} : { hsmPin: await prompt.secret("HSM PIN (to sign the transcript):") }) });
+    io.out(`\n${result.status.toUpperCase()}. Bundle ${result.bundleDir} written and verified.`);
+    io.out(`Journal checkpoint: ${result.checkpoint.eventCount} events, head ${formatHexGroups(result.checkpoint.head)}`);
+    io.out(`Transcript-signing key: ${formatHexGroups(result.signerSpkiSha256)}`);
+    io.out(`Print sheets/witness-sheet.pdf for the witnesses to sign.`);
+    return result.status === "completed" ? 0 : 1;
+  } finally {
+    await runner.close();
+    journal.close();
+    prompt.close();
+  }
+}
+
+async function signIn(io: CliIo, prompt: Prompter, runner: CeremonyRunner): Promise<void> {
+  if (runner.state().phase !== "sign-in") return;
+  io.out(`\nSign-in. Roles needed: ${ROLES.filter((r) => runner.script.roleMinimums[r] > 0).map((r) => `${runner.script.roleMinimums[r]} × ${ROLE_TITLES[r]}`).join(", ")}`);
+  for (;;) {
+    const name = await prompt.ask("Participant name (empty when everyone has signed in): ");
+    if (!name) {
+      try {
+        runner.confirmParticipants();
+        return;
+      } catch (e) {
+        if (!(e instanceof CeremonyError)) throw e;
+        io.err(e.message);
+        continue;
+      }
+    }
+    const roleAnswer = await prompt.ask(`Role (${ROLES.map((r, i) => `${i + 1} ${r}`).join(", ")}): `);
+    const role = (ROLES[Number(roleAnswer) - 1] ?? roleAnswer) as Role;
+    const organisation = await prompt.ask("Organisation: ");
+    const pin = await prompt.secret(`${name}, choose an attestation PIN (6+ characters):`);
+    const again = await prompt.secret("Type it again:");
+    const same = pin.equals(again);
+    wipe(again);
+    if (!same) {
+      wipe(pin);
+      io.err("The two PINs differ; sign in again.");
+      continue;
+    }
+    try {
+      const p = runner.addParticipant({ name, role, organisation }, pin);
+      io.out(`  signed in: ${p.name}, ${ROLE_TITLES[p.role]}, ${p.organisation}`);
+    } catch (e) {
+      if (!(e instanceof CeremonyError)) throw e;
+      io.err(e.message);
+    }
+  }
+}
+
+async function airGap(io: CliIo, prompt: Prompter, runner: CeremonyRunner): Promise<boolean> {
+  const state = runner.state();
+  if (state.phase === "blocked") {
+    io.err(`Network interfaces are up (${state.airGap?.interfacesUp.join(", ")}), and this script blocks a connected workstation. Disconnect them and start again.`);
+    return false;
+  }
+  while (runner.state().phase === "air-gap") {
+    io.out(`\nNetwork interfaces are up: ${runner.state().airGap?.interfacesUp.join(", ")}. Two internal witnesses must attest an override to continue.`);
+    const w = await choose(io, prompt, runner.state().participants.filter((p) => p.role === "internal-witness"), "Witness attesting the override");
+    try {
+      runner.attestAirGapOverride(w.id, await prompt.secret(`${w.name}'s attestation PIN:`));
+    } catch (e) {
+      if (!(e instanceof CeremonyError)) throw e;
+      io.err(e.message);
+    }
+  }
+  return true;
+}
+
+async function steps(io: CliIo, prompt: Prompter, runner: CeremonyRunner): Promise<boolean> {
+  for (;;) {
+    const state = runner.state();
+    if (state.phase === "aborted") return true;
+    if (state.phase !== "steps" || state.currentStep === null) return true;
+    const index = state.currentStep;
+    const step = runner.script.steps[index]!;
+    io.out(`\n━━ Step ${index + 1} of ${runner.script.steps.length}: ${step.title} ━━`);
+    if (step.instructions) io.out(step.instructions.trim());
+    for (const item of step.checklist) io.out(`  ☐ ${item}`);
+    if (state.steps[index]!.actionStatus !== "succeeded") {
+      const performer = await choose(io, prompt, state.participants.filter((p) => p.role === step.performer), `${ROLE_TITLES[step.performer]} performing the step`);
+      const inputs = await gatherInputs(io, prompt, runner, index);
+      try {
+        const result = await runner.runAction(performer.id, inputs);
+        for (const o of Object.values(result.outputs)) {
+          io.out(`  ${o.label}: ${o.kind === "fingerprint" ? formatHexGroups(o.value) : o.value}`);
+          if (o.kind === "fingerprint") io.out(`      ${fingerprintForReadAloud(o.value).words.slice(0, 8).join(" ")} …`);
+        }
+      } catch (e) {
+        if (!(e instanceof CeremonyError)) throw e;
+        io.err(`  FAILED: ${e.message} [${e.code}]`);
+        const answer = await prompt.ask("  [r]etry or [a]bort? ");
+        if (answer.toLowerCase().startsWith("a")) {
+          runner.abort(performer.id, await prompt.ask("  Reason for the abort (goes into the transcript): "));
+        }
+        continue;
+      }
+    }
+    await attest(io, prompt, runner, index);
+  }
+}
+
+async function gatherInputs(io: CliIo, prompt: Prompter, runner: CeremonyRunner, index: number): Promise<ActionInputs> {
+  const inputs: ActionInputs = {};
+  const needs = runner.needsOf(index);
+  if (needs.includes("file")) {
+    const path = await prompt.ask("  Path of the file on the removable media: ");
+    inputs.file = { name: path, bytes: await readFile(path) };
+  }
+  if (needs.includes("shares")) {
+    const holders = runner.state().participants.filter((p) => p.role === "share-holder");
+    const shares: ShareInput[] = [];
+    io.out("  Each share holder, in private, types the words of their card (or scans its QR code).");
+    for (const h of holders) {
+      if ((await prompt.ask(`  Does ${h.name} enter a card now? [y/n] `)).toLowerCase().startsWith("y")) {
+        const text = await prompt.secret(`  ${h.name}'s card:`);
+        shares.push({ participantId: h.id, text: text.toString("utf8") });
+        wipe(text);
+      }
+    }
+    inputs.shares = shares;
+  }
+  if (needs.includes("hsm-pin")) inputs.hsmPin = await prompt.secret("  HSM PIN (typed once; never retried):");
+  return inputs;
+}
+
+async function attest(io: CliIo, prompt: Prompter, runner: CeremonyRunner, index: number): Promise<void> {
+  const step = runner.script.steps[index]!;
+  while (!runner.state().steps[index]!.completed && runner.state().phase === "steps") {
+    const state = runner.state();
+    const done = new Set(state.steps[index]!.attestations.map((a) => a.participantId));
+    const eligible = state.participants.filter((p) => step.attestation.roles.includes(p.role) && !done.has(p.id));
+    const w = await choose(io, prompt, eligible, "Witness attesting this step");
+    const confirmed: string[] = [];
+    for (const item of step.checklist) {
+      if ((await prompt.ask(`  ${w.name}: "${item}"? [y/n] `)).toLowerCase().startsWith("y")) confirmed.push(item);
+    }
+    try {
+      const r = runner.attest(w.id, await prompt.secret(`  ${w.name}'s attestation PIN:`), confirmed);
+      if (r.stepCompleted) io.out(`  Step complete. Copy onto the paper script: journal head ${r.milestone}`);
+    } catch (e) {
+      if (!(e instanceof CeremonyError)) throw e;
+      io.err(`  ${e.message}`);
+    }
+  }
+}
+
+async function choose(io: CliIo, prompt: Prompter, people: Participant[], what: string): Promise<Participant> {
+  if (people.length === 0) throw new CeremonyError("NOBODY_ELIGIBLE", `Nobody signed in can be the ${what.toLowerCase()}.`);
+  for (;;) {
+    people.forEach((p, i) => io.out(`    ${i + 1}. ${p.name} (${ROLE_TITLES[p.role]}, ${p.organisation})`));
+    const answer = await prompt.ask(`  ${what} [1-${people.length}]: `);
+    const chosen = people[Number(answer) - 1];
+    if (chosen) return chosen;
+    io.err(`  Choose a number from 1 to ${people.length}.`);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * `ceremony run` end to end in a terminal session fed from a pipe: sign-in with PINs typed twice,
+ * the air-gap override, every step with its performer, the HSM PIN, checklist confirmations and
+ * attestation PINs; then the bundle verifies and no PIN appears in what the terminal showed.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, expect, test } from "vitest";
+import { checkAirGap } from "../../../src/airgap/check.ts";
+import { scriptRecheck } from "../../../src/ceremony/script-recheck.ts";
+import { createRehearsalEnvironment, DEFAULT_REHEARSAL_PINS, type RehearsalEnvironment } from "../../../src/hsm/index.ts";
+import { verifyBundle } from "../../../src/transcript/index.ts";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+let env: RehearsalEnvironment | undefined;
+afterAll(async () => {
+  await env?.cleanup();
+});
+
+function runCli(args: string[], input: string[], extraEnv: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [join(ROOT, "bin/ceremony.js"), ...args], { cwd: ROOT, env: { ...process.env, ...extraEnv } });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("error", rej);
+    child.on("close", (code) => res({ code: code ?? -1, out, err }));
+    child.stdin.end(input.map((l) => `${l}\n`).join(""));
+  });
+}
+
+test("ceremony run: a root-CA ceremony typed at the terminal ends in a verifying bundle, and no PIN is shown", async () => {
+  env = await createRehearsalEnvironment([{ label: "run-cli" }]);
+  const dir = await mkdtemp(join(tmpdir(), "run-cli-"));
+  // The machine running the tests is connected; the copy of the script allows a witnessed override.
+  const script = join(dir, "root-ca.yaml");
+  await writeFile(script, (await readFile(join(ROOT, "ceremony-scripts/root-ca.yaml"), "utf8")).replace("airGap: block", "airGap: allow-with-override"));
+  const pins = { ada: "ada-attest-1", cy: "cy-attest-22", wen: "wen-attest-3", xu: "xu-attest-44" };
+  const attestBoth = (items: number) => ["1", ...Array(items).fill("y"), pins.wen, "1", ...Array(items).fill("y"), pins.xu];
+  const input = [
+    "Ada", "1", "Security Ops", pins.ada, pins.ada,
+    "Cy", "2", "Security Ops", pins.cy, pins.cy,
+    "Wen", "3", "Internal Audit", pins.wen, pins.wen,
+    "Xu", "3", "Risk", pins.xu, "typo-in-second", // PINs differ: signed in again below
+    "Xu", "3", "Risk", pins.xu, pins.xu,
+    "",
+    "1", pins.wen, "2", pins.xu, // air-gap override by the two witnesses
+    "1", ...attestBoth(2), // step 1: air gap (performer Ada)
+    "1", DEFAULT_REHEARSAL_PINS.userPin, ...attestBoth(2), // step 2: HSM login (performer Cy)
+    "1", ...attestBoth(1), // step 3: transcript signer
+    "1", ...attestBoth(1), // step 4: root key
+    "1", ...attestBoth(3), // step 5: root certificate
+  ];
+  const out = join(dir, "bundle");
+  const r = await runCli(
+    ["run", script, "--module", env.modulePath, "--token", "run-cli", "--out", out, "--journal", join(dir, "journal.db")],
+    input,
+    env.env,
+  );
+  expect(r.err).toContain("The two PINs differ");
+  expect(r.code, r.err).toBe(0);
+  expect(r.out).toContain("COMPLETED. Bundle");
+  expect(r.out).toMatch(/Copy onto the paper script: journal head [0-9a-f]{8}/);
+  expect(r.out).toMatch(/Certificate SHA-256: [0-9A-F]{4} [0-9A-F]{4}/);
+  for (const secret of [...Object.values(pins), DEFAULT_REHEARSAL_PINS.userPin]) {
+    expect(r.out + r.err).not.toContain(secret);
+  }
+  const v = await verifyBundle(out, { extraChecks: [scriptRecheck] });
+  expect(v.failures).toEqual([]);
+  expect(v.transcript!.participants.map((p) => p.name)).toEqual(["Ada", "Cy", "Wen", "Xu"]);
+  expect(v.transcript!.events[0]!.body.rehearsal).toBe(false);
+}, 120_000);
+
+const airGapped = checkAirGap().clear;
+if (airGapped) console.log("skipped the blocked-air-gap test: this machine has no network interface up, so there is nothing to block");
+test.skipIf(airGapped)("ceremony run refuses a script that blocks a connected workstation, before any HSM work", async () => {
+  env ??= await createRehearsalEnvironment([{ label: "run-cli" }]);
+  const dir = await mkdtemp(join(tmpdir(), "run-cli-block-"));
+  const input = ["Ada", "1", "Ops", "ada-attest-1", "ada-attest-1", "Cy", "2", "Ops", "cy-attest-22", "cy-attest-22", "Wen", "3", "Audit", "wen-attest-3", "wen-attest-3", "Xu", "3", "Risk", "xu-attest-44", "xu-attest-44", ""];
+  const r = await runCli(
+    ["run", join(ROOT, "ceremony-scripts/root-ca.yaml"), "--module", env.modulePath, "--token", "run-cli", "--out", join(dir, "b"), "--journal", join(dir, "j.db")],
+    input,
+    env.env,
+  );
+  // This machine has a network interface up; on an air-gapped laptop the same run proceeds.
+  expect(r.code).toBe(1);
+  expect(r.err).toMatch(/Network interfaces are up \(.+\), and this script blocks a connected workstation/);
+}, 60_000);
