@@ -12,6 +12,7 @@ import { keysCommand } from "./keys-command.ts";
 import { sharesCommand } from "./shares-command.ts";
 import { rehearseCommand } from "./rehearse-command.ts";
 import { runCommand } from "./run-command.ts";
+import { recoverCommand } from "./recover-command.ts";
 import { terminalPrompter } from "./prompt.ts";
 import { verifyCommand } from "./verify-command.ts";
 
@@ -24,7 +25,7 @@ const USAGE = `usage:
   ceremony demo --out DIR                               full tour on throwaway tokens, then verify
   ceremony verify BUNDLE [--signer PEM]                 exit 0 only when every check passes; names each failure
   ceremony shares inspect SHARE...                      decode and check shares without combining
-  ceremony recover --bundle DIR --share S... [--module PATH --token LABEL | --rehearsal]
+  ceremony recover --bundle DIR (--share FILE... --rehearsal | --module PATH --token LABEL) [--out DIR]
   ceremony keys [--journal DB]                          key inventory with rotation status`;
 
 type Handler = (io: CliIo, positionals: string[], values: Record<string, string | string[] | boolean | undefined>) => Promise<number>;
@@ -67,6 +68,17 @@ const commands: Record<string, Handler> = {
       },
       terminalPrompter(),
     ),
+  recover: (io, _p, v) =>
+    recoverCommand(io, {
+      bundle: v.bundle as string | undefined,
+      shares: v.share as string[] | undefined,
+      rehearsal: v.rehearsal === true,
+      module: v.module as string | undefined,
+      token: v.token as string | undefined,
+      serial: v.serial as string | undefined,
+      out: v.out as string | undefined,
+      journal: v.journal as string | undefined,
+    }),
   rehearse: (io, p, v) =>
     rehearseCommand(io, {
       script: p[0],
