@@ -26,10 +26,10 @@ function parse(bytes: Uint8Array): { value?: Transcript; text?: string; failures
     text = decodeUtf8Strict(bytes, "transcript.json");
     value = JSON.parse(text);
   } catch (e) {
-    return { failures: [failure("TRANSCRIPT_INVALID", e instanceof CanonicalJsonError ? e.message : "transcript.json is not valid JSON.")] };
+    return { failures: [failure("TRANSCRIPT_INVALID", e instanceof CanonicalJsonError ? e.message : "transcript.json is not valid JSON")] };
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return { failures: [failure("TRANSCRIPT_INVALID", "transcript.json is not a JSON object.")] };
+    return { failures: [failure("TRANSCRIPT_INVALID", "transcript.json is not a JSON object")] };
   }
   const { events, ...header } = value as Record<string, unknown>;
   const failures: VerifyFailure[] = [];
