@@ -34,6 +34,11 @@ interface OpenStep {
   attesters: Set<string>;
 }
 
+/** Steps are numbered from 1 in messages, as on the screen and the witness sheet; stepIndex counts from 0. */
+function stepNumber(stepIndex: number): number {
+  return stepIndex + 1;
+}
+
 function stepIndexOf(body: Record<string, unknown>): number | null {
   return typeof body.stepIndex === "number" && Number.isInteger(body.stepIndex) ? body.stepIndex : null;
 }
@@ -100,19 +105,19 @@ export function checkAttestations(
       case EVENT_TYPES.stepCompleted: {
         const step = stepIndex === null ? undefined : open.get(stepIndex);
         if (!step) {
-          failures.push(failure("ATTESTATION_MISSING", `step ${stepIndex ?? "?"}: completed (event ${event.seq}) but never started`));
+          failures.push(failure("ATTESTATION_MISSING", `step ${stepIndex === null ? "?" : stepNumber(stepIndex)}: completed (event ${event.seq}) but never started`));
           break;
         }
         open.delete(stepIndex as number);
         const has = step.attesters.size;
         if (has < step.count) {
           failures.push(
-            failure("ATTESTATION_MISSING", `step ${stepIndex}: needs ${step.count} attestation${step.count === 1 ? "" : "s"} from ${step.roles.join(" or ")}, has ${has}`),
+            failure("ATTESTATION_MISSING", `step ${stepNumber(stepIndex as number)}: needs ${step.count} attestation${step.count === 1 ? "" : "s"} from ${step.roles.join(" or ")}, has ${has}`),
           );
         }
         if (step.performer !== null && step.attesters.has(step.performer) && has < 2) {
           failures.push(
-            failure("ATTESTATION_MISSING", `step ${stepIndex}: attested only by its performer ${step.performer}; someone else must attest too`),
+            failure("ATTESTATION_MISSING", `step ${stepNumber(stepIndex as number)}: attested only by its performer ${step.performer}; someone else must attest too`),
           );
         }
         break;

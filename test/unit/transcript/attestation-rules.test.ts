@@ -17,6 +17,7 @@ function messages(records: Array<{ actor: string; type: string; body: Record<str
   return checkAttestations(chain([...joined, ...records]) as ChainedEvent[]).map((f) => f.message);
 }
 
+// Messages number steps from 1, as the screen and the witness sheet do; events carry stepIndex from 0.
 describe("attestation rules", () => {
   it("passes with enough distinct attesters in the right role", () => {
     expect(messages([started(3, ["internal-witness"], 2), performed(3, "p-co"), attested(3, "p-w1"), attested(3, "p-w2"), completed(3)])).toEqual([]);
@@ -24,23 +25,23 @@ describe("attestation rules", () => {
 
   it("counts a participant once however often they attest", () => {
     expect(messages([started(3, ["internal-witness"], 2), attested(3, "p-w1"), attested(3, "p-w1"), completed(3)])).toEqual([
-      "step 3: needs 2 attestations from internal-witness, has 1",
+      "step 4: needs 2 attestations from internal-witness, has 1",
     ]);
   });
 
   it("does not count attesters in other roles or who never joined", () => {
     expect(messages([started(3, ["internal-witness"], 2), attested(3, "p-w1"), attested(3, "p-admin"), attested(3, "p-ghost"), completed(3)])).toEqual([
-      "step 3: needs 2 attestations from internal-witness, has 1",
+      "step 4: needs 2 attestations from internal-witness, has 1",
     ]);
   });
 
   it("names every allowed role", () => {
-    expect(messages([started(0, ["internal-witness", "auditor"], 1), completed(0)])).toEqual(["step 0: needs 1 attestation from internal-witness or auditor, has 0"]);
+    expect(messages([started(0, ["internal-witness", "auditor"], 1), completed(0)])).toEqual(["step 1: needs 1 attestation from internal-witness or auditor, has 0"]);
   });
 
   it("the performer alone never suffices, even when one attestation is enough", () => {
     expect(messages([started(2, ["crypto-officer", "internal-witness"], 1), performed(2, "p-co"), attested(2, "p-co"), completed(2)])).toEqual([
-      "step 2: attested only by its performer p-co; someone else must attest too",
+      "step 3: attested only by its performer p-co; someone else must attest too",
     ]);
     expect(messages([started(2, ["crypto-officer", "internal-witness"], 1), performed(2, "p-co"), attested(2, "p-co"), attested(2, "p-w1"), completed(2)])).toEqual([]);
   });
@@ -48,15 +49,15 @@ describe("attestation rules", () => {
   it("a re-run step counts only the attestations after its last start", () => {
     expect(
       messages([started(1, ["internal-witness"], 2), attested(1, "p-w1"), attested(1, "p-w2"), started(1, ["internal-witness"], 2), attested(1, "p-w1"), completed(1)]),
-    ).toEqual(["step 1: needs 2 attestations from internal-witness, has 1"]);
+    ).toEqual(["step 2: needs 2 attestations from internal-witness, has 1"]);
   });
 
   it("attestations for another step do not count", () => {
-    expect(messages([started(1, ["internal-witness"], 1), attested(2, "p-w1"), completed(1)])).toEqual(["step 1: needs 1 attestation from internal-witness, has 0"]);
+    expect(messages([started(1, ["internal-witness"], 1), attested(2, "p-w1"), completed(1)])).toEqual(["step 2: needs 1 attestation from internal-witness, has 0"]);
   });
 
   it("a completed step that never started, or a start without a rule, is reported", () => {
-    expect(messages([completed(4)])).toEqual([`step 4: completed (event ${joined.length}) but never started`]);
+    expect(messages([completed(4)])).toEqual([`step 5: completed (event ${joined.length}) but never started`]);
     expect(messages([{ actor: "p-co", type: "step.started", body: { stepIndex: 0 } }])).toEqual([
       `event ${joined.length}: step.started has no stepIndex or no valid attestation rule {roles, count}`,
     ]);

@@ -52,7 +52,7 @@ describe("buildTranscript", () => {
     const input = transcriptInput();
     expect(() => buildTranscript({ ...input, participants: input.participants.slice(1) })).toThrow("participant p-admin joined but is not listed in participants");
     const records = ceremonyRecords().filter((r) => !(r.type === "attestation.recorded" && r.body.participantId === "p-w2"));
-    expect(() => buildTranscript(transcriptInput(chain(records)))).toThrow("step 0: needs 2 attestations from internal-witness, has 1");
+    expect(() => buildTranscript(transcriptInput(chain(records)))).toThrow("step 1: needs 2 attestations from internal-witness, has 1");
   });
 
   it.each([

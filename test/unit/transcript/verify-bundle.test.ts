@@ -145,7 +145,7 @@ describe("verifyBundle", () => {
       rechain(t);
     });
     const result = await verifyBundle(dir);
-    expect(messages(result).sort()).toEqual(["step 0: needs 2 attestations from internal-witness, has 1", "the transcript signature does not verify under signer.pub.pem"]);
+    expect(messages(result).sort()).toEqual(["step 1: needs 2 attestations from internal-witness, has 1", "the transcript signature does not verify under signer.pub.pem"]);
   });
 
   it("an edited transcript.json without touching anything else", async () => {
