@@ -16,7 +16,7 @@ export class CredentialTable {
 
   constructor(db: BetterSqlite3.Database) {
     this.insert = db.prepare(
-      "INSERT INTO attestation_credentials (ceremony_id, participant_id, salt, hash, n, r, p) VALUES (@ceremonyId, @participantId, @salt, @hash, @n, @r, @p)",
+      "INSERT OR REPLACE INTO attestation_credentials (ceremony_id, participant_id, salt, hash, n, r, p) VALUES (@ceremonyId, @participantId, @salt, @hash, @n, @r, @p)",
     );
     this.select = db.prepare("SELECT salt, hash, n, r, p FROM attestation_credentials WHERE ceremony_id = ? AND participant_id = ?");
     this.remove = db.prepare("DELETE FROM attestation_credentials WHERE ceremony_id = ?");

@@ -69,6 +69,8 @@ export class Journal {
       if (mode !== "wal") throw new JournalUnavailableError(`The journal at ${path} cannot use write-ahead logging (got ${String(mode)}). Put it on a local disk.`);
       db.pragma("synchronous = FULL");
       db.pragma("foreign_keys = ON");
+      // Deleted rows (a finished ceremony's attestation PIN hashes) are overwritten, not left in free pages.
+      db.pragma("secure_delete = ON");
       migrate(db);
       const journal = new Journal(db, options.clock ?? (() => new Date()));
       for (const ceremonyId of journal.ceremonies()) journal.verifyChain(ceremonyId);

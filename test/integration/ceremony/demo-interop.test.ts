@@ -85,3 +85,43 @@ test("all five cards were read back from their printed PDFs, and they are REHEAR
   const { stdout } = await run("pdftotext", [join(out, "04-master-key/print", (await run("ls", [join(out, "04-master-key/print")])).stdout.split("\n")[0]!), "-"]);
   expect(stdout).toContain("REHEARSAL");
 });
+
+test("the printed cards: every QR decodes (pdftoppm + zbarimg), any 3 recover the KEK with the recorded KCVs, 2 do not, and no card shows another holder's words", async () => {
+  const { scanCardQr } = await import("../../../src/ceremony/card-scanner.ts");
+  const { combineShares, decodeShare, unwrapKeyWithPadding, keyCheckValues } = await import("../../../src/escrow/index.ts");
+  const printDir = join(out, "04-master-key/print");
+  const files = (await run("ls", [printDir])).stdout.trim().split("\n");
+  expect(files).toHaveLength(5);
+  const texts = await Promise.all(files.map((f) => scanCardQr(join(printDir, f))));
+  const wrapped = await readFile(join(out, "04-master-key/escrow/KEK-01.wrapped"));
+  const transcript = JSON.parse(await readFile(join(out, "04-master-key/transcript.json"), "utf8")) as { outputs: Array<{ kind: string; details: Record<string, string> }> };
+  const kcv = transcript.outputs.find((o) => o.kind === "kcv" && o.details.kcvCmac)!.details;
+  for (let a = 0; a < 5; a++)
+    for (let b = a + 1; b < 5; b++)
+      for (let c = b + 1; c < 5; c++) {
+        const shares = [a, b, c].map((i) => decodeShare(texts[i]!, { label: `card ${i + 1}` }));
+        const escrow = await combineShares(shares);
+        const kek = unwrapKeyWithPadding(escrow, wrapped);
+        const check = keyCheckValues(kek);
+        expect({ ecb0: check.ecb0, cmac: check.cmac }).toEqual({ ecb0: kcv.kcvEcb0, cmac: kcv.kcvCmac });
+        kek.fill(0);
+        escrow.fill(0);
+      }
+  const two = [texts[0]!, texts[3]!].map((t, i) => decodeShare(t, { label: `card ${i + 1}` }));
+  await expect(combineShares(two)).rejects.toThrow(/2 shares given, 3 needed|3 needed/);
+
+  for (const [i, f] of files.entries()) {
+    const { stdout } = await run("pdftotext", ["-layout", join(printDir, f), "-"]);
+    const own = texts[i]!.replace(/^CWS1:/, "").split(" ");
+    expect(stdout.toUpperCase()).toContain(own[0]!);
+    for (const [j, other] of texts.entries()) {
+      if (j === i) continue;
+      const words = other.replace(/^CWS1:/, "").split(" ");
+      // No run of three of another card's words in their numbered order appears on this card.
+      // (Words 1-7 carry the header — version, set ID, k, n, x — which all cards of a set share.)
+      const at = (n: number, word: string | undefined): boolean => new RegExp(`(?<![0-9])${n}\\.\\s+${word}\\b`, "i").test(stdout);
+      const leaked = words.slice(0, 30).some((_, k) => k >= 9 && k % 3 === 0 && at(k + 1, words[k]) && at(k + 2, words[k + 1]) && at(k + 3, words[k + 2]));
+      expect(leaked, `card ${i + 1} shows card ${j + 1}'s words`).toBe(false);
+    }
+  }
+}, 120_000);
