@@ -1,0 +1,98 @@
+import { useEffect, useState } from "react";
+import type { KeyView } from "../../../../src/api/contract.ts";
+import { call } from "../../api/ceremony-client.ts";
+import { useApiCall } from "../../api/use-api-call.ts";
+import { ErrorNotice } from "../../components/error-notice.tsx";
+import { ScreenHeading } from "../../components/screen-heading.tsx";
+import { hexGroups } from "../../format/hex.ts";
+import { formatUtc } from "../../format/time.ts";
+
+const STATUS: Record<KeyView["status"], { text: string; symbol: string }> = {
+  active: { text: "Active", symbol: "●" },
+  "due-soon": { text: "Rotation due soon", symbol: "▲" },
+  overdue: { text: "OVERDUE for rotation", symbol: "■" },
+  destroyed: { text: "Destroyed", symbol: "✖" },
+};
+const ORDER: KeyView["status"][] = ["overdue", "due-soon", "active", "destroyed"];
+
+/** Every key the journal knows, most urgent first; status is in words and symbols, not only colour. */
+export function KeyInventoryScreen() {
+  const [keys, setKeys] = useState<KeyView[] | null>(null);
+  const loading = useApiCall();
+  const { run } = loading;
+  useEffect(() => {
+    void run(async () => setKeys(await call("keys:list", {})));
+  }, [run]);
+  const sorted = keys ? [...keys].sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || a.label.localeCompare(b.label)) : [];
+  const counts = ORDER.map((s) => ({ status: s, n: sorted.filter((k) => k.status === s).length }));
+
+  return (
+    <div className="screen keys-screen">
+      <ScreenHeading eyebrow="Key inventory">Keys made in ceremonies</ScreenHeading>
+      {loading.error ? <ErrorNotice error={loading.error} title="The key inventory could not be read" /> : null}
+      {keys === null ? (
+        <p className="loading">Reading the journal…</p>
+      ) : keys.length === 0 ? (
+        <p className="lead">No keys yet. Keys appear here once a ceremony generates them.</p>
+      ) : (
+        <>
+          <ul className="status-summary" aria-label="Keys by status">
+            {counts.map((c) => (
+              <li key={c.status} className={`key-status key-${c.status}`}>
+                <span aria-hidden="true">{STATUS[c.status].symbol} </span>
+                {c.n} {STATUS[c.status].text.toLowerCase()}
+              </li>
+            ))}
+          </ul>
+          <div className="table-scroll">
+            <table className="data-table key-table">
+              <caption>{keys.length} keys, most urgent first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Status</th>
+                  <th scope="col">Label</th>
+                  <th scope="col">Algorithm and purpose</th>
+                  <th scope="col">Token</th>
+                  <th scope="col">Check value or fingerprint</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Rotation due / destroyed</th>
+                </tr>
+              </thead>
+              <tbody>
+                {sorted.map((k) => (
+                  <tr key={`${k.tokenSerial}/${k.ckaId}`} className={`key-row key-row-${k.status}`}>
+                    <td>
+                      <span className={`key-status key-${k.status}`}>
+                        <span aria-hidden="true">{STATUS[k.status].symbol} </span>
+                        {STATUS[k.status].text}
+                      </span>
+                    </td>
+                    <th scope="row">
+                      {k.label}
+                      <span className="cell-note mono">ID {k.ckaId}</span>
+                    </th>
+                    <td>
+                      {k.algorithm}
+                      <span className="cell-note">{k.purpose}</span>
+                    </td>
+                    <td>
+                      {k.tokenLabel}
+                      <span className="cell-note mono">serial {k.tokenSerial}</span>
+                    </td>
+                    <td className="mono">
+                      {k.kcvEcb0 ? <span className="cell-line">KCV-ECB0 {k.kcvEcb0}</span> : null}
+                      {k.kcvCmac ? <span className="cell-line">KCV-CMAC {k.kcvCmac}</span> : null}
+                      {k.spkiSha256 ? <span className="cell-line">SPKI {hexGroups(k.spkiSha256.slice(0, 16))}…</span> : null}
+                    </td>
+                    <td>{formatUtc(k.createdAt)}</td>
+                    <td>{k.destroyedAt ? `destroyed ${formatUtc(k.destroyedAt)}` : k.rotationDueAt ? formatUtc(k.rotationDueAt) : "no rotation date"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

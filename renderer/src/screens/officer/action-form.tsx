@@ -1,0 +1,68 @@
+import { useState } from "react";
+import type { StepView } from "../../../../src/api/contract.ts";
+import { ErrorNotice } from "../../components/error-notice.tsx";
+import { Field } from "../../components/field.tsx";
+import { useOpenCeremony } from "../../state/ceremony-context.tsx";
+import { AbortCeremony } from "./abort-dialog.tsx";
+import { FilePicker, type PickedFile } from "./file-picker.tsx";
+import { HsmProgress } from "./hsm-progress.tsx";
+import { defaultPerformer, PerformerSelect } from "./performer-select.tsx";
+import { useRunAction } from "./use-run-action.ts";
+
+/** The officer's controls for a step whose inputs are the performer, an HSM PIN and a file. */
+export function ActionForm({ step }: { step: StepView }) {
+  const { view } = useOpenCeremony();
+  const [performer, setPerformer] = useState(() => defaultPerformer(step.performerRole, view.participants));
+  const [hsmPin, setHsmPin] = useState("");
+  const [file, setFile] = useState<PickedFile | null>(null);
+  const action = useRunAction();
+  const needsPin = step.needs.includes("hsm-pin");
+  const needsFile = step.needs.includes("file");
+  const missing = [!performer ? "the performer" : null, needsPin && hsmPin === "" ? "the HSM PIN" : null, needsFile && !file ? "the file" : null].filter(Boolean);
+  const failed = step.status === "failed";
+  const error = action.error ?? (failed ? step.lastError : null);
+
+  const submit = () => {
+    const pin = hsmPin;
+    // The PIN is tried once and not kept: a retry means typing it again.
+    setHsmPin("");
+    void action.runAction({
+      performerId: performer,
+      ...(needsPin ? { hsmPin: pin } : {}),
+      ...(needsFile && file ? { file } : {}),
+    });
+  };
+
+  return (
+    <form
+      className="action-form"
+      aria-label="Run the step's action"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (missing.length === 0 && !action.pending) submit();
+      }}
+    >
+      <PerformerSelect id={`performer-${step.index}`} role={step.performerRole} people={view.participants} value={performer} onChange={setPerformer} />
+      {needsPin ? (
+        <Field id="hsm-pin" label="HSM user PIN" hint={view.rehearsal ? "Rehearsal token: the PIN is rehearsal-user-1234." : "The crypto officer types it; nobody else looks at the keyboard. A wrong PIN is not retried by the app."}>
+          {(props) => <input {...props} type="password" value={hsmPin} onChange={(e) => setHsmPin(e.target.value)} autoComplete="off" maxLength={128} />}
+        </Field>
+      ) : null}
+      {needsFile ? <FilePicker id="step-file" onPicked={setFile} /> : null}
+      {action.pending && action.startedAt !== null ? <HsmProgress startedAt={action.startedAt} /> : null}
+      {error && !action.pending ? (
+        <ErrorNotice error={error} title={`Step ${step.index + 1} failed`}>
+          <AbortCeremony />
+        </ErrorNotice>
+      ) : null}
+      <div className="button-row">
+        <button type="submit" className="button-primary button-large" disabled={missing.length > 0 || action.pending} aria-describedby={`action-missing-${step.index}`}>
+          {action.pending ? "Running…" : failed || action.error ? "Retry the action" : "Run the action"}
+        </button>
+      </div>
+      <p className="hint" id={`action-missing-${step.index}`}>
+        {missing.length ? `Before running: give ${missing.join(" and ")}.` : failed || action.error ? "Fix what the message says, then retry, or abort the ceremony." : step.actionSummary}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,63 @@
+import { useState } from "react";
+import type { VerificationView } from "../../../../src/api/contract.ts";
+import { call } from "../../api/ceremony-client.ts";
+import { useApiCall } from "../../api/use-api-call.ts";
+import { ErrorNotice } from "../../components/error-notice.tsx";
+import { Field } from "../../components/field.tsx";
+import { ScreenHeading } from "../../components/screen-heading.tsx";
+import { useOpenCeremony } from "../../state/ceremony-context.tsx";
+import { HsmProgress } from "./hsm-progress.tsx";
+
+/**
+ * The last act: the transcript is built from the journal, signed in the HSM, written as a
+ * bundle and verified. After a restart the HSM session is gone, so the PIN is asked again.
+ */
+export function FinishPanel({ onFinished }: { onFinished(verification: VerificationView): void }) {
+  const { view, accept } = useOpenCeremony();
+  const [hsmPin, setHsmPin] = useState("");
+  const [startedAt, setStartedAt] = useState<number | null>(null);
+  const finishing = useApiCall();
+  const aborted = view.phase === "aborted";
+  const needsPin = !view.hsmReady;
+
+  const finish = async () => {
+    const pin = hsmPin;
+    setHsmPin("");
+    setStartedAt(Date.now());
+    const result = await finishing.run(() => call("ceremony:finish", needsPin ? { hsmPin: pin } : {}));
+    setStartedAt(null);
+    if (result) {
+      onFinished(result.verification);
+      accept(result.view);
+    }
+  };
+
+  return (
+    <section className="finish-panel" aria-labelledby="finish-heading">
+      <ScreenHeading eyebrow={aborted ? "Aborted" : `All ${view.steps.length} steps attested`}>
+        <span id="finish-heading">{aborted ? "Sign the aborted ceremony's transcript" : "Finish the ceremony"}</span>
+      </ScreenHeading>
+      <p className="lead">
+        The transcript is built from the journal ({view.eventCount} events), signed by the HSM's transcript-signing key, written as a bundle, and verified the way an
+        auditor would verify it — before anyone leaves the room.
+      </p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!needsPin || hsmPin) void finish();
+        }}
+      >
+        {needsPin ? (
+          <Field id="finish-hsm-pin" label="HSM user PIN" hint="The HSM session was closed (a restart or a replug); the crypto officer types the PIN to sign.">
+            {(props) => <input {...props} type="password" value={hsmPin} onChange={(e) => setHsmPin(e.target.value)} autoComplete="off" maxLength={128} />}
+          </Field>
+        ) : null}
+        {finishing.pending && startedAt !== null ? <HsmProgress startedAt={startedAt} /> : null}
+        {finishing.error ? <ErrorNotice error={finishing.error} title="The transcript was not signed" /> : null}
+        <button type="submit" className="button-primary button-large" disabled={finishing.pending || (needsPin && !hsmPin)}>
+          {finishing.pending ? "Signing and verifying…" : finishing.error ? "Retry: sign and verify" : "Sign the transcript and write the bundle"}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,131 @@
+import { useEffect, useRef, useState } from "react";
+import type { ApiError, ResponseOf, ScriptSummary } from "../../../../src/api/contract.ts";
+import { call, toApiError } from "../../api/ceremony-client.ts";
+import { useApiCall } from "../../api/use-api-call.ts";
+import { ErrorNotice } from "../../components/error-notice.tsx";
+import { ScreenHeading } from "../../components/screen-heading.tsx";
+import { useCeremony } from "../../state/ceremony-context.tsx";
+import { AirGapStatus } from "./airgap-status.tsx";
+import { HsmChoice, tokenKeyOf, type HsmChoiceState } from "./hsm-choice.tsx";
+import { ParameterForm } from "./parameter-form.tsx";
+import { initialValues, typedValues, type RawValues } from "./parameter-values.ts";
+import { ScriptPicker } from "./script-picker.tsx";
+
+const REVALIDATE_MS = 250;
+
+export function StartScreen({ onStarted }: { onStarted(): void }) {
+  const { accept } = useCeremony();
+  const [info, setInfo] = useState<ResponseOf<"app:info"> | null>(null);
+  const [scripts, setScripts] = useState<ScriptSummary[] | null>(null);
+  const [file, setFile] = useState<string | null>(null);
+  const [summary, setSummary] = useState<ScriptSummary | null>(null);
+  const [values, setValues] = useState<RawValues>({});
+  const [checking, setChecking] = useState(false);
+  const [hsm, setHsm] = useState<HsmChoiceState>({ mode: "rehearsal", modulePath: "", tokens: null, tokenKey: null });
+  const loading = useApiCall();
+  const starting = useApiCall();
+  const [validationError, setValidationError] = useState<ApiError | null>(null);
+  const revalidateTimer = useRef<number | undefined>(undefined);
+  // Only the newest check may change the screen; an older answer arriving late is dropped.
+  const validationSeq = useRef(0);
+
+  const { run: load } = loading;
+  useEffect(() => {
+    void load(async () => {
+      const [appInfo, list] = await Promise.all([call("app:info", {}), call("scripts:list", {})]);
+      setInfo(appInfo);
+      setScripts(list);
+      setHsm((h) => ({ ...h, modulePath: appInfo.defaultModule }));
+    });
+  }, [load]);
+
+  const choose = (next: string) => {
+    const chosen = scripts?.find((s) => s.file === next) ?? null;
+    setFile(next);
+    setSummary(chosen);
+    const initial = initialValues(chosen?.parameters ?? []);
+    setValues(initial);
+    revalidate(next, chosen, initial);
+  };
+
+  const revalidate = (scriptFile: string, base: ScriptSummary | null, raw: RawValues) => {
+    window.clearTimeout(revalidateTimer.current);
+    setChecking(true);
+    const seq = ++validationSeq.current;
+    revalidateTimer.current = window.setTimeout(() => {
+      call("scripts:load", { file: scriptFile, parameters: typedValues(base?.parameters ?? [], raw) }).then(
+        (checked) => {
+          if (seq !== validationSeq.current) return;
+          setSummary(checked);
+          setValidationError(null);
+          setChecking(false);
+        },
+        (e: unknown) => {
+          if (seq !== validationSeq.current) return;
+          setValidationError(toApiError(e));
+          setChecking(false);
+        },
+      );
+    }, REVALIDATE_MS);
+  };
+
+  const change = (name: string, value: string | boolean) => {
+    const next = { ...values, [name]: value };
+    setValues(next);
+    if (file) revalidate(file, summary, next);
+  };
+
+  const token = hsm.tokens?.find((t) => tokenKeyOf(t) === hsm.tokenKey) ?? null;
+  const blockers: string[] = [];
+  if (!summary) blockers.push("choose a ceremony script");
+  else if (summary.issues.length) blockers.push("fix the script's problems listed above");
+  if (hsm.mode === "hsm" && !token) blockers.push("choose the HSM token");
+  const canStart = blockers.length === 0 && !checking;
+
+  const start = () =>
+    starting.run(async () => {
+      if (!summary || !file) return;
+      const view = await call("ceremony:start", {
+        file,
+        parameters: typedValues(summary.parameters, values),
+        rehearsal: hsm.mode === "rehearsal",
+        ...(hsm.mode === "hsm" && token ? { modulePath: hsm.modulePath, token: { label: token.label, serial: token.serial } } : {}),
+      });
+      accept(view);
+      onStarted();
+    });
+
+  return (
+    <div className="screen start-screen">
+      <ScreenHeading eyebrow="New ceremony">Prepare the ceremony</ScreenHeading>
+      <p className="lead">Choose the script, check its parameters, choose the HSM, and check the air gap. Then start and sign everyone in.</p>
+      {loading.error ? <ErrorNotice error={loading.error} title="The ceremony scripts could not be read" /> : null}
+      {scripts === null ? (
+        <p className="loading">Reading the ceremony scripts…</p>
+      ) : (
+        <form
+          className="start-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (canStart) void start();
+          }}
+        >
+          <ScriptPicker scripts={scripts} selected={file} onSelect={choose} />
+          {summary ? <ParameterForm summary={summary} values={values} checking={checking} onChange={change} /> : null}
+          {validationError ? <ErrorNotice error={validationError} title="The parameters could not be checked" /> : null}
+          <HsmChoice state={hsm} rehearsalOnly={info?.rehearsalOnly ?? true} onChange={setHsm} />
+          <AirGapStatus />
+          <div className="start-actions">
+            {starting.error ? <ErrorNotice error={starting.error} title="The ceremony did not start" /> : null}
+            <button type="submit" className="button-primary button-large" disabled={!canStart || starting.pending} aria-describedby="start-blockers">
+              {starting.pending ? "Starting…" : hsm.mode === "rehearsal" ? "Start the rehearsal" : "Start the ceremony"}
+            </button>
+            <p id="start-blockers" className="hint">
+              {blockers.length ? `Before starting: ${blockers.join("; ")}.` : checking ? "Checking the parameters…" : "Ready to start. Next: everyone signs in."}
+            </p>
+          </div>
+        </form>
+      )}
+    </div>
+  );
+}

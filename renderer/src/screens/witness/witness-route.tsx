@@ -1,0 +1,111 @@
+import type { CeremonyView } from "../../../../src/api/contract.ts";
+import { ReadAloudOutputs } from "../../components/read-aloud.tsx";
+import { ScreenHeading } from "../../components/screen-heading.tsx";
+import { StepStatusBadge } from "../../components/status-badge.tsx";
+import { hexGroups } from "../../format/hex.ts";
+import { roleTitle } from "../../format/role-titles.ts";
+import { useCeremony } from "../../state/ceremony-context.tsx";
+import { WitnessAttestation } from "./witness-attestation.tsx";
+
+/**
+ * The witnesses' screen (#/witness): for a projector or a second window, in larger type. It
+ * follows the ceremony on its own (progress events and polling), so the officer never drives it.
+ */
+export function WitnessRoute() {
+  const { view } = useCeremony();
+  if (view === undefined) return <p className="loading">Connecting to the ceremony core…</p>;
+  if (view === null) {
+    return (
+      <div className="screen witness-screen">
+        <ScreenHeading eyebrow="Witness view">No ceremony is open</ScreenHeading>
+        <p className="lead">This screen follows the ceremony once the officer starts one.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="screen witness-screen">
+      <WitnessBody view={view} />
+    </div>
+  );
+}
+
+function WitnessBody({ view }: { view: CeremonyView }) {
+  switch (view.phase) {
+    case "sign-in":
+      return (
+        <>
+          <ScreenHeading eyebrow={`Witness view · ${view.title}`}>Sign-in in progress</ScreenHeading>
+          <ul className="witness-people">
+            {view.participants.map((p) => (
+              <li key={p.id}>
+                {p.name} <span className="muted">— {roleTitle(p.role)}, {p.organisation}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      );
+    case "air-gap":
+    case "blocked":
+      return (
+        <>
+          <ScreenHeading eyebrow={`Witness view · ${view.title}`}>The workstation is connected</ScreenHeading>
+          <p className="lead">Network interfaces up: {view.airGap?.interfacesUp.join(", ")}.</p>
+          <p>
+            {view.phase === "blocked"
+              ? "The script blocks connected machines. The ceremony must be aborted and started again offline."
+              : `Two internal witnesses attest the override at the main screen (${view.airGap?.overrideAttesters.length ?? 0} of 2 so far).`}
+          </p>
+        </>
+      );
+    case "steps": {
+      const step = view.currentStep === null ? null : view.steps[view.currentStep];
+      if (!step) return null;
+      return (
+        <>
+          <StepStrip view={view} />
+          <div className="witness-step-header">
+            <ScreenHeading key={step.index} eyebrow={`Witness view · step ${step.index + 1} of ${view.steps.length}`}>
+              {step.title}
+            </ScreenHeading>
+            <StepStatusBadge status={step.status} />
+          </div>
+          <ReadAloudOutputs outputs={step.outputs} heading="Check against what was read aloud" />
+          <WitnessAttestation step={step} />
+        </>
+      );
+    }
+    case "ready-to-finish":
+      return (
+        <>
+          <StepStrip view={view} />
+          <ScreenHeading eyebrow={`Witness view · ${view.title}`}>Every step is attested</ScreenHeading>
+          <p className="lead">The officer now signs the transcript with the HSM and verifies the bundle.</p>
+        </>
+      );
+    case "completed":
+    case "aborted":
+      return (
+        <>
+          <ScreenHeading eyebrow={`Witness view · ${view.title}`}>{view.phase === "completed" ? "Ceremony complete" : `Ceremony aborted: ${view.abortReason ?? ""}`}</ScreenHeading>
+          <p className="lead">Final journal head, to copy onto the paper script:</p>
+          <p className="read-aloud-hex witness-head">{hexGroups(view.head)}</p>
+        </>
+      );
+  }
+}
+
+function StepStrip({ view }: { view: CeremonyView }) {
+  return (
+    <ol className="step-strip" aria-label="Steps">
+      {view.steps.map((s) => (
+        <li key={s.id} className={`strip-${s.status}${view.currentStep === s.index ? " strip-current" : ""}`} aria-current={view.currentStep === s.index ? "step" : undefined}>
+          <span className="visually-hidden">
+            Step {s.index + 1}, {s.title}:{" "}
+          </span>
+          <span aria-hidden="true">{s.index + 1}</span>
+          <span className="visually-hidden"> {s.status === "completed" ? "done" : s.status.replace("-", " ")}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
