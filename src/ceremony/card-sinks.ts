@@ -65,7 +65,7 @@ export class PrinterCardSink implements CardSink {
       lp.on("close", (code) =>
         code === 0
           ? resolve()
-          : reject(new CardDeliveryError("PRINTER_FAILED", `The printer refused card ${card.index}: ${stderr.trim()}. Check the printer and retry the step.`)),
+          : reject(new CardDeliveryError("PRINTER_FAILED", `The printer refused card ${card.index}: ${stderr.trim().replace(/\.$/, "")}. Check the printer and retry the step.`)),
       );
       lp.stdin.end(card.pdf);
     });

@@ -130,7 +130,6 @@ export const escrowSplit: ActionDefinition<z.infer<typeof Params>> = {
         },
       ],
       facts: [
-        { kind: "kcv", label: p.keyLabel, details: { kcvEcb0: kcvs.kcvEcb0, kcvCmac: kcvs.kcvCmac, ckaId: kek.id } },
         {
           kind: "share-fingerprints",
           label: p.keyLabel,
