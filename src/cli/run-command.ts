@@ -65,7 +65,12 @@ export async function runCommand(io: CliIo, args: RunArgs, prompt: Prompter): Pr
   const options = {
     journal,
     credentials: journal.credentials,
-    openHsm: () => HsmClient.open({ modulePath: args.module ?? SOFTHSM2_MODULE }),
+    openHsm: async () => {
+      // Long HSM work (RSA-4096 generation takes minutes on USB HSMs) says it is still running.
+      const client = await HsmClient.open({ modulePath: args.module ?? SOFTHSM2_MODULE, progressIntervalMs: 5000 });
+      client.on("busy", (b) => io.out(`  … the HSM is still working (${b.operation}, ${Math.round(b.elapsedMs / 1000)} s)`));
+      return client;
+    },
     token: { label: args.token, ...(args.serial ? { serial: args.serial } : {}) },
     cards,
     rehearsal: false,

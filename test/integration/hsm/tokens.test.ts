@@ -119,3 +119,20 @@ test("the driving thread stays responsive while the worker generates an RSA-4096
     await env.cleanup();
   }
 });
+
+test("the security officer logs in with the SO PIN; a wrong SO PIN reports the SO retry state", async () => {
+  const env = await createRehearsalEnvironment([{ label: "so-test" }]);
+  const client = await HsmClient.open({ modulePath: env.modulePath, env: env.env });
+  try {
+    await client.call("openToken", { label: "so-test" });
+    const wrong = (await client.login("so", Buffer.from("wrong-so-pin")).catch((e: unknown) => e)) as HsmError;
+    expect(wrong.code).toBe("CKR_PIN_INCORRECT");
+    expect(wrong.message).toMatch(/The token (reports|now reports)/);
+    await client.login("so", Buffer.from(DEFAULT_REHEARSAL_PINS.soPin));
+    // The SO cannot use keys: generating a private key as SO is refused by the token.
+    await expect(client.call("generateKeyPair", { label: "so-key", algorithm: "EC-P256", purpose: "signing" })).rejects.toBeInstanceOf(HsmError);
+  } finally {
+    await client.close();
+    await env.cleanup();
+  }
+});
