@@ -162,7 +162,11 @@ function summaryInput(
 ) {
   const facts = events.filter((e) => e.type === "fact.recorded").map((e) => e.body as { kind: string; label: string; details: Record<string, string> });
   const artifacts = events.filter((e) => e.type === "artifact.recorded").map((e) => e.body as { kind: string; label: string; sha256: string; details: Record<string, string> });
-  const splits = events.filter((e) => e.type === "escrow.split").map((e) => e.body as { keyLabel: string; k: number; n: number; cards: Array<{ card: number; participantId: string; fingerprint: string }> });
+  type Split = { keyLabel: string; k: number; n: number; cards: Array<{ card: number; participantId: string; fingerprint: string }> };
+  // A split rerun after a crash supersedes the earlier one (its cards were never handed out as valid).
+  const latestSplit = new Map<string, Split>();
+  for (const e of events.filter((x) => x.type === "escrow.split")) latestSplit.set(String(e.body.keyLabel), e.body as unknown as Split);
+  const splits = [...latestSplit.values()];
   const start = events[0]!.body as { host: { os: string; release: string; hostname: string } };
   const last = <T,>(xs: T[]): T | undefined => xs.at(-1);
   return {

@@ -13,7 +13,8 @@ export async function verifyCommand(io: CliIo, bundle: string | undefined, signe
   const result = await verifyBundle(bundle, { ...(signerPem ? { signerPem } : {}), extraChecks: [scriptRecheck] });
   const t = result.transcript;
   if (t && result.ok) {
-    io.out(`ceremony   ${t.ceremony.id} — ${t.ceremony.title} (${t.ceremony.status})`);
+    const rehearsal = t.events[0]?.body.rehearsal === true ? ", REHEARSAL on a throwaway token" : "";
+    io.out(`ceremony   ${t.ceremony.id} — ${t.ceremony.title} (${t.ceremony.status}${rehearsal})`);
     io.out(`script     ${t.ceremony.scriptId} sha256 ${t.script.sha256}`);
     io.out(`events     ${t.checkpoint.eventCount}, head ${t.checkpoint.head}`);
     io.out(`outputs    ${t.outputs.map((o) => `${o.kind}:${o.label}`).join(", ") || "none"}`);
