@@ -8,7 +8,6 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { loadScriptFile } from "../ceremony/load-script.ts";
 import { rehearsalCast, rehearseScript } from "../ceremony/rehearsal.ts";
-import { ScriptValidationError } from "../ceremony/validation-error.ts";
 import { CeremonyError } from "../errors.ts";
 import { createRehearsalEnvironment } from "../hsm/index.ts";
 import { Journal } from "../journal/index.ts";
@@ -28,16 +27,8 @@ export async function rehearseCommand(io: CliIo, args: RehearseArgs): Promise<nu
     io.err("usage: ceremony rehearse SCRIPT [--params FILE] --out DIR [--journal DB] [--share FILE...]");
     return 2;
   }
-  let loaded;
-  try {
-    loaded = await loadScriptFile(args.script, args.params);
-  } catch (e) {
-    if (e instanceof ScriptValidationError) {
-      io.err(e.message);
-      return 1;
-    }
-    throw e;
-  }
+  // A ScriptValidationError reaches main(), which prints every problem with its YAML path.
+  const loaded = await loadScriptFile(args.script, args.params);
   const { script, params } = loaded;
   const holdersNeeded = Math.max(script.roleMinimums["share-holder"], Number(script.parameters.cardCount ?? 0), args.shares?.length ?? 0);
   const cast =

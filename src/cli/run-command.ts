@@ -15,7 +15,6 @@ import { loadScriptFile } from "../ceremony/load-script.ts";
 import type { Participant } from "../ceremony/participants.ts";
 import { ROLE_TITLES, ROLES, type Role } from "../ceremony/roles.ts";
 import { CeremonyRunner } from "../ceremony/runner.ts";
-import { ScriptValidationError } from "../ceremony/validation-error.ts";
 import { CeremonyError, wipe } from "../errors.ts";
 import { fingerprintForReadAloud, formatHexGroups } from "../format/index.ts";
 import { HsmClient, SOFTHSM2_MODULE } from "../hsm/index.ts";
@@ -40,16 +39,8 @@ export async function runCommand(io: CliIo, args: RunArgs, prompt: Prompter): Pr
     io.err("usage: ceremony run SCRIPT [--params FILE] [--module PATH] --token LABEL [--serial S] --out DIR [--journal DB] [--save-cards DIR]");
     return 2;
   }
-  let loaded;
-  try {
-    loaded = await loadScriptFile(args.script, args.params);
-  } catch (e) {
-    if (e instanceof ScriptValidationError) {
-      io.err(e.message);
-      return 1;
-    }
-    throw e;
-  }
+  // A ScriptValidationError reaches main(), which prints every problem with its YAML path.
+  const loaded = await loadScriptFile(args.script, args.params);
   const { script } = loaded;
   let cards;
   if (args.saveCards) {
