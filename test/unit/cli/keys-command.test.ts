@@ -1,0 +1,30 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { main } from "../../../src/cli/main.ts";
+import { Journal } from "../../../src/journal/index.ts";
+
+test("ceremony keys lists the inventory, flags overdue and due-soon keys, and exits 3 when one is overdue", async () => {
+  const path = join(mkdtempSync(join(tmpdir(), "keys-cli-")), "journal.db");
+  const journal = Journal.open(path);
+  const day = 86_400_000;
+  const iso = (ms: number): string => new Date(Date.now() + ms).toISOString();
+  const base = { tokenSerial: "SN1", tokenLabel: "root-hsm", createdAt: iso(-400 * day), createdByCeremony: "c-1" };
+  journal.upsertKey({ ...base, label: "KEK-01", ckaId: "01", algorithm: "AES-256", purpose: "kek", kcvEcb0: "F29000", kcvCmac: "377822C093", rotationDueAt: iso(-35 * day) });
+  journal.upsertKey({ ...base, label: "KEK-02", ckaId: "02", algorithm: "AES-256", purpose: "kek", kcvEcb0: "ABCDEF", kcvCmac: "0123456789", rotationDueAt: iso(10 * day) });
+  journal.upsertKey({ ...base, label: "ROOT-CA-R1", ckaId: "03", algorithm: "EC-P384", purpose: "ca-signing", spkiSha256: "ab".repeat(32), rotationDueAt: iso(7000 * day) });
+  journal.close();
+  const out: string[] = [];
+  const code = await main(["keys", "--journal", path], { out: (l) => out.push(l), err: (l) => out.push(l) });
+  expect(code).toBe(3);
+  expect(out.find((l) => l.includes("KEK-01"))).toMatch(/^OVERDUE\s+KEK-01\s+AES-256\s+kek .*KCV F29000\/377822C093/);
+  expect(out.find((l) => l.includes("KEK-02"))).toMatch(/^DUE SOON\s+KEK-02/);
+  expect(out.find((l) => l.includes("ROOT-CA-R1"))).toMatch(/^active\s+ROOT-CA-R1\s+EC-P384\s+ca-signing .*SPKI abababababababab…/);
+});
+
+test("ceremony keys without a journal says where it looked", async () => {
+  const err: string[] = [];
+  expect(await main(["keys", "--journal", "/nonexistent/journal.db"], { out: () => undefined, err: (l) => err.push(l) })).toBe(1);
+  expect(err[0]).toContain("No journal at /nonexistent/journal.db");
+});
