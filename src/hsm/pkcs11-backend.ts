@@ -7,6 +7,8 @@ import { createHash } from "node:crypto";
 import pkcs11js from "pkcs11js";
 import { wipe } from "../errors.ts";
 import { CKA, CKF, CKG, CKK, CKM, CKO, CKU, EC_PARAMS } from "./constants.ts";
+import { kekAttributes, probeAttributes, signingKeyPairTemplates } from "./templates.ts";
+import { CLASS_CODES, CLASS_NAMES, describeTokenInfo, KEY_TYPE_NAMES, retryState } from "./token-info.ts";
 import { HsmError, toHsmError } from "./errors.ts";
 import { ecdsaRawToDer, spkiFromEcPoint, spkiFromEdwardsPoint, spkiFromRsa, spkiSha256 } from "./public-key.ts";
 import type {
@@ -19,7 +21,6 @@ import type {
   ObjectSummary,
   SecretKeyInfo,
   SignMechanism,
-  TokenFlags,
   TokenInfo,
   TokenSelector,
 } from "./types.ts";
@@ -63,45 +64,8 @@ export interface BackendOptions {
   wrapModule?: (module: Pkcs11Module) => Pkcs11Module;
 }
 
-const trim = (s: string): string => s.replace(/[\s\0]+$/u, "");
 const hex = (b: Buffer): string => b.toString("hex");
 const handleOf = (h: string): Handle => Buffer.from(h, "hex");
-const version = (v: { major: number; minor: number }): string => `${v.major}.${v.minor}`;
-
-const CLASS_NAMES: Record<number, ObjectClass> = { [CKO.PUBLIC_KEY]: "public", [CKO.PRIVATE_KEY]: "private", [CKO.SECRET_KEY]: "secret" };
-const CLASS_CODES: Record<ObjectClass, number> = { public: CKO.PUBLIC_KEY, private: CKO.PRIVATE_KEY, secret: CKO.SECRET_KEY };
-const KEY_TYPE_NAMES: Record<number, ObjectSummary["keyType"]> = {
-  [CKK.RSA]: "RSA",
-  [CKK.EC]: "EC",
-  [CKK.EC_EDWARDS]: "EC_EDWARDS",
-  [CKK.AES]: "AES",
-};
-
-function flagsOf(flags: number): TokenFlags {
-  const has = (f: number): boolean => (flags & f) !== 0;
-  return {
-    initialized: has(CKF.TOKEN_INITIALIZED),
-    loginRequired: has(CKF.LOGIN_REQUIRED),
-    userPinInitialized: has(CKF.USER_PIN_INITIALIZED),
-    userPinCountLow: has(CKF.USER_PIN_COUNT_LOW),
-    userPinFinalTry: has(CKF.USER_PIN_FINAL_TRY),
-    userPinLocked: has(CKF.USER_PIN_LOCKED),
-    soPinCountLow: has(CKF.SO_PIN_COUNT_LOW),
-    soPinFinalTry: has(CKF.SO_PIN_FINAL_TRY),
-    soPinLocked: has(CKF.SO_PIN_LOCKED),
-  };
-}
-
-function retryState(flags: TokenFlags, role: "user" | "so"): string {
-  const [low, final, locked] =
-    role === "user"
-      ? [flags.userPinCountLow, flags.userPinFinalTry, flags.userPinLocked]
-      : [flags.soPinCountLow, flags.soPinFinalTry, flags.soPinLocked];
-  if (locked) return "The token now reports this PIN LOCKED.";
-  if (final) return "The token reports that the NEXT wrong PIN will LOCK it.";
-  if (low) return "The token reports that few attempts remain before it locks.";
-  return "The token reports no retry warning.";
-}
 
 export class Pkcs11Backend {
   private readonly module: Pkcs11Module;
@@ -144,17 +108,7 @@ export class Pkcs11Backend {
   }
 
   private describeToken(slot: Handle): TokenInfo {
-    const info = this.call("C_GetTokenInfo", () => this.module.C_GetTokenInfo(slot));
-    return {
-      slotId: hex(slot),
-      label: trim(info.label),
-      serial: trim(info.serialNumber),
-      manufacturer: trim(info.manufacturerID),
-      model: trim(info.model),
-      firmware: version(info.firmwareVersion),
-      hardware: version(info.hardwareVersion),
-      flags: flagsOf(info.flags),
-    };
+    return describeTokenInfo(hex(slot), this.call("C_GetTokenInfo", () => this.module.C_GetTokenInfo(slot)));
   }
 
   /** Opens a read-write session on the token with this label (and serial). Never by slot index. */
@@ -311,29 +265,7 @@ export class Pkcs11Backend {
     const session = this.requireSession();
     this.assertLabelFree(request.label);
     const id = this.random(16);
-    const common: Attribute[] = [
-      { type: CKA.TOKEN, value: true },
-      { type: CKA.LABEL, value: request.label },
-      { type: CKA.ID, value: id },
-    ];
-    // Purpose binding: a signing key can only sign (and its public half only verify).
-    const publicTemplate: Attribute[] = [
-      ...common,
-      { type: CKA.PRIVATE, value: false },
-      { type: CKA.VERIFY, value: true },
-      { type: CKA.ENCRYPT, value: false },
-      { type: CKA.WRAP, value: false },
-    ];
-    const privateTemplate: Attribute[] = [
-      ...common,
-      { type: CKA.PRIVATE, value: true },
-      { type: CKA.SENSITIVE, value: true },
-      { type: CKA.EXTRACTABLE, value: false },
-      { type: CKA.SIGN, value: true },
-      { type: CKA.DECRYPT, value: false },
-      { type: CKA.UNWRAP, value: false },
-      { type: CKA.DERIVE, value: false },
-    ];
+    const { publicTemplate, privateTemplate } = signingKeyPairTemplates(request.label, id);
     let mechanism: number;
     switch (request.algorithm) {
       case "EC-P256":
@@ -601,36 +533,4 @@ export class Pkcs11Backend {
       this.module.close();
     }
   }
-}
-
-function kekAttributes(escrowable: boolean, token: boolean): Attribute[] {
-  return [
-    { type: CKA.TOKEN, value: token },
-    { type: CKA.PRIVATE, value: true },
-    { type: CKA.SENSITIVE, value: true },
-    { type: CKA.EXTRACTABLE, value: escrowable },
-    { type: CKA.WRAP, value: true },
-    { type: CKA.UNWRAP, value: true },
-    { type: CKA.ENCRYPT, value: false },
-    { type: CKA.DECRYPT, value: false },
-    { type: CKA.SIGN, value: false },
-    { type: CKA.VERIFY, value: false },
-    { type: CKA.DERIVE, value: false },
-  ];
-}
-
-function probeAttributes(): Attribute[] {
-  return [
-    { type: CKA.TOKEN, value: false },
-    { type: CKA.PRIVATE, value: true },
-    { type: CKA.SENSITIVE, value: true },
-    { type: CKA.EXTRACTABLE, value: false },
-    { type: CKA.WRAP, value: false },
-    { type: CKA.UNWRAP, value: false },
-    { type: CKA.ENCRYPT, value: true },
-    { type: CKA.DECRYPT, value: false },
-    { type: CKA.SIGN, value: true },
-    { type: CKA.VERIFY, value: false },
-    { type: CKA.DERIVE, value: false },
-  ];
 }
