@@ -111,6 +111,7 @@ describe.skipIf(chromiumMissing)("root CA rehearsal through the UI", () => {
       // Odd steps are attested on the projector's witness view, even ones in the main window.
       const where = index % 2 === 0 ? witness.page : page;
       await waitForAwaitingWitnesses(where);
+      if (index === 0) await screens.capture(where, `step-${n}-witness-view-checklist`);
       await attest(where, WITNESSES[0]!);
       if (index === 3) {
         await where.getByText("Still missing:").waitFor();

@@ -31,5 +31,7 @@ export async function ensureRendererBuild(log: (line: string) => void = () => un
   if (!rendererBuildIsStale()) return;
   log("building the renderer (renderer/dist is missing or older than its sources)…");
   const vite = path.join(PROJECT_DIR, "node_modules/vite/bin/vite.js");
-  await run(process.execPath, [vite, "build", "-c", "renderer/vite.config.ts", "--logLevel", "warn"], { cwd: PROJECT_DIR });
+  // NODE_ENV comes from whoever calls (vitest sets "test"), and Vite would then bundle React's
+  // development build; the shipped renderer is the production one.
+  await run(process.execPath, [vite, "build", "-c", "renderer/vite.config.ts", "--logLevel", "warn"], { cwd: PROJECT_DIR, env: { ...process.env, NODE_ENV: "production" } });
 }

@@ -44,6 +44,7 @@ export function PersonPinForm({
         void onSubmit(chosen, typed).then(() => setChosen(""));
       }}
     >
+      {children}
       <Field id={`${idPrefix}-person`} label="Your name">
         {(props) => (
           <select {...props} value={chosen} onChange={(e) => setChosen(e.target.value)}>
@@ -56,7 +57,6 @@ export function PersonPinForm({
           </select>
         )}
       </Field>
-      {children}
       <Field id={`${idPrefix}-pin`} label="Your attestation PIN">
         {(props) => <input {...props} type="password" value={pin} onChange={(e) => setPin(e.target.value)} autoComplete="off" maxLength={128} />}
       </Field>

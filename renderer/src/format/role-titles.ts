@@ -16,5 +16,6 @@ export function roleTitle(role: string): string {
 
 export function roleTitlePlural(role: string, count: number): string {
   const title = roleTitle(role);
-  return count === 1 ? title : `${title}s`;
+  if (count === 1) return title;
+  return title.endsWith("s") ? `${title}es` : `${title}s`;
 }

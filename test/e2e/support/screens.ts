@@ -36,6 +36,9 @@ export class ScreenRecorder {
       window.scrollTo(0, 0);
       await document.fonts.ready;
     });
+    // The CSP forbids inline script and style; a style attribute would be blocked in Electron.
+    const inline = await page.evaluate(() => ({ styled: document.querySelectorAll("[style]").length, scripts: document.querySelectorAll("script:not([src])").length }));
+    expect(inline, `inline style or script on ${screen}`).toEqual({ styled: 0, scripts: 0 });
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${this.prefix}-${screen}.png`), fullPage: true, animations: "disabled", caret: "hide" });
     const shotMs = Date.now() - shotStarted;
     const started = Date.now();

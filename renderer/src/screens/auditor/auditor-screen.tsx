@@ -3,6 +3,7 @@ import type { VerificationView } from "../../../../src/api/contract.ts";
 import { call } from "../../api/ceremony-client.ts";
 import { useApiCall } from "../../api/use-api-call.ts";
 import { ErrorNotice } from "../../components/error-notice.tsx";
+import { Notice } from "../../components/notice.tsx";
 import { ScreenHeading } from "../../components/screen-heading.tsx";
 import { VerificationBanner } from "../../components/verification-banner.tsx";
 import { BundleOutputs } from "./bundle-outputs.tsx";
@@ -30,6 +31,11 @@ export function AuditorScreen({ initialDir }: { initialDir: string | null }) {
       {result ? (
         <div className="verification" key={result.dir}>
           <VerificationBanner verification={result} />
+          {!result.ok && result.ceremony ? (
+            <Notice tone="warning" title="What follows is read from the bundle as it is, not verified.">
+              <p>A bundle that fails verification may have been altered: do not rely on any name, time or fingerprint below.</p>
+            </Notice>
+          ) : null}
           <CeremonySummary verification={result} />
           <BundleOutputs outputs={result.outputs} />
           {result.events.length ? <EventTimeline verification={result} /> : null}

@@ -19,7 +19,7 @@ export function BundleOutputs({ outputs }: { outputs: VerificationView["outputs"
       <h2 id="outputs-heading">Outputs ({outputs.length})</h2>
       <div className="output-cards">
         {[...outputs].sort((a, b) => kindRank(a.kind) - kindRank(b.kind)).map((o, i) => (
-          <section key={i} className="output-card panel" aria-labelledby={`output-${i}`}>
+          <article key={i} className="output-card panel" aria-labelledby={`output-${i}`}>
             <h3 id={`output-${i}`}>
               {KIND_TITLES[o.kind] ?? o.kind}: {o.label}
             </h3>
@@ -36,7 +36,7 @@ export function BundleOutputs({ outputs }: { outputs: VerificationView["outputs"
                 </div>
               ))}
             </dl>
-          </section>
+          </article>
         ))}
       </div>
     </section>

@@ -38,7 +38,7 @@ export function KeyInventoryScreen() {
         <>
           <ul className="status-summary" aria-label="Keys by status">
             {counts.map((c) => (
-              <li key={c.status} className={`key-status key-${c.status}`}>
+              <li key={c.status} className={c.n ? `key-status key-${c.status}` : "key-status key-none"}>
                 <span aria-hidden="true">{STATUS[c.status].symbol} </span>
                 {c.n} {STATUS[c.status].text.toLowerCase()}
               </li>

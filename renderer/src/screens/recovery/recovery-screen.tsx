@@ -63,24 +63,41 @@ export function RecoveryScreen({ step }: { step: StepView }) {
       </p>
       {entries.map((entry, i) => {
         const taken = new Set(entries.filter((e) => e.key !== entry.key).map((e) => e.participantId));
+        const holder = holders.find((h) => h.id === entry.participantId);
+        // A checked card leaves the screen before the next holder steps up: only its summary stays.
+        const accepted = holder !== undefined && entry.check?.ok === true;
         return (
-          <section key={entry.key} className="recovery-entry panel" aria-labelledby={`recovery-entry-${entry.key}`}>
+          <section key={entry.key} className={`recovery-entry panel${accepted ? " recovery-entry-done" : ""}`} aria-labelledby={`recovery-entry-${entry.key}`}>
             <h3 id={`recovery-entry-${entry.key}`}>Holder {i + 1}</h3>
-            <Field id={`recovery-holder-${entry.key}`} label="Holder’s name">
-              {(props) => (
-                <select {...props} value={entry.participantId} onChange={(e) => update(entry.key, { participantId: e.target.value })}>
-                  <option value="">Choose your name…</option>
-                  {holders
-                    .filter((h) => !taken.has(h.id))
-                    .map((h) => (
-                      <option key={h.id} value={h.id}>
-                        {h.name} — {h.organisation}
-                      </option>
-                    ))}
-                </select>
-              )}
-            </Field>
-            <ShareWordsEntry idPrefix={`recovery-${entry.key}`} onResult={(text, check) => update(entry.key, { text, check })} />
+            {accepted ? (
+              <>
+                <p className="card-accepted">
+                  <span aria-hidden="true">✔ </span>
+                  {holder.name}’s card checks: set {entry.check?.setId}, {entry.check?.k} of {entry.check?.n} needed. The words are hidden.
+                </p>
+                <button type="button" className="button-secondary button-small" onClick={() => update(entry.key, { text: "", check: null })}>
+                  Enter {holder.name}’s card again
+                </button>
+              </>
+            ) : (
+              <>
+                <Field id={`recovery-holder-${entry.key}`} label="Holder’s name">
+                  {(props) => (
+                    <select {...props} value={entry.participantId} onChange={(e) => update(entry.key, { participantId: e.target.value })}>
+                      <option value="">Choose your name…</option>
+                      {holders
+                        .filter((h) => !taken.has(h.id))
+                        .map((h) => (
+                          <option key={h.id} value={h.id}>
+                            {h.name} — {h.organisation}
+                          </option>
+                        ))}
+                    </select>
+                  )}
+                </Field>
+                <ShareWordsEntry idPrefix={`recovery-${entry.key}`} onResult={(text, check) => update(entry.key, { text, check })} />
+              </>
+            )}
           </section>
         );
       })}

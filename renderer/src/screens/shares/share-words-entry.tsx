@@ -1,10 +1,11 @@
-import { useEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent } from "react";
+import { memo, useEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent } from "react";
 import type { ShareCheck } from "../../../../src/api/contract.ts";
 import { useShareCheck } from "./use-share-check.ts";
 import { useExpectedWordCount, useWordList } from "./use-word-list.ts";
 import { shareText, wordsFromText } from "./share-text.ts";
 
 const WORD_LIST_ID = "share-word-list";
+const CARD_COLUMNS = 3;
 
 /**
  * One card's words: a field a USB QR scanner types into (scanners are keyboards) or the card
@@ -29,6 +30,9 @@ export function ShareWordsEntry({ idPrefix, participantId, onResult }: { idPrefi
   }, [text, check, checking]);
 
   const count = Math.max(expected ?? 0, words.length);
+  // Down each column, as the card prints them, so the holder's eyes and the cursor move alike.
+  const perColumn = Math.ceil(count / CARD_COLUMNS);
+  const columns = Array.from({ length: CARD_COLUMNS }, (_, c) => Array.from({ length: count }, (_, i) => i).slice(c * perColumn, (c + 1) * perColumn)).filter((c) => c.length > 0);
   // check.words[i] is about the i-th non-empty cell.
   const filled = words.map((w, i) => (w ? i : -1)).filter((i) => i >= 0);
   const feedback = new Map<number, ShareCheck["words"][number]>();
@@ -83,13 +87,45 @@ export function ShareWordsEntry({ idPrefix, participantId, onResult }: { idPrefi
     }
   };
 
+  const renderCell = (i: number) => {
+    const f = feedback.get(i);
+    const state = !words[i] ? "empty" : f ? (f.known ? "known" : "unknown") : "pending";
+    const id = `${idPrefix}-word-${i + 1}`;
+    return (
+      <li key={i} className={`word-cell word-${state}`}>
+        <label htmlFor={id} className="word-number">
+          <span className="visually-hidden">Word </span>
+          {i + 1}
+        </label>
+        <input
+          id={id}
+          ref={(el) => {
+            cells.current[i] = el;
+          }}
+          type="text"
+          list={WORD_LIST_ID}
+          value={words[i] ?? ""}
+          autoComplete="off"
+          autoCapitalize="off"
+          spellCheck={false}
+          aria-invalid={state === "unknown" ? true : undefined}
+          aria-describedby={state === "unknown" ? `${id}-problem` : undefined}
+          onChange={(e) => editCell(i, e.target.value)}
+          onPaste={(e) => onPasteCell(i, e)}
+          onKeyDown={(e) => onKeyCell(i, e)}
+        />
+        {state === "unknown" && f ? (
+          <span className="word-problem" id={`${id}-problem`}>
+            not a list word{f.suggestion ? ` — ${f.suggestion}?` : ""}
+          </span>
+        ) : null}
+      </li>
+    );
+  };
+
   return (
     <div className="share-words-entry">
-      <datalist id={WORD_LIST_ID}>
-        {wordList.map((w) => (
-          <option key={w} value={w} />
-        ))}
-      </datalist>
+      <WordListOptions words={wordList} />
       <div className="field">
         <label htmlFor={`${idPrefix}-scan`}>Scan the card’s QR code, or paste the card’s text</label>
         <p className="hint" id={`${idPrefix}-scan-hint`}>
@@ -114,48 +150,32 @@ export function ShareWordsEntry({ idPrefix, participantId, onResult }: { idPrefi
       </div>
       <fieldset className="word-grid-fieldset">
         <legend>Or type the words, in the card’s order{expected ? ` (${expected} words)` : ""}</legend>
-        <ol className="word-grid">
-          {Array.from({ length: count }, (_, i) => {
-            const f = feedback.get(i);
-            const state = !words[i] ? "empty" : f ? (f.known ? "known" : "unknown") : "pending";
-            const id = `${idPrefix}-word-${i + 1}`;
-            return (
-              <li key={i} className={`word-cell word-${state}`}>
-                <label htmlFor={id} className="word-number">
-                  <span className="visually-hidden">Word </span>
-                  {i + 1}
-                </label>
-                <input
-                  id={id}
-                  ref={(el) => {
-                    cells.current[i] = el;
-                  }}
-                  type="text"
-                  list={WORD_LIST_ID}
-                  value={words[i] ?? ""}
-                  autoComplete="off"
-                  autoCapitalize="off"
-                  spellCheck={false}
-                  aria-invalid={state === "unknown" ? true : undefined}
-                  aria-describedby={state === "unknown" ? `${id}-problem` : undefined}
-                  onChange={(e) => editCell(i, e.target.value)}
-                  onPaste={(e) => onPasteCell(i, e)}
-                  onKeyDown={(e) => onKeyCell(i, e)}
-                />
-                {state === "unknown" && f ? (
-                  <span className="word-problem" id={`${id}-problem`}>
-                    not a list word{f.suggestion ? ` — ${f.suggestion}?` : ""}
-                  </span>
-                ) : null}
-              </li>
-            );
-          })}
-        </ol>
+        <div className="word-grid">
+          {columns.map((column, c) => (
+            <ol key={c} className="word-column" start={column[0]! + 1}>
+              {column.map((i) => renderCell(i))}
+            </ol>
+          ))}
+        </div>
       </fieldset>
       <ShareCheckStatus check={check} checking={checking} empty={text === ""} />
     </div>
   );
 }
+
+/**
+ * The 2048 completions, rendered once: re-rendering them on every keystroke made a scanner's
+ * typing lag behind.
+ */
+const WordListOptions = memo(function WordListOptions({ words }: { words: string[] }) {
+  return (
+    <datalist id={WORD_LIST_ID}>
+      {words.map((w) => (
+        <option key={w} value={w} />
+      ))}
+    </datalist>
+  );
+});
 
 function ShareCheckStatus({ check, checking, empty }: { check: ShareCheck | null; checking: boolean; empty: boolean }) {
   const tone = empty || checking || !check ? "neutral" : check.ok ? "ok" : check.wordCount < check.expectedWords && check.words.every((w) => w.known) ? "neutral" : "bad";

@@ -33,7 +33,7 @@ export function WitnessAttestation({ step, headingLevel = 2 }: { step: StepView;
       </p>
       {step.shortfall ? (
         <p className="attest-shortfall">
-          <span aria-hidden="true">⏳ </span>Still missing: {step.shortfall}.
+          <span aria-hidden="true">○ </span>Still missing: {step.shortfall}.
         </p>
       ) : null}
       {step.attestations.length > 0 ? (
@@ -69,7 +69,7 @@ export function WitnessAttestation({ step, headingLevel = 2 }: { step: StepView;
       ) : step.status !== "completed" ? (
         <>
           <p className="waiting">
-            <span aria-hidden="true">⏳ </span>Witnesses attest after the action has succeeded.
+            <span aria-hidden="true">○ </span>Witnesses attest after the action has succeeded.
           </p>
           <Checklist items={step.checklist} checked={[]} idPrefix={`preview-${step.index}`} />
         </>

@@ -1,0 +1,109 @@
+/**
+ * (c) After ceremonies: the key inventory lists what they made, the auditor screen shows a
+ * tampered bundle as NOT VERIFIED with each failure, and an aborted ceremony still ends in a
+ * signed transcript, with who aborted it and why.
+ */
+import { cp, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Browser, BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHarness, type Harness } from "../harness/harness-server.ts";
+import { ensureRendererBuild } from "../harness/renderer-build.ts";
+import { chromiumMissing, launchChromium, openPage, VIEWPORT } from "./support/browser.ts";
+import { chooseScript, clickForRpc, signIn, startRehearsal } from "./support/ceremony-driver.ts";
+import { rehearseRootCaDirectly } from "./support/drive-service.ts";
+import { ADMIN, OFFICER, REHEARSAL_HSM_PIN } from "./support/people.ts";
+import { ScreenRecorder } from "./support/screens.ts";
+
+const LONG = { timeout: 30_000 };
+
+describe.skipIf(chromiumMissing)("key inventory, auditor and abort", () => {
+  let harness: Harness;
+  let browser: Browser;
+  let context: BrowserContext;
+  let bundleDir: string;
+  const screens = new ScreenRecorder("c-auditor-keys");
+
+  beforeAll(async () => {
+    await ensureRendererBuild();
+    harness = await startHarness();
+    bundleDir = await rehearseRootCaDirectly(harness.service);
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: VIEWPORT });
+  });
+
+  afterAll(async () => {
+    console.log(screens.summary());
+    await browser?.close();
+    await harness?.close();
+  });
+
+  it("lists the keys the ceremony made, with their status", async () => {
+    const { page, problems } = await openPage(context, harness.url.replace("#token=", "#route=/keys&token="));
+    await page.getByRole("heading", { level: 1, name: "Keys made in ceremonies" }).waitFor();
+    const table = page.getByRole("table", { name: /keys, most urgent first/ });
+    await table.waitFor(LONG);
+    const root = table.getByRole("row").filter({ has: page.getByRole("rowheader", { name: /^ROOT-CA-R1/ }) });
+    await expect(root.getByText(/Active$/).isVisible()).resolves.toBe(true);
+    await expect(root.getByText("EC-P384").isVisible()).resolves.toBe(true);
+    await expect(table.getByRole("rowheader", { name: /^ceremony-transcript-signing/ }).isVisible()).resolves.toBe(true);
+    await screens.capture(page, "01-key-inventory");
+    expect(problems).toEqual([]);
+  });
+
+  it("shows a bundle with one flipped byte in transcript.json as NOT VERIFIED, naming each failure", async () => {
+    const tampered = `${bundleDir}-tampered`;
+    await cp(bundleDir, tampered, { recursive: true });
+    const file = path.join(tampered, "transcript.json");
+    const bytes = await readFile(file);
+    // One bit of one letter of the ceremony's title: still valid JSON, no longer what was signed.
+    const at = bytes.indexOf("Root CA key generation") + 5;
+    bytes[at] = bytes[at]! ^ 0x01;
+    await writeFile(file, bytes);
+
+    const { page, problems } = await openPage(context, harness.url.replace("#token=", "#route=/auditor&token="));
+    await page.getByRole("heading", { level: 1, name: "Verify a ceremony bundle" }).waitFor();
+    await page.getByLabel("Bundles on this workstation").selectOption({ label: path.basename(tampered) });
+    await clickForRpc(page, page.getByRole("button", { name: "Verify this bundle" }), "bundle:verify");
+    const verdict = page.locator(".verdict");
+    await verdict.waitFor(LONG);
+    await expect(page.locator(".verdict-word").innerText()).resolves.toMatch(/NOT VERIFIED$/);
+    const failures = await verdict.getByRole("listitem").allInnerTexts();
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures.some((f) => f.startsWith("MANIFEST_HASH_MISMATCH") && f.includes("transcript.json"))).toBe(true);
+    await screens.capture(page, "02-auditor-tampered-not-verified");
+
+    // The untouched original, typed as a path, still verifies.
+    await page.getByLabel("Or the bundle folder’s path").fill(bundleDir);
+    await clickForRpc(page, page.getByRole("button", { name: "Verify this bundle" }), "bundle:verify");
+    await page.locator(".verdict-ok").waitFor(LONG);
+    expect(problems).toEqual([]);
+  });
+
+  it("asks who aborts and why, then signs the aborted transcript", async () => {
+    const { page, problems } = await openPage(context, harness.url);
+    // The window opens on the last ceremony, finished; the officer starts a new one from there.
+    await page.getByRole("heading", { level: 1, name: "Ceremony complete" }).waitFor(LONG);
+    await page.getByRole("button", { name: "Start another ceremony" }).click();
+    await chooseScript(page, "Root CA key generation");
+    await startRehearsal(page);
+    await signIn(page, [ADMIN, OFFICER]);
+    await page.getByRole("button", { name: "Abort the ceremony…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Abort the ceremony?" });
+    await dialog.waitFor();
+    await expect(dialog.getByRole("button", { name: "Abort the ceremony" }).isDisabled()).resolves.toBe(true);
+    await dialog.getByLabel("Who decides to abort").selectOption({ label: `${ADMIN.name} — ${ADMIN.roleTitle}` });
+    await dialog.getByLabel("Reason (goes into the transcript)").fill("Second witness could not attend; rescheduled.");
+    await screens.capture(page, "03-abort-dialog");
+    await clickForRpc(page, dialog.getByRole("button", { name: "Abort the ceremony" }), "ceremony:abort");
+
+    await page.getByText("Aborted: Second witness could not attend; rescheduled.").waitFor(LONG);
+    await screens.capture(page, "04-aborted-sign-transcript");
+    await page.getByLabel("HSM user PIN").fill(REHEARSAL_HSM_PIN);
+    await clickForRpc(page, page.getByRole("button", { name: "Sign the transcript and write the bundle" }), "ceremony:finish");
+    await page.getByRole("heading", { level: 1, name: "Ceremony aborted — transcript signed" }).waitFor(LONG);
+    await expect(page.locator(".verdict-word").innerText()).resolves.toMatch(/^\W*VERIFIED$/);
+    await screens.capture(page, "05-aborted-transcript-verified");
+    expect(problems).toEqual([]);
+  });
+});

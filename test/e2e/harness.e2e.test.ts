@@ -1,0 +1,132 @@
+/**
+ * The browser harness holds to the contract's rules as the Electron IPC does: a session token,
+ * loopback only, the channel list and request schemas enforced, errors as {name, code, message}
+ * and nothing else; the page gets the app's CSP and a window.ceremony shaped like the preload's.
+ */
+import { request as httpRequest } from "node:http";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CONTENT_SECURITY_POLICY } from "../../electron/csp.ts";
+import { contract } from "../../src/api/contract.ts";
+import { startHarness, type Harness } from "../harness/harness-server.ts";
+import { HARNESS_CSP } from "../harness/harness-csp.ts";
+import { ensureRendererBuild } from "../harness/renderer-build.ts";
+import { chromiumMissing, launchChromium, openPage, VIEWPORT } from "./support/browser.ts";
+
+describe("browser harness", () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    await ensureRendererBuild();
+    harness = await startHarness();
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const rpc = async (body: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${harness.origin}/rpc`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    return { status: response.status, json: (await response.json()) as { ok: boolean; value?: unknown; error?: Record<string, unknown> } };
+  };
+
+  it("listens on 127.0.0.1 only, on a random port, with a 256-bit token", () => {
+    expect(harness.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(harness.token).toMatch(/^[0-9a-f]{64}$/);
+    expect(harness.url).toBe(`${harness.origin}/#token=${harness.token}`);
+  });
+
+  it("answers a contract call with {ok, value}", async () => {
+    const { status, json } = await rpc({ token: harness.token, channel: "app:info", request: {} });
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ ok: true, value: { rehearsalOnly: true } });
+  });
+
+  it("refuses a missing or wrong token", async () => {
+    for (const token of [undefined, "", "0".repeat(64), harness.token.slice(1)]) {
+      const { status, json } = await rpc({ token, channel: "app:info", request: {} });
+      expect(status).toBe(403);
+      expect(json).toMatchObject({ ok: false, error: { code: "FORBIDDEN_SENDER" } });
+    }
+  });
+
+  it("refuses unknown channels and requests outside the schema, with only name, code and message", async () => {
+    const unknown = await rpc({ token: harness.token, channel: "fs:read", request: {} });
+    expect(unknown.json).toMatchObject({ ok: false, error: { code: "UNKNOWN_CHANNEL" } });
+    const inherited = await rpc({ token: harness.token, channel: "toString", request: {} });
+    expect(inherited.json).toMatchObject({ ok: false, error: { code: "UNKNOWN_CHANNEL" } });
+    const extra = await rpc({ token: harness.token, channel: "app:info", request: { debug: true } });
+    expect(extra.json).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST" } });
+    const wrongType = await rpc({ token: harness.token, channel: "scripts:load", request: { file: 42 } });
+    expect(wrongType.json).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST" } });
+    for (const { json } of [unknown, inherited, extra, wrongType]) expect(Object.keys(json.error ?? {})).toEqual(["name", "code", "message"]);
+  });
+
+  it("passes the core's own errors through as {name, code, message}, never a stack", async () => {
+    const { json } = await rpc({ token: harness.token, channel: "scripts:load", request: { file: "../etc/passwd.yaml" } });
+    expect(json).toMatchObject({ ok: false, error: { code: "SCRIPT_NAME" } });
+    expect(Object.keys(json.error ?? {})).toEqual(["name", "code", "message"]);
+    expect(JSON.stringify(json)).not.toMatch(/\bat .+\.ts:\d+/);
+  });
+
+  it("refuses other origins, other Host names, and paths outside renderer/dist", async () => {
+    const foreign = await rpc({ token: harness.token, channel: "app:info", request: {} }, { origin: "http://evil.example" });
+    expect(foreign.status).toBe(403);
+    expect(await rawStatus("/", "evil.example")).toBe(421);
+    // Sent as written: fetch() would normalise the dots away before they reach the server.
+    for (const p of ["/../package.json", "/../../package.json", "/%2e%2e/%2e%2e/package.json", "/assets/..%2f..%2f..%2fpackage.json", "/harness-server.ts", "/..%5c..%5cpackage.json"]) {
+      expect(await rawStatus(p), p).toBe(404);
+    }
+  });
+
+  it("serves the page with the app's policy plus connect-src 'self' (header and meta), and the bridge before the app", async () => {
+    const response = await fetch(`${harness.origin}/`);
+    expect(response.headers.get("content-security-policy")).toBe(HARNESS_CSP);
+    expect(HARNESS_CSP).toBe(`${CONTENT_SECURITY_POLICY}; connect-src 'self'`);
+    const html = await response.text();
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${HARNESS_CSP}">`);
+    expect(html.indexOf('src="./harness-bridge.js"')).toBeLessThan(html.indexOf('type="module"'));
+    expect(html).not.toMatch(/<script>(?!<\/script>)|<style>/);
+  });
+
+  it.skipIf(chromiumMissing)("gives the page window.ceremony with one function per channel and onProgress", async () => {
+    let browser: Browser | undefined;
+    try {
+      browser = await launchChromium();
+      const context = await browser.newContext({ viewport: VIEWPORT });
+      const { page, problems } = await openPage(context, harness.url);
+      await page.getByRole("heading", { level: 1 }).waitFor();
+      const shape = await page.evaluate(() => {
+        const api = (window as unknown as { ceremony: Record<string, unknown> }).ceremony;
+        return { keys: Object.keys(api).sort(), functions: Object.values(api).every((f) => typeof f === "function"), frozen: Object.isFrozen(api), hash: window.location.hash };
+      });
+      expect(shape.keys).toEqual([...Object.keys(contract), "onProgress"].sort());
+      expect(shape.functions).toBe(true);
+      expect(shape.frozen).toBe(true);
+      // The token leaves the address bar once the bridge has it.
+      expect(shape.hash).toBe("#/");
+      const blocked = await page.evaluate(() =>
+        fetch("https://example.org/").then(
+          () => "fetched",
+          () => "refused",
+        ),
+      );
+      expect(blocked).toBe("refused");
+      expect(problems.filter((p) => !p.includes("example.org"))).toEqual([]);
+    } finally {
+      await browser?.close();
+    }
+  });
+
+  function rawStatus(path: string, host = new URL(harness.origin).host): Promise<number> {
+    const { port } = new URL(harness.origin);
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, path, headers: { host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+  }
+});

@@ -1,0 +1,165 @@
+/**
+ * (b) A complete 3-of-5 master key rehearsal through the renderer: nine people sign in, the KEK
+ * is generated and split onto five cards, every holder reads back their card — the QR code on
+ * the card image the screen shows is decoded with zbarimg and typed into the read-back field,
+ * as a USB scanner types — then three holders enter their cards for the trial recovery, the
+ * ceremony is finished and the auditor screen verifies the bundle.
+ */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHarness, type Harness } from "../harness/harness-server.ts";
+import { ensureRendererBuild } from "../harness/renderer-build.ts";
+import { chromiumMissing, launchChromium, openPage, VIEWPORT } from "./support/browser.ts";
+import {
+  attest,
+  attestAirGapOverride,
+  chooseScript,
+  clickForRpc,
+  closeSignIn,
+  finishCeremony,
+  runAction,
+  signIn,
+  startRehearsal,
+  verifyInAuditor,
+  waitForAwaitingWitnesses,
+  waitForStep,
+} from "./support/ceremony-driver.ts";
+import { ADMIN, HOLDERS, OFFICER, REHEARSAL_HSM_PIN, WITNESSES, type Person } from "./support/people.ts";
+import { scanQrFromDataUrl } from "./support/qr.ts";
+import { ScreenRecorder } from "./support/screens.ts";
+
+const LONG = { timeout: 30_000 };
+const BEFORE_ESCROW = ["Confirm the workstation is offline", "Log in to the HSM", "Find or create the transcript-signing key", "Generate the master key in the HSM"];
+
+describe.skipIf(chromiumMissing)("master key rehearsal through the UI", () => {
+  let harness: Harness;
+  let browser: Browser;
+  let context: BrowserContext;
+  const screens = new ScreenRecorder("b-master-key");
+
+  beforeAll(async () => {
+    await ensureRendererBuild();
+    harness = await startHarness();
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: VIEWPORT });
+  });
+
+  afterAll(async () => {
+    console.log(screens.summary());
+    await browser?.close();
+    await harness?.close();
+  });
+
+  it("splits onto five cards, reads every card back, recovers from three, and verifies", async () => {
+    const main = await openPage(context, harness.url);
+    const page = main.page;
+    await chooseScript(page, "Master key generation and escrow");
+    await startRehearsal(page);
+    await signIn(page, [ADMIN, OFFICER, ...WITNESSES, ...HOLDERS]);
+    await screens.capture(page, "01-sign-in-nine-people");
+    await closeSignIn(page);
+    for (const w of WITNESSES) await attestAirGapOverride(page, w);
+
+    for (const title of BEFORE_ESCROW) {
+      await waitForStep(page, title);
+      await runAction(page, { hsmPin: REHEARSAL_HSM_PIN });
+      await waitForAwaitingWitnesses(page);
+      for (const w of WITNESSES) await attest(page, w);
+    }
+
+    await waitForStep(page, "Escrow the master key onto share cards");
+    await runAction(page);
+    await waitForAwaitingWitnesses(page);
+    await page.getByRole("table", { name: /Cards printed/ }).waitFor();
+    await screens.capture(page, "02-escrow-split-outputs-and-cards");
+    const witness = await openPage(context, harness.witnessUrl);
+    await waitForAwaitingWitnesses(witness.page);
+    await screens.capture(witness.page, "03-witness-view-escrow");
+    for (const w of WITNESSES) await attest(witness.page, w);
+
+    await waitForStep(page, "Every holder reads back their own card");
+    await page.getByRole("heading", { name: "Share cards: every holder reads back their card" }).waitFor();
+    await screens.capture(page, "04-read-back-board");
+
+    const cards = new Map<string, string>();
+    for (const [i, holder] of HOLDERS.entries()) {
+      await page.getByRole("heading", { level: 3, name: `Card ${i + 1}: ${holder.name}’s turn` }).waitFor(LONG);
+      await clickForRpc(page, page.getByRole("button", { name: "Show the card" }), "cards:preview");
+      const image = page.getByRole("img", { name: new RegExp(`^Share card ${i + 1} for ${holder.name}`) });
+      const text = await scanQrFromDataUrl((await image.getAttribute("src")) ?? "");
+      expect(text).toMatch(/^CWS1:/);
+      cards.set(holder.name, text);
+      if (i === 0) {
+        await screens.capture(page, "05-read-back-card-preview");
+        const typo = await typeWithTypo(page, text, new Set(await harness.service["shares:wordlist"]({})));
+        await screens.capture(page, "06-read-back-typo-feedback");
+        await page.getByLabel(`Word ${typo.index + 1}`, { exact: true }).fill(typo.word);
+      } else {
+        // A USB scanner is a keyboard: it types the QR text into the focused field and presses Enter.
+        await page.getByLabel(/^Scan the card/).pressSequentially(text, { delay: 0 });
+        await page.keyboard.press("Enter");
+      }
+      await page.getByText(`card ${i + 1} matches what was printed for ${holder.name}`).waitFor(LONG);
+      if (i === 0) await screens.capture(page, "07-read-back-card-matches");
+      await page.getByRole("button", { name: /^Done — / }).click();
+    }
+    await page.getByText(`All ${HOLDERS.length} cards read back and verified.`).waitFor(LONG);
+    await expect(page.getByRole("table", { name: /5 of 5 read back/ }).isVisible()).resolves.toBe(true);
+    await screens.capture(page, "08-read-back-all-verified");
+    await runAction(page, { button: `Record the read-back of all ${HOLDERS.length} cards` });
+    await waitForAwaitingWitnesses(page);
+    for (const w of WITNESSES) await attest(page, w);
+
+    await waitForStep(page, "Trial recovery with k cards");
+    await screens.capture(page, "09-trial-recovery-empty");
+    const recoveryHolders = [HOLDERS[0]!, HOLDERS[2]!, HOLDERS[4]!];
+    for (const [i, holder] of recoveryHolders.entries()) {
+      await enterRecoveryCard(page, i + 1, holder, cards.get(holder.name)!);
+    }
+    await screens.capture(page, "10-trial-recovery-three-cards");
+    await runAction(page, { button: "Recover with these 3 cards" });
+    await waitForAwaitingWitnesses(page);
+    await page.getByText("3 cards recovered the key; KCVs match").waitFor();
+    await screens.capture(page, "11-trial-recovery-kcvs");
+    for (const w of WITNESSES) await attest(page, w);
+
+    await page.getByRole("heading", { level: 1, name: "Finish the ceremony" }).waitFor(LONG);
+    await finishCeremony(page);
+    await screens.capture(page, "12-ceremony-complete");
+    await verifyInAuditor(page);
+    await expect(page.locator(".verdict-word").innerText()).resolves.toMatch(/^\W*VERIFIED$/);
+    await page.getByRole("heading", { name: /^Share card fingerprints: KEK-01/ }).waitFor();
+    await screens.capture(page, "13-auditor-verified");
+
+    expect(main.problems).toEqual([]);
+    expect(witness.problems).toEqual([]);
+  });
+});
+
+/**
+ * The first holder types the words by hand and swaps two letters of one word, making it a word
+ * that is neither in the list nor a four-letter prefix of one; the screen must point at it and
+ * suggest the right word.
+ */
+async function typeWithTypo(page: Page, text: string, list: Set<string>): Promise<{ index: number; word: string }> {
+  const words = text.replace(/^CWS1:/, "").toLowerCase().split(" ");
+  const prefixes = new Set([...list].map((w) => w.slice(0, 4)));
+  const swap = (w: string) => `${w[0]}${w[2]}${w[1]}${w.slice(3)}`;
+  const index = words.findIndex((w, i) => i >= 2 && w.length >= 5 && !list.has(swap(w)) && !prefixes.has(swap(w).slice(0, 4)));
+  for (const [i, word] of words.entries()) {
+    await page.getByLabel(`Word ${i + 1}`, { exact: true }).fill(i === index ? swap(word) : word);
+  }
+  const typo = swap(words[index]!);
+  await page.getByText(`not a list word — ${words[index]}?`).waitFor(LONG);
+  await page.getByText(`word ${index + 1} "${typo}" is not in the word list; did you mean "${words[index]}"?`).waitFor(LONG);
+  return { index, word: words[index]! };
+}
+
+async function enterRecoveryCard(page: Page, n: number, holder: Person, text: string): Promise<void> {
+  const entry = page.getByRole("region", { name: `Holder ${n}`, exact: true });
+  await entry.waitFor(LONG);
+  await entry.getByLabel("Holder’s name").selectOption({ label: `${holder.name} — ${holder.organisation}` });
+  await entry.getByLabel(/^Scan the card/).fill(text);
+  await entry.getByText(`${holder.name}’s card checks: set`).waitFor(LONG);
+  await expect(entry.getByLabel(/^Scan the card/).count()).resolves.toBe(0);
+}

@@ -1,0 +1,26 @@
+/**
+ * A root CA rehearsal driven through the core's contract directly (as another window would),
+ * for tests whose subject is what comes after a ceremony: the key inventory and the auditor.
+ */
+import type { ServiceImpl } from "../../../src/api/service.ts";
+import { ADMIN, OFFICER, REHEARSAL_HSM_PIN, WITNESSES } from "./people.ts";
+
+export async function rehearseRootCaDirectly(service: ServiceImpl): Promise<string> {
+  let view = await service["ceremony:start"]({ file: "root-ca.yaml", parameters: {}, rehearsal: true });
+  const people = [ADMIN, OFFICER, ...WITNESSES];
+  for (const p of people) view = await service["ceremony:add-participant"]({ name: p.name, role: p.role, organisation: p.organisation, attestationPin: p.pin });
+  view = await service["ceremony:confirm-participants"]({});
+  const idOf = (name: string) => view.participants.find((p) => p.name === name)!.id;
+  if (view.phase === "air-gap") {
+    for (const w of WITNESSES) view = await service["ceremony:airgap-override"]({ participantId: idOf(w.name), pin: w.pin });
+  }
+  while (view.phase === "steps" && view.currentStep !== null) {
+    const step = view.steps[view.currentStep]!;
+    const performer = view.participants.find((p) => p.role === step.performerRole)!;
+    view = await service["ceremony:run-action"]({ performerId: performer.id, ...(step.needs.includes("hsm-pin") ? { hsmPin: REHEARSAL_HSM_PIN } : {}) });
+    for (const w of WITNESSES) view = await service["ceremony:attest"]({ participantId: idOf(w.name), pin: w.pin, confirmed: step.checklist });
+  }
+  const finished = await service["ceremony:finish"]({});
+  if (!finished.verification.ok || !finished.view.bundleDir) throw new Error(`the directly driven rehearsal did not verify: ${JSON.stringify(finished.verification.failures)}`);
+  return finished.view.bundleDir;
+}
