@@ -94,7 +94,8 @@ describe.skipIf(chromiumMissing)("key inventory, auditor and abort", () => {
     await expect(dialog.getByRole("button", { name: "Abort the ceremony" }).isDisabled()).resolves.toBe(true);
     await dialog.getByLabel("Who decides to abort").selectOption({ label: `${ADMIN.name} — ${ADMIN.roleTitle}` });
     await dialog.getByLabel("Reason (goes into the transcript)").fill("Second witness could not attend; rescheduled.");
-    await screens.capture(page, "03-abort-dialog");
+    // A modal covers the window, not the page: photographed as the screen shows it.
+    await screens.capture(page, "03-abort-dialog", { fullPage: false });
     await clickForRpc(page, dialog.getByRole("button", { name: "Abort the ceremony" }), "ceremony:abort");
 
     await page.getByText("Aborted: Second witness could not attend; rescheduled.").waitFor(LONG);

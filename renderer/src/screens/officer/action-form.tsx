@@ -56,13 +56,15 @@ export function ActionForm({ step }: { step: StepView }) {
         </ErrorNotice>
       ) : null}
       <div className="button-row">
-        <button type="submit" className="button-primary button-large" disabled={missing.length > 0 || action.pending} aria-describedby={`action-missing-${step.index}`}>
+        <button type="submit" className="button-primary button-large" disabled={missing.length > 0 || action.pending} aria-describedby={missing.length || failed || action.error ? `action-missing-${step.index}` : undefined}>
           {action.pending ? "Running…" : failed || action.error ? "Retry the action" : "Run the action"}
         </button>
       </div>
-      <p className="hint" id={`action-missing-${step.index}`}>
-        {missing.length ? `Before running: give ${missing.join(" and ")}.` : failed || action.error ? "Fix what the message says, then retry, or abort the ceremony." : step.actionSummary}
-      </p>
+      {missing.length || failed || action.error ? (
+        <p className="hint" id={`action-missing-${step.index}`}>
+          {missing.length ? `Before running: give ${missing.join(" and ")}.` : "Fix what the message says, then retry, or abort the ceremony."}
+        </p>
+      ) : null}
     </form>
   );
 }

@@ -39,11 +39,12 @@ export function CeremonyOverScreen({
   if (view.phase === "aborted" && !bundleDir) {
     return (
       <div className="screen ceremony-over">
-        <Notice tone="warning" title={`Aborted: ${view.abortReason ?? "no reason recorded"}`} />
-        <FinishPanel onFinished={onFinished} />
-        <button type="button" className="button-secondary" onClick={onNewCeremony}>
-          Start another ceremony without signing
-        </button>
+        <FinishPanel onFinished={onFinished} note={<Notice tone="warning" title={`Aborted: ${view.abortReason ?? "no reason recorded"}`} />} />
+        <div className="button-row">
+          <button type="button" className="button-secondary" onClick={onNewCeremony}>
+            Start another ceremony without signing
+          </button>
+        </div>
       </div>
     );
   }

@@ -40,7 +40,7 @@ export function CurrentStep({ step }: { step: StepView }) {
       ) : null}
       <ReadAloudOutputs outputs={step.outputs} heading={step.performer ? `Read aloud — performed by ${step.performer}` : "Read aloud"} />
       {step.action === "escrow.split" && view.shareBoard.length > 0 ? <ShareBoard board={view.shareBoard} caption="Cards printed — one per holder" /> : null}
-      {!acting ? <WitnessAttestation step={step} /> : null}
+      <WitnessAttestation step={step} />
     </article>
   );
 }

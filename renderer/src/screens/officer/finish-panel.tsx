@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import type { VerificationView } from "../../../../src/api/contract.ts";
 import { call } from "../../api/ceremony-client.ts";
 import { useApiCall } from "../../api/use-api-call.ts";
@@ -12,7 +12,7 @@ import { HsmProgress } from "./hsm-progress.tsx";
  * The last act: the transcript is built from the journal, signed in the HSM, written as a
  * bundle and verified. After a restart the HSM session is gone, so the PIN is asked again.
  */
-export function FinishPanel({ onFinished }: { onFinished(verification: VerificationView): void }) {
+export function FinishPanel({ onFinished, note }: { onFinished(verification: VerificationView): void; note?: ReactNode }) {
   const { view, accept } = useOpenCeremony();
   const [hsmPin, setHsmPin] = useState("");
   const [startedAt, setStartedAt] = useState<number | null>(null);
@@ -37,6 +37,7 @@ export function FinishPanel({ onFinished }: { onFinished(verification: Verificat
       <ScreenHeading eyebrow={aborted ? "Aborted" : `All ${view.steps.length} steps attested`}>
         <span id="finish-heading">{aborted ? "Sign the aborted ceremony's transcript" : "Finish the ceremony"}</span>
       </ScreenHeading>
+      {note}
       <p className="lead">
         The transcript is built from the journal ({view.eventCount} events), signed by the HSM's transcript-signing key, written as a bundle, and verified the way an
         auditor would verify it — before anyone leaves the room.
@@ -48,7 +49,7 @@ export function FinishPanel({ onFinished }: { onFinished(verification: Verificat
         }}
       >
         {needsPin ? (
-          <Field id="finish-hsm-pin" label="HSM user PIN" hint="The HSM session was closed (a restart or a replug); the crypto officer types the PIN to sign.">
+          <Field id="finish-hsm-pin" label="HSM user PIN" hint="The transcript is signed inside the HSM, and no HSM session is open (none yet, or closed by a restart or a replug): the crypto officer types the PIN.">
             {(props) => <input {...props} type="password" value={hsmPin} onChange={(e) => setHsmPin(e.target.value)} autoComplete="off" maxLength={128} />}
           </Field>
         ) : null}

@@ -71,26 +71,41 @@ export function WitnessAttestation({ step, headingLevel = 2 }: { step: StepView;
           <p className="waiting">
             <span aria-hidden="true">○ </span>Witnesses attest after the action has succeeded.
           </p>
-          <Checklist items={step.checklist} checked={[]} idPrefix={`preview-${step.index}`} />
+          <ChecklistPreview items={step.checklist} />
         </>
       ) : null}
     </section>
   );
 }
 
-function Checklist({ items, checked, onToggle, idPrefix }: { items: string[]; checked: string[]; onToggle?(item: string, on: boolean): void; idPrefix: string }) {
+function Checklist({ items, checked, onToggle, idPrefix }: { items: string[]; checked: string[]; onToggle(item: string, on: boolean): void; idPrefix: string }) {
   if (items.length === 0) return <p>This step has no checklist items.</p>;
   return (
     <fieldset className="checklist">
-      <legend>{onToggle ? "Tick each item you saw" : "What witnesses will confirm"}</legend>
+      <legend>Tick each item you saw</legend>
       <ul>
         {items.map((item, i) => (
           <li key={item}>
-            <input type="checkbox" id={`${idPrefix}-${i}`} checked={checked.includes(item)} disabled={!onToggle} onChange={(e) => onToggle?.(item, e.target.checked)} />
+            <input type="checkbox" id={`${idPrefix}-${i}`} checked={checked.includes(item)} onChange={(e) => onToggle(item, e.target.checked)} />
             <label htmlFor={`${idPrefix}-${i}`}>{item}</label>
           </li>
         ))}
       </ul>
     </fieldset>
+  );
+}
+
+/** Before the action: what the witnesses will be asked to confirm, as text (nothing to tick yet). */
+function ChecklistPreview({ items }: { items: string[] }) {
+  if (items.length === 0) return null;
+  return (
+    <section className="checklist-preview" aria-label="What witnesses will confirm">
+      <p className="checklist-preview-title">What witnesses will confirm</p>
+      <ul>
+        {items.map((item) => (
+          <li key={item}>{item}</li>
+        ))}
+      </ul>
+    </section>
   );
 }
