@@ -20,7 +20,9 @@ export function faultInjector(plan: FaultPlan): (module: Pkcs11Module) => Pkcs11
     return new Proxy(module, {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver) as unknown;
-        if (typeof prop !== "string" || !prop.startsWith("C_") || typeof value !== "function") return value;
+        if (typeof value !== "function") return value;
+        // Native methods (load, close) refuse a Proxy as `this` ("Illegal invocation").
+        if (typeof prop !== "string" || !prop.startsWith("C_")) return (value as (...a: unknown[]) => unknown).bind(target);
         return (...args: unknown[]) => {
           // Finalize must still run so the module can be closed after a simulated removal.
           if (prop !== "C_Finalize") {
