@@ -19,6 +19,7 @@ import {
   type TranscriptOutput,
 } from "../transcript/index.ts";
 import { APP_NAME, APP_VERSION } from "../version.ts";
+import type { ActionContext } from "./action-api.ts";
 import { ensureTranscriptSigner } from "./actions/transcript-signer.ts";
 import { CeremonyStateError } from "./errors.ts";
 import type { CeremonyRunner } from "./runner.ts";
@@ -42,7 +43,7 @@ export interface FinishResult {
 }
 
 export async function finishCeremony(runner: CeremonyRunner, options: FinishOptions): Promise<FinishResult> {
-  let state = runner.state();
+  const state = runner.state();
   // "completed" too: a crash while the bundle was being written leaves the ceremony completed but without a bundle.
   if (state.phase !== "ready-to-finish" && state.phase !== "aborted" && state.phase !== "completed") {
     throw new CeremonyStateError("CEREMONY_NOT_FINISHED", `The ceremony cannot be finished at "${state.phase}": complete every step, or abort it.`);
@@ -56,13 +57,22 @@ export async function finishCeremony(runner: CeremonyRunner, options: FinishOpti
     await runner.login(options.hsmPin, officer.id, true);
   }
   const ctx = runner.context(Math.max(0, state.currentStep ?? runner.script.steps.length - 1), officer, {});
+  try {
+    return await signAndWrite(runner, ctx, options);
+  } catch (e) {
+    // A device lost while signing: the retry logs in to the replugged HSM instead of the dead session.
+    throw (await runner.releaseLostHsm(e)) ?? e;
+  }
+}
+
+async function signAndWrite(runner: CeremonyRunner, ctx: ActionContext, options: FinishOptions): Promise<FinishResult> {
   const { signer } = await ensureTranscriptSigner(ctx);
   runner.recordTerminal();
 
   const journal = runner.journal;
   const events = journal.events(runner.ceremonyId);
   const checkpoint = journal.checkpoint(runner.ceremonyId);
-  state = runner.state();
+  const state = runner.state();
   const status = state.phase === "aborted" ? "aborted" : "completed";
   const started = events[0]!;
   const startBody = started.body as { host: { os: string; release: string; hostname: string } };

@@ -36,19 +36,20 @@ export async function driveCeremony(runner: CeremonyRunner, options: DriveOption
   const log = options.log ?? (() => undefined);
   const pins = new Map<string, string>();
   let state = runner.state();
+  // A resumed ceremony keeps everyone who signed in before it was interrupted.
+  for (const p of state.participants) {
+    const s = options.participants.find((x) => x.name === p.name && x.role === p.role);
+    if (s) pins.set(p.id, s.attestationPin);
+  }
   if (state.phase === "sign-in") {
     for (const p of options.participants) {
+      if (state.participants.some((x) => x.name === p.name && x.role === p.role)) continue;
       const joined = runner.addParticipant(p, Buffer.from(p.attestationPin));
       pins.set(joined.id, p.attestationPin);
       log(`signed in: ${joined.name} (${joined.role}, ${joined.organisation})`);
     }
     const air = runner.confirmParticipants();
     log(`air gap: ${air.clear ? "clear" : `interfaces up: ${air.interfacesUp.join(", ")}`}`);
-  } else {
-    for (const p of state.participants) {
-      const s = options.participants.find((x) => x.name === p.name && x.role === p.role);
-      if (s) pins.set(p.id, s.attestationPin);
-    }
   }
   state = runner.state();
   const pinOf = (id: string): Buffer => Buffer.from(pins.get(id) ?? "");

@@ -87,6 +87,11 @@ export class CeremonyRunner {
     const runner = new CeremonyRunner(ceremonyId, script, { ...options, rehearsal: b.rehearsal === true });
     // A completed ceremony resumed only to sign its transcript adds nothing after ceremony.completed.
     if (!runner.state().terminated) runner.append("system", "ceremony.resumed", { atEvent: events.length });
+    // Interrupted after sign-in closed but before the air gap was checked: check it now.
+    const resumed = runner.state();
+    if (resumed.phase === "air-gap" && resumed.airGap === null) runner.recordAirGapCheck();
+    // Interrupted after a step's last attestation but before the step was closed: close it now.
+    if (resumed.phase === "steps" && resumed.currentStep !== null) runner.completeIfAttested(resumed.currentStep);
     return runner;
   }
 
@@ -173,6 +178,11 @@ export class CeremonyRunner {
       throw new CeremonyStateError("PARTICIPANTS_MISSING", `This script needs more people before it can start: ${missing.join("; ")}.`);
     }
     this.append("system", "participants.confirmed", { count: state.participants.length });
+    return this.recordAirGapCheck();
+  }
+
+  /** Lists the interfaces that are up at the start and records them with the policy that applies. */
+  private recordAirGapCheck(): AirGapResult {
     const result = (this.options.airGap ?? (() => checkAirGap(this.clock())))();
     // A rehearsal on a connected machine may go on with the override, attested and recorded.
     const policy = this.script.definition.airGap === "block" && !this.options.rehearsal ? "block" : "allow-with-override";
@@ -272,8 +282,9 @@ export class CeremonyRunner {
       this.append(performer.id, "action.succeeded", { stepIndex: index, performer: performer.id, outputs: result.outputs });
       return result;
     } catch (e) {
-      const error = e instanceof CeremonyError ? e : new ActionFailedError("ACTION_FAILED", `The action failed: ${(e as Error).message}`, { cause: e });
-      if (DEVICE_LOST_CODES.has(error.code)) await this.dropHsm();
+      const error =
+        (await this.releaseLostHsm(e)) ??
+        (e instanceof CeremonyError ? e : new ActionFailedError("ACTION_FAILED", `The action failed: ${(e as Error).message}`, { cause: e }));
       this.append(performer.id, "action.failed", { stepIndex: index, performer: performer.id, error: { code: error.code, message: error.message } });
       throw error;
     } finally {
@@ -309,13 +320,19 @@ export class CeremonyRunner {
     }
     this.checkPin(p, pin);
     this.append(p.id, "attestation.recorded", { stepIndex: index, participantId: p.id, checklist: step.checklist });
-    const after = this.state().steps[index]!;
-    if (attestationShortfall(step.attestation, after, state.participants) === null) {
-      const milestone = this.options.journal.milestoneHead(this.ceremonyId);
-      this.append("system", "step.completed", { stepIndex: index, milestone });
-      return { stepCompleted: true, milestone };
-    }
-    return { stepCompleted: false, milestone: null };
+    const milestone = this.completeIfAttested(index);
+    return { stepCompleted: milestone !== null, milestone };
+  }
+
+  /** Closes the step once its attestation rule holds; returns the milestone head, or null. */
+  private completeIfAttested(index: number): string | null {
+    const state = this.state();
+    const step = state.steps[index]!;
+    if (step.completed || step.actionStatus !== "succeeded") return null;
+    if (attestationShortfall(this.script.steps[index]!.attestation, step, state.participants) !== null) return null;
+    const milestone = this.options.journal.milestoneHead(this.ceremonyId);
+    this.append("system", "step.completed", { stepIndex: index, milestone });
+    return milestone;
   }
 
   /**
@@ -376,6 +393,22 @@ export class CeremonyRunner {
     } finally {
       wipe(pin);
     }
+  }
+
+  /**
+   * When `error` is, or was caused by, a lost device (a PKI check may wrap the HSM's error),
+   * forgets the session so that the retry loads the module afresh, and returns the device's
+   * error: what the officer must act on is the device.
+   */
+  async releaseLostHsm(error: unknown): Promise<CeremonyError | undefined> {
+    let e: unknown = error;
+    for (let depth = 0; depth < 8 && e instanceof Error; depth++, e = e.cause) {
+      if (e instanceof CeremonyError && DEVICE_LOST_CODES.has(e.code)) {
+        await this.dropHsm();
+        return e;
+      }
+    }
+    return undefined;
   }
 
   private async dropHsm(): Promise<void> {

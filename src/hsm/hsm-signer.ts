@@ -63,8 +63,9 @@ async function detectAlgorithm(client: HsmClient, publicHandle: string, keyType:
     try {
       const spki = await client.call("publicKeySpki", publicHandle, candidate);
       if (algorithmOfSpki(spki) === candidate) return candidate;
-    } catch {
-      // try the next candidate
+    } catch (e) {
+      // A token that answers with a CKR_ code failed (e.g. was removed): that is no candidate mismatch.
+      if (e instanceof HsmError && e.code.startsWith("CKR_")) throw e;
     }
   }
   throw new HsmError("HSM_KEY_UNSUPPORTED", `The key's algorithm (${keyType}) is not one this application signs with.`);
