@@ -81,6 +81,7 @@ describe.skipIf(chromiumMissing)("master key rehearsal through the UI", () => {
     await waitForAwaitingWitnesses(witness.page);
     await screens.capture(witness.page, "03-witness-view-escrow");
     for (const w of WITNESSES) await attest(witness.page, w);
+    await page.bringToFront();
 
     await waitForStep(page, "Every holder reads back their own card");
     await page.getByRole("heading", { name: "Share cards: every holder reads back their card" }).waitFor();

@@ -91,6 +91,9 @@ describe.skipIf(chromiumMissing)("root CA rehearsal through the UI", () => {
     await screens.capture(witness.page, "06-witness-view-waiting");
 
     for (const [index, title] of ROOT_CA_STEPS.entries()) {
+      // The window in use is in front, as on a desk: Chromium pauses painting and animation
+      // frames of a tab behind another, and Playwright's waits poll on animation frames.
+      await page.bringToFront();
       await waitForStep(page, title);
       expect(await shownStepTitle(page)).toBe(title);
       const n = String(index + 1).padStart(2, "0");
@@ -104,18 +107,19 @@ describe.skipIf(chromiumMissing)("root CA rehearsal through the UI", () => {
         await screens.capture(page, `step-${n}-wrong-pin-error`);
         await runAction(page, { hsmPin: REHEARSAL_HSM_PIN });
       } else if (title === "Generate the root key in the HSM") {
-        // SoftHSM2 makes even an RSA-4096 key faster than a photograph; the core's answer is
-        // held back two seconds so the progress display can be seen and audited.
+        // SoftHSM2 makes even an RSA-4096 key faster than a photograph: every answer of the
+        // core (the action's and the state polls') reaches this window three seconds late, so
+        // the progress display can be seen and audited.
         await page.route("**/rpc", async (route) => {
           const response = await route.fetch();
-          if ((route.request().postData() ?? "").includes('"channel":"ceremony:run-action"')) await new Promise((r) => setTimeout(r, 2_000));
+          await new Promise((resolve) => setTimeout(resolve, 3_000));
           await route.fulfill({ response });
         });
         const answered = clickForRpc(page, page.getByRole("button", { name: "Run the action" }), "ceremony:run-action");
         await page.getByText(/^Elapsed [1-9]\.\d s/).waitFor();
         await screens.capture(page, `step-${n}-action-running`);
         await answered;
-        await page.unroute("**/rpc");
+        await page.unrouteAll({ behavior: "wait" });
       } else {
         if (index === 0) await screens.capture(page, `step-${n}-officer-console`);
         await runAction(page);
@@ -125,6 +129,7 @@ describe.skipIf(chromiumMissing)("root CA rehearsal through the UI", () => {
 
       // Odd steps are attested on the projector's witness view, even ones in the main window.
       const where = index % 2 === 0 ? witness.page : page;
+      await where.bringToFront();
       await waitForAwaitingWitnesses(where);
       if (index === 0) await screens.capture(where, `step-${n}-witness-view-checklist`);
       await attest(where, WITNESSES[0]!);
@@ -135,11 +140,14 @@ describe.skipIf(chromiumMissing)("root CA rehearsal through the UI", () => {
       await attest(where, WITNESSES[1]!);
     }
 
+    await page.bringToFront();
     await page.getByRole("heading", { level: 1, name: "Finish the ceremony" }).waitFor();
     await screens.capture(page, "07-ready-to-finish");
+    await witness.page.bringToFront();
     await witness.page.getByRole("heading", { level: 1, name: "Every step is attested" }).waitFor();
     await screens.capture(witness.page, "08-witness-view-all-attested");
 
+    await page.bringToFront();
     await finishCeremony(page);
     await expect(page.locator(".verdict-word").innerText()).resolves.toContain("VERIFIED");
     await screens.capture(page, "09-ceremony-complete");

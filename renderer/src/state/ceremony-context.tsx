@@ -28,20 +28,33 @@ function isNewer(next: CeremonyView | null, current: CeremonyView | null | undef
 export function CeremonyProvider({ children }: { children: ReactNode }) {
   const [view, setView] = useState<CeremonyView | null | undefined>(undefined);
   const latest = useRef<CeremonyView | null | undefined>(undefined);
+  // Bumped by every answer to an action. A poll sent before that answer may describe the
+  // ceremony before it (even a previous ceremony, before a new start), so it is dropped.
+  const epoch = useRef(0);
 
-  const accept = useCallback((next: CeremonyView | null) => {
+  const show = useCallback((next: CeremonyView | null) => {
     if (!isNewer(next, latest.current)) return;
     latest.current = next;
     setView(next);
   }, []);
 
+  const accept = useCallback(
+    (next: CeremonyView | null) => {
+      epoch.current++;
+      show(next);
+    },
+    [show],
+  );
+
   const refresh = useCallback(async () => {
+    const sentAt = epoch.current;
     try {
-      accept(await call("ceremony:state", {}));
+      const next = await call("ceremony:state", {});
+      if (sentAt === epoch.current) show(next);
     } catch {
       // A failed poll changes nothing on screen; the next one or the next action tells.
     }
-  }, [accept]);
+  }, [show]);
 
   useEffect(() => {
     void refresh();

@@ -39,7 +39,7 @@ export class ScreenRecorder {
     // The CSP forbids inline script and style: a style attribute would be dropped in Electron.
     // (axe leaves empty style="" behind on elements it measured; those style nothing.)
     const inline = await page.evaluate(() => ({
-      styled: [...document.querySelectorAll('[style]:not([style=""])')].map((e) => e.outerHTML.slice(0, 120)),
+      styled: Array.from(document.querySelectorAll('[style]:not([style=""])')).map((e) => e.outerHTML.slice(0, 120)),
       scripts: document.querySelectorAll("script:not([src])").length,
     }));
     expect(inline, `inline style or script on ${screen}`).toEqual({ styled: [], scripts: 0 });

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { call } from "../../api/ceremony-client.ts";
 import { useApiCall } from "../../api/use-api-call.ts";
 import { ErrorNotice } from "../../components/error-notice.tsx";
@@ -13,6 +13,8 @@ import { useOpenCeremony } from "../../state/ceremony-context.tsx";
 export function AbortCeremony({ prominent = false }: { prominent?: boolean }) {
   const { view, accept } = useOpenCeremony();
   const dialog = useRef<HTMLDialogElement>(null);
+  // The button appears in more than one place (the footer, beside a failure), each with its dialog.
+  const id = useId();
   const [open, setOpen] = useState(false);
   const [actor, setActor] = useState("");
   const [reason, setReason] = useState("");
@@ -43,16 +45,16 @@ export function AbortCeremony({ prominent = false }: { prominent?: boolean }) {
           setOpen(true);
         }}
         disabled={actors.length === 0}
-        aria-describedby={actors.length === 0 ? "abort-nobody" : undefined}
+        aria-describedby={actors.length === 0 ? `${id}-nobody` : undefined}
       >
         Abort the ceremony…
       </button>
       {actors.length === 0 ? (
-        <p className="hint" id="abort-nobody">
+        <p className="hint" id={`${id}-nobody`}>
           To abort, first sign in the ceremony administrator: an abort is recorded with who decided it.
         </p>
       ) : null}
-      <dialog ref={dialog} className="abort-dialog" aria-labelledby="abort-heading" onClose={() => setOpen(false)}>
+      <dialog ref={dialog} className="abort-dialog" aria-labelledby={`${id}-heading`} onClose={() => setOpen(false)}>
         <form
           method="dialog"
           onSubmit={(e) => {
@@ -60,9 +62,9 @@ export function AbortCeremony({ prominent = false }: { prominent?: boolean }) {
             if (actor && reason.trim()) void submit();
           }}
         >
-          <h2 id="abort-heading">Abort the ceremony?</h2>
+          <h2 id={`${id}-heading`}>Abort the ceremony?</h2>
           <p>The ceremony stops here and cannot go on. Its transcript is still signed, marked ABORTED, with the reason below.</p>
-          <Field id="abort-actor" label="Who decides to abort">
+          <Field id={`${id}-actor`} label="Who decides to abort">
             {(props) => (
               <select {...props} value={actor} onChange={(e) => setActor(e.target.value)}>
                 {actors.map((p) => (
@@ -73,7 +75,7 @@ export function AbortCeremony({ prominent = false }: { prominent?: boolean }) {
               </select>
             )}
           </Field>
-          <Field id="abort-reason" label="Reason (goes into the transcript)">
+          <Field id={`${id}-reason`} label="Reason (goes into the transcript)">
             {(props) => <textarea {...props} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={1000} />}
           </Field>
           {aborting.error ? <ErrorNotice error={aborting.error} title="The ceremony was not aborted" /> : null}

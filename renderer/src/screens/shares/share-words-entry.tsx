@@ -1,10 +1,9 @@
-import { memo, useEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent } from "react";
+import { memo, useEffect, useId, useRef, useState, type ClipboardEvent, type KeyboardEvent } from "react";
 import type { ShareCheck } from "../../../../src/api/contract.ts";
 import { useShareCheck } from "./use-share-check.ts";
 import { useExpectedWordCount, useWordList } from "./use-word-list.ts";
 import { shareText, wordsFromText } from "./share-text.ts";
 
-const WORD_LIST_ID = "share-word-list";
 const CARD_COLUMNS = 3;
 
 /**
@@ -13,6 +12,7 @@ const CARD_COLUMNS = 3;
  * list. Every change is checked by the core; per-word problems show at the word.
  */
 export function ShareWordsEntry({ idPrefix, participantId, onResult }: { idPrefix: string; participantId?: string; onResult(text: string, check: ShareCheck | null): void }) {
+  const listId = useId();
   const expected = useExpectedWordCount();
   const wordList = useWordList();
   const [words, setWords] = useState<string[]>([]);
@@ -103,7 +103,7 @@ export function ShareWordsEntry({ idPrefix, participantId, onResult }: { idPrefi
             cells.current[i] = el;
           }}
           type="text"
-          list={WORD_LIST_ID}
+          list={listId}
           value={words[i] ?? ""}
           autoComplete="off"
           autoCapitalize="off"
@@ -125,7 +125,7 @@ export function ShareWordsEntry({ idPrefix, participantId, onResult }: { idPrefi
 
   return (
     <div className="share-words-entry">
-      <WordListOptions words={wordList} />
+      <WordListOptions id={listId} words={wordList} />
       <div className="field">
         <label htmlFor={`${idPrefix}-scan`}>Scan the card’s QR code, or paste the card’s text</label>
         <p className="hint" id={`${idPrefix}-scan-hint`}>
@@ -167,9 +167,9 @@ export function ShareWordsEntry({ idPrefix, participantId, onResult }: { idPrefi
  * The 2048 completions, rendered once: re-rendering them on every keystroke made a scanner's
  * typing lag behind.
  */
-const WordListOptions = memo(function WordListOptions({ words }: { words: string[] }) {
+const WordListOptions = memo(function WordListOptions({ id, words }: { id: string; words: string[] }) {
   return (
-    <datalist id={WORD_LIST_ID}>
+    <datalist id={id}>
       {words.map((w) => (
         <option key={w} value={w} />
       ))}
