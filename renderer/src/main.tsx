@@ -4,7 +4,10 @@ import { App } from "./app.tsx";
 import "./styles/base.css";
 import "./styles/layout.css";
 import "./styles/forms.css";
-import "./styles/ceremony.css";
+import "./styles/start.css";
+import "./styles/officer.css";
+import "./styles/read-aloud.css";
+import "./styles/witness.css";
 import "./styles/shares.css";
 import "./styles/auditor.css";
 

@@ -116,7 +116,7 @@ export function RecoveryScreen({ step }: { step: StepView }) {
         {action.pending && action.startedAt !== null ? <HsmProgress startedAt={action.startedAt} /> : null}
         {action.error ?? step.lastError ? <ErrorNotice error={(action.error ?? step.lastError)!} title="The recovery failed" /> : null}
         <button type="submit" className="button-primary button-large" disabled={!ready || action.pending}>
-          {action.pending ? "Recovering…" : action.error || step.status === "failed" ? "Retry the recovery" : `Recover with these ${good.length} cards`}
+          {action.pending ? "Recovering…" : action.error || step.status === "failed" ? "Retry the recovery" : good.length === 0 ? "Recover the key" : `Recover with these ${good.length} cards`}
         </button>
         {!distinct ? <p className="text-danger">Each card needs its own holder.</p> : null}
       </div>

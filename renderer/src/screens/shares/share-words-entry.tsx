@@ -17,6 +17,9 @@ export function ShareWordsEntry({ idPrefix, participantId, onResult }: { idPrefi
   const wordList = useWordList();
   const [words, setWords] = useState<string[]>([]);
   const [scan, setScan] = useState("");
+  // Only the cell being typed in offers completions: Chromium re-filters a datalist for every
+  // input that names it whenever values change, which made a scanner's typing lag behind.
+  const [focusedCell, setFocusedCell] = useState<number | null>(null);
   const cells = useRef<Array<HTMLInputElement | null>>([]);
   const text = shareText(words);
   const { check, checking } = useShareCheck(text, participantId);
@@ -103,7 +106,7 @@ export function ShareWordsEntry({ idPrefix, participantId, onResult }: { idPrefi
             cells.current[i] = el;
           }}
           type="text"
-          list={listId}
+          list={focusedCell === i ? listId : undefined}
           value={words[i] ?? ""}
           autoComplete="off"
           autoCapitalize="off"
@@ -113,6 +116,8 @@ export function ShareWordsEntry({ idPrefix, participantId, onResult }: { idPrefi
           onChange={(e) => editCell(i, e.target.value)}
           onPaste={(e) => onPasteCell(i, e)}
           onKeyDown={(e) => onKeyCell(i, e)}
+          onFocus={() => setFocusedCell(i)}
+          onBlur={() => setFocusedCell((f) => (f === i ? null : f))}
         />
         {state === "unknown" && f ? (
           <span className="word-problem" id={`${id}-problem`}>
@@ -163,10 +168,7 @@ export function ShareWordsEntry({ idPrefix, participantId, onResult }: { idPrefi
   );
 }
 
-/**
- * The 2048 completions, rendered once: re-rendering them on every keystroke made a scanner's
- * typing lag behind.
- */
+/** The 2048 completions, rendered once rather than on every keystroke. */
 const WordListOptions = memo(function WordListOptions({ id, words }: { id: string; words: string[] }) {
   return (
     <datalist id={id}>
