@@ -77,6 +77,8 @@ export class Journal {
       return journal;
     } catch (error) {
       db.close();
+      const storage = storageFailure(path, error, "open");
+      if (storage) throw storage;
       if (error instanceof Error && error.name === "SqliteError") {
         throw new JournalUnavailableError(`Cannot use ${path} as a journal: ${error.message}. Choose a new file for the journal.`, { cause: error });
       }
@@ -102,6 +104,14 @@ export class Journal {
     // must still serialize.
     canonicalJson(body, "body", BODY_MAX_DEPTH);
 
+    try {
+      return this.appendTransaction(db, ceremonyId, actor, type, body);
+    } catch (error) {
+      throw storageFailure(db.name, error, "write") ?? error;
+    }
+  }
+
+  private appendTransaction(db: BetterSqlite3.Database, ceremonyId: string, actor: string, type: string, body: Record<string, unknown>): ChainedEvent {
     return db
       .transaction((): ChainedEvent => {
         const last = this.selectLast.get(ceremonyId);
@@ -190,6 +200,23 @@ export class Journal {
     if (!this.db.open) throw new JournalUnavailableError("The journal is closed. Open it again to continue.");
     return this.db;
   }
+}
+
+/** SQLite result codes of a journal whose storage failed (full, read-only, removed), not of a bad file. */
+const STORAGE_FAILURE = /^SQLITE_(FULL|READONLY|CANTOPEN|IOERR|PERM)/;
+
+/** The officer's sentence for a storage failure, or undefined when `error` is something else. */
+function storageFailure(path: string, error: unknown, doing: "open" | "write"): JournalUnavailableError | undefined {
+  const code = error instanceof Error && error.name === "SqliteError" ? String((error as { code?: unknown }).code) : "";
+  if (!STORAGE_FAILURE.test(code)) return undefined;
+  const fix = code.startsWith("SQLITE_FULL")
+    ? "its disk is full: free space on it"
+    : "its folder cannot be written (read-only, removed or failing media): make it writable or connect the disk again";
+  const message =
+    doing === "open"
+      ? `Cannot open the journal at ${path}: ${fix}, then open it again. The journal file is kept as it is; do not start a new one for a ceremony in progress.`
+      : `Nothing was recorded: the journal at ${path} cannot be written, ${fix}, then retry. The ceremony continues where it stopped.`;
+  return new JournalUnavailableError(`${message} (${(error as Error).message}, ${code})`, { cause: error });
 }
 
 function requireIdentifier(value: unknown, name: string): void {

@@ -41,3 +41,25 @@ export class BundleContentsError extends CeremonyError {
     super("BUNDLE_CONTENTS_INVALID", message);
   }
 }
+
+/** The bundle could not be written (disk full, media removed, read-only); nothing was left at the target. */
+export class BundleWriteError extends CeremonyError {
+  constructor(dir: string, cause: unknown) {
+    const code = (cause as { code?: unknown } | null)?.code;
+    const why =
+      code === "ENOSPC"
+        ? "the disk is full"
+        : code === "ENOENT"
+          ? "the folder disappeared while the bundle was written (was the media removed?)"
+          : code === "EROFS" || code === "EACCES" || code === "EPERM"
+            ? "the folder cannot be written (read-only media?)"
+            : code === "EIO"
+              ? "the media reported an input/output error"
+              : `${(cause as Error)?.message ?? String(cause)}`;
+    super(
+      "BUNDLE_WRITE_FAILED",
+      `The bundle could not be written to ${dir}: ${why}. Nothing was left there. Fix this or choose another folder, then write the bundle again.`,
+      { cause },
+    );
+  }
+}

@@ -8,9 +8,10 @@ import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { lstat, mkdir, open, readdir, rename, rm, rmdir } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+import { CeremonyError } from "../errors.ts";
 import { ENVELOPE_FILE, MANIFEST_FILE, SIGNER_FILE, TRANSCRIPT_FILE, assertArtifactPath } from "./bundle-paths.ts";
 import { type DsseEnvelope, envelopeBytes, spkiPem } from "./dsse.ts";
-import { BundleContentsError, BundleExistsError } from "./errors.ts";
+import { BundleContentsError, BundleExistsError, BundleWriteError } from "./errors.ts";
 import { buildManifest, manifestBytes } from "./manifest.ts";
 import { checkEnvelope } from "./verify-envelope.ts";
 
@@ -109,10 +110,10 @@ export async function writeBundle(dir: string, contents: BundleContents): Promis
 
   if (!(await isEmptyOrAbsent(target))) throw new BundleExistsError(dir);
   const parent = dirname(target);
-  await mkdir(parent, { recursive: true });
   const partial = join(parent, `${basename(target)}.partial-${randomBytes(6).toString("hex")}`);
-  await mkdir(partial);
   try {
+    await mkdir(parent, { recursive: true });
+    await mkdir(partial);
     const folders = new Set<string>();
     for (const [path, bytes] of files) {
       const folder = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
@@ -127,7 +128,7 @@ export async function writeBundle(dir: string, contents: BundleContents): Promis
     await moveIntoPlace(partial, target, dir);
   } catch (error) {
     await rm(partial, { recursive: true, force: true });
-    throw error;
+    throw error instanceof CeremonyError ? error : new BundleWriteError(dir, error);
   }
   await fsyncPath(parent);
   return { dir: target, manifest: manifest.files };
