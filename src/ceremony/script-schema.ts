@@ -13,8 +13,18 @@ export const RoleName = z.enum(ROLES);
 
 const ParameterBase = { description: z.string().min(1).max(500), required: z.boolean().optional() };
 
+/** A parameter's pattern is checked as a JavaScript regular expression with the u flag. */
+const RegexPattern = z.string().refine((pattern) => {
+  try {
+    new RegExp(pattern, "u");
+    return true;
+  } catch {
+    return false;
+  }
+}, "must be a valid regular expression");
+
 export const ParameterDefinition = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("string"), ...ParameterBase, default: z.string().optional(), pattern: z.string().optional(), maxLength: z.number().int().positive().optional() }).strict(),
+  z.object({ type: z.literal("string"), ...ParameterBase, default: z.string().optional(), pattern: RegexPattern.optional(), maxLength: z.number().int().positive().optional() }).strict(),
   z.object({ type: z.literal("integer"), ...ParameterBase, default: z.number().int().optional(), min: z.number().int().optional(), max: z.number().int().optional() }).strict(),
   z.object({ type: z.literal("boolean"), ...ParameterBase, default: z.boolean().optional() }).strict(),
   z.object({ type: z.literal("enum"), ...ParameterBase, values: z.array(z.string().min(1)).min(1), default: z.string().optional() }).strict(),
