@@ -1,0 +1,60 @@
+/**
+ * HSM fault matrix: for a root-CA and a master-key rehearsal, the PKCS#11 call number N at which
+ * the device fails runs over EVERY call of the ceremony (from C_Initialize to the transcript
+ * signature), each with the four codes of a device going away. The failure is sticky, as a
+ * pulled USB device stays pulled; every later module load is clean (the replug). Each case must
+ * pause with a clear error (action.failed with the CKR_ code, a message saying what to do, the
+ * step asking for the HSM PIN again) and then complete to a verifying bundle with one key per
+ * label. Two child processes share the Ns (odd and even): PKCS#11 state is per process.
+ */
+import { resolve } from "node:path";
+import { expect, test } from "vitest";
+import { bundleMain } from "./support/bundles.ts";
+import { pool, runChild } from "./support/child.ts";
+import { recordFaultRow } from "./support/fault-table.ts";
+import type { FaultOutcome } from "./support/hsm-fault-case.ts";
+import { scratchDir } from "./support/scratch.ts";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const SHARDS = 2;
+const SCRIPTS = ["root-ca.yaml", "master-key.yaml"];
+const TITLES: Record<string, string> = { "root-ca.yaml": "root CA", "master-key.yaml": "master key" };
+
+test("every PKCS#11 call of a root-CA and a master-key ceremony fails once per device-lost code; each pauses clearly and completes after a replug", async () => {
+  const work = scratchDir("hsm-faults-");
+  const shards = await pool(
+    SHARDS,
+    Array.from({ length: SHARDS }, (_, shard) => () =>
+      runChild(bundleMain("hsmShard"), [resolve(ROOT, "ceremony-scripts"), work, String(shard + 1), String(SHARDS), ...SCRIPTS], { timeoutMs: 540_000 }),
+    ),
+  );
+  for (const s of shards) expect(s.lines, s.stderr.slice(-2000)).toContain("DONE");
+  const outcomes = shards.flatMap((s) => s.lines.filter((l) => l.startsWith("CASE ")).map((l) => JSON.parse(l.slice(5)) as FaultOutcome));
+
+  const failed: FaultOutcome[] = [];
+  for (const scriptFile of SCRIPTS) {
+    const mine = outcomes.filter((o) => o.scriptFile === scriptFile);
+    const visible = mine.filter((o) => o.triggered);
+    const calls = Math.max(...visible.map((o) => o.failAtCall));
+    // Every N up to the last visible one was tried with all four codes, and each was visible:
+    // the calls of the ceremony form one unbroken range.
+    for (let n = 1; n <= calls; n++) {
+      const atN = mine.filter((o) => o.failAtCall === n);
+      expect(atN.map((o) => o.code).sort(), `call ${n} of ${scriptFile}`).toHaveLength(4);
+      expect(atN.filter((o) => !o.triggered), `call ${n} of ${scriptFile} failed visibly`).toEqual([]);
+    }
+    // Past the last call nothing fails: the ceremony makes exactly `calls` PKCS#11 calls that matter.
+    expect(mine.some((o) => o.failAtCall > calls && !o.triggered)).toBe(true);
+    const tried = visible.length;
+    const where = [...new Set(visible.map((o) => o.surfacedAt))];
+    recordFaultRow({
+      faultClass: `HSM fault at call N, then replug (${TITLES[scriptFile]})`,
+      tried,
+      survived: visible.filter((o) => o.survived).length,
+      lost: visible.filter((o) => !o.survived).map((o) => `call ${o.failAtCall} ${o.code}: ${o.problems[0]}`),
+      coverage: `every call 1..${calls} × 4 codes, paused at: ${where.join(", ")}`,
+    });
+    failed.push(...mine.filter((o) => !o.survived));
+  }
+  expect(failed.map((o) => `${o.scriptFile} call ${o.failAtCall} ${o.code}: ${o.problems.join("; ")}`)).toEqual([]);
+}, 600_000);

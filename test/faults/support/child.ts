@@ -1,0 +1,65 @@
+/** Runs a bundled child process of the fault suite and collects its output lines. */
+import { spawn } from "node:child_process";
+
+export interface ChildRun {
+  lines: string[];
+  /** The child was stopped by our SIGKILL. */
+  killed: boolean;
+  code: number | null;
+  stderr: string;
+}
+
+/**
+ * Runs `node main.cjs args…`. With `killOn`, SIGKILLs the child as soon as it prints that line.
+ * `onLine` sees every line as it arrives. A child still running after `timeoutMs` is killed.
+ */
+export function runChild(
+  main: string,
+  args: string[],
+  options: { killOn?: string; onLine?: (line: string) => void; timeoutMs?: number } = {},
+): Promise<ChildRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [main, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const lines: string[] = [];
+    let partial = "";
+    let stderr = "";
+    let killed = false;
+    child.stdout.on("data", (chunk: Buffer) => {
+      const parts = (partial + chunk.toString()).split("\n");
+      partial = parts.pop() ?? "";
+      for (const line of parts) {
+        lines.push(line);
+        options.onLine?.(line);
+        if (!killed && options.killOn !== undefined && line === options.killOn) {
+          killed = true;
+          child.kill("SIGKILL");
+        }
+      }
+    });
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    // A child that hangs (a ceremony that can no longer move) is a finding, not a stuck suite.
+    const timer = setTimeout(() => {
+      stderr += `\n(no end after ${options.timeoutMs ?? 120_000} ms: killed)`;
+      child.kill("SIGKILL");
+    }, options.timeoutMs ?? 120_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ lines, killed, code, stderr });
+    });
+  });
+}
+
+/** Runs `jobs` with at most `limit` at a time; results in the order of `jobs`. */
+export async function pool<T>(limit: number, jobs: ReadonlyArray<() => Promise<T>>): Promise<T[]> {
+  const results: T[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const i = next++;
+      results[i] = await jobs[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  return results;
+}

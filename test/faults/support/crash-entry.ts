@@ -1,0 +1,72 @@
+/**
+ * A rehearsal in its own process for the crash matrix (the approach of test/helpers/crash-driver.ts).
+ * Prints "EVENT <seq> <type>" after every journal append. With KILL_AT = n it stops dead right
+ * after appending event n ("PAUSED") and waits to be killed, so the SIGKILL lands exactly after
+ * that journal write. Without it (-1), it resumes the unfinished ceremony and completes it.
+ * Prints "DONE" at the end.
+ * Usage: main.cjs ENV_JSON JOURNAL SCRIPT OUT STAGING KILL_AT
+ */
+import { existsSync, readFileSync, writeSync } from "node:fs";
+import { basename } from "node:path";
+import { RehearsalCardSink } from "../../../src/ceremony/card-sinks.ts";
+import { finishCeremony } from "../../../src/ceremony/finish.ts";
+import { loadScript } from "../../../src/ceremony/load-script.ts";
+import { rehearsalCast } from "../../../src/ceremony/rehearsal.ts";
+import { driveCeremony } from "../../../src/ceremony/rehearsal-driver.ts";
+import { CeremonyRunner, type RunnerOptions } from "../../../src/ceremony/runner.ts";
+import { HsmClient, type RehearsalEnvironment } from "../../../src/hsm/index.ts";
+import { Journal } from "../../../src/journal/index.ts";
+import { cheaplyCheckedCredentials, latestCardOf } from "./scripted-people.ts";
+
+async function main(): Promise<void> {
+  const [envJson, journalPath, scriptPath, outDir, staging, killAtArg] = process.argv.slice(2) as [string, string, string, string, string, string];
+  const killAt = Number(killAtArg);
+  const env = JSON.parse(readFileSync(envJson, "utf8")) as RehearsalEnvironment;
+  const token = env.tokens[0]!;
+  const cast = rehearsalCast(5);
+  const journal = Journal.open(journalPath);
+  const [existing] = journal.ceremonies();
+  if (existing && existsSync(`${outDir}/manifest.json`)) {
+    journal.close();
+    writeSync(1, "DONE\n");
+    return;
+  }
+  const sink = new RehearsalCardSink(staging);
+  const options: RunnerOptions = {
+    journal,
+    credentials: cheaplyCheckedCredentials(journal, cast),
+    openHsm: () => HsmClient.open({ modulePath: env.modulePath, env: env.env }),
+    token: { label: token.label, serial: token.serial },
+    cards: sink,
+    rehearsal: true,
+    onEvent: (e) => {
+      writeSync(1, `EVENT ${e.seq} ${e.type}\n`);
+      if (e.seq === killAt) {
+        writeSync(1, "PAUSED\n");
+        // Nothing more happens in this process: the parent's SIGKILL ends it here.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+      }
+    },
+  };
+  const runner = existing
+    ? CeremonyRunner.resume(existing, options)
+    : CeremonyRunner.start(loadScript(readFileSync(scriptPath, "utf8"), basename(scriptPath)), options);
+  try {
+    await driveCeremony(runner, { participants: cast, hsmPin: token.userPin, readCard: (holder) => latestCardOf(runner.events(), sink, holder.id) });
+    const split = runner.events().findLast((e) => e.type === "escrow.split");
+    await finishCeremony(runner, {
+      outDir,
+      hsmPin: Buffer.from(token.userPin),
+      printedCards: split ? await sink.cardsOf(String(split.body.setId)) : [],
+    });
+  } finally {
+    await runner.close();
+    journal.close();
+  }
+  writeSync(1, "DONE\n");
+}
+
+main().catch((e: unknown) => {
+  writeSync(2, `${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});
