@@ -9,14 +9,13 @@ import { createPublicKey, createHash } from "node:crypto";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import type { z } from "zod";
-import { actionRegistry } from "../ceremony/actions/registry.ts";
 import { checkHolderShare, recordedSplit } from "../ceremony/actions/escrow-common.ts";
 import { checkAirGap } from "../airgap/check.ts";
 import { RehearsalCardSink, PrinterCardSink } from "../ceremony/card-sinks.ts";
 import { finishCeremony } from "../ceremony/finish.ts";
 import { loadScript, parseYamlStrict } from "../ceremony/load-script.ts";
 import { CeremonyRunner } from "../ceremony/runner.ts";
-import type { Role } from "../ceremony/roles.ts";
+import { DEFAULT_ROLE_MINIMUMS, type Role } from "../ceremony/roles.ts";
 import { scriptRecheck } from "../ceremony/script-recheck.ts";
 import { ScriptDefinition } from "../ceremony/script-schema.ts";
 import { ScriptValidationError } from "../ceremony/validation-error.ts";
@@ -46,6 +45,12 @@ export interface ServiceOptions {
 
 export type ServiceImpl = { [C in Channel]: (request: z.output<Contract[C]["request"]>) => Promise<z.output<Contract[C]["response"]>> };
 
+/** The service and, outside the contract, how its owner shuts it down. */
+export type Service = ServiceImpl & {
+  /** Closes the HSM session, removes a rehearsal's throwaway token and closes the journal. */
+  close(): Promise<void>;
+};
+
 class ServiceError extends CeremonyError {}
 
 interface Active {
@@ -58,7 +63,7 @@ interface Active {
   bundleDir: string | null;
 }
 
-export async function createService(options: ServiceOptions): Promise<ServiceImpl> {
+export async function createService(options: ServiceOptions): Promise<Service> {
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const bundlesDir = join(options.dataDir, "bundles");
   await mkdir(bundlesDir, { recursive: true });
@@ -83,10 +88,12 @@ export async function createService(options: ServiceOptions): Promise<ServiceImp
       if (e instanceof ScriptValidationError) return { ...base, issues: e.issues };
       throw e;
     }
+    let roles: Record<string, number> | undefined;
     try {
       const loaded = loadScript(text, file, { parameters: parameters ?? {} });
       definition = loaded.definition;
       base.sha256 = loaded.sha256;
+      roles = loaded.roleMinimums;
     } catch (e) {
       if (!(e instanceof ScriptValidationError)) throw e;
       base.issues = e.issues;
@@ -108,7 +115,8 @@ export async function createService(options: ServiceOptions): Promise<ServiceImp
         ...(d.type === "integer" && d.min !== undefined ? { min: d.min } : {}),
         ...(d.type === "integer" && d.max !== undefined ? { max: d.max } : {}),
       })),
-      roles: { "ceremony-administrator": 1, "crypto-officer": 1, "internal-witness": 2, ...definition.roles },
+      // Head-counts that depend on a parameter are known once the parameters validate.
+      roles: roles ?? { ...DEFAULT_ROLE_MINIMUMS, ...Object.fromEntries(Object.entries(definition.roles).filter(([, v]) => typeof v === "number")) },
       steps: definition.steps.map((s) => ({ id: s.id, title: s.title, action: s.action.type })),
     };
   };
@@ -327,8 +335,12 @@ export async function createService(options: ServiceOptions): Promise<ServiceImp
       }));
     },
   };
-  void actionRegistry;
-  return service;
+  return Object.assign(service, {
+    async close() {
+      await closeActive();
+      journal.close();
+    },
+  });
 
   function checkShare(text: string, participantId: string | undefined, a: Active | null): z.output<typeof ShareCheck> {
     const tokens = text

@@ -92,8 +92,20 @@ export function loadScript(text: string, fileName: string, params: ParamsFile = 
     stepIds.add(s.id);
   });
 
-  const roleMinimums = { ...DEFAULT_ROLE_MINIMUMS, ...definition.roles } as Record<Role, number>;
   const parameters = resolveParameters(definition.parameters, params.parameters, issues);
+  const roleMinimums = { ...DEFAULT_ROLE_MINIMUMS } as Record<Role, number>;
+  for (const [role, value] of Object.entries(definition.roles) as Array<[Role, number | string]>) {
+    if (typeof value === "number") {
+      roleMinimums[role] = value;
+      continue;
+    }
+    const name = value.slice(2, -1);
+    const resolved = parameters[name];
+    if (typeof resolved === "number" && Number.isInteger(resolved) && resolved >= 0) roleMinimums[role] = resolved;
+    else if (name in definition.parameters) {
+      if (name in parameters) issues.push({ path: `roles.${role}`, message: `refers to parameter "${name}", which is not a whole number` });
+    } else issues.push({ path: `roles.${role}`, message: `refers to parameter "${name}", which the script does not define` });
+  }
   // Parameters already reported (missing or invalid) are not reported again at each use.
   const reported = new Set(Object.keys(definition.parameters).filter((n) => !(n in parameters)));
 
@@ -143,7 +155,7 @@ function resolveParameters(
     const path = `parameters.${name}`;
     const value = name in given ? given[name] : def.default;
     if (value === undefined) {
-      if (def.required !== false) issues.push({ path, message: "is required; give it in the parameters file" });
+      if (def.required !== false) issues.push({ path, message: "is required; give it a value (in the parameters file, or on the start screen)" });
       continue;
     }
     const problem = checkParameter(def, value);

@@ -74,7 +74,8 @@ export const ScriptDefinition = z
     description: z.string().max(5000).optional(),
     policies: z.array(z.string().min(1).max(300)).default([]),
     airGap: z.enum(["block", "allow-with-override"]).default("block"),
-    roles: z.partialRecord(RoleName, z.number().int().min(0).max(32)).default({}),
+    // A head-count may come from a parameter ("share-holder: ${cardCount}"): one card per holder.
+    roles: z.partialRecord(RoleName, z.union([z.number().int().min(0).max(255), z.string().regex(/^\$\{[a-zA-Z][a-zA-Z0-9]*\}$/, "must be a number or ${parameter}")])).default({}),
     parameters: z.record(ParamName, ParameterDefinition).default({}),
     steps: z.array(StepDefinition).min(1).max(100),
   })

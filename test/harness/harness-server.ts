@@ -164,6 +164,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       listeners.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await service.close();
       if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };

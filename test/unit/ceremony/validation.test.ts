@@ -87,7 +87,7 @@ describe("script validation, with exact messages", () => {
       "parameters.algorihtm: is not a parameter of this script (check its spelling)",
     ]);
     expect(issuesOf(BASE.replace("    default: ROOT-01\n", ""))).toEqual([
-      "parameters.label: is required; give it in the parameters file",
+      "parameters.label: is required; give it a value (in the parameters file, or on the start screen)",
     ]);
   });
 
