@@ -61,6 +61,13 @@ function start(): void {
       dialog.showErrorBox("The core of Ceremony Workstation could not start", describe(startupError));
     }
     registerIpcHandlers(ipcMain, contract, service, (id) => windows.isOurContents(id));
+    // Closing the app ends the HSM session and closes the journal cleanly (the journal survives a crash anyway).
+    const closable = service as Partial<{ close(): Promise<void> }>;
+    app.once("will-quit", (event) => {
+      if (typeof closable.close !== "function") return;
+      event.preventDefault();
+      void closable.close().finally(() => app.exit(0));
+    });
     windows.openOfficerWindow(() => app.quit());
   }).catch((error: unknown) => {
     console.error("startup failed", error);
