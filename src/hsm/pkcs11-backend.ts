@@ -9,7 +9,7 @@ import { wipe } from "../errors.ts";
 import { CKA, CKF, CKG, CKK, CKM, CKO, CKU, EC_PARAMS } from "./constants.ts";
 import { kekAttributes, probeAttributes, signingKeyPairTemplates } from "./templates.ts";
 import { CLASS_CODES, CLASS_NAMES, describeTokenInfo, KEY_TYPE_NAMES, retryState } from "./token-info.ts";
-import { HsmError, toHsmError } from "./errors.ts";
+import { adviceFor, HsmError, toHsmError } from "./errors.ts";
 import { ecdsaRawToDer, spkiFromEcPoint, spkiFromEdwardsPoint, spkiFromRsa, spkiSha256 } from "./public-key.ts";
 import type {
   GenerateKeyPairRequest,
@@ -165,7 +165,8 @@ export class Pkcs11Backend {
       const err = toHsmError(e, "C_Login");
       if (err.code === "CKR_PIN_INCORRECT" || err.code === "CKR_PIN_LOCKED") {
         const flags = this.tokenInfo().flags;
-        throw new HsmError(err.code, `${err.message} ${retryState(flags, role)}`, "C_Login", { cause: e });
+        // The retry state goes before the code, where the officer reads on.
+        throw new HsmError(err.code, `${adviceFor(err.code)} ${retryState(flags, role)} (${err.code} from C_Login)`, "C_Login", { cause: e });
       }
       throw err;
     } finally {
