@@ -43,6 +43,15 @@ export interface FinishResult {
 }
 
 export async function finishCeremony(runner: CeremonyRunner, options: FinishOptions): Promise<FinishResult> {
+  try {
+    return await finish(runner, options);
+  } finally {
+    // The PIN is the officer's to type again; whatever happened, this copy is gone.
+    wipe(options.hsmPin);
+  }
+}
+
+async function finish(runner: CeremonyRunner, options: FinishOptions): Promise<FinishResult> {
   const state = runner.state();
   // "completed" too: a crash while the bundle was being written leaves the ceremony completed but without a bundle.
   if (state.phase !== "ready-to-finish" && state.phase !== "aborted" && state.phase !== "completed") {
@@ -50,9 +59,7 @@ export async function finishCeremony(runner: CeremonyRunner, options: FinishOpti
   }
   const officer = state.participants.find((p) => p.role === "crypto-officer") ?? state.participants[0];
   if (!officer) throw new CeremonyStateError("PARTICIPANTS_MISSING", "Nobody signed in; there is nothing to sign.");
-  if (runner.hsmReady()) {
-    wipe(options.hsmPin);
-  } else {
+  if (!runner.hsmReady()) {
     if (!options.hsmPin) throw new CeremonyStateError("HSM_LOGIN_REQUIRED", "The transcript is signed by the HSM: the crypto officer types the HSM PIN.");
     await runner.login(options.hsmPin, officer.id, true);
   }

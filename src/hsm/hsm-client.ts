@@ -82,12 +82,18 @@ export class HsmClient extends EventEmitter<{ busy: [HsmBusy]; idle: [] }> {
   }
 
   call<M extends BackendMethod>(method: M, ...args: Args<M>): Promise<Result<M>> {
-    if (this.exited) return Promise.reject(new HsmError("HSM_WORKER_EXITED", "The HSM connection is closed. Reconnect and retry."));
+    // Key bytes handed to importAesKey move to the worker like a PIN: transferred, not copied,
+    // and the caller's buffer is wiped before this returns.
+    const { sent, transfer } = method === "importAesKey" ? moveKeyBytes(args) : { sent: args as unknown[], transfer: [] };
+    if (this.exited) {
+      for (const t of transfer) wipe(new Uint8Array(t));
+      return Promise.reject(new HsmError("HSM_WORKER_EXITED", "The HSM connection is closed. Reconnect and retry."));
+    }
     const id = this.nextId++;
-    const request: WorkerRequest = { id, method, args };
+    const request: WorkerRequest = { id, method, args: sent };
     return new Promise<Result<M>>((resolve, reject) => {
       this.pending.set(id, { method, startedAt: Date.now(), resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage(request);
+      this.worker.postMessage(request, transfer);
       this.startProgress();
     });
   }
@@ -153,6 +159,14 @@ export class HsmClient extends EventEmitter<{ busy: [HsmBusy]; idle: [] }> {
     }
     await this.worker.terminate();
   }
+}
+
+/** importAesKey's arguments with the key bytes in a buffer of their own to transfer; the caller's are wiped. */
+function moveKeyBytes(args: readonly unknown[]): { sent: unknown[]; transfer: ArrayBuffer[] } {
+  const [request, ...rest] = args as [{ value: Uint8Array }, ...unknown[]];
+  const moved = new Uint8Array(request.value);
+  wipe(request.value);
+  return { sent: [{ ...request, value: moved }, ...rest], transfer: [moved.buffer] };
 }
 
 /** Structured clone turns Buffers into Uint8Arrays; the API promises Buffers. */
