@@ -1,6 +1,6 @@
 /**
  * A rehearsal in its own process for the crash matrix (the approach of test/helpers/crash-driver.ts).
- * Prints "EVENT <seq> <type>" after every journal append. With KILL_AT = n it stops dead right
+ * Prints "EVENT <seq> <type> <head>" after every journal append. With KILL_AT = n it stops dead right
  * after appending event n ("PAUSED") and waits to be killed, so the SIGKILL lands exactly after
  * that journal write. Without it (-1), it resumes the unfinished ceremony and completes it.
  * Prints "DONE" at the end.
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     cards: sink,
     rehearsal: true,
     onEvent: (e) => {
-      writeSync(1, `EVENT ${e.seq} ${e.type}\n`);
+      writeSync(1, `EVENT ${e.seq} ${e.type} ${e.head}\n`);
       if (e.seq === killAt) {
         writeSync(1, "PAUSED\n");
         // Nothing more happens in this process: the parent's SIGKILL ends it here.
