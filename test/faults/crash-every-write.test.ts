@@ -6,10 +6,10 @@
  * often as the script allows with exactly one ceremony.completed, pkcs11-tool lists one key per
  * label, and the bundle verifies.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
-import { expect, test } from "vitest";
+import { afterAll, expect, test } from "vitest";
 import { loadScript, type LoadedScript } from "../../src/ceremony/load-script.ts";
 import { scriptRecheck } from "../../src/ceremony/script-recheck.ts";
 import { createRehearsalEnvironment } from "../../src/hsm/index.ts";
@@ -25,6 +25,11 @@ import { scratchDir } from "./support/scratch.ts";
 const ROOT = resolve(import.meta.dirname, "../..");
 const CONCURRENCY = Math.max(2, Math.min(4, availableParallelism()));
 const work = scratchDir("crash-matrix-");
+// A case that lost something keeps its folder (journal, token, bundle) for inspection.
+afterAll(() => {
+  if (readdirSync(work).length === 0) rmSync(work, { recursive: true, force: true });
+  else console.log(`crash cases kept for inspection in ${work}`);
+});
 
 interface KillOutcome {
   seq: number;

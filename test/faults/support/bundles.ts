@@ -4,17 +4,17 @@
  * A TypeScript worker under tsx takes ~160 ms to start; the bundled one ~40 ms, and the fault
  * matrix starts over a thousand of them.
  */
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
+import { faultRunDir } from "./fault-table.ts";
 
-const BUILD = resolve(import.meta.dirname, "../../../test-results/faults/build");
-
-export const FAULT_BUNDLES = {
-  crash: { entry: "test/faults/support/crash-entry.ts", outDir: resolve(BUILD, "crash") },
-  hsmShard: { entry: "test/faults/support/hsm-fault-shard.ts", outDir: resolve(BUILD, "hsm-shard") },
+const BUNDLES = {
+  crash: "test/faults/support/crash-entry.ts",
+  hsmShard: "test/faults/support/hsm-fault-shard.ts",
 } as const;
 
-export function bundleMain(name: keyof typeof FAULT_BUNDLES): string {
-  return resolve(FAULT_BUNDLES[name].outDir, "main.cjs");
+/** The bundled main file of a child process, in this run's folder. */
+export function bundleMain(name: keyof typeof BUNDLES, inGlobalSetup = false): string {
+  return resolve(faultRunDir(inGlobalSetup), "build", name, "main.cjs");
 }
 
 export async function buildFaultBundles(): Promise<void> {
@@ -22,5 +22,7 @@ export async function buildFaultBundles(): Promise<void> {
   const { buildElectron } = (await import("../../../scripts/build-electron.mjs")) as {
     buildElectron(options: { outDir: string; mainEntry: string; logLevel?: string }): Promise<unknown>;
   };
-  for (const bundle of Object.values(FAULT_BUNDLES)) await buildElectron({ outDir: bundle.outDir, mainEntry: bundle.entry, logLevel: "error" });
+  for (const [name, entry] of Object.entries(BUNDLES)) {
+    await buildElectron({ outDir: dirname(bundleMain(name as keyof typeof BUNDLES, true)), mainEntry: entry, logLevel: "error" });
+  }
 }

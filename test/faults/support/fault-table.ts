@@ -6,8 +6,16 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
-export const FAULT_ROWS_DIR = resolve(import.meta.dirname, "../../../test-results/faults/rows");
-export const FAULT_TABLE_FILE = resolve(import.meta.dirname, "../../../test-results/faults/fault-table.md");
+const RESULTS = resolve(import.meta.dirname, "../../../test-results/faults");
+export const FAULT_TABLE_FILE = resolve(RESULTS, "fault-table.md");
+
+/**
+ * This run's folder (rows, child-process bundles), keyed by the vitest main process: the global
+ * setup runs in it and every test worker is its child. Two runs in one checkout stay apart.
+ */
+export function faultRunDir(inGlobalSetup = false): string {
+  return resolve(RESULTS, "runs", String(inGlobalSetup ? process.pid : process.ppid));
+}
 
 export interface FaultRow {
   /** e.g. "crash: SIGKILL after a journal write (root CA)". */
@@ -21,23 +29,27 @@ export interface FaultRow {
 }
 
 export function recordFaultRow(row: FaultRow): void {
-  mkdirSync(FAULT_ROWS_DIR, { recursive: true });
+  const rows = join(faultRunDir(), "rows");
+  mkdirSync(rows, { recursive: true });
   const name = row.faultClass.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-  writeFileSync(join(FAULT_ROWS_DIR, `${name}.json`), `${JSON.stringify(row, null, 2)}\n`);
+  writeFileSync(join(rows, `${name}.json`), `${JSON.stringify(row, null, 2)}\n`);
 }
 
-export function clearFaultRows(): void {
-  rmSync(FAULT_ROWS_DIR, { recursive: true, force: true });
-}
-
+/** The rows this run recorded; called from the global setup. */
 export function readFaultRows(): FaultRow[] {
+  const rows = join(faultRunDir(true), "rows");
   let names: string[] = [];
   try {
-    names = readdirSync(FAULT_ROWS_DIR).filter((n) => n.endsWith(".json")).sort();
+    names = readdirSync(rows).filter((n) => n.endsWith(".json")).sort();
   } catch {
     return [];
   }
-  return names.map((n) => JSON.parse(readFileSync(join(FAULT_ROWS_DIR, n), "utf8")) as FaultRow);
+  return names.map((n) => JSON.parse(readFileSync(join(rows, n), "utf8")) as FaultRow);
+}
+
+/** Removes this run's folder; called from the global setup. */
+export function removeFaultRun(): void {
+  rmSync(faultRunDir(true), { recursive: true, force: true });
 }
 
 /** A Markdown table, readable as plain text in a terminal too. */

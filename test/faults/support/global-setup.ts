@@ -1,12 +1,12 @@
-/** Builds the child-process bundles and clears last run's rows; prints the fault table at the end. */
+/** Builds this run's child-process bundles; at the end prints the fault table and removes the run's folder. */
 import { buildFaultBundles } from "./bundles.ts";
-import { clearFaultRows, faultTable, readFaultRows, writeFaultTable } from "./fault-table.ts";
+import { faultTable, readFaultRows, removeFaultRun, writeFaultTable } from "./fault-table.ts";
 
 export default async function setup(): Promise<() => void> {
-  clearFaultRows();
   await buildFaultBundles();
   return () => {
     const rows = readFaultRows();
+    removeFaultRun();
     if (rows.length === 0) return;
     const table = faultTable(rows);
     writeFaultTable(table);
