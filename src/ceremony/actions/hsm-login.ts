@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ActionDefinition } from "../action-api.ts";
+import { CeremonyStateError } from "../errors.ts";
 
 /** The crypto officer types the HSM PIN; one attempt, never retried by the app. */
 export const hsmLogin: ActionDefinition<Record<string, never>> = {
@@ -10,7 +11,7 @@ export const hsmLogin: ActionDefinition<Record<string, never>> = {
   usesHsm: false,
   async run(ctx) {
     const pin = ctx.inputs.hsmPin;
-    if (!pin) throw new Error("hsm.login needs the HSM PIN");
+    if (!pin) throw new CeremonyStateError("HSM_LOGIN_REQUIRED", "The crypto officer types the HSM PIN to log in; nothing was tried.");
     const token = await ctx.login(pin);
     return {
       outputs: {
