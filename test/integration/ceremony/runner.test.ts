@@ -78,8 +78,9 @@ function options(): RunnerOptions {
 
 const pin = (s: string): Buffer => Buffer.from(s);
 
-async function started(): Promise<{ runner: CeremonyRunner; people: Record<"admin" | "officer" | "w1" | "w2", Participant> }> {
-  const runner = CeremonyRunner.start(loadScript(SCRIPT, "runner.yaml"), options());
+/** A ceremony of SCRIPT (key label `label`) with four people signed in and the air-gap override attested. */
+async function started(label = "TEST-KEY"): Promise<{ runner: CeremonyRunner; people: Record<"admin" | "officer" | "w1" | "w2", Participant> }> {
+  const runner = CeremonyRunner.start(loadScript(SCRIPT.replace("default: TEST-KEY", `default: ${label}`), "runner.yaml"), options());
   const people = {
     admin: runner.addParticipant({ name: "Ada", role: "ceremony-administrator", organisation: "Ops" }, pin("ada-pin-1")),
     officer: runner.addParticipant({ name: "Cy", role: "crypto-officer", organisation: "Ops" }, pin("cy-pin-12")),
@@ -154,14 +155,8 @@ describe("steps and attestations", () => {
 });
 
 test("a failed action pauses on its step; an abort is recorded with its reason and still ends in a signed, verifying transcript", async () => {
-  const runner = CeremonyRunner.start(loadScript(SCRIPT.replace("default: TEST-KEY", "default: ABORT-KEY"), "runner.yaml"), options());
-  const officer = runner.addParticipant({ name: "Cy", role: "crypto-officer", organisation: "Ops" }, pin("cy-pin-12"));
-  runner.addParticipant({ name: "Ada", role: "ceremony-administrator", organisation: "Ops" }, pin("ada-pin-1"));
-  const w1 = runner.addParticipant({ name: "Wen", role: "internal-witness", organisation: "Audit" }, pin("wen-pin-1"));
-  const w2 = runner.addParticipant({ name: "Xu", role: "internal-witness", organisation: "Risk" }, pin("xu-pin-12"));
-  runner.confirmParticipants();
-  runner.attestAirGapOverride(w1.id, pin("wen-pin-1"));
-  runner.attestAirGapOverride(w2.id, pin("xu-pin-12"));
+  const { runner, people } = await started("ABORT-KEY");
+  const { officer, w1, w2 } = people;
   try {
     await runner.runAction(officer.id, { hsmPin: pin(DEFAULT_REHEARSAL_PINS.userPin) });
     runner.attest(w1.id, pin("wen-pin-1"), ["Serial checked"]);
@@ -198,15 +193,8 @@ test("an object under the label that this ceremony did not create is a conflict,
   await client.login("user", pin(DEFAULT_REHEARSAL_PINS.userPin));
   const foreign = await client.call("generateKeyPair", { label: "FOREIGN", algorithm: "EC-P256", purpose: "signing" });
   await client.close();
-  const script = loadScript(SCRIPT.replace("default: TEST-KEY", "default: FOREIGN"), "runner.yaml");
-  const runner = CeremonyRunner.start(script, options());
-  const officer = runner.addParticipant({ name: "Cy", role: "crypto-officer", organisation: "Ops" }, pin("cy-pin-12"));
-  runner.addParticipant({ name: "Ada", role: "ceremony-administrator", organisation: "Ops" }, pin("ada-pin-1"));
-  const w1 = runner.addParticipant({ name: "Wen", role: "internal-witness", organisation: "Audit" }, pin("wen-pin-1"));
-  const w2 = runner.addParticipant({ name: "Xu", role: "internal-witness", organisation: "Risk" }, pin("xu-pin-12"));
-  runner.confirmParticipants();
-  runner.attestAirGapOverride(w1.id, pin("wen-pin-1"));
-  runner.attestAirGapOverride(w2.id, pin("xu-pin-12"));
+  const { runner, people } = await started("FOREIGN");
+  const { officer, w1, w2 } = people;
   try {
     await runner.runAction(officer.id, { hsmPin: pin(DEFAULT_REHEARSAL_PINS.userPin) });
     runner.attest(w1.id, pin("wen-pin-1"), ["Serial checked"]);
