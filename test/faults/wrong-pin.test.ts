@@ -73,7 +73,7 @@ test.runIf(SPY !== undefined)("a wrong PIN shows the retry state and costs exact
       expect(pin.every((b) => b === 0), "the typed PIN is wiped").toBe(true);
       expect(logins(), `after wrong PIN ${i + 1}`).toEqual(typed.slice(0, i + 1).map(() => "CKR_PIN_INCORRECT"));
       // Asking again for the step without a PIN does not touch the token.
-      await expect(runner.runAction(officer.id, {})).rejects.toThrow(/needs the HSM PIN/);
+      await expect(runner.runAction(officer.id, {})).rejects.toMatchObject({ code: "HSM_LOGIN_REQUIRED" });
       expect(logins()).toHaveLength(i + 1);
       expect(runner.needsOf(loginStep)).toContain("hsm-pin");
     }
@@ -84,7 +84,7 @@ test.runIf(SPY !== undefined)("a wrong PIN shows the retry state and costs exact
       expect(e.message).toContain("The token reports that few attempts remain before it locks.");
     }
     const failed = journal.events(runner.ceremonyId).filter((e) => e.type === "action.failed");
-    expect(failed.map((e) => (e.body.error as { code: string }).code)).toEqual(["CKR_PIN_INCORRECT", "ACTION_FAILED", "CKR_PIN_INCORRECT", "ACTION_FAILED", "CKR_PIN_INCORRECT", "ACTION_FAILED"]);
+    expect(failed.map((e) => (e.body.error as { code: string }).code)).toEqual(["CKR_PIN_INCORRECT", "HSM_LOGIN_REQUIRED", "CKR_PIN_INCORRECT", "HSM_LOGIN_REQUIRED", "CKR_PIN_INCORRECT", "HSM_LOGIN_REQUIRED"]);
     const journalText = JSON.stringify(journal.events(runner.ceremonyId));
     for (const wrong of [...typed, token.userPin]) expect(journalText).not.toContain(wrong);
 
