@@ -1,5 +1,6 @@
 /** What the PKI actions share: the signer on the token, files on removable media, artifacts. */
 import { createHash } from "node:crypto";
+import { z } from "zod";
 import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { CeremonyError } from "../../errors.ts";
@@ -9,6 +10,9 @@ import { pemToDer, wholeSeconds } from "../../pki/index.ts";
 import type { ActionContext, Artifact } from "../action-api.ts";
 
 export class PkiActionError extends CeremonyError {}
+
+/** A name that becomes a bundle file name (certs/NAME.pem, crl/NAME.crl, csr/NAME.csr). */
+export const FileLabel = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be letters, digits, dot, dash or underscore");
 
 export async function signerFor(ctx: ActionContext, keyLabel: string): Promise<HsmSigner> {
   return HsmSigner.forLabel(ctx.hsm(), keyLabel);

@@ -2,9 +2,9 @@ import { z } from "zod";
 import { parseCsr } from "../../pki/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
 import { fingerprintOutput } from "./common.ts";
-import { artifact, PkiActionError } from "./pki-common.ts";
+import { artifact, FileLabel, PkiActionError } from "./pki-common.ts";
 
-const Params = z.object({ csrLabel: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/) }).strict();
+const Params = z.object({ csrLabel: FileLabel }).strict();
 
 /**
  * Reads the intermediate's CSR from removable media, verifies its self-signature and shows its

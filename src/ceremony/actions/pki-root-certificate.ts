@@ -2,12 +2,12 @@ import { z } from "zod";
 import { issueRootCertificate, ROOT_MAX_YEARS, certificateSummary } from "../../pki/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
 import { fingerprintOutput } from "./common.ts";
-import { addYears, artifact, nowSeconds, recordLints, signerFor } from "./pki-common.ts";
+import { addYears, artifact, FileLabel, nowSeconds, recordLints, signerFor } from "./pki-common.ts";
 
 const Params = z
   .object({
     keyLabel: z.string().min(1).max(64),
-    certLabel: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be letters, digits, dot, dash or underscore"),
+    certLabel: FileLabel,
     subject: z.string().min(1).max(1024),
     validityYears: z.number().int().min(1).max(ROOT_MAX_YEARS),
     pathLength: z.number().int().min(0).max(8).optional(),

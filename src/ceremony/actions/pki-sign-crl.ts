@@ -2,7 +2,7 @@ import { z } from "zod";
 import { certificateSummary, CRL_REASONS, issueCrl, type CrlReasonName } from "../../pki/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
 import { fingerprintOutput } from "./common.ts";
-import { artifact, nowSeconds, PkiActionError, readCertificateFile, recordLints, signerFor } from "./pki-common.ts";
+import { artifact, FileLabel, nowSeconds, PkiActionError, readCertificateFile, recordLints, signerFor } from "./pki-common.ts";
 
 const Revocation = z
   .object({
@@ -16,8 +16,8 @@ const Params = z
   .object({
     issuerKeyLabel: z.string().min(1).max(64),
     issuerCertificate: z.string().min(1),
-    issuerLabel: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
-    crlLabel: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
+    issuerLabel: FileLabel,
+    crlLabel: FileLabel,
     nextUpdateDays: z.number().int().min(1).max(366),
     revoked: z.array(Revocation).max(10_000).default([]),
     skipLints: z.array(z.string()).max(50).default([]),

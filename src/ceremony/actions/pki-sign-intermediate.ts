@@ -2,16 +2,16 @@ import { z } from "zod";
 import { certificateSummary, issueIntermediateCertificate, parseCsr } from "../../pki/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
 import { fingerprintOutput } from "./common.ts";
-import { addYears, artifact, nowSeconds, PkiActionError, readCertificateFile, recordLints, signerFor } from "./pki-common.ts";
+import { addYears, artifact, FileLabel, nowSeconds, PkiActionError, readCertificateFile, recordLints, signerFor } from "./pki-common.ts";
 
 const Url = z.string().regex(/^http:\/\/\S+$/, "must be an http:// URL (BR §7.1.2.11.2)");
 const Params = z
   .object({
     issuerKeyLabel: z.string().min(1).max(64),
     issuerCertificate: z.string().min(1),
-    issuerLabel: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
-    csrLabel: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
-    certLabel: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
+    issuerLabel: FileLabel,
+    csrLabel: FileLabel,
+    certLabel: FileLabel,
     subject: z.string().max(1024).optional(),
     validityYears: z.number().int().min(1).max(20),
     pathLength: z.number().int().min(0).max(8).default(0),

@@ -23,6 +23,7 @@ import { DEFAULT_REHEARSAL_PINS } from "../../../src/hsm/index.ts";
 import { ChainWalker, recordJson } from "../../../src/journal/chain.ts";
 import type { Signer } from "../../../src/signer.ts";
 import { buildManifest, manifestBytes, serializeTranscript, signTranscript, envelopeBytes, spkiPem, verifyBundle, type Transcript } from "../../../src/transcript/index.ts";
+import { needlesFor } from "../../helpers/secret-needles.ts";
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "../../..");
@@ -80,15 +81,6 @@ test("the demo completes and every bundle verifies", () => {
 });
 
 describe("secrets", () => {
-  function needlesFor(secret: Buffer, name: string): Array<{ name: string; bytes: Buffer }> {
-    return [
-      { name: `${name} (raw)`, bytes: secret },
-      { name: `${name} (hex)`, bytes: Buffer.from(secret.toString("hex")) },
-      { name: `${name} (HEX)`, bytes: Buffer.from(secret.toString("hex").toUpperCase()) },
-      { name: `${name} (base64)`, bytes: Buffer.from(secret.toString("base64")) },
-    ];
-  }
-
   test("no PIN, share word run, share, escrow key or KEK in any file the demo wrote (temporary folders too) or on its output", async () => {
     const master = join(out, bundles.find((b) => b.includes("master-key"))!);
     const cards = readdirSync(join(master, "print")).sort();

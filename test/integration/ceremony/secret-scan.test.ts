@@ -13,6 +13,7 @@ import { rehearsalCast, rehearseScript } from "../../../src/ceremony/rehearsal.t
 import { combineShares, decodeShare, unwrapKeyWithPadding } from "../../../src/escrow/index.ts";
 import { createRehearsalEnvironment, DEFAULT_REHEARSAL_PINS, type RehearsalEnvironment } from "../../../src/hsm/index.ts";
 import { Journal } from "../../../src/journal/index.ts";
+import { needlesFor } from "../../helpers/secret-needles.ts";
 
 let root: string;
 let env: RehearsalEnvironment;
@@ -46,15 +47,6 @@ function filesUnder(dir: string): string[] {
     const p = join(dir, name);
     return statSync(p).isDirectory() ? filesUnder(p) : [p];
   });
-}
-
-function needlesFor(secret: Buffer, name: string): Array<{ name: string; bytes: Buffer }> {
-  return [
-    { name: `${name} (raw)`, bytes: secret },
-    { name: `${name} (hex)`, bytes: Buffer.from(secret.toString("hex")) },
-    { name: `${name} (HEX)`, bytes: Buffer.from(secret.toString("hex").toUpperCase()) },
-    { name: `${name} (base64)`, bytes: Buffer.from(secret.toString("base64")) },
-  ];
 }
 
 test("no PIN, share, escrow key or KEK byte string appears in any file written or in the logs", async () => {
