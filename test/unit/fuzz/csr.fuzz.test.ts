@@ -1,5 +1,5 @@
 /**
- * parseCsr under fuzzing, 10,000 cases (test/unit/pki/csr.test.ts has 2,700 more): requests made
+ * parseCsr under fuzzing, 10,000 cases in `npm run test:fuzz`, 400 in `npm test` (test/unit/pki/csr.test.ts has 2,700 more): requests made
  * by node:crypto and by stock OpenSSL, in DER and PEM, mutated (bits flipped, bytes set,
  * inserted, deleted, duplicated, truncated). parseCsr throws only CsrError, never takes long, and
  * never accepts a corruption: whatever it accepts is, byte for byte, the request it was given.
@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { CsrError, derToPem, parseCsr, pemToDer } from "../../../src/pki/index.ts";
 import { rawExtension } from "../../../src/pki/extensions.ts";
 import { buildCsr } from "../pki/pki-fixtures.ts";
+import { casesLabel, fuzzCases } from "./budget.ts";
 import { applyBytes, byteMutation, onlyThrows } from "./mutations.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "csr-fuzz-"));
@@ -46,25 +47,25 @@ describe("parseCsr under fuzzing", () => {
     for (const seed of SEEDS) expect(parseCsr(seed).der.equals(seed)).toBe(true);
   });
 
-  it("mutated DER: only CsrError, never a changed request accepted (7,000 cases)", () => {
+  it(`mutated DER: only CsrError, never a changed request accepted ${casesLabel(7000)}`, () => {
     fc.assert(
       fc.property(fc.nat({ max: SEEDS.length - 1 }), fc.array(byteMutation, { minLength: 1, maxLength: 6 }), (i, ops) => {
         const seed = SEEDS[i]!;
         const mutated = applyBytes(seed, ops);
         return mutated.equals(seed) || parsesOnlyItself(mutated, seed);
       }),
-      { numRuns: 7000, seed: SEED },
+      fuzzCases(7000, SEED),
     );
   });
 
-  it("mutated PEM text: only CsrError, never a changed request accepted (3,000 cases)", () => {
+  it(`mutated PEM text: only CsrError, never a changed request accepted ${casesLabel(3000)}`, () => {
     fc.assert(
       fc.property(fc.nat({ max: SEEDS.length - 1 }), fc.array(byteMutation, { minLength: 1, maxLength: 4 }), (i, ops) => {
         const seed = SEEDS[i]!;
         const pem = Buffer.from(derToPem(seed, "CERTIFICATE REQUEST"));
         return parsesOnlyItself(applyBytes(pem, ops).toString("latin1"), seed);
       }),
-      { numRuns: 3000, seed: SEED + 1 },
+      fuzzCases(3000, SEED + 1),
     );
   });
 });

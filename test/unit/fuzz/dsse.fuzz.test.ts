@@ -1,5 +1,5 @@
 /**
- * Signed transcripts under fuzzing, 10,000 cases: verifySignedTranscript (what the online system
+ * Signed transcripts under fuzzing, 10,000 cases in `npm run test:fuzz`, 400 in `npm test`: verifySignedTranscript (what the online system
  * runs on an imported transcript, and verifyBundle on a bundle's files) given a realistic signed
  * transcript with its transcript bytes, envelope bytes or signer key mutated. It never throws,
  * and never answers ok for anything but the original:
@@ -15,6 +15,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildTranscript, envelopeBytes, signTranscript, verifySignedTranscript, type DsseEnvelope } from "../../../src/transcript/index.ts";
 import { nodeSigner, transcriptInput } from "../transcript/fixture.ts";
+import { casesLabel, fuzzCases } from "./budget.ts";
 import { applyBytes, byteMutation } from "./mutations.ts";
 
 let transcript: Buffer;
@@ -67,28 +68,28 @@ describe("verifySignedTranscript under fuzzing", () => {
     expect(verify({ transcriptBytes: transcript, envelopeBytes: envelope, signerPem })).toBe(true);
   });
 
-  it("a mutated transcript.json never verifies (4,000 cases)", () => {
+  it(`a mutated transcript.json never verifies ${casesLabel(4000)}`, () => {
     fc.assert(
       fc.property(fc.array(byteMutation, { minLength: 1, maxLength: 4 }), (ops) => {
         const mutated = applyBytes(transcript, ops);
         return mutated.equals(transcript) || !verify({ transcriptBytes: mutated, envelopeBytes: envelope, signerPem });
       }),
-      { numRuns: 4000, seed: SEED },
+      fuzzCases(4000, SEED),
     );
   });
 
-  it("a mutated transcript.json with the envelope's payload changed to match never verifies (1,000 cases)", () => {
+  it(`a mutated transcript.json with the envelope's payload changed to match never verifies ${casesLabel(1000)}`, () => {
     fc.assert(
       fc.property(fc.array(byteMutation, { minLength: 1, maxLength: 4 }), (ops) => {
         const mutated = applyBytes(transcript, ops);
         const forged = envelopeBytes({ ...original, payload: mutated.toString("base64") });
         return mutated.equals(transcript) || !verify({ transcriptBytes: mutated, envelopeBytes: forged, signerPem });
       }),
-      { numRuns: 1000, seed: SEED + 1 },
+      fuzzCases(1000, SEED + 1),
     );
   });
 
-  it("a mutated envelope verifies only when it says exactly the same thing (4,000 cases)", () => {
+  it(`a mutated envelope verifies only when it says exactly the same thing ${casesLabel(4000)}`, () => {
     fc.assert(
       fc.property(fc.array(byteMutation, { minLength: 1, maxLength: 4 }), (ops) => {
         const mutated = applyBytes(envelope, ops);
@@ -96,18 +97,18 @@ describe("verifySignedTranscript under fuzzing", () => {
         if (!mutated.equals(envelope)) sameSpelling.push(mutated.toString("latin1"));
         return saysTheSame(mutated);
       }),
-      { numRuns: 4000, seed: SEED + 2 },
+      fuzzCases(4000, SEED + 2),
     );
     console.log(`mutated envelopes that verified: ${sameSpelling.length}, each the same envelope spelt differently`);
   });
 
-  it("a mutated signer.pub.pem verifies only when it is the same key (1,000 cases)", () => {
+  it(`a mutated signer.pub.pem verifies only when it is the same key ${casesLabel(1000)}`, () => {
     fc.assert(
       fc.property(fc.array(byteMutation, { minLength: 1, maxLength: 3 }), (ops) => {
         const pem = applyBytes(Buffer.from(signerPem), ops).toString("latin1");
         return !verify({ transcriptBytes: transcript, envelopeBytes: envelope, signerPem: pem }) || sameKey(pem);
       }),
-      { numRuns: 1000, seed: SEED + 3 },
+      fuzzCases(1000, SEED + 3),
     );
   });
 });

@@ -3,7 +3,7 @@
  * the demo's parameter files, mutated (bytes flipped, deleted, inserted, YAML tokens inserted,
  * keys renamed, lines duplicated, swapped, deleted or re-indented, values replaced), and random
  * text. loadScript and parseParams may only ever throw ScriptValidationError, and never hang.
- * 10,000 cases each; the seed is fixed so that a failure reproduces.
+ * 10,000 cases each in `npm run test:fuzz`, a fixed-seed 400 in `npm test` (see budget.ts).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -11,6 +11,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadScript, parseParams } from "../../../src/ceremony/load-script.ts";
 import { ScriptValidationError } from "../../../src/ceremony/validation-error.ts";
+import { casesLabel, fuzzCases } from "./budget.ts";
 import { applyText, onlyThrows, textMutation } from "./mutations.ts";
 
 const SCRIPTS_DIR = resolve(import.meta.dirname, "../../../ceremony-scripts");
@@ -74,35 +75,35 @@ describe("the seeds are valid", () => {
 });
 
 describe("loadScript under fuzzing", () => {
-  it(`throws only ScriptValidationError on mutated scripts, never hangs (${RUNS.toLocaleString("en")} cases)`, () => {
+  it(`throws only ScriptValidationError on mutated scripts, never hangs ${casesLabel(RUNS)}`, () => {
     fc.assert(
       fc.property(fc.nat({ max: SEEDS.length - 1 }), fc.array(textMutation, { minLength: 1, maxLength: 4 }), (i, ops) => {
         const seed = SEEDS[i]!;
         const params = parseParams(seed.params, "params.yaml");
         return onlyThrows([ScriptValidationError], () => loadScript(applyText(seed.text, ops), seed.script, params));
       }),
-      { numRuns: RUNS - 1000, seed: SEED },
+      fuzzCases(RUNS - 1000, SEED),
     );
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 400 }), fc.string({ unit: "binary", maxLength: 400 })), (text) => onlyThrows([ScriptValidationError], () => loadScript(text, "random.yaml"))),
-      { numRuns: 1000, seed: SEED },
+      fuzzCases(1000, SEED),
     );
   });
 });
 
 describe("parseParams under fuzzing", () => {
-  it(`throws only ScriptValidationError on mutated parameter files, also when checked against the script (${RUNS.toLocaleString("en")} cases)`, () => {
+  it(`throws only ScriptValidationError on mutated parameter files, also when checked against the script ${casesLabel(RUNS)}`, () => {
     fc.assert(
       fc.property(fc.nat({ max: SEEDS.length - 1 }), fc.array(textMutation, { minLength: 1, maxLength: 4 }), (i, ops) => {
         const seed = SEEDS[i]!;
         const text = applyText(seed.params, ops);
         return onlyThrows([ScriptValidationError], () => loadScript(seed.text, seed.script, parseParams(text, "params.yaml")));
       }),
-      { numRuns: RUNS - 1000, seed: SEED + 1 },
+      fuzzCases(RUNS - 1000, SEED + 1),
     );
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: "binary", maxLength: 300 })), (text) => onlyThrows([ScriptValidationError], () => parseParams(text, "random.yaml"))),
-      { numRuns: 1000, seed: SEED + 1 },
+      fuzzCases(1000, SEED + 1),
     );
   });
 });

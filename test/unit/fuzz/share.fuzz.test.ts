@@ -1,5 +1,5 @@
 /**
- * decodeShare under fuzzing, 10,000 cases: the shares of a real split, as words, as numbered
+ * decodeShare under fuzzing, 10,000 cases in `npm run test:fuzz`, 400 in `npm test`: the shares of a real split, as words, as numbered
  * words the way the card prints them, and as QR text, mutated the way people and scanners get
  * them wrong (a word replaced by another list word or a near miss, words swapped, dropped,
  * doubled, renumbered, characters flipped, inserted, deleted, case and spacing changed).
@@ -11,6 +11,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ShareDecodeError, decodeShare, splitEscrowKey, type EncodedShare } from "../../../src/escrow/index.ts";
 import { WORDS } from "../../../src/escrow/wordlist.ts";
+import { casesLabel, fuzzCases } from "./budget.ts";
 import { applyBytes, byteMutation, onlyThrows, type ByteMutation } from "./mutations.ts";
 
 let shares: EncodedShare[] = [];
@@ -95,21 +96,21 @@ describe("decodeShare under fuzzing", () => {
     for (const s of shares) for (const form of FORMS) expect(decodeShare(render(s.words, form)).fingerprint).toBe(s.fingerprint);
   });
 
-  it("word-level mistakes: only ShareDecodeError, never a corrupted share accepted (6,000 cases)", () => {
+  it(`word-level mistakes: only ShareDecodeError, never a corrupted share accepted ${casesLabel(6000)}`, () => {
     fc.assert(
       fc.property(fc.nat({ max: 4 }), fc.constantFrom(...FORMS), fc.array(wordMutation, { minLength: 1, maxLength: 4 }), (i, form, ops) =>
         onlyTheOriginal(mutateWords(shares[i]!, form, ops), shares[i]!),
       ),
-      { numRuns: 6000, seed: SEED },
+      fuzzCases(6000, SEED),
     );
   });
 
-  it("character-level damage to the text and the QR string: only ShareDecodeError, never a corrupted share accepted (4,000 cases)", () => {
+  it(`character-level damage to the text and the QR string: only ShareDecodeError, never a corrupted share accepted ${casesLabel(4000)}`, () => {
     fc.assert(
       fc.property(fc.nat({ max: 4 }), fc.constantFrom(...FORMS), fc.array(byteMutation, { minLength: 1, maxLength: 5 }), (i, form, ops) =>
         onlyTheOriginal(applyBytes(Buffer.from(render(shares[i]!.words, form)), ops).toString("utf8"), shares[i]!),
       ),
-      { numRuns: 4000, seed: SEED + 1 },
+      fuzzCases(4000, SEED + 1),
     );
   });
 });
