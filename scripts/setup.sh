@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages: the HSM emulator and the independent tools our outputs are checked with.
-packages=(softhsm2 opensc openssl poppler-utils zbar-tools chromium)
+packages=(softhsm2 libnss3 libnss3-tools opensc openssl poppler-utils zbar-tools chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -16,6 +16,8 @@ const Label = z.string().min(1).max(128);
 const Pin = z.string().min(1).max(128);
 const ShareText = z.string().min(1).max(4000);
 const Path = z.string().min(1).max(4096);
+/** A PKCS#11 module's init string (NSS softokn needs one); passed to C_Initialize, never shown as a secret. */
+const ModuleArgs = z.string().min(1).max(4096);
 
 export const TokenSummary = z.object({
   slotId: z.string(),
@@ -191,7 +193,7 @@ export const contract = {
     response: ScriptSummary,
   },
   "hsm:tokens": {
-    request: z.object({ modulePath: Path.optional() }).strict(),
+    request: z.object({ modulePath: Path.optional(), moduleArgs: ModuleArgs.optional() }).strict(),
     response: z.array(TokenSummary),
   },
   "airgap:check": {
@@ -205,6 +207,7 @@ export const contract = {
         parameters: z.record(z.string(), z.unknown()),
         rehearsal: z.boolean(),
         modulePath: Path.optional(),
+        moduleArgs: ModuleArgs.optional(),
         token: z.object({ label: Label, serial: z.string().max(64).optional() }).strict().optional(),
       })
       .strict(),

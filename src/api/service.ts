@@ -152,7 +152,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     },
 
     async "hsm:tokens"(req) {
-      const client = await HsmClient.open({ modulePath: req.modulePath ?? SOFTHSM2_MODULE });
+      const client = await HsmClient.open({ modulePath: req.modulePath ?? SOFTHSM2_MODULE, ...(req.moduleArgs !== undefined ? { moduleArgs: req.moduleArgs } : {}) });
       try {
         return await client.call("listTokens");
       } finally {
@@ -176,7 +176,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       let env: RehearsalEnvironment | null = null;
       let token = req.token;
       let modulePath = req.modulePath ?? SOFTHSM2_MODULE;
+      let moduleArgs = req.moduleArgs;
       if (rehearsal) {
+        moduleArgs = undefined;
         env = await createRehearsalEnvironment([{ label: `rehearsal-${script.definition.id}`.slice(0, 32) }]);
         token = { label: env.tokens[0]!.label, serial: env.tokens[0]!.serial };
         modulePath = env.modulePath;
@@ -187,7 +189,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         journal,
         credentials,
         openHsm: async () => {
-          const client = await HsmClient.open({ modulePath, ...(env ? { env: env.env } : {}) });
+          const client = await HsmClient.open({ modulePath, ...(moduleArgs !== undefined ? { moduleArgs } : {}), ...(env ? { env: env.env } : {}) });
           client.on("busy", (b) => options.onProgress({ kind: "hsm-busy", operation: b.operation, elapsedMs: b.elapsedMs }));
           client.on("idle", () => options.onProgress({ kind: "hsm-idle" }));
           return client;

@@ -17,21 +17,23 @@ import { terminalPrompter } from "./prompt.ts";
 import { verifyCommand } from "./verify-command.ts";
 
 const USAGE = `usage:
-  ceremony tokens [--module PATH]                      slots and tokens: label, serial, model, flags
+  ceremony tokens [--module PATH] [--module-args STRING]  slots and tokens: label, serial, model, flags
   ceremony validate SCRIPT [--params FILE]             full validation, no HSM touched
-  ceremony run SCRIPT [--params FILE] [--module PATH] --token LABEL [--serial S] --out DIR [--journal DB] [--save-cards DIR]
+  ceremony run SCRIPT [--params FILE] [--module PATH [--module-args STRING]] --token LABEL [--serial S] --out DIR
+                   [--journal DB] [--save-cards DIR]
   ceremony rehearse SCRIPT [--params FILE] --out DIR    same on a throwaway SoftHSM2 token, scripted participants
                    [--journal DB] [--share FILE...] [--csr FILE]
   ceremony demo --out DIR                               full tour on throwaway tokens, then verify
   ceremony verify BUNDLE [--signer PEM]                 exit 0 only when every check passes; names each failure
   ceremony shares inspect SHARE...                      decode and check shares without combining
-  ceremony recover --bundle DIR (--share FILE... --rehearsal | --module PATH --token LABEL) [--out DIR]
+  ceremony recover --bundle DIR (--share FILE... --rehearsal | --module PATH [--module-args STRING] --token LABEL) [--out DIR]
   ceremony keys [--journal DB]                          key inventory with rotation status`;
 
 type Handler = (io: CliIo, positionals: string[], values: Record<string, string | string[] | boolean | undefined>) => Promise<number>;
 
 const OPTIONS = {
   module: { type: "string" },
+  "module-args": { type: "string" },
   params: { type: "string" },
   token: { type: "string" },
   serial: { type: "string" },
@@ -47,7 +49,7 @@ const OPTIONS = {
 } as const;
 
 const commands: Record<string, Handler> = {
-  tokens: (io, _p, v) => tokensCommand(io, { module: v.module as string | undefined }),
+  tokens: (io, _p, v) => tokensCommand(io, { module: v.module as string | undefined, moduleArgs: v["module-args"] as string | undefined }),
   validate: (io, p, v) => validateCommand(io, p[0], v.params as string | undefined),
   demo: (io, _p, v) => demoCommand(io, v.out as string | undefined),
   keys: (io, _p, v) => keysCommand(io, v.journal as string | undefined),
@@ -60,6 +62,7 @@ const commands: Record<string, Handler> = {
         script: p[0],
         params: v.params as string | undefined,
         module: v.module as string | undefined,
+        moduleArgs: v["module-args"] as string | undefined,
         token: v.token as string | undefined,
         serial: v.serial as string | undefined,
         out: v.out as string | undefined,
@@ -74,6 +77,7 @@ const commands: Record<string, Handler> = {
       shares: v.share as string[] | undefined,
       rehearsal: v.rehearsal === true,
       module: v.module as string | undefined,
+      moduleArgs: v["module-args"] as string | undefined,
       token: v.token as string | undefined,
       serial: v.serial as string | undefined,
       out: v.out as string | undefined,

@@ -1,7 +1,7 @@
 /**
  * `ceremony recover --bundle DIR --share FILE... --rehearsal`: recovers the escrowed KEK of a
  * master-key bundle from k cards into a fresh throwaway token (a recovery drill).
- * `ceremony recover --bundle DIR --module PATH --token LABEL --out DIR`: the real recovery, run
+ * `ceremony recover --bundle DIR --module PATH [--module-args STRING] --token LABEL --out DIR`: the real recovery, run
  * as the witnessed key-recovery ceremony in the terminal, where each holder types their own card
  * in private (share files on disk are refused outside a drill).
  */
@@ -21,6 +21,7 @@ export interface RecoverArgs {
   shares?: string[];
   rehearsal?: boolean;
   module?: string;
+  moduleArgs?: string | undefined;
   token?: string;
   serial?: string;
   out?: string;
@@ -30,7 +31,7 @@ export interface RecoverArgs {
 
 export async function recoverCommand(io: CliIo, args: RecoverArgs): Promise<number> {
   if (!args.bundle) {
-    io.err("usage: ceremony recover --bundle DIR (--share FILE... --rehearsal | --module PATH --token LABEL) [--out DIR]");
+    io.err("usage: ceremony recover --bundle DIR (--share FILE... --rehearsal | --module PATH [--module-args STRING] --token LABEL) [--out DIR]");
     return 2;
   }
   const dir = await mkdtemp(join(tmpdir(), "recover-"));
@@ -49,7 +50,7 @@ export async function recoverCommand(io: CliIo, args: RecoverArgs): Promise<numb
   }
   return runCommand(
     io,
-    { script: SCRIPT, params, out, ...(args.module ? { module: args.module } : {}), ...(args.token ? { token: args.token } : {}), ...(args.serial ? { serial: args.serial } : {}), ...(args.journal ? { journal: args.journal } : {}) },
+    { script: SCRIPT, params, out, ...(args.module ? { module: args.module } : {}), ...(args.moduleArgs !== undefined ? { moduleArgs: args.moduleArgs } : {}), ...(args.token ? { token: args.token } : {}), ...(args.serial ? { serial: args.serial } : {}), ...(args.journal ? { journal: args.journal } : {}) },
     terminalPrompter(),
   );
 }

@@ -1,5 +1,5 @@
 /**
- * `ceremony run SCRIPT [--params FILE] [--module PATH] --token LABEL [--serial S] --out DIR
+ * `ceremony run SCRIPT [--params FILE] [--module PATH [--module-args STRING]] --token LABEL [--serial S] --out DIR
  * [--journal DB] [--save-cards DIR]`: a real ceremony, interactive in a terminal. Each step is
  * shown with its checklist; the performer runs it; each witness confirms the checklist and types
  * their attestation PIN; the HSM PIN and share words are read without echo. A journal with an
@@ -27,6 +27,8 @@ export interface RunArgs {
   script?: string;
   params?: string;
   module?: string;
+  /** The module's init string, e.g. NSS softokn's `configdir='sql:DIR' …`. */
+  moduleArgs?: string | undefined;
   token?: string;
   serial?: string;
   out?: string;
@@ -36,7 +38,7 @@ export interface RunArgs {
 
 export async function runCommand(io: CliIo, args: RunArgs, prompt: Prompter): Promise<number> {
   if (!args.script || !args.out || !args.token) {
-    io.err("usage: ceremony run SCRIPT [--params FILE] [--module PATH] --token LABEL [--serial S] --out DIR [--journal DB] [--save-cards DIR]");
+    io.err("usage: ceremony run SCRIPT [--params FILE] [--module PATH [--module-args STRING]] --token LABEL [--serial S] --out DIR [--journal DB] [--save-cards DIR]");
     return 2;
   }
   // A ScriptValidationError reaches main(), which prints every problem with its YAML path.
@@ -58,7 +60,11 @@ export async function runCommand(io: CliIo, args: RunArgs, prompt: Prompter): Pr
     credentials: journal.credentials,
     openHsm: async () => {
       // Long HSM work (RSA-4096 generation takes minutes on USB HSMs) says it is still running.
-      const client = await HsmClient.open({ modulePath: args.module ?? SOFTHSM2_MODULE, progressIntervalMs: 5000 });
+      const client = await HsmClient.open({
+        modulePath: args.module ?? SOFTHSM2_MODULE,
+        ...(args.moduleArgs !== undefined ? { moduleArgs: args.moduleArgs } : {}),
+        progressIntervalMs: 5000,
+      });
       client.on("busy", (b) => io.out(`  … the HSM is still working (${b.operation}, ${Math.round(b.elapsedMs / 1000)} s)`));
       return client;
     },

@@ -1,8 +1,8 @@
 import { HsmClient, SOFTHSM2_MODULE, type TokenInfo } from "../hsm/index.ts";
 import type { CliIo } from "./io.ts";
 
-export async function tokensCommand(io: CliIo, options: { module?: string }): Promise<number> {
-  const client = await HsmClient.open({ modulePath: options.module ?? SOFTHSM2_MODULE });
+export async function tokensCommand(io: CliIo, options: { module?: string; moduleArgs?: string | undefined }): Promise<number> {
+  const client = await HsmClient.open({ modulePath: options.module ?? SOFTHSM2_MODULE, ...(options.moduleArgs !== undefined ? { moduleArgs: options.moduleArgs } : {}) });
   try {
     const tokens = await client.call("listTokens");
     io.out(`PKCS#11 module: ${client.modulePath}`);

@@ -59,6 +59,8 @@ export const CKM = {
 export const CKG = { MGF1_SHA256: 0x2, MGF1_SHA384: 0x3 } as const;
 
 export const CKF = {
+  /** CK_C_INITIALIZE_ARGS.flags: the library may use the OS's own locking. */
+  OS_LOCKING_OK: 0x2,
   RW_SESSION: 0x2,
   SERIAL_SESSION: 0x4,
   TOKEN_PRESENT: 0x1,

@@ -23,6 +23,8 @@ export interface HsmBusy {
 
 export interface HsmClientOptions {
   modulePath?: string;
+  /** The module's initialisation string (`--module-args`), e.g. NSS softokn's configdir=…. */
+  moduleArgs?: string;
   /**
    * Environment the module reads at C_Initialize (e.g. SOFTHSM2_CONF). PKCS#11 libraries read the
    * process environment, so it is set on this process before the worker loads the module.
@@ -56,7 +58,7 @@ export class HsmClient extends EventEmitter<{ busy: [HsmBusy]; idle: [] }> {
     this.modulePath = options.modulePath ?? SOFTHSM2_MODULE;
     for (const [k, v] of Object.entries(options.env ?? {})) process.env[k] = v;
     this.worker = new Worker(WORKER_BOOT, {
-      workerData: { entry: WORKER_ENTRY.href, modulePath: this.modulePath, faults: options.faults },
+      workerData: { entry: WORKER_ENTRY.href, modulePath: this.modulePath, moduleArgs: options.moduleArgs, faults: options.faults },
     });
     this.worker.on("message", (m: WorkerResponse) => this.settle(m));
     this.worker.on("error", (e) => this.failAll(new HsmError("HSM_WORKER_FAILED", `The HSM worker failed: ${e.message}. Restart the application.`)));

@@ -60,6 +60,11 @@ export type Pkcs11Module = Pick<
 >;
 
 export interface BackendOptions {
+  /**
+   * The module's initialisation string (CK_C_INITIALIZE_ARGS.pReserved), for modules that need one,
+   * e.g. NSS softokn: `configdir='sql:DIR' certPrefix='' keyPrefix='' secmod='secmod.db' flags=`.
+   */
+  moduleArgs?: string;
   /** Wraps the loaded module, e.g. to inject faults in tests (test/faults). */
   wrapModule?: (module: Pkcs11Module) => Pkcs11Module;
 }
@@ -73,7 +78,10 @@ export class Pkcs11Backend {
   private slot: Handle | null = null;
   private token: TokenInfo | null = null;
 
+  private readonly moduleArgs: string | undefined;
+
   constructor(readonly modulePath: string, options: BackendOptions = {}) {
+    this.moduleArgs = options.moduleArgs;
     const raw = new pkcs11js.PKCS11();
     this.module = options.wrapModule ? options.wrapModule(raw) : raw;
     try {
@@ -86,7 +94,48 @@ export class Pkcs11Backend {
         { cause: e },
       );
     }
-    this.call("C_Initialize", () => this.module.C_Initialize());
+    this.initialize();
+  }
+
+  /**
+   * C_Initialize with OS locking (CKF_OS_LOCKING_OK): the worker is one thread, but some modules
+   * (gnome-keyring) refuse a NULL argument with CKR_CANT_LOCK, and others (NSS softokn) need their
+   * init string, which only travels inside CK_C_INITIALIZE_ARGS.
+   */
+  private initialize(): void {
+    const options: pkcs11js.InitializationOptions = { flags: CKF.OS_LOCKING_OK };
+    if (this.moduleArgs !== undefined) options.libraryParameters = this.moduleArgs;
+    try {
+      this.module.C_Initialize(options);
+    } catch (e) {
+      const err = toHsmError(e, "C_Initialize");
+      // A module that cannot lock through the OS may still run single-threaded (our worker is one thread).
+      if (err.code === "CKR_CANT_LOCK" && this.moduleArgs === undefined) {
+        this.call("C_Initialize", () => this.module.C_Initialize());
+        return;
+      }
+      if (err.code === "CKR_ARGUMENTS_BAD") {
+        throw new HsmError(
+          err.code,
+          this.moduleArgs === undefined
+            ? `The PKCS#11 module at ${this.modulePath} refused to start without an initialisation string. Pass it with --module-args ` +
+                `(NSS softokn: --module-args "configdir='sql:DIR' certPrefix='' keyPrefix='' secmod='secmod.db' flags="). (CKR_ARGUMENTS_BAD from C_Initialize)`
+            : `The PKCS#11 module at ${this.modulePath} refused the --module-args string. Check it against the module's documentation. (CKR_ARGUMENTS_BAD from C_Initialize)`,
+          "C_Initialize",
+          { cause: e },
+        );
+      }
+      if (this.moduleArgs !== undefined) {
+        throw new HsmError(
+          err.code,
+          `The PKCS#11 module at ${this.modulePath} did not start with the given --module-args. Check the string ` +
+            `(NSS softokn: does the configdir folder exist and hold cert9.db and key4.db?). (${err.code} from C_Initialize)`,
+          "C_Initialize",
+          { cause: e },
+        );
+      }
+      throw err;
+    }
   }
 
   private call<T>(method: string, fn: () => T, context?: string): T {

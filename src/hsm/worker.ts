@@ -22,12 +22,15 @@ export type WorkerResponse =
 
 const port = parentPort;
 if (!port) throw new Error("worker.ts must run in a worker thread");
-const { modulePath, faults } = workerData as { modulePath: string; faults?: FaultPlan };
+const { modulePath, moduleArgs, faults } = workerData as { modulePath: string; moduleArgs?: string; faults?: FaultPlan };
 
 let backend: Pkcs11Backend | null = null;
 let loadError: unknown = null;
 try {
-  backend = new Pkcs11Backend(modulePath, faults ? { wrapModule: faultInjector(faults) } : {});
+  backend = new Pkcs11Backend(modulePath, {
+    ...(moduleArgs !== undefined ? { moduleArgs } : {}),
+    ...(faults ? { wrapModule: faultInjector(faults) } : {}),
+  });
 } catch (e) {
   loadError = e;
 }
