@@ -245,7 +245,10 @@ export const contract = {
     response: CeremonyView,
   },
   "ceremony:abort": {
-    request: z.object({ actorId: z.string().min(1).max(64), reason: z.string().min(1).max(1000) }).strict(),
+    // Dual control: an internal witness other than the actor confirms with their attestation PIN.
+    request: z
+      .object({ actorId: z.string().min(1).max(64), reason: z.string().min(1).max(1000), witnessId: z.string().min(1).max(64).optional(), witnessPin: Pin.optional() })
+      .strict(),
     response: CeremonyView,
   },
   "ceremony:finish": {

@@ -254,7 +254,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
 
     async "ceremony:abort"(req) {
       const a = requireActive();
-      a.runner.abort(req.actorId, req.reason);
+      const witness = req.witnessId !== undefined && req.witnessPin !== undefined ? { participantId: req.witnessId, pin: pin(req.witnessPin) } : undefined;
+      a.runner.abort(req.actorId, req.reason, witness);
       return view(a);
     },
 

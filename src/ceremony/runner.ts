@@ -21,6 +21,9 @@ import { attestationShortfall, foldState, type CeremonyState } from "./state.ts"
 import { checkAirGap, type AirGapResult } from "../airgap/check.ts";
 import { APP_NAME, APP_VERSION } from "../version.ts";
 
+/** Who may decide to stop a ceremony (issue: a share holder must not be able to). */
+export const ABORT_DECIDERS: readonly Role[] = ["ceremony-administrator", "crypto-officer", "internal-witness"];
+
 export interface RunnerOptions {
   journal: Journal;
   credentials: CredentialStore;
@@ -349,14 +352,42 @@ export class CeremonyRunner {
   /**
    * Stops the ceremony; it still ends in a signed transcript marked aborted. The request is
    * recorded now; finish.ts writes the terminal ceremony.aborted event when it signs.
+   * Dual control: the person who decides (an administrator, officer or witness — never a share
+   * holder or an auditor) and an internal witness other than them, who types their attestation
+   * PIN. Only while sign-in is still open and no such witness has signed in yet may the decider
+   * abort alone: nothing has been done with the HSM then.
    */
-  abort(actorId: string, reason: string): void {
+  abort(deciderId: string, reason: string, witness?: { participantId: string; pin: Buffer }): void {
     const state = this.state();
-    if (state.phase === "completed" || state.phase === "aborted") {
-      throw new CeremonyStateError("CEREMONY_OVER", `The ceremony is already ${state.phase}.`);
+    try {
+      if (state.phase === "completed" || state.phase === "aborted") {
+        throw new CeremonyStateError("CEREMONY_OVER", `The ceremony is already ${state.phase}.`);
+      }
+      if (!reason.trim()) throw new CeremonyStateError("ABORT_REASON", "Say why the ceremony is aborted; the reason goes into the transcript.");
+      const decider = this.participant(state, deciderId);
+      if (!ABORT_DECIDERS.includes(decider.role)) {
+        throw new CeremonyStateError(
+          "ABORT_ROLE",
+          `${decider.name} is ${ROLE_TITLES[decider.role]}; an abort is decided by ${ABORT_DECIDERS.map((r) => ROLE_TITLES[r]).join(", ")}.`,
+        );
+      }
+      const witnesses = state.participants.filter((p) => p.role === "internal-witness" && p.id !== decider.id);
+      if (!witness) {
+        if (state.phase !== "sign-in" || witnesses.length > 0) {
+          throw new CeremonyStateError("ABORT_WITNESS", "An abort needs a second person: an internal witness other than the one deciding types their attestation PIN.");
+        }
+        this.append(decider.id, "ceremony.abort-requested", { reason: reason.trim(), atStep: state.currentStep, decidedBy: decider.id, witnessedBy: null });
+        return;
+      }
+      const w = this.participant(state, witness.participantId);
+      if (w.role !== "internal-witness" || w.id === decider.id) {
+        throw new CeremonyStateError("ABORT_WITNESS", `${w.name} cannot witness this abort: it needs an internal witness other than ${decider.name}.`);
+      }
+      this.checkPin(w, witness.pin);
+      this.append(decider.id, "ceremony.abort-requested", { reason: reason.trim(), atStep: state.currentStep, decidedBy: decider.id, witnessedBy: w.id });
+    } finally {
+      wipe(witness?.pin);
     }
-    if (!reason.trim()) throw new CeremonyStateError("ABORT_REASON", "Say why the ceremony is aborted; the reason goes into the transcript.");
-    this.append(actorId, "ceremony.abort-requested", { reason: reason.trim(), atStep: state.currentStep });
   }
 
   // --- HSM session -----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import { finishCeremony } from "../ceremony/finish.ts";
 import { loadScriptFile } from "../ceremony/load-script.ts";
 import type { Participant } from "../ceremony/participants.ts";
 import { ROLE_TITLES, ROLES, type Role } from "../ceremony/roles.ts";
-import { CeremonyRunner } from "../ceremony/runner.ts";
+import { ABORT_DECIDERS, CeremonyRunner } from "../ceremony/runner.ts";
 import { CeremonyError, wipe } from "../errors.ts";
 import { fingerprintForReadAloud, formatHexGroups } from "../format/index.ts";
 import { HsmClient, SOFTHSM2_MODULE } from "../hsm/index.ts";
@@ -78,7 +78,7 @@ export async function runCommand(io: CliIo, args: RunArgs, prompt: Prompter): Pr
     return events[0]?.body.scriptSha256 === script.sha256 && !events.some((e) => e.type === "ceremony.completed" || e.type === "ceremony.aborted");
   });
   let runner: CeremonyRunner;
-  if (unfinished.length && (await prompt.ask(`Ceremony ${unfinished.at(-1)} of this script is unfinished. Resume it? [y/n] `)).toLowerCase().startsWith("y")) {
+  if (unfinished.length && (await yesNo(io, prompt, `Ceremony ${unfinished.at(-1)} of this script is unfinished. Resume it?`))) {
     runner = CeremonyRunner.resume(unfinished.at(-1)!, options);
     io.out(`Resumed ${runner.ceremonyId}; journal verified (${runner.state().eventCount} events, head ${runner.state().head.slice(0, 8)}).`);
   } else {
@@ -118,7 +118,11 @@ async function signIn(io: CliIo, prompt: Prompter, runner: CeremonyRunner): Prom
         continue;
       }
     }
-    const roleAnswer = await prompt.ask(`Role (${ROLES.map((r, i) => `${i + 1} ${r}`).join(", ")}): `);
+    const roleAnswer = await prompt.choice(`Role (${ROLES.map((r, i) => `${i + 1} ${r}`).join(", ")}): `, [...ROLES.map((_, i) => String(i + 1)), ...ROLES]);
+    if (roleAnswer === null) {
+      io.err(`Choose a role by its number (1-${ROLES.length}) or its name; sign in again.`);
+      continue;
+    }
     const role = (ROLES[Number(roleAnswer) - 1] ?? roleAnswer) as Role;
     const organisation = await prompt.ask("Organisation: ");
     const pin = await prompt.secret(`${name}, choose an attestation PIN (6+ characters):`);
@@ -171,6 +175,7 @@ async function steps(io: CliIo, prompt: Prompter, runner: CeremonyRunner): Promi
     for (const item of step.checklist) io.out(`  ☐ ${item}`);
     if (state.steps[index]!.actionStatus !== "succeeded") {
       const performer = await choose(io, prompt, state.participants.filter((p) => p.role === step.performer), `${ROLE_TITLES[step.performer]} performing the step`);
+      const needs = runner.needsOf(index);
       const inputs = await gatherInputs(io, prompt, runner, index);
       try {
         const result = await runner.runAction(performer.id, inputs);
@@ -180,15 +185,63 @@ async function steps(io: CliIo, prompt: Prompter, runner: CeremonyRunner): Promi
         }
       } catch (e) {
         if (!(e instanceof CeremonyError)) throw e;
+        // The person at the keyboard sees the whole message (a hint may name card words); the
+        // journal keeps only its secret-free form.
         io.err(`  FAILED: ${e.message} [${e.code}]`);
-        const answer = await prompt.ask("  [r]etry or [a]bort? ");
-        if (answer.toLowerCase().startsWith("a")) {
-          runner.abort(performer.id, await prompt.ask("  Reason for the abort (goes into the transcript): "));
-        }
-        continue;
+        await retryOrAbort(io, prompt, runner);
+        // A hint about a card's words leaves the screen once it has been acted on.
+        if (needs.includes("shares")) clearCards(io, prompt, `step ${index + 1}'s error`);
       }
+      continue;
     }
     await attest(io, prompt, runner, index);
+  }
+}
+
+/**
+ * After a failed step: "retry" or "abort", typed in full (an answer that merely starts with "a"
+ * must not stop a ceremony). An abort needs a reason, who decides it, and a witness's PIN.
+ */
+async function retryOrAbort(io: CliIo, prompt: Prompter, runner: CeremonyRunner): Promise<void> {
+  for (;;) {
+    const answer = await prompt.choice('  Type "retry" to run the step again, or "abort" to stop the ceremony: ', ["retry", "abort"]);
+    if (answer === "retry") return;
+    if (answer === null) {
+      io.err('  Type the word "retry" or the word "abort".');
+      continue;
+    }
+    if (await abortCeremony(io, prompt, runner)) return;
+  }
+}
+
+/** Dual-controlled abort; false when it did not happen (the officer chooses again). */
+async function abortCeremony(io: CliIo, prompt: Prompter, runner: CeremonyRunner): Promise<boolean> {
+  const reason = await prompt.ask("  Reason for the abort (goes into the transcript; empty to go back): ");
+  if (!reason) return false;
+  const people = runner.state().participants;
+  const decider = await choose(io, prompt, people.filter((p) => ABORT_DECIDERS.includes(p.role)), "Person deciding the abort");
+  const witness = await choose(io, prompt, people.filter((p) => p.role === "internal-witness" && p.id !== decider.id), "Internal witness confirming the abort");
+  try {
+    runner.abort(decider.id, reason, { participantId: witness.id, pin: await prompt.secret(`  ${witness.name}'s attestation PIN:`) });
+    io.out(`  Aborted by ${decider.name}, witnessed by ${witness.name}: ${reason}`);
+    return true;
+  } catch (e) {
+    if (!(e instanceof CeremonyError)) throw e;
+    io.err(`  ${e.message}`);
+    return false;
+  }
+}
+
+/** Wipes the screen (and scrollback where supported) and tells the officer it did. */
+function clearCards(io: CliIo, prompt: Prompter, what: string): void {
+  if (prompt.clearScreen()) io.out(`(Screen and scrollback cleared of ${what}.)`);
+}
+
+async function yesNo(io: CliIo, prompt: Prompter, question: string): Promise<boolean> {
+  for (;;) {
+    const answer = await prompt.choice(`${question} [y/n] `, ["y", "n", "yes", "no"]);
+    if (answer !== null) return answer.startsWith("y");
+    io.err("  Answer y or n.");
   }
 }
 
@@ -202,12 +255,13 @@ async function gatherInputs(io: CliIo, prompt: Prompter, runner: CeremonyRunner,
   if (needs.includes("shares")) {
     const holders = runner.state().participants.filter((p) => p.role === "share-holder");
     const shares: ShareInput[] = [];
-    io.out("  Each share holder, in private, types the words of their card (or scans its QR code).");
+    io.out("  Each share holder, in private, types the words of their card (or scans its QR code). Nothing typed is shown.");
     for (const h of holders) {
-      if ((await prompt.ask(`  Does ${h.name} enter a card now? [y/n] `)).toLowerCase().startsWith("y")) {
+      if (await yesNo(io, prompt, `  Does ${h.name} enter a card now?`)) {
         const text = await prompt.secret(`  ${h.name}'s card:`);
         shares.push({ participantId: h.id, text: text.toString("utf8") });
         wipe(text);
+        clearCards(io, prompt, `${h.name}'s card`);
       }
     }
     inputs.shares = shares;
@@ -225,7 +279,7 @@ async function attest(io: CliIo, prompt: Prompter, runner: CeremonyRunner, index
     const w = await choose(io, prompt, eligible, "Witness attesting this step");
     const confirmed: string[] = [];
     for (const item of step.checklist) {
-      if ((await prompt.ask(`  ${w.name}: "${item}"? [y/n] `)).toLowerCase().startsWith("y")) confirmed.push(item);
+      if (await yesNo(io, prompt, `  ${w.name}: "${item}"?`)) confirmed.push(item);
     }
     try {
       const r = runner.attest(w.id, await prompt.secret(`  ${w.name}'s attestation PIN:`), confirmed);
@@ -239,11 +293,11 @@ async function attest(io: CliIo, prompt: Prompter, runner: CeremonyRunner, index
 
 async function choose(io: CliIo, prompt: Prompter, people: Participant[], what: string): Promise<Participant> {
   if (people.length === 0) throw new CeremonyError("NOBODY_ELIGIBLE", `Nobody signed in can be the ${what.toLowerCase()}.`);
+  const numbers = people.map((_, i) => String(i + 1));
   for (;;) {
     people.forEach((p, i) => io.out(`    ${i + 1}. ${p.name} (${ROLE_TITLES[p.role]}, ${p.organisation})`));
-    const answer = await prompt.ask(`  ${what} [1-${people.length}]: `);
-    const chosen = people[Number(answer) - 1];
-    if (chosen) return chosen;
+    const answer = await prompt.choice(`  ${what} [1-${people.length}]: `, numbers);
+    if (answer !== null) return people[Number(answer) - 1]!;
     io.err(`  Choose a number from 1 to ${people.length}.`);
   }
 }

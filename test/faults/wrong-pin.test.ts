@@ -100,7 +100,8 @@ test.runIf(SPY !== undefined)("a wrong PIN shows the retry state and costs exact
     }
     await runner.close();
     await expect(runner.runAction(officer.id, {})).rejects.toMatchObject({ code: "HSM_LOGIN_REQUIRED" });
-    runner.abort(officer.id, "wrong-PIN drill over");
+    const witness = runner.state().participants.find((p) => p.role === "internal-witness")!;
+    runner.abort(officer.id, "wrong-PIN drill over", { participantId: witness.id, pin: Buffer.from(cast.find((c) => c.name === witness.name)!.attestationPin) });
     await expect(finishCeremony(runner, { outDir: join(dir, "bundle") })).rejects.toMatchObject({ code: "HSM_LOGIN_REQUIRED" });
     expect(logins()).toHaveLength(4);
   } finally {

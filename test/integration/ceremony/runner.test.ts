@@ -171,8 +171,12 @@ test("a failed action pauses on its step; an abort is recorded with its reason a
     expect(state.steps[2]!.lastError?.message).toMatch(/No key labelled "NO-SUCH-KEY"/);
     // A retry fails the same way; nothing is retried by itself.
     await expect(runner.runAction(officer.id)).rejects.toMatchObject({ code: "HSM_KEY_NOT_FOUND" });
-    expect(() => runner.abort(officer.id, "  ")).toThrow(/Say why/);
-    runner.abort(officer.id, "The key to destroy is not on this token");
+    expect(() => runner.abort(officer.id, "  ", { participantId: w1.id, pin: pin("wen-pin-1") })).toThrow(/Say why/);
+    // Dual control: the officer alone cannot stop the ceremony, nor with a wrong witness PIN.
+    expect(() => runner.abort(officer.id, "The key to destroy is not on this token")).toThrow(/internal witness other than the one deciding/);
+    expect(() => runner.abort(officer.id, "The key to destroy is not on this token", { participantId: w1.id, pin: pin("not-wen") })).toThrow(/not Wen's attestation PIN/);
+    expect(runner.state().phase).toBe("steps");
+    runner.abort(officer.id, "The key to destroy is not on this token", { participantId: w1.id, pin: pin("wen-pin-1") });
     expect(runner.state().phase).toBe("aborted");
     const out = join(dir, "aborted-bundle");
     const result = await finishCeremony(runner, { outDir: out });

@@ -1,0 +1,97 @@
+/**
+ * The `ceremony` command in a real pseudo-terminal, typed at as a person types: `script` from
+ * util-linux gives the child a pty, so the kernel's echo, raw mode and escape sequences all
+ * happen as on a laptop. Everything the terminal showed is kept, to be searched for secrets.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { join, resolve } from "node:path";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+
+function shellQuote(s: string): string {
+  return `'${s.replaceAll("'", "'\\''")}'`;
+}
+
+export class PtySession {
+  /** Everything the terminal showed, escape sequences included. */
+  screen = "";
+  private cursor = 0;
+  private readonly child: ChildProcess;
+  private readonly exited: Promise<number>;
+  private wake: (() => void) | null = null;
+  private closed = false;
+
+  constructor(args: string[], env: Record<string, string> = {}) {
+    const command = [process.execPath, join(ROOT, "bin/ceremony.js"), ...args].map(shellQuote).join(" ");
+    this.child = spawn("script", ["-qfec", command, "/dev/null"], { cwd: ROOT, env: { ...process.env, TERM: "xterm", ...env } });
+    const take = (d: Buffer) => {
+      this.screen += d.toString("utf8");
+      this.wake?.();
+    };
+    this.child.stdout!.on("data", take);
+    this.child.stderr!.on("data", take);
+    this.exited = new Promise((res, rej) => {
+      this.child.on("error", rej);
+      this.child.on("close", (code) => {
+        this.closed = true;
+        this.wake?.();
+        res(code ?? -1);
+      });
+    });
+  }
+
+  /** Waits until the terminal shows `pattern` after what was already matched; returns the match. */
+  async waitFor(pattern: string | RegExp, timeoutMs = 60_000): Promise<string> {
+    const source = typeof pattern === "string" ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) : pattern;
+    return (await this.waitForAny([source], timeoutMs)).match[0];
+  }
+
+  /** Waits for the first of `patterns` to appear (the earliest on screen wins); moves past it. */
+  async waitForAny(patterns: RegExp[], timeoutMs = 60_000): Promise<{ which: number; match: RegExpExecArray }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rest = this.screen.slice(this.cursor);
+      let best: { which: number; match: RegExpExecArray } | null = null;
+      patterns.forEach((p, which) => {
+        const match = new RegExp(p.source, p.flags.replace("g", "")).exec(rest);
+        if (match && (!best || match.index < best.match.index)) best = { which, match };
+      });
+      if (best) {
+        const found: { which: number; match: RegExpExecArray } = best;
+        this.cursor += found.match.index + found.match[0].length;
+        return found;
+      }
+      if (this.child.exitCode !== null || this.closed || Date.now() > deadline) {
+        throw new Error(`the terminal never showed ${patterns.map(String).join(" or ")}; it ends with:\n${this.screen.slice(-1500)}`);
+      }
+      // Woken by output or the exit; the timer only bounds a hang.
+      await new Promise<void>((res) => {
+        const t = setTimeout(res, Math.max(0, deadline - Date.now()));
+        this.wake = () => {
+          clearTimeout(t);
+          res();
+        };
+      });
+      this.wake = null;
+    }
+  }
+
+  /** Raw keystrokes (control characters included). */
+  keys(text: string): void {
+    this.child.stdin!.write(text);
+  }
+
+  /** Types `text` and Enter, as soon as `prompt` appears. */
+  async answer(prompt: string | RegExp, text: string): Promise<void> {
+    await this.waitFor(prompt);
+    this.keys(`${text}\r`);
+  }
+
+  exit(): Promise<number> {
+    return this.exited;
+  }
+
+  kill(): void {
+    this.child.kill("SIGKILL");
+  }
+}
