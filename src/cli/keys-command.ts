@@ -6,8 +6,12 @@ import type { CliIo } from "./io.ts";
 
 export const DEFAULT_JOURNAL = join(homedir(), ".ceremony-workstation", "journal.db");
 
-/** `ceremony keys [--journal DB]`: every key a ceremony made or used, overdue ones flagged. */
-export async function keysCommand(io: CliIo, journalPath = DEFAULT_JOURNAL): Promise<number> {
+/**
+ * `ceremony keys [--journal DB] [--full-ids]`: every key a ceremony made or used, overdue ones
+ * flagged, keys of aborted ceremonies named as such. IDs are shortened unless `--full-ids` asks
+ * for the whole CKA_ID (to copy, e.g. into key-destruction's expectedId).
+ */
+export async function keysCommand(io: CliIo, journalPath = DEFAULT_JOURNAL, options: { fullIds?: boolean } = {}): Promise<number> {
   if (!existsSync(journalPath)) {
     io.err(`No journal at ${journalPath}. Give the journal of your ceremonies with --journal DB.`);
     return 1;
@@ -16,7 +20,8 @@ export async function keysCommand(io: CliIo, journalPath = DEFAULT_JOURNAL): Pro
   try {
     const keys = journal.listKeys();
     if (keys.length === 0) io.out("The key inventory is empty.");
-    for (const line of describeKeys(keys)) io.out(line);
+    const aborted = new Set(journal.ceremonies().filter((id) => journal.events(id).some((e) => e.type === "ceremony.abort-requested" || e.type === "ceremony.aborted")));
+    for (const line of describeKeys(keys, { abortedCeremonies: aborted, fullIds: options.fullIds === true })) io.out(line);
     return keys.some((k) => k.status === "overdue") ? 3 : 0;
   } finally {
     journal.close();
@@ -30,10 +35,22 @@ const STATUS: Record<InventoryKey["status"], string> = {
   destroyed: "destroyed",
 };
 
-export function describeKeys(keys: InventoryKey[]): string[] {
-  return keys.map((k) => {
+/**
+ * One line per key; a key that an aborted ceremony made gets a second line saying what to do,
+ * because nothing witnessed its use: it is not active, whatever its rotation date says.
+ */
+export function describeKeys(keys: InventoryKey[], options: { abortedCeremonies?: ReadonlySet<string>; fullIds?: boolean } = {}): string[] {
+  return keys.flatMap((k) => {
     const check = k.spkiSha256 ? `SPKI ${k.spkiSha256.slice(0, 16)}…` : `KCV ${k.kcvEcb0 ?? "-"}/${k.kcvCmac ?? "-"}`;
     const when = k.destroyedAt ? `destroyed ${k.destroyedAt.slice(0, 10)}` : k.rotationDueAt ? `rotate by ${k.rotationDueAt.slice(0, 10)}` : "no rotation date";
-    return `${STATUS[k.status].padEnd(9)} ${k.label.padEnd(28)} ${k.algorithm.padEnd(8)} ${k.purpose.padEnd(18)} token ${k.tokenLabel} (${k.tokenSerial})  ID ${k.ckaId.slice(0, 12)}…  ${check}  ${when}`;
+    const id = options.fullIds || k.ckaId.length <= 12 ? k.ckaId : `${k.ckaId.slice(0, 12)}…`;
+    const fromAborted = k.status !== "destroyed" && k.createdByCeremony !== null && options.abortedCeremonies?.has(k.createdByCeremony) === true;
+    const status = fromAborted ? "ABORTED" : STATUS[k.status];
+    const line = `${status.padEnd(9)} ${k.label.padEnd(28)} ${k.algorithm.padEnd(8)} ${k.purpose.padEnd(18)} token ${k.tokenLabel} (${k.tokenSerial})  ID ${id}  ${check}  ${when}`;
+    if (!fromAborted) return [line];
+    return [
+      line,
+      `          made by ceremony ${k.createdByCeremony}, which was aborted: adopt the key in a new witnessed ceremony, or destroy it (key-destruction.yaml with expectedId ${k.ckaId}).`,
+    ];
   });
 }

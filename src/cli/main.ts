@@ -27,7 +27,7 @@ const USAGE = `usage:
   ceremony verify BUNDLE [--signer PEM]                 exit 0 only when every check passes; names each failure
   ceremony shares inspect SHARE...                      decode and check shares without combining
   ceremony recover --bundle DIR (--share FILE... --rehearsal | --module PATH [--module-args STRING] --token LABEL) [--out DIR]
-  ceremony keys [--journal DB]                          key inventory with rotation status`;
+  ceremony keys [--journal DB] [--full-ids]             key inventory with rotation status; keys of aborted ceremonies flagged`;
 
 type Handler = (io: CliIo, positionals: string[], values: Record<string, string | string[] | boolean | undefined>) => Promise<number>;
 
@@ -45,6 +45,7 @@ const OPTIONS = {
   csr: { type: "string" },
   "save-cards": { type: "string" },
   rehearsal: { type: "boolean" },
+  "full-ids": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -52,7 +53,7 @@ const commands: Record<string, Handler> = {
   tokens: (io, _p, v) => tokensCommand(io, { module: v.module as string | undefined, moduleArgs: v["module-args"] as string | undefined }),
   validate: (io, p, v) => validateCommand(io, p[0], v.params as string | undefined),
   demo: (io, _p, v) => demoCommand(io, v.out as string | undefined),
-  keys: (io, _p, v) => keysCommand(io, v.journal as string | undefined),
+  keys: (io, _p, v) => keysCommand(io, v.journal as string | undefined, { fullIds: v["full-ids"] === true }),
   verify: (io, p, v) => verifyCommand(io, p[0], v.signer as string | undefined),
   shares: (io, p) => sharesCommand(io, p),
   run: (io, p, v) =>

@@ -12,7 +12,7 @@ import { ensureRendererBuild } from "../harness/renderer-build.ts";
 import { chromiumMissing, launchChromium, openPage, VIEWPORT } from "./support/browser.ts";
 import { chooseScript, clickForRpc, signIn, startRehearsal } from "./support/ceremony-driver.ts";
 import { rehearseRootCaDirectly } from "./support/drive-service.ts";
-import { ADMIN, OFFICER, REHEARSAL_HSM_PIN } from "./support/people.ts";
+import { ADMIN, HOLDERS, OFFICER, REHEARSAL_HSM_PIN, WITNESSES } from "./support/people.ts";
 import { ScreenRecorder } from "./support/screens.ts";
 
 const LONG = { timeout: 30_000 };
@@ -80,20 +80,32 @@ describe.skipIf(chromiumMissing)("key inventory, auditor and abort", () => {
     expect(problems).toEqual([]);
   });
 
-  it("asks who aborts and why, then signs the aborted transcript", async () => {
+  it("asks who aborts, why and a witness's PIN (never a share holder deciding), then signs the aborted transcript, not in green", async () => {
     const { page, problems } = await openPage(context, harness.url);
     // The window opens on the last ceremony, finished; the officer starts a new one from there.
     await page.getByRole("heading", { level: 1, name: "Ceremony complete" }).waitFor(LONG);
     await page.getByRole("button", { name: "Start another ceremony" }).click();
     await chooseScript(page, "Root CA key generation");
     await startRehearsal(page);
-    await signIn(page, [ADMIN, OFFICER]);
+    const [witness] = WITNESSES;
+    await signIn(page, [ADMIN, OFFICER, witness!, HOLDERS[0]!]);
     await page.getByRole("button", { name: "Abort the ceremony…" }).click();
     const dialog = page.getByRole("dialog", { name: "Abort the ceremony?" });
     await dialog.waitFor();
     await expect(dialog.getByRole("button", { name: "Abort the ceremony" }).isDisabled()).resolves.toBe(true);
+    // Only administrators, officers and witnesses decide; the share holder is not offered.
+    const deciders = await dialog.getByLabel("Who decides to abort").locator("option").allInnerTexts();
+    expect(deciders).toEqual([`${ADMIN.name} — ${ADMIN.roleTitle}`, `${OFFICER.name} — ${OFFICER.roleTitle}`, `${witness!.name} — ${witness!.roleTitle}`]);
     await dialog.getByLabel("Who decides to abort").selectOption({ label: `${ADMIN.name} — ${ADMIN.roleTitle}` });
     await dialog.getByLabel("Reason (goes into the transcript)").fill("Second witness could not attend; rescheduled.");
+    // Dual control: without the witness and their PIN the button stays disabled.
+    await expect(dialog.getByRole("button", { name: "Abort the ceremony" }).isDisabled()).resolves.toBe(true);
+    await dialog.getByLabel("Internal witness confirming the abort").selectOption({ label: `${witness!.name} — ${witness!.roleTitle}` });
+    await dialog.getByLabel("The witness’s attestation PIN").fill("not-the-pin");
+    await expect(clickForRpc(page, dialog.getByRole("button", { name: "Abort the ceremony" }), "ceremony:abort")).rejects.toThrow(/ATTESTATION_PIN_WRONG/);
+    await dialog.getByText(`That is not ${witness!.name}'s attestation PIN`).waitFor(LONG);
+    await expect(dialog.getByLabel("The witness’s attestation PIN").inputValue()).resolves.toBe("");
+    await dialog.getByLabel("The witness’s attestation PIN").fill(witness!.pin);
     // A modal covers the window, not the page: photographed as the screen shows it.
     await screens.capture(page, "03-abort-dialog", { fullPage: false });
     await clickForRpc(page, dialog.getByRole("button", { name: "Abort the ceremony" }), "ceremony:abort");
@@ -103,7 +115,22 @@ describe.skipIf(chromiumMissing)("key inventory, auditor and abort", () => {
     await page.getByLabel("HSM user PIN").fill(REHEARSAL_HSM_PIN);
     await clickForRpc(page, page.getByRole("button", { name: "Sign the transcript and write the bundle" }), "ceremony:finish");
     await page.getByRole("heading", { level: 1, name: "Ceremony aborted — transcript signed" }).waitFor(LONG);
-    await expect(page.locator(".verdict-word").innerText()).resolves.toMatch(/^\W*VERIFIED$/);
+    // Genuine, and aborted: the abort colour, never the success green.
+    await expect(page.locator(".verdict-word").innerText()).resolves.toMatch(/^\W*VERIFIED — ABORTED CEREMONY$/);
+    const colours = await page.locator(".verdict").evaluate((el) => {
+      const root = getComputedStyle(document.documentElement);
+      const probe = (v: string) => {
+        const d = document.createElement("div");
+        d.style.background = root.getPropertyValue(v);
+        document.body.append(d);
+        const c = getComputedStyle(d).backgroundColor;
+        d.remove();
+        return c;
+      };
+      return { shown: getComputedStyle(el).backgroundColor, success: probe("--success"), aborted: probe("--aborted") };
+    });
+    expect(colours.shown).not.toBe(colours.success);
+    expect(colours.shown).toBe(colours.aborted);
     await screens.capture(page, "05-aborted-transcript-verified");
     expect(problems).toEqual([]);
   });

@@ -28,3 +28,28 @@ test("ceremony keys without a journal says where it looked", async () => {
   expect(await main(["keys", "--journal", "/nonexistent/journal.db"], { out: () => undefined, err: (l) => err.push(l) })).toBe(1);
   expect(err[0]).toContain("No journal at /nonexistent/journal.db");
 });
+
+test("ceremony keys names a key made by an aborted ceremony, says what to do, and prints full IDs on request", async () => {
+  const path = join(mkdtempSync(join(tmpdir(), "keys-cli-")), "journal.db");
+  const journal = Journal.open(path);
+  journal.append("master-key-20261201-aaaaaa", "system", "ceremony.started", { scriptId: "master-key" });
+  journal.append("master-key-20261201-aaaaaa", "p-1", "ceremony.abort-requested", { reason: "printer jammed", atStep: 4 });
+  journal.append("master-key-20261201-bbbbbb", "system", "ceremony.started", { scriptId: "master-key" });
+  const base = { tokenSerial: "SN1", tokenLabel: "kek-hsm", createdAt: new Date().toISOString(), algorithm: "AES-256", purpose: "kek", kcvEcb0: "F29000", kcvCmac: "377822C093" };
+  const longId = "0123456789abcdef0123456789abcdef";
+  journal.upsertKey({ ...base, label: "KEK-ABORTED", ckaId: longId, createdByCeremony: "master-key-20261201-aaaaaa" });
+  journal.upsertKey({ ...base, label: "KEK-GOOD", ckaId: "fedcba9876543210fedcba", createdByCeremony: "master-key-20261201-bbbbbb" });
+  journal.close();
+  const out: string[] = [];
+  expect(await main(["keys", "--journal", path], { out: (l) => out.push(l), err: (l) => out.push(l) })).toBe(0);
+  const at = out.findIndex((l) => l.includes("KEK-ABORTED"));
+  expect(out[at]).toMatch(/^ABORTED\s+KEK-ABORTED .* ID 0123456789ab… /);
+  expect(out[at + 1]).toContain(
+    `made by ceremony master-key-20261201-aaaaaa, which was aborted: adopt the key in a new witnessed ceremony, or destroy it (key-destruction.yaml with expectedId ${longId}).`,
+  );
+  expect(out.find((l) => l.includes("KEK-GOOD"))).toMatch(/^active\s+KEK-GOOD/);
+  const full: string[] = [];
+  await main(["keys", "--journal", path, "--full-ids"], { out: (l) => full.push(l), err: (l) => full.push(l) });
+  expect(full.find((l) => l.includes("KEK-GOOD"))).toContain("ID fedcba9876543210fedcba ");
+  expect(full.find((l) => l.includes("KEK-ABORTED"))).toContain(`ID ${longId} `);
+});
