@@ -56,6 +56,8 @@ export const ScriptSummary = z.object({
   version: z.number().optional(),
   description: z.string().optional(),
   sha256: z.string().optional(),
+  /** SHA-256 of the resolved parameters (canonical JSON), once they validate. */
+  parametersSha256: z.string().optional(),
   parameters: z.array(ParameterView),
   roles: z.record(z.string(), z.number()),
   steps: z.array(z.object({ id: z.string(), title: z.string(), action: z.string() })),
@@ -71,6 +73,8 @@ export const OutputView = z.object({
   value: z.string(),
   hexGroups: z.string().optional(),
   words: z.array(z.string()).optional(),
+  /** What the printed script asks witnesses to copy of this value (src/ceremony/paper-blanks.ts). */
+  paper: z.object({ label: z.string(), copy: z.string(), digits: z.number().optional() }).optional(),
 });
 export type OutputView = z.infer<typeof OutputView>;
 
@@ -191,6 +195,13 @@ export const contract = {
   "scripts:load": {
     request: z.object({ file: z.string().min(1).max(256), parameters: z.record(z.string(), z.unknown()).optional() }).strict(),
     response: ScriptSummary,
+  },
+  "scripts:print": {
+    request: z
+      .object({ file: z.string().min(1).max(256), parameters: z.record(z.string(), z.unknown()).optional(), rehearsal: z.boolean() })
+      .strict(),
+    /** The paper script, saved where the bundles go (it holds nothing secret). */
+    response: z.object({ path: z.string(), scriptSha256: z.string(), parametersSha256: z.string() }),
   },
   "hsm:tokens": {
     request: z.object({ modulePath: Path.optional(), moduleArgs: ModuleArgs.optional() }).strict(),

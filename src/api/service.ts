@@ -4,7 +4,7 @@
  * one ceremony at a time; everything durable is in the journal.
  */
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createPublicKey, createHash } from "node:crypto";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -15,6 +15,8 @@ import { RehearsalCardSink, PrinterCardSink } from "../ceremony/card-sinks.ts";
 import { finishCeremony } from "../ceremony/finish.ts";
 import { loadScript, parseYamlStrict } from "../ceremony/load-script.ts";
 import { CeremonyRunner } from "../ceremony/runner.ts";
+import { paperScriptInput } from "../ceremony/paper-script.ts";
+import { renderCeremonyScript } from "../print/index.ts";
 import { DEFAULT_ROLE_MINIMUMS, type Role } from "../ceremony/roles.ts";
 import { scriptRecheck } from "../ceremony/script-recheck.ts";
 import { ScriptDefinition } from "../ceremony/script-schema.ts";
@@ -93,6 +95,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       const loaded = loadScript(text, file, { parameters: parameters ?? {} });
       definition = loaded.definition;
       base.sha256 = loaded.sha256;
+      base.parametersSha256 = loaded.parametersSha256;
       roles = loaded.roleMinimums;
     } catch (e) {
       if (!(e instanceof ScriptValidationError)) throw e;
@@ -149,6 +152,19 @@ export async function createService(options: ServiceOptions): Promise<Service> {
 
     async "scripts:load"(req) {
       return summarize(req.file, req.parameters);
+    },
+
+    async "scripts:print"(req) {
+      const text = await readFile(scriptPath(req.file), "utf8");
+      const script = loadScript(text, req.file, { parameters: req.parameters ?? {} });
+      const now = new Date();
+      const pdf = await renderCeremonyScript(paperScriptInput(script, { rehearsal: req.rehearsal, printedAt: now }));
+      const dir = join(options.dataDir, "printed-scripts");
+      await mkdir(dir, { recursive: true });
+      const stamp = now.toISOString().replace(/[-:]/g, "").slice(0, 15);
+      const path = join(dir, `${script.definition.id}-${stamp}-${script.parametersSha256.slice(0, 8)}.pdf`);
+      await writeFile(path, pdf, { flag: "wx" });
+      return { path, scriptSha256: script.sha256, parametersSha256: script.parametersSha256 };
     },
 
     async "hsm:tokens"(req) {

@@ -1,6 +1,7 @@
 /** Plain views of core state for the renderer: what the screens show, nothing secret. */
 import type { z } from "zod";
 import { actionRegistry } from "../ceremony/actions/registry.ts";
+import { paperBlankForOutput, type PaperBlank } from "../ceremony/paper-blanks.ts";
 import type { CeremonyRunner } from "../ceremony/runner.ts";
 import { attestationShortfall } from "../ceremony/state.ts";
 import type { ChainedEvent } from "../journal/index.ts";
@@ -8,15 +9,16 @@ import { fingerprintForReadAloud, formatHexGroups } from "../format/index.ts";
 import type { Transcript, VerifyFailure } from "../transcript/index.ts";
 import type { CeremonyView, OutputView, StepView, VerificationView } from "./contract.ts";
 
-export function outputView(name: string, o: { label: string; kind: OutputView["kind"]; value: string }): OutputView {
+export function outputView(name: string, o: { label: string; kind: OutputView["kind"]; value: string }, blank?: PaperBlank): OutputView {
+  const paper = blank ? { paper: { label: blank.label, copy: blank.copy, ...(blank.digits !== undefined ? { digits: blank.digits } : {}) } } : {};
   if (o.kind === "fingerprint" && /^[0-9a-f]{64}$/i.test(o.value)) {
     const r = fingerprintForReadAloud(o.value);
-    return { name, ...o, hexGroups: r.hexGroups.join(" "), words: r.words };
+    return { name, ...o, hexGroups: r.hexGroups.join(" "), words: r.words, ...paper };
   }
   if ((o.kind === "hex" || o.kind === "kcv") && /^[0-9a-f]+$/i.test(o.value) && o.value.length % 2 === 0) {
-    return { name, ...o, hexGroups: formatHexGroups(o.value) };
+    return { name, ...o, hexGroups: formatHexGroups(o.value), ...paper };
   }
-  return { name, ...o };
+  return { name, ...o, ...paper };
 }
 
 export function ceremonyView(
@@ -52,7 +54,7 @@ export function ceremonyView(
       attestation: step.attestation,
       status,
       performer: s.performer ? nameOf(s.performer) : null,
-      outputs: shown.filter((n) => s.outputs[n]).map((n) => outputView(n, s.outputs[n]!)),
+      outputs: shown.filter((n) => s.outputs[n]).map((n) => outputView(n, s.outputs[n]!, paperBlankForOutput(step.action.type, n))),
       attestations: s.attestations.map((a) => ({ participantId: a.participantId, name: nameOf(a.participantId), time: a.time })),
       shortfall: s.actionStatus === "succeeded" && !s.completed ? attestationShortfall(step.attestation, s, state.participants) : null,
       lastError: s.lastError,

@@ -163,7 +163,9 @@ function witnessSheetInput(runner: CeremonyRunner, state: CeremonyState, checkpo
       witnessIds: state.steps[i]!.attestations.length
         ? state.steps[i]!.attestations.map((a) => a.participantId)
         : state.participants.filter((p) => s.attestation.roles.includes(p.role)).map((p) => p.id),
+      done: state.steps[i]!.completed,
     })),
+    ...(state.phase === "aborted" ? { aborted: { reason: state.abortReason ?? "no reason recorded" } } : {}),
     checkpoint,
     transcriptSigner: { spkiSha256: signerFp },
   };

@@ -12,6 +12,7 @@ import { ParamsFile, ScriptDefinition, type ParameterDefinition, type StepDefini
 import { ScriptValidationError, type ValidationIssue } from "./validation-error.ts";
 import { issuesFromZod } from "./zod-issues.ts";
 import { DEFAULT_ROLE_MINIMUMS, ROLES, type Role } from "./roles.ts";
+import { canonicalJson } from "../journal/canonical-json.ts";
 
 const MAX_SCRIPT_BYTES = 256 * 1024;
 
@@ -27,6 +28,8 @@ export interface LoadedScript {
   sha256: string;
   fileName: string;
   parameters: Record<string, unknown>;
+  /** SHA-256 of the resolved parameters as canonical JSON: printed on the paper script, recorded at the start. */
+  parametersSha256: string;
   roleMinimums: Record<Role, number>;
   steps: ResolvedStep[];
 }
@@ -137,9 +140,19 @@ export function loadScript(text: string, fileName: string, params: ParamsFile = 
     sha256: createHash("sha256").update(text, "utf8").digest("hex"),
     fileName,
     parameters,
+    parametersSha256: parametersSha256(parameters),
     roleMinimums,
     steps,
   };
+}
+
+/**
+ * The parameters' hash is over their resolved values (defaults filled in) as canonical JSON
+ * (RFC 8785), so the same ceremony gives the same hash from a parameters file, from the start
+ * screen's form, or recomputed by an auditor from the transcript's script.params.
+ */
+export function parametersSha256(parameters: Record<string, unknown>): string {
+  return createHash("sha256").update(canonicalJson(parameters, "parameters"), "utf8").digest("hex");
 }
 
 function resolveParameters(

@@ -66,6 +66,7 @@ export class CeremonyRunner {
       scriptSha256: script.sha256,
       scriptText: script.text,
       parameters: script.parameters,
+      parametersSha256: script.parametersSha256,
       rehearsal: options.rehearsal,
       app: { name: APP_NAME, version: APP_VERSION },
       host: { os: platform(), release: release(), hostname: hostname() },

@@ -15,10 +15,13 @@ import { runCommand } from "./run-command.ts";
 import { recoverCommand } from "./recover-command.ts";
 import { terminalPrompter } from "./prompt.ts";
 import { verifyCommand } from "./verify-command.ts";
+import { printScriptCommand } from "./print-script-command.ts";
 
 const USAGE = `usage:
   ceremony tokens [--module PATH] [--module-args STRING]  slots and tokens: label, serial, model, flags
   ceremony validate SCRIPT [--params FILE]             full validation, no HSM touched
+  ceremony print-script SCRIPT --params FILE --out PDF [--rehearsal]
+                                                        the paper script for witnesses, before the ceremony
   ceremony run SCRIPT [--params FILE] [--module PATH [--module-args STRING]] --token LABEL [--serial S] --out DIR
                    [--journal DB] [--save-cards DIR]
   ceremony rehearse SCRIPT [--params FILE] --out DIR    same on a throwaway SoftHSM2 token, scripted participants
@@ -84,6 +87,8 @@ const commands: Record<string, Handler> = {
       out: v.out as string | undefined,
       journal: v.journal as string | undefined,
     }),
+  "print-script": (io, p, v) =>
+    printScriptCommand(io, { script: p[0], params: v.params as string | undefined, out: v.out as string | undefined, rehearsal: v.rehearsal === true }),
   rehearse: (io, p, v) =>
     rehearseCommand(io, {
       script: p[0],

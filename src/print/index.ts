@@ -6,3 +6,5 @@ export { type PrintedCheckpoint, type PrintedParticipant, type WitnessSheetInput
 export { renderWitnessSheet } from "./witness-sheet.ts";
 export { type PrintedStepOutcome, type TranscriptSummaryInput } from "./transcript-summary-input.ts";
 export { renderTranscriptSummary } from "./transcript-summary.ts";
+export { type CeremonyScriptInput, type PrintedBlank, type PrintedScriptStep } from "./ceremony-script-input.ts";
+export { renderCeremonyScript } from "./ceremony-script.ts";

@@ -1,7 +1,7 @@
 import { SAFE } from "./page-geometry.ts";
 import type { Pdf } from "./pdf-document.ts";
 import { drawRehearsalMarks } from "./rehearsal-mark.ts";
-import { drawLine, truncateToWidth, type Type } from "./text-fit.ts";
+import { drawLine, lineHeight, truncateToWidth, type Type } from "./text-fit.ts";
 
 const RUNNING_HEAD: Type = { font: "Helvetica-Bold", size: 9 };
 const FOOTER: Type = { font: "Helvetica", size: 8 };
@@ -14,7 +14,11 @@ export interface PageFlowOptions {
   runningHead: string;
   /** Left part of every page's footer; "page p of P" is added on the right. */
   footer: string;
+  /** Lines printed above the footer on every page (hashes that bind a loose page to its ceremony). */
+  footerLines?: readonly string[];
 }
+
+const FOOTER_LINE: Type = { font: "Courier", size: 7.5 };
 
 /**
  * A cursor down the safe area of a multi-page document. Content asks for room with `ensure`; when
@@ -32,7 +36,7 @@ export class PageFlow {
 
   /** Lowest y content may reach; the footer lives below it. */
   get bottom(): number {
-    return SAFE.bottom - FOOTER_HEIGHT;
+    return SAFE.bottom - FOOTER_HEIGHT - (this.options.footerLines?.length ?? 0) * lineHeight(FOOTER_LINE);
   }
 
   newPage(): void {
@@ -67,6 +71,11 @@ export class PageFlow {
     for (let i = 0; i < range.count; i++) {
       this.doc.switchToPage(range.start + i);
       const y = SAFE.bottom - FOOTER.size;
+      const lines = this.options.footerLines ?? [];
+      lines.forEach((line, j) => {
+        const lineY = y - 7 - (lines.length - j) * lineHeight(FOOTER_LINE);
+        drawLine(this.doc, FOOTER_LINE, truncateToWidth(this.doc, FOOTER_LINE, line, SAFE.width), SAFE.left, lineY);
+      });
       this.doc.moveTo(SAFE.left, y - 5).lineTo(SAFE.right, y - 5).lineWidth(0.5).stroke("black");
       drawLine(this.doc, FOOTER, truncateToWidth(this.doc, FOOTER, this.options.footer, SAFE.width - 90), SAFE.left, y);
       drawLine(this.doc, FOOTER, `page ${i + 1} of ${range.count}`, SAFE.right - 80, y, { width: 80, align: "right" });

@@ -26,8 +26,10 @@ export interface WitnessSheetInput {
   title?: string;
   script?: { id: string; sha256: string };
   participants: readonly PrintedParticipant[];
-  /** Each step, with the participants (by id) who must initial it. */
-  steps: ReadonlyArray<{ number: number; title: string; witnessIds: readonly string[] }>;
+  /** Each step, with the participants (by id) who must initial it; `done: false` is struck out. */
+  steps: ReadonlyArray<{ number: number; title: string; witnessIds: readonly string[]; done?: boolean }>;
+  /** Set when the ceremony was aborted: the sheet says ABORTED and why. */
+  aborted?: { reason: string };
   checkpoint: PrintedCheckpoint;
   /** SHA-256 of the transcript-signing key's SubjectPublicKeyInfo: what witnesses sign under. */
   transcriptSigner: { spkiSha256: string };
@@ -65,10 +67,12 @@ export function validateWitnessSheetInput(input: WitnessSheetInput): void {
   requireArray(input.steps, "steps", 1).forEach((step, i) => {
     requireInteger(step?.number, `steps[${i}].number`, 0, 100_000);
     requireText(step.title, `steps[${i}].title`, 1000);
+    if (step.done !== undefined && typeof step.done !== "boolean") throw new PrintInputError(`steps[${i}].done`, "must be true or false");
     requireArray(step.witnessIds, `steps[${i}].witnessIds`).forEach((id, j) => {
       if (!ids.has(id)) throw new PrintInputError(`steps[${i}].witnessIds[${j}]`, `names "${id}", who is not among the participants`);
     });
   });
+  if (input.aborted !== undefined) requireText(input.aborted.reason, "aborted.reason", 1000);
   validateCheckpoint(input.checkpoint);
   requireHex(input.transcriptSigner?.spkiSha256, "transcriptSigner.spkiSha256", 64);
 }

@@ -16,7 +16,7 @@ import {
   fingerprintRows,
 } from "./sheet-sections.ts";
 import { drawTable } from "./table.ts";
-import { drawLine, fitSize, lineHeight, truncateToWidth, wrapToWidth, type Type } from "./text-fit.ts";
+import { drawLine, fitSize, lineHeight, truncateToWidth, widthOf, wrapToWidth, type Type } from "./text-fit.ts";
 import { validateWitnessSheetInput, type PrintedParticipant, type WitnessSheetInput } from "./witness-sheet-input.ts";
 
 const NUMBER_WIDTH = 30;
@@ -31,6 +31,8 @@ const BOX_LABEL: Type = { font: "Helvetica-Bold", size: 7.5 };
 const BOX_CAPTION: Type = { font: "Helvetica", size: 6 };
 const HEADER: Type = { font: "Helvetica-Bold", size: 8.5 };
 const SIGNATURE_ROW = 40;
+const ABORTED: Type = { font: "Helvetica-Bold", size: 16 };
+const NOT_DONE: Type = { font: "Helvetica-Bold", size: 10 };
 
 /**
  * The paper the witnesses keep: who took part, every step with a box per required witness for
@@ -41,18 +43,20 @@ const SIGNATURE_ROW = 40;
 export async function renderWitnessSheet(input: WitnessSheetInput): Promise<Buffer> {
   validateWitnessSheetInput(input);
   const title = input.title ?? `Ceremony ${input.ceremonyId}`;
+  const aborted = input.aborted !== undefined ? "ABORTED " : "";
   return renderPdf(
-    { title: `${input.rehearsal ? "REHEARSAL " : ""}Witness sign-off sheet: ${title}`, subject: `Ceremony ${input.ceremonyId}`, date: new Date(input.ceremonyDate) },
+    { title: `${input.rehearsal ? "REHEARSAL " : ""}${aborted}Witness sign-off sheet: ${title}`, subject: `Ceremony ${input.ceremonyId}`, date: new Date(input.ceremonyDate) },
     (doc) => {
       const flow = new PageFlow(doc, {
         rehearsalLabel: input.rehearsal ? CEREMONY_REHEARSAL_LABEL : undefined,
-        runningHead: `Witness sign-off sheet · ceremony ${input.ceremonyId} · ${formatPrintedDate(input.ceremonyDate)} · continued`,
-        footer: `Witness sign-off sheet · ceremony ${input.ceremonyId}`,
+        runningHead: `${aborted}Witness sign-off sheet · ceremony ${input.ceremonyId} · ${formatPrintedDate(input.ceremonyDate)} · continued`,
+        footer: `${aborted}Witness sign-off sheet · ceremony ${input.ceremonyId}`,
       });
       flow.newPage();
       const subtitle = [`Ceremony ${input.ceremonyId} · ${formatPrintedDate(input.ceremonyDate)}`];
       if (input.script !== undefined) subtitle.push(`Script ${input.script.id} · SHA-256 ${formatHexGroups(input.script.sha256)}`);
       drawDocumentTitle(doc, flow, "Witness sign-off sheet", title, subtitle);
+      if (input.aborted !== undefined) drawAbortedBanner(doc, flow, input.aborted.reason);
 
       drawSectionHeading(doc, flow, "Participants");
       drawTable(
@@ -69,7 +73,12 @@ export async function renderWitnessSheet(input: WitnessSheetInput): Promise<Buff
       flow.y += 14;
 
       drawSectionHeading(doc, flow, "Steps", 60);
-      drawParagraph(doc, flow, "Initial your box and write the time (UTC) when you have seen the step done as the screen describes it.");
+      drawParagraph(
+        doc,
+        flow,
+        "Initial your box and write the time (UTC) when you have seen the step done as the screen describes it." +
+          (input.steps.some((s) => s.done === false) ? " Steps struck through were never done: nobody initials them." : ""),
+      );
       flow.y += 4;
       drawSteps(doc, flow, input);
       flow.y += 14;
@@ -114,9 +123,38 @@ function drawSteps(doc: Pdf, flow: PageFlow, input: WitnessSheetInput): void {
       const y = top + PAD + Math.floor(i / BOXES_PER_LINE) * (BOX_HEIGHT + BOX_GAP);
       drawWitnessBox(doc, witness, x, y, boxWidth);
     });
+    if (step.done === false) strikeOut(doc, top, height);
     flow.y = top + height;
     doc.moveTo(SAFE.left, flow.y).lineTo(SAFE.right, flow.y).lineWidth(0.5).stroke("black");
   }
+}
+
+/** A step the ceremony never did: struck through the title and the boxes, so nobody initials it. */
+function strikeOut(doc: Pdf, top: number, height: number): void {
+  const middle = top + height / 2;
+  doc.save();
+  doc.lineWidth(2).moveTo(SAFE.left, middle).lineTo(SAFE.right, middle).stroke("black");
+  doc.lineWidth(1).moveTo(SAFE.left + NUMBER_WIDTH + TITLE_WIDTH, top + 2).lineTo(SAFE.right, top + height - 2).stroke("black");
+  // The words sit on a white patch over the boxes, so the strike lines never hide them.
+  const label = "NOT DONE";
+  const width = widthOf(doc, NOT_DONE, label) + 12;
+  const x = (SAFE.left + NUMBER_WIDTH + TITLE_WIDTH + SAFE.right - width) / 2;
+  doc.rect(x, middle - lineHeight(NOT_DONE) / 2 - 3, width, lineHeight(NOT_DONE) + 6).fill("white");
+  doc.restore();
+  drawLine(doc, NOT_DONE, label, x + 6, middle - NOT_DONE.size / 2);
+}
+
+/** Solid black band with ABORTED and the reason: it must not be missed, and it photocopies. */
+function drawAbortedBanner(doc: Pdf, flow: PageFlow, reason: string): void {
+  const lines = wrapToWidth(doc, BODY, `Reason recorded: ${reason}`, SAFE.width - 20, 3);
+  const height = lineHeight(ABORTED) + lines.length * lineHeight(BODY) + 14;
+  flow.ensure(height);
+  doc.save();
+  doc.rect(SAFE.left, flow.y, SAFE.width, height).fill("black");
+  doc.restore();
+  drawLine(doc, ABORTED, "ABORTED — this ceremony did not complete", SAFE.left + 10, flow.y + 6, { color: "white" });
+  lines.forEach((line, i) => drawLine(doc, BODY, line, SAFE.left + 10, flow.y + 8 + lineHeight(ABORTED) + i * lineHeight(BODY), { color: "white" }));
+  flow.y += height + 12;
 }
 
 /** One witness's box: their name on top, then "initials" and "time" cells to write in. */

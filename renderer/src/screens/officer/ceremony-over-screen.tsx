@@ -4,13 +4,17 @@ import { call } from "../../api/ceremony-client.ts";
 import { useApiCall } from "../../api/use-api-call.ts";
 import { ErrorNotice } from "../../components/error-notice.tsx";
 import { Notice } from "../../components/notice.tsx";
-import { PgpWords } from "../../components/read-aloud.tsx";
+import { CopyHighlight, PgpWords } from "../../components/read-aloud.tsx";
 import { ScreenHeading } from "../../components/screen-heading.tsx";
 import { VerificationBanner } from "../../components/verification-banner.tsx";
 import { hexGroups } from "../../format/hex.ts";
 import { routeHref } from "../../routing/use-hash-route.ts";
 import { useOpenCeremony } from "../../state/ceremony-context.tsx";
 import { FinishPanel } from "./finish-panel.tsx";
+
+/** As the printed script's closing blanks ask (src/ceremony/paper-script.ts). */
+const MILESTONE_DIGITS = 8;
+const FINGERPRINT_DIGITS = 16;
 
 /**
  * After the ceremony: where the bundle is, whether it verifies, and the journal head and signer
@@ -59,7 +63,9 @@ export function CeremonyOverScreen({
         <dl className="paper-values">
           <div>
             <dt>Final journal head (first 8 hex digits)</dt>
-            <dd className="read-aloud-hex">{hexGroups(view.head)}</dd>
+            <dd className="read-aloud-hex">
+              <CopyHighlight text={hexGroups(view.head)} digits={MILESTONE_DIGITS} />
+            </dd>
           </div>
           <div>
             <dt>Journal events</dt>
@@ -67,10 +73,12 @@ export function CeremonyOverScreen({
           </div>
           {checked?.signer ? (
             <div>
-              <dt>Transcript signer fingerprint (SPKI SHA-256)</dt>
+              <dt>Transcript signer fingerprint (SPKI SHA-256, first {FINGERPRINT_DIGITS} hex digits)</dt>
               <dd>
-                <span className="read-aloud-hex">{checked.signer.hexGroups}</span>
-                <PgpWords words={checked.signer.words} />
+                <span className="read-aloud-hex">
+                  <CopyHighlight text={checked.signer.hexGroups} digits={FINGERPRINT_DIGITS} />
+                </span>
+                <PgpWords words={checked.signer.words} marked={FINGERPRINT_DIGITS / 2} />
               </dd>
             </div>
           ) : null}

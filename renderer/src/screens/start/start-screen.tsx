@@ -7,6 +7,7 @@ import { ScreenHeading } from "../../components/screen-heading.tsx";
 import { useCeremony } from "../../state/ceremony-context.tsx";
 import { AirGapStatus } from "./airgap-status.tsx";
 import { HsmChoice, tokenKeyOf, type HsmChoiceState } from "./hsm-choice.tsx";
+import { PaperScriptPanel } from "./paper-script-panel.tsx";
 import { ParameterForm } from "./parameter-form.tsx";
 import { initialValues, typedValues, type RawValues } from "./parameter-values.ts";
 import { ScriptPicker } from "./script-picker.tsx";
@@ -113,6 +114,7 @@ export function StartScreen({ onStarted }: { onStarted(): void }) {
           <ScriptPicker scripts={scripts} selected={file} onSelect={choose} />
           {summary ? <ParameterForm summary={summary} values={values} checking={checking} onChange={change} /> : null}
           {validationError ? <ErrorNotice error={validationError} title="The parameters could not be checked" /> : null}
+          {summary ? <PaperScriptPanel summary={summary} parameters={typedValues(summary.parameters, values)} rehearsal={hsm.mode === "rehearsal"} checking={checking} /> : null}
           <HsmChoice state={hsm} rehearsalOnly={info?.rehearsalOnly ?? true} onChange={setHsm} />
           <AirGapStatus />
           <div className="start-actions">
