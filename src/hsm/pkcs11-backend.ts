@@ -10,6 +10,8 @@ import { CKA, CKF, CKG, CKK, CKM, CKO, CKU, EC_PARAMS } from "./constants.ts";
 import { kekAttributes, probeAttributes, signingKeyPairTemplates } from "./templates.ts";
 import { CLASS_CODES, CLASS_NAMES, describeTokenInfo, KEY_TYPE_NAMES, retryState } from "./token-info.ts";
 import { adviceFor, HsmError, toHsmError } from "./errors.ts";
+import { runProbes } from "./preflight-probes.ts";
+import type { ProbeRequest, ProbeResult } from "./preflight-types.ts";
 import { ecdsaRawToDer, spkiFromEcPoint, spkiFromEdwardsPoint, spkiFromRsa, spkiSha256 } from "./public-key.ts";
 import type {
   GenerateKeyPairRequest,
@@ -38,6 +40,7 @@ export type Pkcs11Module = Pick<
   | "C_GetSlotList"
   | "C_GetTokenInfo"
   | "C_GetMechanismList"
+  | "C_GetMechanismInfo"
   | "C_OpenSession"
   | "C_CloseSession"
   | "C_Login"
@@ -165,12 +168,13 @@ export class Pkcs11Backend {
     const slots = this.call("C_GetSlotList", () => this.module.C_GetSlotList(true));
     const matches = slots
       .map((slot) => ({ slot, info: this.describeToken(slot) }))
-      .filter(({ info }) => info.label === selector.label && (selector.serial === undefined || info.serial === selector.serial));
+      .filter(({ info }) => info.label === selector.label && (selector.serial === undefined || info.serial === selector.serial))
+      .filter(({ info }) => (selector.model ?? info.model) === info.model && (selector.manufacturer ?? info.manufacturer) === info.manufacturer);
     if (matches.length === 0) {
       const seen = slots.map((s) => this.describeToken(s)).map((t) => `"${t.label}" (serial ${t.serial})`);
       throw new HsmError(
         "HSM_TOKEN_NOT_FOUND",
-        `No token labelled "${selector.label}"${selector.serial ? ` with serial ${selector.serial}` : ""} is present. ` +
+        `No token labelled "${selector.label}"${selector.serial ? ` with serial ${selector.serial}` : ""}${selector.model ? `, model "${selector.model}"` : ""}${selector.manufacturer ? `, manufacturer "${selector.manufacturer}"` : ""} is present. ` +
           `Tokens seen: ${seen.length ? seen.join(", ") : "none"}. Check that the right HSM is plugged in.`,
       );
     }
@@ -198,6 +202,14 @@ export class Pkcs11Backend {
     if (!this.slot) throw new HsmError("HSM_NO_SESSION", "No HSM token is open. Choose a token first.");
     const slot = this.slot;
     return this.call("C_GetMechanismList", () => this.module.C_GetMechanismList(slot));
+  }
+
+  /** The capability preflight's probes on the open session (preflight-probes.ts). */
+  probeCapabilities(request: ProbeRequest): ProbeResult {
+    if (!this.slot) throw new HsmError("HSM_NO_SESSION", "No HSM token is open. Choose a token first.");
+    const slot = this.slot;
+    const session = this.requireSession();
+    return this.call("C_GetMechanismList", () => runProbes(this.module, slot, session, request));
   }
 
   /**

@@ -48,6 +48,9 @@ export interface TokenSelector {
   label: string;
   /** Required when two tokens share a label. */
   serial?: string;
+  /** From a PKCS#11 URI (pkcs11-uri.ts): the token must also have this model / manufacturer. */
+  model?: string;
+  manufacturer?: string;
 }
 
 export type ObjectClass = "public" | "private" | "secret";

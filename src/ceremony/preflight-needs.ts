@@ -1,0 +1,184 @@
+/**
+ * What a ceremony needs from its token, derived from the script's steps (action types and their
+ * resolved parameters) before anybody signs in. Each need names the PKCS#11 mechanisms it uses
+ * (all of them, or one of several where the code can use either), the key size and the
+ * mechanism flags it relies on, and the known-answer tests that prove what the list cannot.
+ */
+import { CKM } from "../hsm/constants.ts";
+import type { KatName } from "../hsm/preflight-types.ts";
+import type { KeyPairAlgorithm } from "../hsm/types.ts";
+import type { LoadedScript } from "./load-script.ts";
+
+/** CK_MECHANISM_INFO flags (pkcs11t.h). */
+export const CKF_MECH = {
+  ENCRYPT: 0x100,
+  SIGN: 0x800,
+  GENERATE: 0x8000,
+  GENERATE_KEY_PAIR: 0x10000,
+  WRAP: 0x20000,
+  UNWRAP: 0x40000,
+} as const;
+
+export const CKM_AES_KEY_WRAP_KWP = 0x210b;
+
+export interface MechanismNeed {
+  mechanism: number;
+  /** Key size in bits (the token may report bytes for AES; both are accepted). */
+  keyBits?: number;
+  flag?: number;
+}
+
+export interface Need {
+  id: string;
+  /** What the ceremony does with it, for the table. */
+  what: string;
+  /** 1-based step numbers, or none when the finish (transcript signing) needs it. */
+  steps: number[];
+  /** Every group must be met; within a group, one mechanism is enough. */
+  mechanisms: MechanismNeed[][];
+  tests: KatName[];
+  /** For a key-pair need: the algorithm, so that a refusal can name one the token offers. */
+  algorithm?: KeyPairAlgorithm;
+  /** For signing with a key made in an earlier ceremony: its label, looked up on the token. */
+  existingKeyLabel?: string;
+}
+
+const EC_BITS: Record<"EC-P256" | "EC-P384", number> = { "EC-P256": 256, "EC-P384": 384 };
+
+/** The mechanisms and tests a key pair of this algorithm needs: generation and signing. */
+export function keyPairNeed(algorithm: KeyPairAlgorithm): Pick<Need, "mechanisms" | "tests"> {
+  switch (algorithm) {
+    case "EC-P256":
+    case "EC-P384": {
+      const bits = EC_BITS[algorithm];
+      return {
+        mechanisms: [
+          [{ mechanism: CKM.EC_KEY_PAIR_GEN, keyBits: bits, flag: CKF_MECH.GENERATE_KEY_PAIR }],
+          [{ mechanism: CKM.ECDSA, keyBits: bits, flag: CKF_MECH.SIGN }],
+        ],
+        tests: [algorithm === "EC-P256" ? "sign-EC-P256" : "sign-EC-P384"],
+      };
+    }
+    case "RSA-3072":
+    case "RSA-4096": {
+      const bits = algorithm === "RSA-3072" ? 3072 : 4096;
+      return {
+        mechanisms: [
+          [{ mechanism: CKM.RSA_PKCS_KEY_PAIR_GEN, keyBits: bits, flag: CKF_MECH.GENERATE_KEY_PAIR }],
+          [{ mechanism: CKM.SHA256_RSA_PKCS, keyBits: bits, flag: CKF_MECH.SIGN }],
+        ],
+        tests: [],
+      };
+    }
+    case "Ed25519":
+      return {
+        mechanisms: [[{ mechanism: CKM.EC_EDWARDS_KEY_PAIR_GEN, flag: CKF_MECH.GENERATE_KEY_PAIR }], [{ mechanism: CKM.EDDSA, flag: CKF_MECH.SIGN }]],
+        tests: [],
+      };
+  }
+}
+
+export const KEY_PAIR_ALGORITHMS: KeyPairAlgorithm[] = ["EC-P384", "EC-P256", "RSA-4096", "RSA-3072", "Ed25519"];
+
+/** The transcript-signing key every ceremony signs its transcript with (transcript-signer.ts). */
+const TRANSCRIPT_SIGNER_ALGORITHM: KeyPairAlgorithm = "EC-P256";
+
+const AES_256 = 256;
+const wrapRfc5649: MechanismNeed[] = [
+  { mechanism: CKM_AES_KEY_WRAP_KWP, keyBits: AES_256 },
+  { mechanism: CKM.AES_KEY_WRAP_PAD, keyBits: AES_256 },
+];
+const importSecret: Omit<Need, "steps"> = {
+  id: "secret-import",
+  what: "Create an AES-256 key from bytes (escrow key, KCV probe)",
+  mechanisms: [],
+  tests: ["secret-import"],
+};
+const kcvMechanisms: Omit<Need, "steps"> = {
+  id: "kcv",
+  what: "Key check values: AES-ECB and AES-CMAC of a zero block",
+  mechanisms: [[{ mechanism: CKM.AES_ECB, keyBits: AES_256, flag: CKF_MECH.ENCRYPT }], [{ mechanism: CKM.AES_CMAC, keyBits: AES_256, flag: CKF_MECH.SIGN }]],
+  tests: ["kcv-mechanisms"],
+};
+const wrap: Omit<Need, "steps"> = {
+  id: "wrap-rfc5649",
+  what: "Wrap a key with AES key wrap with padding (RFC 5649)",
+  mechanisms: [wrapRfc5649.map((m) => ({ ...m, flag: CKF_MECH.WRAP }))],
+  tests: ["wrap-kwp", "wrap-pad"],
+};
+const unwrap: Omit<Need, "steps"> = {
+  id: "unwrap-rfc5649",
+  what: "Unwrap a key wrapped with RFC 5649",
+  mechanisms: [wrapRfc5649.map((m) => ({ ...m, flag: CKF_MECH.UNWRAP }))],
+  tests: ["wrap-kwp", "wrap-pad"],
+};
+const checkValue: Omit<Need, "steps"> = {
+  id: "check-value",
+  what: "Read a key's check value (CKA_CHECK_VALUE)",
+  mechanisms: [],
+  tests: ["check-value"],
+};
+
+/** The needs of one step, from its action type and resolved parameters. */
+function needsOfStep(type: string, params: Record<string, unknown>): Array<Omit<Need, "steps">> {
+  switch (type) {
+    case "transcript.ensure-signer":
+      return [transcriptSigner()];
+    case "key.generate-pair": {
+      const algorithm = params.algorithm as KeyPairAlgorithm;
+      return [{ id: `key-pair-${algorithm}`, what: `Generate a ${algorithm} key pair and sign with it`, algorithm, ...keyPairNeed(algorithm) }];
+    }
+    case "pki.sign-intermediate":
+    case "pki.sign-crl": {
+      const label = String(params.issuerKeyLabel);
+      return [{ id: `existing-key-${label}`, what: `Sign with the existing key "${label}"`, mechanisms: [], tests: [], existingKeyLabel: label }];
+    }
+    case "kek.generate":
+      return [
+        {
+          id: "kek-generate",
+          what: "Generate an AES-256 KEK (wrap/unwrap only, extractable only wrapped)",
+          mechanisms: [[{ mechanism: CKM.AES_KEY_GEN, keyBits: AES_256, flag: CKF_MECH.GENERATE }]],
+          tests: ["kek-template"],
+        },
+        checkValue,
+      ];
+    case "escrow.split":
+      return [importSecret, wrap, unwrap, kcvMechanisms, { id: "destroy", what: "Destroy a key (escrow key after use)", mechanisms: [], tests: ["destroy"] }];
+    case "escrow.trial-recovery":
+      return [importSecret, unwrap, kcvMechanisms];
+    case "escrow.recover":
+      return [importSecret, unwrap, kcvMechanisms, checkValue];
+    case "key.destroy":
+      return [{ id: "destroy", what: "Destroy a key", mechanisms: [], tests: ["destroy"] }];
+    default:
+      // airgap.check, hsm.login, pki.read-csr, escrow.read-back and pki.root-certificate (its key is
+      // made, and its signing checked, by key.generate-pair) need nothing more of the token.
+      return [];
+  }
+}
+
+function transcriptSigner(): Omit<Need, "steps"> {
+  return {
+    id: "transcript-signer",
+    what: `Transcript-signing key: ${TRANSCRIPT_SIGNER_ALGORITHM} key pair, signing`,
+    algorithm: TRANSCRIPT_SIGNER_ALGORITHM,
+    ...keyPairNeed(TRANSCRIPT_SIGNER_ALGORITHM),
+  };
+}
+
+/** Every need of the script, each once, with the steps that have it. */
+export function needsOfScript(script: LoadedScript): Need[] {
+  const byId = new Map<string, Need>();
+  const add = (need: Omit<Need, "steps">, step: number | null): void => {
+    const known = byId.get(need.id) ?? { ...need, steps: [] };
+    if (step !== null && !known.steps.includes(step)) known.steps.push(step);
+    byId.set(need.id, known);
+  };
+  for (const step of script.steps) {
+    for (const need of needsOfStep(step.action.type, (step.resolvedParams ?? {}) as Record<string, unknown>)) add(need, step.index + 1);
+  }
+  // The finish signs every transcript with this key, whether or not a step makes it first.
+  add(transcriptSigner(), null);
+  return [...byId.values()];
+}

@@ -1,0 +1,80 @@
+/**
+ * `ceremony preflight SCRIPT [--params FILE] --module PATH (--token LABEL [--serial S] |
+ * --token-uri URI) [--module-args STRING] [--login]`: checks, before anybody signs in, that the
+ * token can do everything the script needs, and prints the table (src/ceremony/preflight.ts).
+ * Exit 0 when every need is met, 1 when the token refuses one.
+ *
+ * Without --login only what the token does without a PIN is tested (mechanism list and info, and
+ * known-answer tests on public session objects). With --login the PIN is asked once, the tests run
+ * with the ceremony's exact (private) templates, and the token is logged out before this returns:
+ * the PIN is never kept for a later login (docs/hsm-support.md, "The PIN and the preflight").
+ */
+import { basename } from "node:path";
+import { loadScriptFile } from "../ceremony/load-script.ts";
+import { runPreflight, type PreflightReport } from "../ceremony/preflight.ts";
+import { formatPreflightTable } from "../ceremony/preflight-table.ts";
+import type { LoadedScript } from "../ceremony/load-script.ts";
+import { HsmClient, SOFTHSM2_MODULE, type TokenSelector } from "../hsm/index.ts";
+import type { CliIo } from "./io.ts";
+import type { Prompter } from "./prompt.ts";
+import { tokenChoice, type TokenChoiceArgs } from "./token-choice.ts";
+
+export const PREFLIGHT_USAGE =
+  "usage: ceremony preflight SCRIPT [--params FILE] --module PATH (--token LABEL [--serial S] | --token-uri URI) [--module-args STRING] [--login]";
+
+export interface PreflightArgs extends TokenChoiceArgs {
+  script?: string | undefined;
+  params?: string | undefined;
+  moduleArgs?: string | undefined;
+  login?: boolean;
+}
+
+export async function preflightCommand(io: CliIo, args: PreflightArgs, prompt: Prompter): Promise<number> {
+  const choice = tokenChoice(args);
+  if (!args.script || !choice) {
+    io.err(PREFLIGHT_USAGE);
+    return 2;
+  }
+  const { script } = await loadScriptFile(args.script, args.params);
+  try {
+    const report = await preflightOnModule(
+      { modulePath: choice.modulePath ?? SOFTHSM2_MODULE, moduleArgs: args.moduleArgs },
+      choice.selector,
+      script,
+      args.login ? () => prompt.secret("HSM user PIN for the preflight's tests (the token is logged out afterwards):") : undefined,
+    );
+    io.out(formatPreflightTable(report, basename(args.script)));
+    return report.ok ? 0 : 1;
+  } finally {
+    prompt.close();
+  }
+}
+
+/**
+ * Loads the module in a worker of its own, runs the preflight and closes it again: the ceremony's
+ * own session is opened later, at its login step.
+ */
+export async function preflightOnModule(
+  module: { modulePath: string; moduleArgs?: string | undefined; env?: Record<string, string> },
+  selector: TokenSelector,
+  script: LoadedScript,
+  askPin?: () => Promise<Buffer>,
+): Promise<PreflightReport> {
+  const client = await HsmClient.open({
+    modulePath: module.modulePath,
+    ...(module.moduleArgs !== undefined ? { moduleArgs: module.moduleArgs } : {}),
+    ...(module.env ? { env: module.env } : {}),
+  });
+  try {
+    await client.call("openToken", selector);
+    if (!askPin) return await runPreflight(client, selector, script, { openToken: false });
+    await client.login("user", await askPin());
+    try {
+      return await runPreflight(client, selector, script, { openToken: false, loggedIn: true });
+    } finally {
+      await client.call("logout");
+    }
+  } finally {
+    await client.close();
+  }
+}

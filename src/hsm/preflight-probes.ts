@@ -1,0 +1,236 @@
+/**
+ * The preflight's probes of a token, run in the HSM worker on the open session: the mechanism
+ * list, CK_MECHANISM_INFO of each mechanism, and known-answer tests where the list cannot tell
+ * (e.g. whether 0x210A is RFC 5649 or RFC 3394 with PKCS#7 padding on this module). Every test
+ * object is a session object (CKA_TOKEN false) destroyed before the test returns, so a probe
+ * leaves nothing behind even if it fails half-way.
+ */
+import { createHash, createPublicKey, verify } from "node:crypto";
+import type pkcs11js from "pkcs11js";
+import { aesCmac, aesEncryptBlock } from "../escrow/aes-cmac.ts";
+import { CKA, CKK, CKM, CKO, EC_PARAMS } from "./constants.ts";
+import { toHsmError } from "./errors.ts";
+import { spkiFromEcPoint } from "./public-key.ts";
+import { kekAttributes, probeAttributes, signingKeyPairTemplates } from "./templates.ts";
+import type { KatName, KatResult, MechanismInfo, ProbeRequest, ProbeResult } from "./preflight-types.ts";
+
+type Handle = Buffer;
+type Attribute = pkcs11js.Attribute;
+
+export type ProbeModule = Pick<
+  pkcs11js.PKCS11,
+  | "C_GetMechanismList"
+  | "C_GetMechanismInfo"
+  | "C_CreateObject"
+  | "C_DestroyObject"
+  | "C_GenerateKey"
+  | "C_GenerateKeyPair"
+  | "C_GetAttributeValue"
+  | "C_WrapKey"
+  | "C_EncryptInit"
+  | "C_Encrypt"
+  | "C_SignInit"
+  | "C_Sign"
+  | "C_FindObjectsInit"
+  | "C_FindObjects"
+  | "C_FindObjectsFinal"
+>;
+
+/** CKM_AES_KEY_WRAP_KWP, PKCS#11 3.0: RFC 5649 by name. 0x210A is RFC 5649 only on some modules. */
+export const CKM_AES_KEY_WRAP_KWP = 0x210b;
+const CKK_GENERIC_SECRET = 0x10;
+
+/** RFC 5649 §6, the 20-octet example under the 192-bit KEK. */
+const RFC5649 = {
+  kek: Buffer.from("5840df6e29b02af1ab493b705bf16ea1ae8338f4dcc176a8", "hex"),
+  key: Buffer.from("c37b7e6492584340bed12207808941155068f738", "hex"),
+  wrapped: "138bdeaa9b8fa7fc61f97742e72248ee5ae6ae5360d1ae6a5f54f373fa543b6a",
+};
+/** A fixed, public test key (never a real one) for the AES KATs. */
+const TEST_KEY = Buffer.from("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", "hex");
+
+export function runProbes(module: ProbeModule, slot: Handle, session: Handle, request: ProbeRequest): ProbeResult {
+  const mechanisms = module.C_GetMechanismList(slot);
+  const info: MechanismInfo[] = mechanisms.map((mechanism) => {
+    try {
+      const i = module.C_GetMechanismInfo(slot, mechanism);
+      return { mechanism, minKeySize: i.minKeySize, maxKeySize: i.maxKeySize, flags: i.flags };
+    } catch {
+      // Listed but not described: the verdict then rests on the list and the known-answer tests.
+      return { mechanism, minKeySize: 0, maxKeySize: 0, flags: 0 };
+    }
+  });
+  const probe = new KnownAnswerTests(module, session, request.loggedIn);
+  return { mechanisms, info, tests: request.tests.map((name) => probe.run(name)) };
+}
+
+class KnownAnswerTests {
+  private readonly made: Handle[] = [];
+
+  constructor(
+    private readonly module: ProbeModule,
+    private readonly session: Handle,
+    private readonly loggedIn: boolean,
+  ) {}
+
+  run(name: KatName): KatResult {
+    try {
+      const detail = this.test(name);
+      return { name, outcome: detail === null ? "passed" : "failed", detail: detail ?? "" };
+    } catch (e) {
+      const code = toHsmError(e, "").code;
+      const outcome = code === "CKR_USER_NOT_LOGGED_IN" && !this.loggedIn ? "needs-login" : "failed";
+      return { name, outcome, detail: code };
+    } finally {
+      this.destroyMade();
+    }
+  }
+
+  /** null when the token gave the known answer, else what differed. */
+  private test(name: KatName): string | null {
+    switch (name) {
+      case "wrap-kwp":
+        return this.wrapVector(CKM_AES_KEY_WRAP_KWP);
+      case "wrap-pad":
+        return this.wrapVector(CKM.AES_KEY_WRAP_PAD);
+      case "kek-template": {
+        const template = [
+          { type: CKA.CLASS, value: CKO.SECRET_KEY },
+          { type: CKA.KEY_TYPE, value: CKK.AES },
+          { type: CKA.VALUE_LEN, value: 32 },
+          { type: CKA.LABEL, value: "ceremony-preflight-kek" },
+          ...this.asSessionObject(kekAttributes(true, false)),
+        ];
+        this.keep(this.module.C_GenerateKey(this.session, { mechanism: CKM.AES_KEY_GEN }, template));
+        return null;
+      }
+      case "secret-import":
+        this.importTestKey("escrow-transport");
+        return null;
+      case "check-value": {
+        const key = this.importTestKey("escrow-transport");
+        const [attr] = this.module.C_GetAttributeValue(this.session, key, [{ type: CKA.CHECK_VALUE }]);
+        return expect("CKA_CHECK_VALUE", attr?.value, Buffer.from(aesEncryptBlock(TEST_KEY, Buffer.alloc(16))).subarray(0, 3));
+      }
+      case "kcv-mechanisms": {
+        const key = this.importTestKey("kcv-probe");
+        const zero = Buffer.alloc(16);
+        this.module.C_EncryptInit(this.session, { mechanism: CKM.AES_ECB }, key);
+        const ecb = this.module.C_Encrypt(this.session, zero, Buffer.alloc(16));
+        this.module.C_SignInit(this.session, { mechanism: CKM.AES_CMAC }, key);
+        const cmac = this.module.C_Sign(this.session, zero, Buffer.alloc(16));
+        return (
+          expect("AES-ECB", ecb, Buffer.from(aesEncryptBlock(TEST_KEY, zero))) ??
+          expect("AES-CMAC", cmac, Buffer.from(aesCmac(TEST_KEY, zero)))
+        );
+      }
+      case "sign-EC-P256":
+      case "sign-EC-P384":
+        return this.signAndVerify(name === "sign-EC-P256" ? "EC-P256" : "EC-P384");
+      case "destroy": {
+        const key = this.importTestKey("escrow-transport");
+        this.module.C_DestroyObject(this.session, key);
+        this.made.pop();
+        this.module.C_FindObjectsInit(this.session, [{ type: CKA.LABEL, value: "ceremony-preflight-escrow-transport" }]);
+        let left: Handle[];
+        try {
+          left = this.module.C_FindObjects(this.session, 10);
+        } finally {
+          this.module.C_FindObjectsFinal(this.session);
+        }
+        return left.length === 0 ? null : "the destroyed object is still found";
+      }
+    }
+  }
+
+  private wrapVector(mechanism: number): string | null {
+    const base = [
+      { type: CKA.CLASS, value: CKO.SECRET_KEY },
+      { type: CKA.TOKEN, value: false },
+      { type: CKA.PRIVATE, value: this.loggedIn },
+    ];
+    const kek = this.keep(
+      this.module.C_CreateObject(this.session, [
+        ...base,
+        { type: CKA.KEY_TYPE, value: CKK.AES },
+        { type: CKA.WRAP, value: true },
+        { type: CKA.VALUE, value: RFC5649.kek },
+      ]),
+    );
+    const key = this.keep(
+      this.module.C_CreateObject(this.session, [
+        ...base,
+        { type: CKA.KEY_TYPE, value: CKK_GENERIC_SECRET },
+        { type: CKA.EXTRACTABLE, value: true },
+        { type: CKA.VALUE, value: RFC5649.key },
+      ]),
+    );
+    const wrapped = this.module.C_WrapKey(this.session, { mechanism }, kek, key, Buffer.alloc(256));
+    return expect("the RFC 5649 §6 wrapped key", wrapped, Buffer.from(RFC5649.wrapped, "hex"));
+  }
+
+  private importTestKey(use: "escrow-transport" | "kcv-probe"): Handle {
+    // The escrow transport key has the KEK's usage (wrap and unwrap only); the probe encrypts and MACs.
+    const usage = use === "kcv-probe" ? probeAttributes() : kekAttributes(false, false);
+    return this.keep(
+      this.module.C_CreateObject(this.session, [
+        { type: CKA.CLASS, value: CKO.SECRET_KEY },
+        { type: CKA.KEY_TYPE, value: CKK.AES },
+        { type: CKA.LABEL, value: `ceremony-preflight-${use}` },
+        { type: CKA.VALUE, value: Buffer.from(TEST_KEY) },
+        ...this.asSessionObject(usage),
+      ]),
+    );
+  }
+
+  private signAndVerify(algorithm: "EC-P256" | "EC-P384"): string | null {
+    const { publicTemplate, privateTemplate } = signingKeyPairTemplates("ceremony-preflight-signing", Buffer.from("preflight"));
+    publicTemplate.push({ type: CKA.EC_PARAMS, value: EC_PARAMS[algorithm === "EC-P256" ? "P-256" : "P-384"] });
+    const keys = this.module.C_GenerateKeyPair(
+      this.session,
+      { mechanism: CKM.EC_KEY_PAIR_GEN },
+      this.asSessionObject(publicTemplate),
+      this.asSessionObject(privateTemplate),
+    );
+    this.keep(keys.publicKey);
+    this.keep(keys.privateKey);
+    const [point] = this.module.C_GetAttributeValue(this.session, keys.publicKey, [{ type: CKA.EC_POINT }]);
+    const spki = spkiFromEcPoint(algorithm, point?.value ?? Buffer.alloc(0));
+    // CKM_ECDSA signs a hash, as in a ceremony: the host hashes, the token signs, the host verifies.
+    const hash = algorithm === "EC-P256" ? "sha256" : "sha384";
+    const message = Buffer.from("ceremony preflight known-answer test");
+    this.module.C_SignInit(this.session, { mechanism: CKM.ECDSA }, keys.privateKey);
+    const signature = this.module.C_Sign(this.session, createHash(hash).update(message).digest(), Buffer.alloc(256));
+    const key = createPublicKey({ key: spki, format: "der", type: "spki" });
+    return verify(hash, message, { key, dsaEncoding: "ieee-p1363" }, signature) ? null : "the signature did not verify on the host";
+  }
+
+  /** The ceremony's template as a session object; private only when a user is logged in. */
+  private asSessionObject(template: Attribute[]): Attribute[] {
+    return template.map((a) => {
+      if (a.type === CKA.TOKEN) return { type: CKA.TOKEN, value: false };
+      if (a.type === CKA.PRIVATE && !this.loggedIn) return { type: CKA.PRIVATE, value: false };
+      return a;
+    });
+  }
+
+  private keep(handle: Handle): Handle {
+    this.made.push(handle);
+    return handle;
+  }
+
+  private destroyMade(): void {
+    for (const h of this.made.splice(0)) {
+      try {
+        this.module.C_DestroyObject(this.session, h);
+      } catch {
+        // Session objects end with the session anyway; a failed destroy must not hide the verdict.
+      }
+    }
+  }
+}
+
+function expect(what: string, got: Buffer | undefined, want: Buffer): string | null {
+  if (got && Buffer.compare(got.subarray(0, want.length), want) === 0 && got.length >= want.length) return null;
+  return `${what} was ${got?.length ? got.toString("hex") : "empty"}, expected ${want.toString("hex")}`;
+}
