@@ -126,7 +126,7 @@ function needsOfStep(type: string, params: Record<string, unknown>): Array<Omit<
       return [transcriptSigner()];
     case "key.generate-pair": {
       const algorithm = params.algorithm as KeyPairAlgorithm;
-      return [{ id: `key-pair-${algorithm}`, what: `Generate a ${algorithm} key pair and sign with it`, algorithm, ...keyPairNeed(algorithm) }];
+      return [{ id: `key-pair-${algorithm}`, what: `Generate a key pair (${algorithm}) and sign with it`, algorithm, ...keyPairNeed(algorithm) }];
     }
     case "pki.sign-intermediate":
     case "pki.sign-crl": {

@@ -152,8 +152,8 @@ function evaluate(need: Need, ctx: Context, missingKey?: string): PreflightRow {
 }
 
 const TEST_NAMES: Record<KatName, string> = {
-  "wrap-kwp": "RFC 5649 §6 vector under CKM_AES_KEY_WRAP_KWP",
-  "wrap-pad": "RFC 5649 §6 vector under CKM_AES_KEY_WRAP_PAD",
+  "wrap-kwp": "CKM_AES_KEY_WRAP_KWP output = RFC 5649 (OpenSSL id-aes256-wrap-pad)",
+  "wrap-pad": "CKM_AES_KEY_WRAP_PAD output = RFC 5649 (OpenSSL id-aes256-wrap-pad)",
   "kek-template": "KEK template",
   "secret-import": "C_CreateObject of an AES key",
   "check-value": "CKA_CHECK_VALUE",
@@ -165,7 +165,7 @@ const TEST_NAMES: Record<KatName, string> = {
 
 function describeTest(t: KatResult): string {
   const name = TEST_NAMES[t.name];
-  if (t.outcome === "passed") return `${name}: passed`;
+  if (t.outcome === "passed") return `${name}: passed${t.detail ? ` (${t.detail})` : ""}`;
   if (t.outcome === "needs-login") return `${name}: not tested without the PIN`;
   return `${name}: failed (${t.detail})`;
 }
@@ -187,6 +187,7 @@ function adviceFor(need: Need, ctx: Context): string {
       : `This token offers none of the key algorithms the application uses; use another HSM (docs/hsm-support.md).`;
   }
   if (need.id === "destroy") return "This token cannot destroy keys as the ceremony needs; use another HSM.";
+  if (need.id === "check-value") return "This token does not give a key's check value (CKA_CHECK_VALUE), from which the KEK's KCV is read; use an HSM that does (docs/hsm-support.md).";
   return "This token cannot hold or recover an escrowed AES key as the ceremony needs; run this ceremony on an HSM that does (docs/hsm-support.md lists them).";
 }
 

@@ -16,12 +16,15 @@ import { recoverCommand } from "./recover-command.ts";
 import { terminalPrompter } from "./prompt.ts";
 import { verifyCommand } from "./verify-command.ts";
 import { printScriptCommand } from "./print-script-command.ts";
+import { preflightCommand } from "./preflight-command.ts";
 
 const USAGE = `usage:
   ceremony tokens [--module PATH] [--module-args STRING]  slots and tokens: label, serial, model, flags
   ceremony validate SCRIPT [--params FILE]             full validation, no HSM touched
   ceremony print-script SCRIPT --params FILE --out PDF [--rehearsal]
                                                         the paper script for witnesses, before the ceremony
+  ceremony preflight SCRIPT [--params FILE] [--module PATH [--module-args STRING]] (--token LABEL [--serial S] | --token-uri URI) [--login]
+                                                        can this token do everything the script needs? exit 1 when not
   ceremony run SCRIPT [--params FILE] [--module PATH [--module-args STRING]] --token LABEL [--serial S] --out DIR
                    [--journal DB] [--save-cards DIR]
   ceremony rehearse SCRIPT [--params FILE] --out DIR    same on a throwaway SoftHSM2 token, scripted participants
@@ -37,6 +40,8 @@ type Handler = (io: CliIo, positionals: string[], values: Record<string, string 
 const OPTIONS = {
   module: { type: "string" },
   "module-args": { type: "string" },
+  "token-uri": { type: "string" },
+  login: { type: "boolean" },
   params: { type: "string" },
   token: { type: "string" },
   serial: { type: "string" },
@@ -54,6 +59,21 @@ const OPTIONS = {
 
 const commands: Record<string, Handler> = {
   tokens: (io, _p, v) => tokensCommand(io, { module: v.module as string | undefined, moduleArgs: v["module-args"] as string | undefined }),
+  preflight: (io, p, v) =>
+    preflightCommand(
+      io,
+      {
+        script: p[0],
+        params: v.params as string | undefined,
+        module: v.module as string | undefined,
+        moduleArgs: v["module-args"] as string | undefined,
+        token: v.token as string | undefined,
+        serial: v.serial as string | undefined,
+        tokenUri: v["token-uri"] as string | undefined,
+        login: v.login === true,
+      },
+      () => terminalPrompter(),
+    ),
   validate: (io, p, v) => validateCommand(io, p[0], v.params as string | undefined),
   demo: (io, _p, v) => demoCommand(io, v.out as string | undefined),
   keys: (io, _p, v) => keysCommand(io, v.journal as string | undefined, { fullIds: v["full-ids"] === true }),

@@ -29,24 +29,26 @@ export interface PreflightArgs extends TokenChoiceArgs {
   login?: boolean;
 }
 
-export async function preflightCommand(io: CliIo, args: PreflightArgs, prompt: Prompter): Promise<number> {
+/** The prompter is made only for --login: without it nothing is read from the terminal. */
+export async function preflightCommand(io: CliIo, args: PreflightArgs, prompter: () => Prompter): Promise<number> {
   const choice = tokenChoice(args);
   if (!args.script || !choice) {
     io.err(PREFLIGHT_USAGE);
     return 2;
   }
   const { script } = await loadScriptFile(args.script, args.params);
+  const prompt = args.login ? prompter() : null;
   try {
     const report = await preflightOnModule(
       { modulePath: choice.modulePath ?? SOFTHSM2_MODULE, moduleArgs: args.moduleArgs },
       choice.selector,
       script,
-      args.login ? () => prompt.secret("HSM user PIN for the preflight's tests (the token is logged out afterwards):") : undefined,
+      prompt ? () => prompt.secret("HSM user PIN for the preflight's tests (the token is logged out afterwards):") : undefined,
     );
     io.out(formatPreflightTable(report, basename(args.script)));
     return report.ok ? 0 : 1;
   } finally {
-    prompt.close();
+    prompt?.close();
   }
 }
 

@@ -10,7 +10,8 @@ export interface MechanismInfo {
 
 /**
  * Known-answer tests, each on session objects destroyed before the probe returns:
- * - wrap-kwp / wrap-pad: RFC 5649 §6 vector wrapped under 0x210B (CKM_AES_KEY_WRAP_KWP) / 0x210A;
+ * - wrap-kwp / wrap-pad: an AES-256 key wrapped under 0x210B (CKM_AES_KEY_WRAP_KWP) / 0x210A, compared
+ *   with RFC 5649 as OpenSSL computes it, and the RFC 5649 §6 vector (reported, see preflight-probes.ts);
  * - kek-template: an AES-256 key generated with the KEK template (session copy);
  * - secret-import: an AES-256 key created from bytes (escrow transport key, KCV probe);
  * - check-value: CKA_CHECK_VALUE of that key read back;
@@ -32,7 +33,7 @@ export type KatName =
 export interface KatResult {
   name: KatName;
   outcome: "passed" | "failed" | "needs-login";
-  /** What was seen: the CKR_ code of the refusal, or the bytes that differed. */
+  /** What was seen: the CKR_ code of the refusal, the bytes that differed, or a note on a pass. */
   detail: string;
 }
 
