@@ -63,6 +63,8 @@ test("SoftHSM2 with --login: the tests use the private templates, the PIN is ask
       asked++;
       return Buffer.from(DEFAULT_REHEARSAL_PINS.userPin);
     },
+    choice: async () => null,
+    clearScreen: () => false,
     close: () => undefined,
   };
   const out: string[] = [];
