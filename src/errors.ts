@@ -5,10 +5,17 @@
  */
 export class CeremonyError extends Error {
   readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  /**
+   * The message as it may be recorded (journal, transcript, logs). It differs from `message`
+   * only where the message shows the person at the keyboard something secret — a share word
+   * they typed and its near misses — which must stay on their screen.
+   */
+  readonly recordedMessage: string;
+  constructor(code: string, message: string, options?: { cause?: unknown; recorded?: string }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
+    this.recordedMessage = options?.recorded ?? message;
   }
   toJSON(): { name: string; code: string; message: string } {
     return { name: this.name, code: this.code, message: this.message };

@@ -21,6 +21,11 @@ import { attestationShortfall, foldState, type CeremonyState } from "./state.ts"
 import { checkAirGap, type AirGapResult } from "../airgap/check.ts";
 import { APP_NAME, APP_VERSION } from "../version.ts";
 
+/** The words typed or scanned from cards, for the journal's guard (numbers and QR prefixes carry no word). */
+function shareWords(shares: ActionInputs["shares"]): string[] {
+  return (shares ?? []).flatMap((s) => s.text.toLowerCase().split(/[^a-z]+/).filter((w) => w.length >= 3));
+}
+
 /** Who may decide to stop a ceremony (issue: a share holder must not be able to). */
 export const ABORT_DECIDERS: readonly Role[] = ["ceremony-administrator", "crypto-officer", "internal-witness"];
 
@@ -257,6 +262,8 @@ export class CeremonyRunner {
     const step = this.script.steps[index]!;
     const performer = this.participant(state, performerId);
     const action = actionRegistry.get(step.action.type)!;
+    // While the action runs, the journal refuses any event that quotes a word typed from a card.
+    const releaseWords = this.options.journal.guardWords(shareWords(inputs.shares));
     try {
       if (performer.role !== step.performer) {
         throw new CeremonyStateError(
@@ -289,9 +296,11 @@ export class CeremonyRunner {
       const error =
         (await this.releaseLostHsm(e)) ??
         (e instanceof CeremonyError ? e : new ActionFailedError("ACTION_FAILED", `The action failed: ${(e as Error).message}`, { cause: e }));
-      this.append(performer.id, "action.failed", { stepIndex: index, performer: performer.id, error: { code: error.code, message: error.message } });
+      // The person sees error.message; the record keeps the form without typed share words.
+      this.append(performer.id, "action.failed", { stepIndex: index, performer: performer.id, error: { code: error.code, message: error.recordedMessage } });
       throw error;
     } finally {
+      releaseWords();
       wipe(inputs.hsmPin);
     }
   }

@@ -25,8 +25,9 @@ function ordinal(n: number): string {
 /** Something is wrong with one share's text; nothing has been combined. */
 export class ShareDecodeError extends CeremonyError {
   readonly label: string;
-  constructor(code: string, label: string, sentence: string) {
-    super(code, `${sentenceStart(label)}: ${sentence}`);
+  /** `recordedSentence`: the same without the card's words, for the journal (see CeremonyError). */
+  constructor(code: string, label: string, sentence: string, recordedSentence = sentence) {
+    super(code, `${sentenceStart(label)}: ${sentence}`, { recorded: `${sentenceStart(label)}: ${recordedSentence}` });
     this.label = label;
   }
 }
@@ -43,6 +44,7 @@ export class UnknownShareWordError extends ShareDecodeError {
       "ESCROW_UNKNOWN_WORD",
       label,
       `word ${wordNumber} '${word}' is not in the word list${hint} Read word ${wordNumber} again from the card.`,
+      `word ${wordNumber} is not in the word list. Read word ${wordNumber} again from the card.`,
     );
   }
 }
@@ -106,7 +108,8 @@ export class ShareChecksumError extends ShareDecodeError {
         : suspect.kind === "swapped"
           ? `words ${suspect.wordNumber} and ${suspect.wordNumber + 1} look swapped`
           : "a word is mistyped or two words are swapped";
-    super("ESCROW_CHECKSUM", label, `the words do not check: ${detail}; read the card again.`);
+    const recorded = suspect.kind === "mistyped" ? `word ${suspect.wordNumber} is probably wrong` : detail;
+    super("ESCROW_CHECKSUM", label, `the words do not check: ${detail}; read the card again.`, `the words do not check: ${recorded}; read the card again.`);
   }
 }
 

@@ -12,7 +12,7 @@ import { JournalArgumentError, JournalSecretRefusedError, JournalUnavailableErro
 import { CredentialTable, type StoredCredential } from "./credential-table.ts";
 import { type InventoryKey, type KeyInput, KeyInventory, type KeyRecord, type KeyRef } from "./key-inventory.ts";
 import { migrate } from "./migrate.ts";
-import { findSecret } from "./secret-guard.ts";
+import { findQuotedWord, findSecret } from "./secret-guard.ts";
 import { type StoredRow, verifyStoredRows } from "./stored-chain.ts";
 
 export type Clock = () => Date;
@@ -29,6 +29,8 @@ const BODY_MAX_DEPTH = 32;
 const IDENTIFIER = /^[^\p{Cc}]{1,200}$/u;
 
 export class Journal {
+  /** Share words being typed now (guardWords); never stored. */
+  private readonly guardedWords = new Set<string>();
   private readonly inventory: KeyInventory;
   private readonly credentialTable: CredentialTable;
   private readonly selectLast: BetterSqlite3.Statement<[string], { seq: number; head: Buffer }>;
@@ -87,6 +89,18 @@ export class Journal {
   }
 
   /**
+   * Until the returned function is called, `append` refuses any event that quotes one of `words`
+   * (the share words a holder is typing; see findQuotedWord). Kept in memory only.
+   */
+  guardWords(words: Iterable<string>): () => void {
+    const added = [...new Set([...words].map((w) => w.toLowerCase()))].filter((w) => !this.guardedWords.has(w));
+    for (const w of added) this.guardedWords.add(w);
+    return () => {
+      for (const w of added) this.guardedWords.delete(w);
+    };
+  }
+
+  /**
    * Appends one event and returns it as stored, with its seq and chain head. The record, leaf and
    * head are written in one immediate transaction, so two appends can never take the same seq.
    */
@@ -98,7 +112,7 @@ export class Journal {
       throw new JournalArgumentError(`Event type "${String(type)}" must be dotted lowercase words, like step.started.`);
     }
     if (body === null || typeof body !== "object" || Array.isArray(body)) throw new JournalArgumentError("An event body must be a JSON object.");
-    const secret = findSecret(body);
+    const secret = findSecret(body) ?? findQuotedWord(body, this.guardedWords);
     if (secret) throw new JournalSecretRefusedError(secret.path, secret.why);
     // Half the canonical JSON limit: the body sits a few levels down inside a transcript, which
     // must still serialize.

@@ -68,3 +68,29 @@ function search(value: unknown, segments: Array<string | number>, depth: number)
   }
   return null;
 }
+
+/**
+ * Share words being typed right now, which no event may quote. Names alone cannot catch a word
+ * inside a message ("word 20 'sped' is not in the word list; did you mean ... 'speed'?"), so the
+ * journal is told the words a holder typed while their card is in use. A word counts as quoted
+ * when quote marks surround it, as every message that names a word does; a bare word is not
+ * refused, because the word list is plain English ("again", "card") and fixed sentences use it.
+ */
+export function findQuotedWord(value: unknown, words: ReadonlySet<string>, path = "body"): SecretFinding | null {
+  if (words.size === 0) return null;
+  const visit = (v: unknown, at: string, depth: number): SecretFinding | null => {
+    if (typeof v === "string") {
+      for (const m of v.toLowerCase().matchAll(/['"‘’“”]([a-z]+)['"‘’“”]/g)) {
+        if (words.has(m[1]!)) return { path: at, why: "it quotes a word typed from a share card" };
+      }
+      return null;
+    }
+    if (v === null || typeof v !== "object" || depth >= MAX_DEPTH) return null;
+    for (const [k, x] of Object.entries(v)) {
+      const found = visit(x, Array.isArray(v) ? `${at}[${k}]` : `${at}${memberSegment(k)}`, depth + 1);
+      if (found) return found;
+    }
+    return null;
+  };
+  return visit(value, path, 0);
+}

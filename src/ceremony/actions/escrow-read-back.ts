@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CeremonyError } from "../../errors.ts";
 import type { ActionDefinition } from "../action-api.ts";
 import { checkHolderShare, recordedSplit, ShareReadBackError } from "./escrow-common.ts";
 
@@ -18,12 +19,15 @@ export const escrowReadBack: ActionDefinition<z.infer<typeof Params>> = {
     const split = recordedSplit(ctx, p.keyLabel);
     const inputs = ctx.inputs.shares ?? [];
     const verified: string[] = [];
+    // Shown to the room in full; journaled without any word a holder typed (CeremonyError.recordedMessage).
     const problems: string[] = [];
+    const recorded: string[] = [];
     for (const card of split.cards) {
       const holder = ctx.participants.find((x) => x.id === card.participantId)!;
       const input = inputs.find((s) => s.participantId === card.participantId);
       if (!input) {
         problems.push(`${card.holder} (card ${card.card}) has not read back their card`);
+        recorded.push(problems.at(-1)!);
         continue;
       }
       try {
@@ -31,11 +35,14 @@ export const escrowReadBack: ActionDefinition<z.infer<typeof Params>> = {
         ctx.record("share.verified", { keyLabel: p.keyLabel, card: card.card, participantId: holder.id });
         verified.push(`card ${card.card} (${card.holder})`);
       } catch (e) {
-        problems.push((e as Error).message);
+        if (!(e instanceof CeremonyError)) throw e;
+        problems.push(e.message);
+        recorded.push(e.recordedMessage);
       }
     }
     if (problems.length) {
-      throw new ShareReadBackError("SHARE_READ_BACK_FAILED", `${verified.length} of ${split.n} cards verified. ${problems.join(" ")}`);
+      const head = `${verified.length} of ${split.n} cards verified.`;
+      throw new ShareReadBackError("SHARE_READ_BACK_FAILED", `${head} ${problems.join(" ")}`, { recorded: `${head} ${recorded.join(" ")}` });
     }
     return { outputs: { verified: { label: "Cards verified", kind: "text", value: `all ${split.n}: ${verified.join(", ")}` } } };
   },
