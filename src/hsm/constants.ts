@@ -4,7 +4,7 @@
  * native module, and so that v3.0 values pkcs11js lacks (EdDSA) sit next to the rest.
  */
 export const CKO = { PUBLIC_KEY: 2, PRIVATE_KEY: 3, SECRET_KEY: 4 } as const;
-export const CKK = { RSA: 0x00, EC: 0x03, AES: 0x1f, EC_EDWARDS: 0x40 } as const;
+export const CKK = { RSA: 0x00, EC: 0x03, GENERIC_SECRET: 0x10, AES: 0x1f, EC_EDWARDS: 0x40 } as const;
 export const CKU = { SO: 0, USER: 1 } as const;
 
 export const CKA = {
@@ -53,7 +53,20 @@ export const CKM = {
   AES_KEY_GEN: 0x1080,
   AES_ECB: 0x1081,
   AES_CMAC: 0x108a,
+  RSA_PKCS: 0x0001,
+  SHA1_RSA_PKCS: 0x0006,
+  RSA_PKCS_PSS: 0x000d,
+  /** RFC 3394 without padding. */
+  AES_KEY_WRAP: 0x2109,
+  /**
+   * PKCS#11 2.40's "AES key wrap with padding": RFC 5649 on SoftHSM2 and nShield, RFC 3394 over
+   * PKCS#7 padding on modules that follow PKCS#11 3.0 (NSS softokn). Used only when proven.
+   */
   AES_KEY_WRAP_PAD: 0x210a,
+  /** PKCS#11 3.0's name for RFC 5649. */
+  AES_KEY_WRAP_KWP: 0x210b,
+  /** Thales Luna's CKM_AES_KWP (CKM_VENDOR_DEFINED + 0x171), RFC 5649 per its SDK header. */
+  LUNA_AES_KWP: 0x80000171,
 } as const;
 
 export const CKG = { MGF1_SHA256: 0x2, MGF1_SHA384: 0x3 } as const;

@@ -12,6 +12,7 @@ import { CLASS_CODES, CLASS_NAMES, describeTokenInfo, KEY_TYPE_NAMES, retryState
 import { adviceFor, HsmError, toHsmError } from "./errors.ts";
 import { runProbes } from "./preflight-probes.ts";
 import type { ProbeRequest, ProbeResult } from "./preflight-types.ts";
+import { chooseEscrowWrap, type WrapChoice } from "./key-wrap-choice.ts";
 import { ecdsaRawToDer, spkiFromEcPoint, spkiFromEdwardsPoint, spkiFromRsa, spkiSha256 } from "./public-key.ts";
 import type {
   GenerateKeyPairRequest,
@@ -80,6 +81,8 @@ export class Pkcs11Backend {
   private session: Handle | null = null;
   private slot: Handle | null = null;
   private token: TokenInfo | null = null;
+  /** The RFC 5649 mechanism proven on the open token; chosen on first use, forgotten with the session. */
+  private wrapChoice: WrapChoice | null = null;
 
   private readonly moduleArgs: string | undefined;
 
@@ -189,6 +192,7 @@ export class Pkcs11Backend {
     this.session = this.call("C_OpenSession", () => this.module.C_OpenSession(slot, CKF.RW_SESSION | CKF.SERIAL_SESSION));
     this.slot = slot;
     this.token = info;
+    this.wrapChoice = null;
     return info;
   }
 
@@ -402,17 +406,58 @@ export class Pkcs11Backend {
       purpose: "kek",
       handle: hex(handle),
       escrowable: request.escrowable,
-      kcvEcb0: this.checkValue(hex(handle)),
+      ...this.kcvOf(hex(handle), false),
     };
   }
 
-  /** KCV-ECB0 as the token computes it (CKA_CHECK_VALUE), without needing CKA_ENCRYPT. */
-  checkValue(handle: string): string {
+  /**
+   * KCV-ECB0 as the token computes it (CKA_CHECK_VALUE), without needing CKA_ENCRYPT; null where
+   * the token has no such attribute for AES keys (NSS softokn, openCryptoki): the callers then use
+   * the KCV probe (an encrypting session copy) and record that they did.
+   */
+  checkValue(handle: string): string | null {
     const session = this.requireSession();
-    const [attr] = this.call("C_GetAttributeValue", () =>
-      this.module.C_GetAttributeValue(session, handleOf(handle), [{ type: CKA.CHECK_VALUE }]),
-    );
-    return (attr?.value ?? Buffer.alloc(0)).toString("hex").toUpperCase();
+    let attr: Attribute | undefined;
+    try {
+      [attr] = this.module.C_GetAttributeValue(session, handleOf(handle), [{ type: CKA.CHECK_VALUE }]);
+    } catch (e) {
+      const err = toHsmError(e, "C_GetAttributeValue");
+      if (err.code === "CKR_ATTRIBUTE_TYPE_INVALID") return null;
+      throw err;
+    }
+    const value = Buffer.from((attr?.value as Buffer | undefined) ?? Buffer.alloc(0));
+    return value.length ? value.subarray(0, 3).toString("hex").toUpperCase() : null;
+  }
+
+  /** KCV-ECB0 of a key that may encrypt: AES-ECB of a zero block, first 3 bytes. */
+  private encryptZeroBlock(handle: string): string {
+    const session = this.requireSession();
+    this.call("C_EncryptInit", () => this.module.C_EncryptInit(session, { mechanism: CKM.AES_ECB }, handleOf(handle)));
+    const ecb = this.call("C_Encrypt", () => this.module.C_Encrypt(session, Buffer.alloc(16), Buffer.alloc(16)));
+    return ecb.subarray(0, 3).toString("hex").toUpperCase();
+  }
+
+  /** The key's KCV-ECB0 and where it came from: the token's attribute, or (for a probe) C_Encrypt. */
+  private kcvOf(handle: string, canEncrypt: boolean): Pick<SecretKeyInfo, "kcvEcb0" | "kcvSource"> {
+    const attr = this.checkValue(handle);
+    if (attr !== null) return { kcvEcb0: attr, kcvSource: "CKA_CHECK_VALUE" };
+    if (canEncrypt) return { kcvEcb0: this.encryptZeroBlock(handle), kcvSource: "C_Encrypt" };
+    return { kcvEcb0: null, kcvSource: null };
+  }
+
+  /**
+   * The mechanism that produces RFC 5649 on this token, proven by a known-answer test on session
+   * objects (key-wrap-choice.ts). Also what the preflight shows.
+   */
+  escrowWrapMechanism(): WrapChoice {
+    const session = this.requireSession();
+    this.wrapChoice ??= chooseEscrowWrap({
+      mechanisms: () => this.mechanisms(),
+      createObject: (template) => this.module.C_CreateObject(session, template),
+      wrap: (mechanism, wrapping, key) => this.module.C_WrapKey(session, { mechanism }, wrapping, key, Buffer.alloc(1024)),
+      destroy: (handle) => this.module.C_DestroyObject(session, handle),
+    });
+    return this.wrapChoice;
   }
 
   /**
@@ -451,7 +496,7 @@ export class Pkcs11Backend {
         purpose: request.use,
         handle: hex(handle),
         escrowable: false,
-        kcvEcb0: this.checkValue(hex(handle)),
+        ...this.kcvOf(hex(handle), probe),
       };
     } finally {
       wipe(value, request.value);
@@ -476,16 +521,17 @@ export class Pkcs11Backend {
     };
   }
 
-  /** RFC 5649 AES key wrap with padding of `keyHandle` under `wrappingHandle`. */
+  /** RFC 5649 AES key wrap with padding of `keyHandle` under `wrappingHandle`, with the proven mechanism. */
   wrapKey(wrappingHandle: string, keyHandle: string): Buffer {
     const session = this.requireSession();
+    const { mechanism } = this.escrowWrapMechanism();
     return this.call("C_WrapKey", () =>
-      this.module.C_WrapKey(session, { mechanism: CKM.AES_KEY_WRAP_PAD }, handleOf(wrappingHandle), handleOf(keyHandle), Buffer.alloc(1024)),
+      this.module.C_WrapKey(session, { mechanism }, handleOf(wrappingHandle), handleOf(keyHandle), Buffer.alloc(1024)),
     );
   }
 
   /**
-   * Unwraps an AES-256 key (RFC 5649). As a token KEK it gets the KEK attributes and the given
+   * Unwraps an AES-256 key (RFC 5649, with the proven mechanism). As a token KEK it gets the KEK attributes and the given
    * label and ID; as a KCV probe it is a session object that may only encrypt and MAC.
    */
   unwrapAesKey(request: {
@@ -506,8 +552,9 @@ export class Pkcs11Backend {
       ...(id.length ? [{ type: CKA.ID, value: id }] : []),
       ...(request.as === "kek" ? kekAttributes(request.escrowable ?? true, true) : probeAttributes()),
     ];
+    const { mechanism } = this.escrowWrapMechanism();
     const handle = this.call("C_UnwrapKey", () =>
-      this.module.C_UnwrapKey(session, { mechanism: CKM.AES_KEY_WRAP_PAD }, handleOf(request.unwrappingHandle), request.wrapped, template),
+      this.module.C_UnwrapKey(session, { mechanism }, handleOf(request.unwrappingHandle), request.wrapped, template),
     );
     return {
       label: request.label,
@@ -516,7 +563,7 @@ export class Pkcs11Backend {
       purpose: request.as,
       handle: hex(handle),
       escrowable: request.as === "kek" && (request.escrowable ?? true),
-      kcvEcb0: this.checkValue(hex(handle)),
+      ...this.kcvOf(hex(handle), request.as === "kcv-probe"),
     };
   }
 

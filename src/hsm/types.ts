@@ -83,8 +83,10 @@ export interface SecretKeyInfo {
   purpose: "kek" | "escrow-transport" | "kcv-probe";
   handle: string;
   escrowable: boolean;
-  /** KCV-ECB0 (CKA_CHECK_VALUE) as uppercase hex, 3 bytes. */
-  kcvEcb0: string;
+  /** KCV-ECB0 as uppercase hex, 3 bytes; null where the token has no CKA_CHECK_VALUE and the key may not encrypt. */
+  kcvEcb0: string | null;
+  /** Where kcvEcb0 came from: the token's CKA_CHECK_VALUE, or AES-ECB of a zero block via C_Encrypt (probes only). */
+  kcvSource: "CKA_CHECK_VALUE" | "C_Encrypt" | null;
 }
 
 export interface KeyCheckValues {

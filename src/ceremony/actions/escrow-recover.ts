@@ -31,6 +31,9 @@ export interface EscrowRecord {
   ckaId: string;
   wrapped: Buffer;
   wrappedSha256: string;
+  /** The wrap format and the mechanism that made it, as the original transcript recorded them. */
+  wrapFormat: string;
+  wrapMechanism: string;
   fingerprints: string[];
 }
 
@@ -50,6 +53,14 @@ export async function readEscrowBundle(dir: string, keyLabel: string): Promise<E
   if (!wrappedOut?.file || !kcv || !shares) {
     throw new ShareReadBackError("RECOVERY_KEY_NOT_IN_BUNDLE", `The bundle at ${dir} holds no escrow of a key labelled "${keyLabel}". Check the label and the bundle.`);
   }
+  // Every escrow so far is RFC 5649 (older bundles name no PKCS#11 mechanism: SoftHSM2's 0x210A, proven RFC 5649).
+  const wrapFormat = wrappedOut.details.mechanism ?? "AES key wrap with padding (RFC 5649)";
+  if (!wrapFormat.includes("RFC 5649")) {
+    throw new ShareReadBackError(
+      "RECOVERY_WRAP_UNKNOWN",
+      `The bundle's wrapped key is "${wrapFormat}", not RFC 5649 key wrap with padding, which is all this application unwraps. Recover it with the tool that made it.`,
+    );
+  }
   const wrapped = await readFile(resolve(dir, wrappedOut.file));
   const signerPem = await readFile(resolve(dir, "signer.pub.pem"), "utf8");
   const { createPublicKey } = await import("node:crypto");
@@ -65,6 +76,8 @@ export async function readEscrowBundle(dir: string, keyLabel: string): Promise<E
     ckaId: kcv.details.ckaId ?? "",
     wrapped,
     wrappedSha256: createHash("sha256").update(wrapped).digest("hex"),
+    wrapFormat,
+    wrapMechanism: wrappedOut.details.pkcs11Mechanism ?? "CKM_AES_KEY_WRAP_PAD (0x210A)",
     fingerprints: Object.entries(shares.details)
       .filter(([k]) => /^card\d+$/.test(k))
       .map(([, v]) => v.split(" ")[0]!),
@@ -86,6 +99,8 @@ export const escrowRecover: ActionDefinition<z.infer<typeof Params>> = {
   async run(ctx, p) {
     const dir = isAbsolute(p.bundle) ? p.bundle : resolve(ctx.scriptDir, p.bundle);
     const source = await readEscrowBundle(dir, p.keyLabel);
+    // The transcript says the blob is RFC 5649; this token unwraps it with whichever of its mechanisms is proven to be RFC 5649.
+    const wrap = await ctx.hsm().call("escrowWrapMechanism");
     ctx.record("recovery.source", {
       bundleCeremonyId: source.ceremonyId,
       bundleSignerSpkiSha256: source.signerSpkiSha256,
@@ -96,6 +111,10 @@ export const escrowRecover: ActionDefinition<z.infer<typeof Params>> = {
       kcvEcb0: source.kcvEcb0,
       kcvCmac: source.kcvCmac,
       wrappedSha256: source.wrappedSha256,
+      wrapFormat: source.wrapFormat,
+      wrapMechanismRecorded: source.wrapMechanism,
+      wrapMechanismUsed: wrap.mechanismName,
+      wrapProof: wrap.proof,
     });
     const decoded = decodeShares(ctx, ctx.inputs.shares);
     for (const d of decoded) {
@@ -126,7 +145,8 @@ export const escrowRecover: ActionDefinition<z.infer<typeof Params>> = {
       async (objects) => {
         wipeDecodedShares(decoded);
         const o = objects.find((x) => x.class === "secret");
-        kcvs = { kcvEcb0: o ? await ctx.hsm().call("checkValue", o.handle) : "", kcvCmac: source.kcvCmac };
+        // Adopted after an interruption: the token's own KCV where it has one (NSS softokn has none).
+        kcvs = { kcvEcb0: (o ? await ctx.hsm().call("checkValue", o.handle) : null) ?? "(not readable)", kcvCmac: source.kcvCmac };
         return { id: o?.id ?? "" };
       },
     );

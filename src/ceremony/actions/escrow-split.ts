@@ -4,7 +4,7 @@ import { wipe } from "../../errors.ts";
 import { combineShares, decodeShare, SET_ID_LENGTH, splitEscrowKey, wipeDecodedShares } from "../../escrow/index.ts";
 import { HsmError } from "../../hsm/index.ts";
 import { renderShareCard } from "../../print/index.ts";
-import type { ActionDefinition } from "../action-api.ts";
+import type { ActionContext, ActionDefinition } from "../action-api.ts";
 import { ROLE_TITLES } from "../roles.ts";
 import { fingerprintOutput } from "./common.ts";
 import { ShareReadBackError } from "./escrow-common.ts";
@@ -42,7 +42,9 @@ export const escrowSplit: ActionDefinition<z.infer<typeof Params>> = {
     const hsm = ctx.hsm();
     const [kek] = (await hsm.call("findObjects", { label: p.keyLabel })).filter((o) => o.class === "secret");
     if (!kek) throw new HsmError("HSM_KEY_NOT_FOUND", `No secret key labelled "${p.keyLabel}" is on the token; generate it first.`);
-    const kekKcv = await hsm.call("checkValue", kek.handle);
+    // The KEK's own KCV: the token's CKA_CHECK_VALUE, else the one its generation recorded (by the KCV probe).
+    const kekKcv = (await hsm.call("checkValue", kek.handle)) ?? recordedKcv(ctx, p.keyLabel, kek.id);
+    const wrap = await hsm.call("escrowWrapMechanism");
 
     const escrowKey = await hsm.call("random", 32);
     const handles: string[] = [];
@@ -56,7 +58,7 @@ export const escrowSplit: ActionDefinition<z.infer<typeof Params>> = {
       const probe = await hsm.call("unwrapAesKey", { unwrappingHandle: transport.handle, wrapped, as: "kcv-probe", label: `kcv-probe-${ctx.ceremonyId}` });
       handles.push(probe.handle);
       kcvs = await hsm.call("probeKcv", probe.handle);
-      if (kcvs.kcvEcb0 !== kekKcv) {
+      if (kekKcv !== null && kcvs.kcvEcb0 !== kekKcv) {
         throw new HsmError("ESCROW_KCV_MISMATCH", `The wrapped copy unwraps to KCV ${kcvs.kcvEcb0}, but the KEK's KCV is ${kekKcv}. The escrow is not usable; abort.`);
       }
       const setId = await hsm.call("random", SET_ID_LENGTH);
@@ -88,6 +90,9 @@ export const escrowSplit: ActionDefinition<z.infer<typeof Params>> = {
       kcvCmac: kcvs.kcvCmac,
       wrappedSha256,
       wrappedPath,
+      wrapAlgorithm: wrap.algorithm,
+      wrapMechanism: wrap.mechanismName,
+      wrapProof: wrap.proof,
       cards,
       cardDestination: ctx.cards.description,
     });
@@ -126,7 +131,11 @@ export const escrowSplit: ActionDefinition<z.infer<typeof Params>> = {
           sha256: wrappedSha256,
           kind: "wrapped-key",
           label: p.keyLabel,
-          details: { mechanism: "AES key wrap with padding (RFC 5649)", kcvEcb0: kcvs.kcvEcb0, kcvCmac: kcvs.kcvCmac, setId: shares[0]!.setId, k: String(p.k), n: String(p.n) },
+          details: {
+            mechanism: "AES key wrap with padding (RFC 5649)",
+            pkcs11Mechanism: wrap.mechanismName,
+            mechanismProof: wrap.proof,
+            kcvEcb0: kcvs.kcvEcb0, kcvCmac: kcvs.kcvCmac, setId: shares[0]!.setId, k: String(p.k), n: String(p.n) },
         },
       ],
       facts: [
@@ -144,6 +153,12 @@ export const escrowSplit: ActionDefinition<z.infer<typeof Params>> = {
     };
   },
 };
+
+/** The KCV-ECB0 the key inventory holds for this KEK (computed when it was generated), if any. */
+function recordedKcv(ctx: ActionContext, label: string, ckaId: string): string | null {
+  const serial = ctx.token().serial;
+  return ctx.inventory.listKeys().find((k) => k.label === label && k.ckaId === ckaId && k.tokenSerial === serial)?.kcvEcb0 ?? null;
+}
 
 /** card-NN-SETID-holder.pdf: a rerun after a crash makes a new set, never overwriting older cards. */
 export function cardFileName(card: number, setId: string, holder: string): string {

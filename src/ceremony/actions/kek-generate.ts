@@ -5,8 +5,21 @@ import { addMonths } from "./common.ts";
 import { HsmError } from "../../hsm/index.ts";
 import type { ActionContext } from "../action-api.ts";
 
-/** Both KCVs of a KEK, computed on a throwaway session copy; the transport key is random and destroyed. */
-export async function kcvsByProbe(ctx: ActionContext, kekHandle: string, expectedEcb0: string): Promise<{ kcvEcb0: string; kcvCmac: string }> {
+/** How a KEK's KCVs were computed, for the transcript (DESIGN.md, "Key check values"). */
+export const KCV_METHODS = {
+  attribute: "KCV-ECB0 from the token's CKA_CHECK_VALUE, confirmed by the KCV probe; KCV-CMAC by the KCV probe",
+  probe: "both KCVs by the KCV probe (the token has no CKA_CHECK_VALUE): the KEK wrapped and unwrapped into a session key that may only encrypt and MAC",
+} as const;
+
+/**
+ * Both KCVs of a KEK, computed on a throwaway session copy; the transport key is random and
+ * destroyed. `expectedEcb0` is the token's own CKA_CHECK_VALUE, or null where it has none.
+ */
+export async function kcvsByProbe(
+  ctx: ActionContext,
+  kekHandle: string,
+  expectedEcb0: string | null,
+): Promise<{ kcvEcb0: string; kcvCmac: string; kcvMethod: string }> {
   const hsm = ctx.hsm();
   const handles: string[] = [];
   try {
@@ -17,10 +30,10 @@ export async function kcvsByProbe(ctx: ActionContext, kekHandle: string, expecte
     handles.push(probe.handle);
     wrapped.fill(0);
     const kcvs = await hsm.call("probeKcv", probe.handle);
-    if (kcvs.kcvEcb0 !== expectedEcb0) {
+    if (expectedEcb0 !== null && kcvs.kcvEcb0 !== expectedEcb0) {
       throw new HsmError("KCV_PROBE_MISMATCH", `The KCV probe has KCV-ECB0 ${kcvs.kcvEcb0}, the key's own is ${expectedEcb0}. Abort: the token is not behaving as expected.`);
     }
-    return kcvs;
+    return { ...kcvs, kcvMethod: expectedEcb0 === null ? KCV_METHODS.probe : KCV_METHODS.attribute };
   } finally {
     for (const h of handles) await hsm.call("destroyObject", h).catch(() => undefined);
   }
@@ -81,7 +94,7 @@ export const kekGenerate: ActionDefinition<z.infer<typeof Params>> = {
         kcvEcb0: { label: "KCV-ECB0", kind: "kcv", value: kcvs.kcvEcb0 },
         kcvCmac: { label: "KCV-CMAC", kind: "kcv", value: kcvs.kcvCmac },
       },
-      facts: [{ kind: "kcv", label: p.label, details: { kcvEcb0: kcvs.kcvEcb0, kcvCmac: kcvs.kcvCmac, ckaId: kek.id } }],
+      facts: [{ kind: "kcv", label: p.label, details: { kcvEcb0: kcvs.kcvEcb0, kcvCmac: kcvs.kcvCmac, ckaId: kek.id, kcvMethod: kcvs.kcvMethod } }],
     };
   },
 };
