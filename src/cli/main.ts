@@ -12,6 +12,7 @@ import { keysCommand } from "./keys-command.ts";
 import { sharesCommand } from "./shares-command.ts";
 import { rehearseCommand } from "./rehearse-command.ts";
 import { runCommand } from "./run-command.ts";
+import { finishCommand } from "./finish-command.ts";
 import { recoverCommand } from "./recover-command.ts";
 import { terminalPrompter } from "./prompt.ts";
 import { verifyCommand } from "./verify-command.ts";
@@ -26,7 +27,9 @@ const USAGE = `usage:
   ceremony preflight SCRIPT [--params FILE] [--module PATH [--module-args STRING]] (--token LABEL [--serial S] | --token-uri URI) [--login]
                                                         can this token do everything the script needs? exit 1 when not
   ceremony run SCRIPT [--params FILE] [--module PATH [--module-args STRING]] --token LABEL [--serial S] --out DIR
-                   [--journal DB] [--save-cards DIR]
+                   [--journal DB] [--save-cards DIR]     --out must be absent or empty: checked before sign-in
+  ceremony finish --journal DB --out DIR [--ceremony ID] [--module PATH] [--token LABEL]
+                                                        write a finished (or aborted) ceremony's bundle from its journal
   ceremony rehearse SCRIPT [--params FILE] --out DIR    same on a throwaway SoftHSM2 token, scripted participants
                    [--journal DB] [--share FILE...] [--csr FILE]
   ceremony demo --out DIR                               full tour on throwaway tokens, then verify
@@ -49,6 +52,7 @@ const OPTIONS = {
   journal: { type: "string" },
   signer: { type: "string" },
   bundle: { type: "string" },
+  ceremony: { type: "string" },
   share: { type: "string", multiple: true },
   csr: { type: "string" },
   "save-cards": { type: "string" },
@@ -109,6 +113,20 @@ const commands: Record<string, Handler> = {
     }),
   "print-script": (io, p, v) =>
     printScriptCommand(io, { script: p[0], params: v.params as string | undefined, out: v.out as string | undefined, rehearsal: v.rehearsal === true }),
+  finish: (io, _p, v) =>
+    finishCommand(
+      io,
+      {
+        journal: v.journal as string | undefined,
+        out: v.out as string | undefined,
+        ceremony: v.ceremony as string | undefined,
+        module: v.module as string | undefined,
+        moduleArgs: v["module-args"] as string | undefined,
+        token: v.token as string | undefined,
+        serial: v.serial as string | undefined,
+      },
+      () => terminalPrompter(),
+    ),
   rehearse: (io, p, v) =>
     rehearseCommand(io, {
       script: p[0],

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { loadScriptFile } from "../ceremony/load-script.ts";
+import { checkOutputDir } from "../ceremony/output-dir.ts";
 import { rehearsalCast, rehearseScript } from "../ceremony/rehearsal.ts";
 import { CeremonyError } from "../errors.ts";
 import { createRehearsalEnvironment } from "../hsm/index.ts";
@@ -30,6 +31,8 @@ export async function rehearseCommand(io: CliIo, args: RehearseArgs): Promise<nu
   // A ScriptValidationError reaches main(), which prints every problem with its YAML path.
   const loaded = await loadScriptFile(args.script, args.params);
   const { script, params } = loaded;
+  // Checked before the rehearsal token is made and the first key generated.
+  await checkOutputDir(args.out);
   const holdersNeeded = Math.max(script.roleMinimums["share-holder"], Number(script.parameters.cardCount ?? 0), args.shares?.length ?? 0);
   const cast =
     params.participants?.map((p, i) => ({ ...p, attestationPin: p.attestationPin ?? `rehearsal-attest-${i + 1}` })) ?? rehearsalCast(holdersNeeded);

@@ -11,6 +11,7 @@ import { dirname, resolve } from "node:path";
 import type { ActionInputs, ShareInput } from "../ceremony/action-api.ts";
 import { PrinterCardSink, SavedCardSink } from "../ceremony/card-sinks.ts";
 import { finishCeremony } from "../ceremony/finish.ts";
+import { checkOutputDir } from "../ceremony/output-dir.ts";
 import { loadScriptFile } from "../ceremony/load-script.ts";
 import type { Participant } from "../ceremony/participants.ts";
 import { ROLE_TITLES, ROLES, type Role } from "../ceremony/roles.ts";
@@ -44,6 +45,8 @@ export async function runCommand(io: CliIo, args: RunArgs, prompt: Prompter): Pr
   // A ScriptValidationError reaches main(), which prints every problem with its YAML path.
   const loaded = await loadScriptFile(args.script, args.params);
   const { script } = loaded;
+  // Before anyone signs in: a bundle with nowhere to go must not cost an HSM signature.
+  await checkOutputDir(args.out);
   let cards;
   if (args.saveCards) {
     io.out("WARNING: saving share cards writes secrets to disk. Each card must be printed and the files destroyed.");
@@ -90,7 +93,17 @@ export async function runCommand(io: CliIo, args: RunArgs, prompt: Prompter): Pr
     if (!(await airGap(io, prompt, runner))) return 1;
     const finished = await steps(io, prompt, runner);
     if (!finished) return 1;
-    const result = await finishCeremony(runner, { outDir: resolve(args.out), ...(runner.hsmReady() ? {} : { hsmPin: await prompt.secret("HSM PIN (to sign the transcript):") }) });
+    let result;
+    try {
+      result = await finishCeremony(runner, { outDir: resolve(args.out), ...(runner.hsmReady() ? {} : { hsmPin: await prompt.secret("HSM PIN (to sign the transcript):") }) });
+    } catch (e) {
+      // Everything signed is in the journal: the bundle can be written again from it, whatever
+      // the file system said (a CeremonyError, or a raw ENOTDIR/EIO from a pulled stick).
+      io.err(`The bundle was not written: ${e instanceof CeremonyError ? `${e.message} [${e.code}]` : (e as Error).message}`);
+      io.err(`Every step of ${runner.ceremonyId} is kept in the journal. Write its bundle to a new folder with:`);
+      io.err(`  ceremony finish --journal ${journalPath} --ceremony ${runner.ceremonyId} --out NEW_DIR${args.module ? ` --module ${args.module}` : ""}`);
+      return 1;
+    }
     io.out(`\n${result.status.toUpperCase()}. Bundle ${result.bundleDir} written and verified.`);
     io.out(`Journal checkpoint: ${result.checkpoint.eventCount} events, head ${formatHexGroups(result.checkpoint.head)}`);
     io.out(`Transcript-signing key: ${formatHexGroups(result.signerSpkiSha256)}`);
