@@ -28,19 +28,24 @@ export class RehearsalCardSink implements CardSink {
    * The cards of one split (by set ID) in this folder, including those a crashed process
    * printed: what a resumed rehearsal reads back and puts in the bundle.
    */
-  async cardsOf(setId: string): Promise<Array<{ card: number; fileName: string; path: string }>> {
-    let names: string[] = [];
-    try {
-      names = await readdir(this.dir);
-    } catch {
-      return [];
-    }
-    return names
-      .map((fileName) => ({ fileName, m: /^card-(\d+)-([0-9A-F]+)-.*\.pdf$/.exec(fileName) }))
-      .filter((x) => x.m && x.m[2] === setId)
-      .map((x) => ({ card: Number(x.m![1]), fileName: x.fileName, path: join(this.dir, x.fileName) }))
-      .sort((a, b) => a.card - b.card);
+  cardsOf(setId: string): Promise<Array<{ card: number; fileName: string; path: string }>> {
+    return cardsInFolder(this.dir, setId);
   }
+}
+
+/** The cards of one split (by set ID) in a folder, by their file names (escrow-split.ts cardFileName). */
+export async function cardsInFolder(dir: string, setId: string): Promise<Array<{ card: number; fileName: string; path: string }>> {
+  let names: string[] = [];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .map((fileName) => ({ fileName, m: /^card-(\d+)-([0-9A-F]+)-.*\.pdf$/.exec(fileName) }))
+    .filter((x) => x.m && x.m[2] === setId)
+    .map((x) => ({ card: Number(x.m![1]), fileName: x.fileName, path: join(dir, x.fileName) }))
+    .sort((a, b) => a.card - b.card);
 }
 
 /**

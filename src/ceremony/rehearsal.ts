@@ -1,13 +1,16 @@
 /**
- * One rehearsal: a script run start to finish on a throwaway SoftHSM2 token by scripted people,
- * ending in a verified bundle. The demo chains several of these.
+ * One rehearsal: a script run start to finish on a throwaway token (SoftHSM2, or any module with
+ * its init string, e.g. NSS softokn) by scripted people, ending in a verified bundle. The demo
+ * chains several of these. With `real`, the same script runs as a real ceremony does under
+ * `ceremony run` (not marked as a rehearsal; cards saved to a folder after the explicit
+ * confirmation, never put in the bundle): how the tests run real ceremonies on each implementation.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { HsmClient, type RehearsalEnvironment } from "../hsm/index.ts";
+import { HsmClient, type TokenEnvironment } from "../hsm/index.ts";
 import type { ChainedEvent, Journal } from "../journal/index.ts";
 import { scanCardQr } from "./card-scanner.ts";
-import { RehearsalCardSink } from "./card-sinks.ts";
+import { cardsInFolder, RehearsalCardSink, SavedCardSink } from "./card-sinks.ts";
 import type { CredentialStore } from "./credentials.ts";
 import { finishCeremony, type FinishResult } from "./finish.ts";
 import type { LoadedScript } from "./load-script.ts";
@@ -34,8 +37,10 @@ export function rehearsalCast(shareHolders = 5): ScriptedParticipant[] {
 
 export interface RehearsalRun {
   script: LoadedScript;
-  env: RehearsalEnvironment;
+  env: TokenEnvironment;
   tokenLabel: string;
+  /** Run as a real ceremony (rehearsal: false), the way `ceremony run` does, instead of a rehearsal. */
+  real?: boolean;
   journal: Journal;
   outDir: string;
   participants?: ScriptedParticipant[];
@@ -63,14 +68,16 @@ export async function rehearseScript(run: RehearsalRun): Promise<RehearsalResult
   const token = run.env.tokens.find((t) => t.label === run.tokenLabel);
   if (!token) throw new Error(`rehearsal token ${run.tokenLabel} was not created`);
   const staging = run.stagingDir ?? (await mkdtemp(join(run.env.dir, "cards-")));
-  const sink = new RehearsalCardSink(staging);
+  const sink = run.real ? new SavedCardSink(staging, true) : new RehearsalCardSink(staging);
+  const cardsOf = (setId: string): ReturnType<typeof cardsInFolder> => cardsInFolder(staging, setId);
   const runnerOptions = {
     journal: run.journal,
     credentials: run.credentials ?? run.journal.credentials,
-    openHsm: () => HsmClient.open({ modulePath: run.env.modulePath, env: run.env.env }),
+    openHsm: () =>
+      HsmClient.open({ modulePath: run.env.modulePath, env: run.env.env, ...(run.env.moduleArgs !== undefined ? { moduleArgs: run.env.moduleArgs } : {}) }),
     token: { label: token.label, serial: token.serial },
     cards: sink,
-    rehearsal: true,
+    rehearsal: run.real !== true,
     ...(run.clock ? { clock: run.clock } : {}),
     ...(run.onEvent ? { onEvent: run.onEvent } : {}),
   };
@@ -87,7 +94,7 @@ export async function rehearseScript(run: RehearsalRun): Promise<RehearsalResult
       readCard: async (holder) => {
         const set = latestSet();
         const card = set?.cards.find((c) => c.participantId === holder.id);
-        const printed = set && card ? (await sink.cardsOf(set.setId)).find((c) => c.card === card.card) : undefined;
+        const printed = set && card ? (await cardsOf(set.setId)).find((c) => c.card === card.card) : undefined;
         if (printed) {
           const text = await scanCardQr(printed.path);
           cardTexts.set(holder.name, text);
@@ -104,7 +111,8 @@ export async function rehearseScript(run: RehearsalRun): Promise<RehearsalResult
     const set = latestSet();
     const result = await finishCeremony(runner, {
       outDir: run.outDir,
-      printedCards: set ? await sink.cardsOf(set.setId) : [],
+      // A real ceremony's cards went to their holders; only a rehearsal's go into the bundle.
+      printedCards: set && !run.real ? await cardsOf(set.setId) : [],
       hsmPin: Buffer.from(token.userPin),
     });
     return { ...result, ceremonyId: runner.ceremonyId, cardTexts };

@@ -19,6 +19,20 @@ export interface RehearsalTokenSpec {
   soPin: string;
 }
 
+/**
+ * Any throwaway token a rehearsal or test ceremony can run on: SoftHSM2 (below) or another
+ * module, e.g. NSS softokn with its init string (test/helpers/nss-token.ts).
+ */
+export interface TokenEnvironment {
+  dir: string;
+  modulePath: string;
+  /** The module's init string (`--module-args`), where it needs one. */
+  moduleArgs?: string;
+  /** Process environment the module reads at C_Initialize. */
+  env: Record<string, string>;
+  tokens: Array<{ label: string; serial: string; userPin: string }>;
+}
+
 export interface RehearsalEnvironment {
   dir: string;
   modulePath: string;
