@@ -13,7 +13,7 @@ import { sharesCommand } from "./shares-command.ts";
 import { rehearseCommand } from "./rehearse-command.ts";
 import { runCommand } from "./run-command.ts";
 import { finishCommand } from "./finish-command.ts";
-import { recoverCommand } from "./recover-command.ts";
+import { RECOVER_OPTIONS, recoverCommand } from "./recover-command.ts";
 import { terminalPrompter } from "./prompt.ts";
 import { verifyCommand } from "./verify-command.ts";
 import { printScriptCommand } from "./print-script-command.ts";
@@ -35,7 +35,7 @@ const USAGE = `usage:
   ceremony demo --out DIR                               full tour on throwaway tokens, then verify
   ceremony verify BUNDLE [--signer PEM]                 exit 0 only when every check passes; names each failure
   ceremony shares inspect SHARE...                      decode and check shares without combining
-  ceremony recover --bundle DIR (--share FILE... --rehearsal | --module PATH [--module-args STRING] --token LABEL) [--out DIR]
+  ceremony recover --bundle DIR [--key LABEL] (--share FILE... --rehearsal [--out DIR] | --module PATH [--module-args STRING] --token LABEL --out DIR)
   ceremony keys [--journal DB] [--full-ids]             key inventory with rotation status; keys of aborted ceremonies flagged`;
 
 type Handler = (io: CliIo, positionals: string[], values: Record<string, string | string[] | boolean | undefined>) => Promise<number>;
@@ -53,6 +53,7 @@ const OPTIONS = {
   signer: { type: "string" },
   bundle: { type: "string" },
   ceremony: { type: "string" },
+  key: { type: "string" },
   share: { type: "string", multiple: true },
   csr: { type: "string" },
   "save-cards": { type: "string" },
@@ -99,8 +100,13 @@ const commands: Record<string, Handler> = {
       },
       terminalPrompter(),
     ),
-  recover: (io, _p, v) =>
-    recoverCommand(io, {
+  recover: (io, _p, v) => {
+    const unused = Object.keys(v).filter((k) => !RECOVER_OPTIONS.has(k) && k !== "help");
+    if (unused.length) {
+      io.err(`ceremony recover does not use ${unused.map((k) => `--${k}`).join(", ")}; it takes --bundle, --key, --share, --rehearsal, --module, --module-args, --token, --serial, --out and --journal.`);
+      return Promise.resolve(2);
+    }
+    return recoverCommand(io, {
       bundle: v.bundle as string | undefined,
       shares: v.share as string[] | undefined,
       rehearsal: v.rehearsal === true,
@@ -110,7 +116,9 @@ const commands: Record<string, Handler> = {
       serial: v.serial as string | undefined,
       out: v.out as string | undefined,
       journal: v.journal as string | undefined,
-    }),
+      keyLabel: v.key as string | undefined,
+    });
+  },
   "print-script": (io, p, v) =>
     printScriptCommand(io, { script: p[0], params: v.params as string | undefined, out: v.out as string | undefined, rehearsal: v.rehearsal === true }),
   finish: (io, _p, v) =>

@@ -5,7 +5,7 @@
  * as the witnessed key-recovery ceremony in the terminal, where each holder types their own card
  * in private (share files on disk are refused outside a drill).
  */
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CeremonyError } from "../errors.ts";
@@ -29,28 +29,61 @@ export interface RecoverArgs {
   keyLabel?: string;
 }
 
+/** Options recover acts on; any other is refused rather than silently ignored. */
+export const RECOVER_OPTIONS = new Set(["bundle", "share", "rehearsal", "module", "module-args", "token", "serial", "out", "journal", "key"]);
+
 export async function recoverCommand(io: CliIo, args: RecoverArgs): Promise<number> {
   if (!args.bundle) {
-    io.err("usage: ceremony recover --bundle DIR (--share FILE... --rehearsal | --module PATH [--module-args STRING] --token LABEL) [--out DIR]");
+    io.err("usage: ceremony recover --bundle DIR [--key LABEL] (--share FILE... --rehearsal [--out DIR] | --module PATH [--module-args STRING] --token LABEL --out DIR)");
     return 2;
   }
-  const dir = await mkdtemp(join(tmpdir(), "recover-"));
-  const params = join(dir, "params.yaml");
-  await writeFile(params, `parameters:\n  bundle: ${JSON.stringify(resolve(args.bundle))}\n${args.keyLabel ? `  keyLabel: ${JSON.stringify(args.keyLabel)}\n` : ""}`);
-  const out = args.out ?? join(dir, "bundle");
-  if (args.rehearsal) {
-    if (!args.shares?.length) throw new CeremonyError("SHARES_MISSING", "A recovery drill needs the cards: --share FILE for each of k cards (words or QR text).");
-    return rehearseCommand(io, { script: SCRIPT, params, out, shares: args.shares, ...(args.journal ? { journal: args.journal } : {}) });
+  if (!args.rehearsal && !args.out) {
+    // The bundle of a witnessed recovery is its only record: it must go where the officer chose.
+    throw new CeremonyError("OUT_REQUIRED", "A witnessed recovery writes its bundle, the only record of it, to --out DIR: give a new or empty folder on the removable media.");
   }
-  if (args.shares?.length) {
+  if (args.rehearsal && !args.shares?.length) throw new CeremonyError("SHARES_MISSING", "A recovery drill needs the cards: --share FILE for each of k cards (words or QR text).");
+  if (!args.rehearsal && args.shares?.length) {
     throw new CeremonyError(
       "SHARES_FROM_FILES",
       "In a real recovery each holder types or scans their own card in private; share files are accepted only in a drill (--rehearsal).",
     );
   }
-  return runCommand(
-    io,
-    { script: SCRIPT, params, out, ...(args.module ? { module: args.module } : {}), ...(args.moduleArgs !== undefined ? { moduleArgs: args.moduleArgs } : {}), ...(args.token ? { token: args.token } : {}), ...(args.serial ? { serial: args.serial } : {}), ...(args.journal ? { journal: args.journal } : {}) },
-    terminalPrompter(),
+  const keyLabel = await escrowedKeyLabel(resolve(args.bundle), args.keyLabel);
+  // The parameters file exists only for this run; nothing is left in the temp folder.
+  const dir = await mkdtemp(join(tmpdir(), "recover-"));
+  try {
+    const params = join(dir, "params.yaml");
+    await writeFile(params, `parameters:\n  bundle: ${JSON.stringify(resolve(args.bundle))}\n  keyLabel: ${JSON.stringify(keyLabel)}\n`);
+    io.out(`Recovering ${keyLabel} from ${resolve(args.bundle)}.`);
+    if (args.rehearsal) {
+      const out = args.out ?? join(dir, "drill-bundle");
+      const code = await rehearseCommand(io, { script: SCRIPT, params, out, shares: args.shares!, ...(args.journal ? { journal: args.journal } : {}) });
+      if (!args.out) io.out("The drill's bundle was verified and discarded; give --out DIR to keep it.");
+      return code;
+    }
+    return await runCommand(
+      io,
+      { script: SCRIPT, params, out: args.out!, ...(args.module ? { module: args.module } : {}), ...(args.moduleArgs !== undefined ? { moduleArgs: args.moduleArgs } : {}), ...(args.token ? { token: args.token } : {}), ...(args.serial ? { serial: args.serial } : {}), ...(args.journal ? { journal: args.journal } : {}) },
+      terminalPrompter(),
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The escrowed key's label, from the bundle's escrow/<label>.wrapped files (or the one asked for). */
+async function escrowedKeyLabel(bundle: string, asked: string | undefined): Promise<string> {
+  const names = await readdir(join(bundle, "escrow")).catch(() => {
+    throw new CeremonyError("RECOVERY_NO_ESCROW", `${bundle} has no escrow/ folder: it is not the bundle of a master-key ceremony. Give that bundle with --bundle.`);
+  });
+  const labels = names.filter((n) => n.endsWith(".wrapped")).map((n) => n.slice(0, -".wrapped".length));
+  if (asked !== undefined) {
+    if (!labels.includes(asked)) throw new CeremonyError("RECOVERY_KEY_NOT_IN_BUNDLE", `The bundle escrows ${labels.join(", ") || "no key"}, not "${asked}". Check --key.`);
+    return asked;
+  }
+  if (labels.length === 1) return labels[0]!;
+  throw new CeremonyError(
+    "RECOVERY_KEY_AMBIGUOUS",
+    labels.length ? `The bundle escrows ${labels.length} keys (${labels.join(", ")}); choose one with --key LABEL.` : `The bundle at ${bundle} escrows no key.`,
   );
 }
