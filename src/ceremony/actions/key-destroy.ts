@@ -2,7 +2,9 @@ import { z } from "zod";
 import { HsmError } from "../../hsm/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
 
-const Params = z.object({ label: z.string().min(1).max(64), expectedId: z.string().regex(/^[0-9a-f]*$/).optional() }).strict();
+// expectedId is required: a label alone can name a different key on another token or after a
+// re-generation, and destruction cannot be undone. `ceremony keys --full-ids` prints it.
+const Params = z.object({ label: z.string().min(1).max(64), expectedId: z.string().regex(/^(?:[0-9a-f]{2})+$/, "must be the key's full CKA_ID in lowercase hex (ceremony keys --full-ids)") }).strict();
 
 /**
  * Destroys every object under a label (both halves of a key pair), then proves it is gone: not
@@ -22,7 +24,7 @@ export const keyDestroy: ActionDefinition<z.infer<typeof Params>> = {
       throw new HsmError("HSM_KEY_NOT_FOUND", `No key labelled "${p.label}" is on this token. Check the label and the token; nothing was destroyed.`);
     }
     const ids = [...new Set(objects.map((o) => o.id))];
-    if (p.expectedId && ids.some((id) => id !== p.expectedId)) {
+    if (ids.some((id) => id !== p.expectedId)) {
       throw new HsmError(
         "HSM_KEY_MISMATCH",
         `The key labelled "${p.label}" has ID ${ids.join(", ")}, not the expected ${p.expectedId}. Nothing was destroyed; check which key the script means.`,

@@ -49,6 +49,7 @@ steps:
       type: key.destroy
       params:
         label: NO-SUCH-KEY
+        expectedId: 0a0b0c
 `;
 
 let env: RehearsalEnvironment;
