@@ -2,7 +2,9 @@
 // Layer arrows from DESIGN.md, enforced here ("bad layering" in the VS Code sense):
 //   src/        imports neither electron/ nor renderer/ nor the electron package;
 //               only src/hsm imports pkcs11js, only src/journal better-sqlite3, only src/print pdfkit.
-//   renderer/   imports nothing from src/ but types from src/api; no Node built-ins.
+//   src/common/ is pure (VS Code's `common/`): it imports nothing outside itself, so neither Node,
+//               the DOM nor Electron; both src/ and renderer/ may import it.
+//   renderer/   imports nothing from src/ but src/common and types from src/api; no Node built-ins.
 //   electron/   may import src/; never renderer/.
 import tseslint from "typescript-eslint";
 
@@ -42,6 +44,19 @@ export default tseslint.config(
     },
   })),
   {
+    files: ["src/common/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^(?!\\./)", message: "src/common is pure: it imports only its own files (./x.ts), no package, no Node, no other layer" }] },
+      ],
+      "no-restricted-globals": [
+        "error",
+        ...["Buffer", "process", "require", "window", "document", "navigator"].map((name) => ({ name, message: "src/common runs in Node and the renderer alike: no Node or DOM globals" })),
+      ],
+    },
+  },
+  {
     files: ["renderer/**/*.ts", "renderer/**/*.tsx"],
     rules: {
       "no-restricted-imports": "off",
@@ -52,7 +67,7 @@ export default tseslint.config(
           patterns: [
             { regex: "^node:", message: "the renderer has no Node built-ins" },
             { group: ["**/electron/**"], message: "the renderer talks only to window.ceremony" },
-            { group: ["**/src/**", "!**/src/api/**"], message: "the renderer imports only types from src/api" },
+            { regex: "(^|/)src/(?!api/|common/)", message: "the renderer imports only src/common and types from src/api" },
             { group: ["**/src/api/**"], allowTypeImports: true, message: "the renderer imports only types from src/api" },
           ],
         },

@@ -9,6 +9,7 @@ import { createPublicKey, createHash } from "node:crypto";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import type { z } from "zod";
+import { formatSetId } from "../common/index.ts";
 import { checkHolderShare, recordedSplit } from "../ceremony/actions/escrow-common.ts";
 import { checkAirGap } from "../airgap/check.ts";
 import { RehearsalCardSink, PrinterCardSink } from "../ceremony/card-sinks.ts";
@@ -390,7 +391,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           return { ...result, ok: true, card: r.card, message: `card ${r.card} matches what was printed for ${holder.name}` };
         }
       }
-      return { ...result, ok: true, message: `the words check: set ${d.setId}, ${d.k} of ${d.n} needed` };
+      return { ...result, ok: true, message: `the words check: set ${formatSetId(d.setId)}, ${d.k} of ${d.n} needed` };
     } catch (e) {
       if (e instanceof CeremonyError) return { ...base, ok: false, message: e.message };
       throw e;

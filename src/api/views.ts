@@ -5,20 +5,16 @@ import { paperBlankForOutput, type PaperBlank } from "../ceremony/paper-blanks.t
 import type { CeremonyRunner } from "../ceremony/runner.ts";
 import { attestationShortfall } from "../ceremony/state.ts";
 import type { ChainedEvent } from "../journal/index.ts";
-import { fingerprintForReadAloud, formatHexGroups } from "../format/index.ts";
+import { fingerprintWords, formatFingerprint, formatKeyId, formatOutputValue, formatSetId, roleTitle } from "../common/index.ts";
 import type { Transcript, VerifyFailure } from "../transcript/index.ts";
 import type { CeremonyView, OutputView, StepView, VerificationView } from "./contract.ts";
 
 export function outputView(name: string, o: { label: string; kind: OutputView["kind"]; value: string }, blank?: PaperBlank): OutputView {
   const paper = blank ? { paper: { label: blank.label, copy: blank.copy, ...(blank.digits !== undefined ? { digits: blank.digits } : {}) } } : {};
-  if (o.kind === "fingerprint" && /^[0-9a-f]{64}$/i.test(o.value)) {
-    const r = fingerprintForReadAloud(o.value);
-    return { name, ...o, hexGroups: r.hexGroups.join(" "), words: r.words, ...paper };
-  }
-  if ((o.kind === "hex" || o.kind === "kcv") && /^[0-9a-f]+$/i.test(o.value) && o.value.length % 2 === 0) {
-    return { name, ...o, hexGroups: formatHexGroups(o.value), ...paper };
-  }
-  return { name, ...o, ...paper };
+  if (o.kind === "text") return { name, ...o, ...paper };
+  // hexGroups is the value as docs/formats.md writes it, the same string the terminal and paper show.
+  const words = o.kind === "fingerprint" ? fingerprintWords(o.value) : [];
+  return { name, ...o, hexGroups: formatOutputValue(o), ...(words.length ? { words } : {}), ...paper };
 }
 
 export function ceremonyView(
@@ -102,7 +98,7 @@ export function eventSummary(e: ChainedEvent, names: Map<string, string>): strin
     case "ceremony.started":
       return `${String(b.scriptTitle)} (script ${String(b.scriptId)} v${String(b.scriptVersion)}${b.rehearsal ? ", REHEARSAL" : ""})`;
     case "participant.joined":
-      return `${String(b.name)} joined as ${String(b.role)} (${String(b.organisation)})`;
+      return `${String(b.name)} joined as ${roleTitle(String(b.role))} (${String(b.organisation)})`;
     case "airgap.checked":
       return b.clear ? "no network interface up" : `interfaces up: ${(b.interfacesUp as string[]).join(", ")}`;
     case "airgap.override.attested":
@@ -121,13 +117,13 @@ export function eventSummary(e: ChainedEvent, names: Map<string, string>): strin
     case "hsm.relogin":
       return `token ${String(b.label)} serial ${String(b.serial)} (${String(b.manufacturer)} ${String(b.model)})`;
     case "hsm.object.created":
-      return `created ${String(b.label)} (ID ${String(b.id)})${b.adoptedAfterInterruption ? ", adopted after an interruption" : ""}`;
+      return `created ${String(b.label)} (ID ${formatKeyId(String(b.id))})${b.adoptedAfterInterruption ? ", adopted after an interruption" : ""}`;
     case "artifact.recorded":
       return `${String(b.kind)} ${String(b.label)} → ${String(b.path)}`;
     case "fact.recorded":
       return `${String(b.kind)} ${String(b.label)}`;
     case "escrow.split":
-      return `${String(b.keyLabel)} split ${String(b.k)} of ${String(b.n)}, set ${String(b.setId)}`;
+      return `${String(b.keyLabel)} split ${String(b.k)} of ${String(b.n)}, set ${formatSetId(String(b.setId))}`;
     case "share.verified":
       return `card ${String(b.card)} read back by ${who(b.participantId)}`;
     case "key.destroyed":
@@ -180,7 +176,7 @@ export function verificationView(dir: string, ok: boolean, failures: VerifyFailu
     outputs: transcript.outputs.map((o) => ({ kind: o.kind, label: o.label, file: o.file ?? null, details: o.details })),
     checkpoint: { eventCount: transcript.checkpoint.eventCount, head: transcript.checkpoint.head },
     signer: signerSpkiSha256
-      ? { spkiSha256: signerSpkiSha256, hexGroups: formatHexGroups(signerSpkiSha256), words: fingerprintForReadAloud(signerSpkiSha256).words }
+      ? { spkiSha256: signerSpkiSha256, hexGroups: formatFingerprint(signerSpkiSha256), words: fingerprintWords(signerSpkiSha256) }
       : null,
   };
 }

@@ -4,6 +4,7 @@
  * performer runs the action and the required witnesses attest. Used by `ceremony rehearse`,
  * `ceremony demo` and the tests.
  */
+import { formatHex, outputTextLines } from "../common/index.ts";
 import { CeremonyError } from "../errors.ts";
 import type { ActionInputs, ShareInput } from "./action-api.ts";
 import { actionRegistry } from "./actions/registry.ts";
@@ -82,7 +83,7 @@ export async function driveCeremony(runner: CeremonyRunner, options: DriveOption
       }
       log(`step ${index + 1}: ${step.title} — ${performer.name} runs ${step.action.type}`);
       const result = await runner.runAction(performer.id, inputs);
-      for (const o of Object.values(result.outputs)) log(`    ${o.label}: ${o.value}`);
+      for (const o of Object.values(result.outputs)) for (const line of outputTextLines(o)) log(`    ${line}`);
     }
     const attesters = state.participants.filter(
       (p) => step.attestation.roles.includes(p.role) && !state.steps[index]!.attestations.some((a) => a.participantId === p.id),
@@ -92,7 +93,7 @@ export async function driveCeremony(runner: CeremonyRunner, options: DriveOption
     for (const w of attesters) {
       const r = runner.attest(w.id, pinOf(w.id), step.checklist);
       if (r.stepCompleted) {
-        log(`    attested; journal head ${r.milestone}`);
+        log(`    attested; journal head ${formatHex(r.milestone ?? "")}`);
         break;
       }
     }

@@ -1,6 +1,8 @@
-/** The people in the room, by what they do (DESIGN.md, "Users"). */
-export const ROLES = ["ceremony-administrator", "crypto-officer", "internal-witness", "share-holder", "auditor"] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from "../common/roles.ts";
+
+// The role list and titles are pure (the renderer shows them too); the ceremony's rules about
+// roles live here.
+export { ROLES, ROLE_TITLES, roleTitle, type Role } from "../common/roles.ts";
 
 /** Minimum head-count per role when a script does not say: dual control needs two witnesses. */
 export const DEFAULT_ROLE_MINIMUMS: Record<Role, number> = {
@@ -9,12 +11,4 @@ export const DEFAULT_ROLE_MINIMUMS: Record<Role, number> = {
   "internal-witness": 2,
   "share-holder": 0,
   auditor: 0,
-};
-
-export const ROLE_TITLES: Record<Role, string> = {
-  "ceremony-administrator": "Ceremony administrator",
-  "crypto-officer": "Crypto officer",
-  "internal-witness": "Internal witness",
-  "share-holder": "Share holder",
-  auditor: "Auditor",
 };

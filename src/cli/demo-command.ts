@@ -11,6 +11,7 @@ import { promisify } from "node:util";
 import { loadScript, parseParams } from "../ceremony/load-script.ts";
 import { rehearsalCast, rehearseScript, type RehearsalResult } from "../ceremony/rehearsal.ts";
 import { scriptRecheck } from "../ceremony/script-recheck.ts";
+import { formatFingerprintPrefix, formatHex } from "../common/index.ts";
 import { CeremonyError } from "../errors.ts";
 import { createRehearsalEnvironment } from "../hsm/index.ts";
 import { Journal } from "../journal/index.ts";
@@ -49,7 +50,7 @@ export async function demoCommand(io: CliIo, outDir: string | undefined): Promis
       const text = await readFile(join(SCRIPTS, scriptFile), "utf8");
       const loaded = loadScript(text, scriptFile, parseParams(params, `${name} parameters`));
       const result = await rehearseScript({ script: loaded, env, tokenLabel: "demo-root", journal, outDir: dir, log, ...extra });
-      io.out(`  ✔ ${result.status}; bundle ${dir}; journal head ${result.checkpoint.head.slice(0, 8)} (${result.checkpoint.eventCount} events)\n`);
+      io.out(`  ✔ ${result.status}; bundle ${dir}; journal head ${formatHex(result.checkpoint.head.slice(0, 8))} (${result.checkpoint.eventCount} events)\n`);
       bundles.push({ name, dir, result });
       return result;
     };
@@ -88,7 +89,7 @@ export async function demoCommand(io: CliIo, outDir: string | undefined): Promis
     for (const b of bundles) {
       const v = await verifyBundle(b.dir, { extraChecks: [scriptRecheck] });
       failures += v.failures.length;
-      io.out(`  ${v.ok ? "✔ verified" : "✘ FAILED  "} ${b.name}  signer ${b.result.signerSpkiSha256.slice(0, 16)}…  ${v.failures.map((f) => f.message).join("; ")}`);
+      io.out(`  ${v.ok ? "✔ verified" : "✘ FAILED  "} ${b.name}  signer ${formatFingerprintPrefix(b.result.signerSpkiSha256)}  ${v.failures.map((f) => f.message).join("; ")}`);
     }
     io.out("\n── key inventory (ceremony keys) ──");
     for (const line of describeKeys(journal.listKeys())) io.out(`  ${line}`);

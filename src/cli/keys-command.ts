@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
+import { formatFingerprintPrefix, formatKcv, formatKeyId, formatUtcDate } from "../common/index.ts";
 import { Journal, type InventoryKey } from "../journal/index.ts";
 import type { CliIo } from "./io.ts";
 
@@ -41,9 +42,9 @@ const STATUS: Record<InventoryKey["status"], string> = {
  */
 export function describeKeys(keys: InventoryKey[], options: { abortedCeremonies?: ReadonlySet<string>; fullIds?: boolean } = {}): string[] {
   return keys.flatMap((k) => {
-    const check = k.spkiSha256 ? `SPKI ${k.spkiSha256.slice(0, 16)}…` : `KCV ${k.kcvEcb0 ?? "-"}/${k.kcvCmac ?? "-"}`;
-    const when = k.destroyedAt ? `destroyed ${k.destroyedAt.slice(0, 10)}` : k.rotationDueAt ? `rotate by ${k.rotationDueAt.slice(0, 10)}` : "no rotation date";
-    const id = options.fullIds || k.ckaId.length <= 12 ? k.ckaId : `${k.ckaId.slice(0, 12)}…`;
+    const check = k.spkiSha256 ? `SPKI ${formatFingerprintPrefix(k.spkiSha256)}` : `KCV-ECB0 ${formatKcv(k.kcvEcb0 ?? "-")}, KCV-CMAC ${formatKcv(k.kcvCmac ?? "-")}`;
+    const when = k.destroyedAt ? `destroyed ${formatUtcDate(k.destroyedAt)}` : k.rotationDueAt ? `rotate by ${formatUtcDate(k.rotationDueAt)}` : "no rotation date";
+    const id = options.fullIds || k.ckaId.length <= 12 ? formatKeyId(k.ckaId) : `${formatKeyId(k.ckaId.slice(0, 12))}…`;
     const fromAborted = k.status !== "destroyed" && k.createdByCeremony !== null && options.abortedCeremonies?.has(k.createdByCeremony) === true;
     const status = fromAborted ? "ABORTED" : STATUS[k.status];
     const line = `${status.padEnd(9)} ${k.label.padEnd(28)} ${k.algorithm.padEnd(8)} ${k.purpose.padEnd(18)} token ${k.tokenLabel} (${k.tokenSerial})  ID ${id}  ${check}  ${when}`;

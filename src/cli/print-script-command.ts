@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { loadScriptFile } from "../ceremony/load-script.ts";
 import { paperScriptInput } from "../ceremony/paper-script.ts";
 import { ScriptValidationError } from "../ceremony/validation-error.ts";
-import { formatHexGroups } from "../format/index.ts";
+import { formatHexGroups } from "../common/index.ts";
 import { renderCeremonyScript } from "../print/index.ts";
 import type { CliIo } from "./io.ts";
 

@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { loadScriptFile } from "../ceremony/load-script.ts";
 import { checkOutputDir } from "../ceremony/output-dir.ts";
 import { rehearsalCast, rehearseScript } from "../ceremony/rehearsal.ts";
+import { formatHex } from "../common/index.ts";
 import { CeremonyError } from "../errors.ts";
 import { createRehearsalEnvironment } from "../hsm/index.ts";
 import { Journal } from "../journal/index.ts";
@@ -58,7 +59,7 @@ export async function rehearseCommand(io: CliIo, args: RehearseArgs): Promise<nu
       ...(args.csr ? { file: async () => ({ name: args.csr!, bytes: await readFile(args.csr!) }) } : {}),
       log: (l) => io.out(l),
     });
-    io.out(`\n${result.status.toUpperCase()}: bundle ${result.bundleDir} verified; journal head ${result.checkpoint.head.slice(0, 8)} after ${result.checkpoint.eventCount} events.`);
+    io.out(`\n${result.status.toUpperCase()}: bundle ${result.bundleDir} verified; journal head ${formatHex(result.checkpoint.head.slice(0, 8))} after ${result.checkpoint.eventCount} events.`);
     if (existsSync(join(result.bundleDir, "print"))) io.out(`REHEARSAL cards are in ${join(result.bundleDir, "print")}.`);
     return 0;
   } finally {

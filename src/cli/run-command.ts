@@ -17,7 +17,7 @@ import type { Participant } from "../ceremony/participants.ts";
 import { ROLE_TITLES, ROLES, type Role } from "../ceremony/roles.ts";
 import { ABORT_DECIDERS, CeremonyRunner } from "../ceremony/runner.ts";
 import { CeremonyError, wipe } from "../errors.ts";
-import { fingerprintForReadAloud, formatHexGroups } from "../format/index.ts";
+import { formatFingerprint, formatHex, outputTextLines } from "../common/index.ts";
 import { HsmClient, SOFTHSM2_MODULE } from "../hsm/index.ts";
 import { Journal } from "../journal/index.ts";
 import type { CliIo } from "./io.ts";
@@ -83,7 +83,7 @@ export async function runCommand(io: CliIo, args: RunArgs, prompt: Prompter): Pr
   let runner: CeremonyRunner;
   if (unfinished.length && (await yesNo(io, prompt, `Ceremony ${unfinished.at(-1)} of this script is unfinished. Resume it?`))) {
     runner = CeremonyRunner.resume(unfinished.at(-1)!, options);
-    io.out(`Resumed ${runner.ceremonyId}; journal verified (${runner.state().eventCount} events, head ${runner.state().head.slice(0, 8)}).`);
+    io.out(`Resumed ${runner.ceremonyId}; journal verified (${runner.state().eventCount} events, head ${formatHex(runner.state().head.slice(0, 8))}).`);
   } else {
     runner = CeremonyRunner.start(script, options);
     io.out(`Ceremony ${runner.ceremonyId}: ${script.definition.title} (script sha256 ${script.sha256})`);
@@ -105,8 +105,8 @@ export async function runCommand(io: CliIo, args: RunArgs, prompt: Prompter): Pr
       return 1;
     }
     io.out(`\n${result.status.toUpperCase()}. Bundle ${result.bundleDir} written and verified.`);
-    io.out(`Journal checkpoint: ${result.checkpoint.eventCount} events, head ${formatHexGroups(result.checkpoint.head)}`);
-    io.out(`Transcript-signing key: ${formatHexGroups(result.signerSpkiSha256)}`);
+    io.out(`Journal checkpoint: ${result.checkpoint.eventCount} events, head ${formatFingerprint(result.checkpoint.head)}`);
+    io.out(`Transcript-signing key: ${formatFingerprint(result.signerSpkiSha256)}`);
     io.out(`Print sheets/witness-sheet.pdf for the witnesses to sign.`);
     return result.status === "completed" ? 0 : 1;
   } finally {
@@ -192,10 +192,7 @@ async function steps(io: CliIo, prompt: Prompter, runner: CeremonyRunner): Promi
       const inputs = await gatherInputs(io, prompt, runner, index);
       try {
         const result = await runner.runAction(performer.id, inputs);
-        for (const o of Object.values(result.outputs)) {
-          io.out(`  ${o.label}: ${o.kind === "fingerprint" ? formatHexGroups(o.value) : o.value}`);
-          if (o.kind === "fingerprint") io.out(`      ${fingerprintForReadAloud(o.value).words.slice(0, 8).join(" ")} …`);
-        }
+        for (const o of Object.values(result.outputs)) for (const line of outputTextLines(o)) io.out(`  ${line}`);
       } catch (e) {
         if (!(e instanceof CeremonyError)) throw e;
         // The person at the keyboard sees the whole message (a hint may name card words); the
@@ -296,7 +293,7 @@ async function attest(io: CliIo, prompt: Prompter, runner: CeremonyRunner, index
     }
     try {
       const r = runner.attest(w.id, await prompt.secret(`  ${w.name}'s attestation PIN:`), confirmed);
-      if (r.stepCompleted) io.out(`  Step complete. Copy onto the paper script: journal head ${r.milestone}`);
+      if (r.stepCompleted) io.out(`  Step complete. Copy onto the paper script: journal head ${formatHex(r.milestone ?? "")}`);
     } catch (e) {
       if (!(e instanceof CeremonyError)) throw e;
       io.err(`  ${e.message}`);

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { CeremonyError, wipe } from "../errors.ts";
+import { formatFingerprint, formatSetId } from "../common/index.ts";
 import { decodeShare } from "../escrow/index.ts";
 import type { CliIo } from "./io.ts";
 
@@ -21,7 +22,7 @@ export async function sharesCommand(io: CliIo, args: string[]): Promise<number> 
     try {
       const d = decodeShare(text, { label });
       wipe(d.payload);
-      io.out(`${label}: OK — format v${d.version}, set ${d.setId}, ${d.k} of ${d.n} needed, x=${d.index}, fingerprint ${d.fingerprint}`);
+      io.out(`${label}: OK — format v${d.version}, set ${formatSetId(d.setId)}, ${d.k} of ${d.n} needed, x=${d.index}, fingerprint ${formatFingerprint(d.fingerprint)}`);
     } catch (e) {
       if (!(e instanceof CeremonyError)) throw e;
       failed++;

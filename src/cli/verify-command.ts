@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { scriptRecheck } from "../ceremony/script-recheck.ts";
+import { formatFingerprint } from "../common/index.ts";
 import { verifyBundle } from "../transcript/index.ts";
 import type { CliIo } from "./io.ts";
 
@@ -15,8 +16,8 @@ export async function verifyCommand(io: CliIo, bundle: string | undefined, signe
   if (t && result.ok) {
     const rehearsal = t.events[0]?.body.rehearsal === true ? ", REHEARSAL on a throwaway token" : "";
     io.out(`ceremony   ${t.ceremony.id} — ${t.ceremony.title} (${t.ceremony.status}${rehearsal})`);
-    io.out(`script     ${t.ceremony.scriptId} sha256 ${t.script.sha256}`);
-    io.out(`events     ${t.checkpoint.eventCount}, head ${t.checkpoint.head}`);
+    io.out(`script     ${t.ceremony.scriptId} sha256 ${formatFingerprint(t.script.sha256)}`);
+    io.out(`events     ${t.checkpoint.eventCount}, head ${formatFingerprint(t.checkpoint.head)}`);
     io.out(`outputs    ${t.outputs.map((o) => `${o.kind}:${o.label}`).join(", ") || "none"}`);
   }
   if (result.ok) {

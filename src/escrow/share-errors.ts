@@ -1,3 +1,4 @@
+import { formatSetId } from "../common/index.ts";
 /**
  * Errors a share holder or the officer reads while typing or scanning cards. Each names the
  * share by the label the caller gave ("share from card 3", "Alice's card") and, where it can,
@@ -166,10 +167,10 @@ export class ShareSetMismatchError extends ShareCombineError {
     readonly strays: ReadonlyArray<{ label: string; setId: string }>,
     readonly majoritySetId: string,
   ) {
-    const which = strays.map((s) => `${s.label} belongs to set ${s.setId}`).join("; ");
+    const which = strays.map((s) => `${s.label} belongs to set ${formatSetId(s.setId)}`).join("; ");
     super(
       "ESCROW_SET_MISMATCH",
-      `${sentenceStart(which)}, the others to set ${majoritySetId}: the cards come from different escrows. ` +
+      `${sentenceStart(which)}, the others to set ${formatSetId(majoritySetId)}: the cards come from different escrows. ` +
         `Use only cards whose set ID is the one in the transcript.`,
     );
   }

@@ -1,6 +1,5 @@
-import { formatHexGroups } from "../format/index.ts";
+import { formatFingerprint, formatUtc } from "../common/index.ts";
 import { type CeremonyScriptInput, type PrintedBlank, type PrintedScriptStep, validateCeremonyScriptInput } from "./ceremony-script-input.ts";
-import { formatPrintedDate } from "./dates.ts";
 import { SAFE } from "./page-geometry.ts";
 import { PageFlow } from "./page-flow.ts";
 import { renderPdf, type Pdf } from "./pdf-document.ts";
@@ -32,20 +31,20 @@ const INITIALS_BOX = { width: 82, height: 34, gap: 5 };
  */
 export async function renderCeremonyScript(input: CeremonyScriptInput): Promise<Buffer> {
   validateCeremonyScriptInput(input);
-  const scriptHash = formatHexGroups(input.scriptSha256);
-  const paramsHash = formatHexGroups(input.parametersSha256);
+  const scriptHash = formatFingerprint(input.scriptSha256);
+  const paramsHash = formatFingerprint(input.parametersSha256);
   return renderPdf(
     { title: `${input.rehearsal ? "REHEARSAL " : ""}Ceremony script: ${input.title}`, subject: `Script ${input.scriptId} v${input.version}`, date: new Date(input.printedAt) },
     (doc) => {
       const flow = new PageFlow(doc, {
         rehearsalLabel: input.rehearsal ? CEREMONY_REHEARSAL_LABEL : undefined,
         runningHead: `Ceremony script · ${input.title} · continued`,
-        footer: `Ceremony script · ${input.scriptFile} v${input.version} · printed ${formatPrintedDate(input.printedAt)}`,
+        footer: `Ceremony script · ${input.scriptFile} v${input.version} · printed ${formatUtc(input.printedAt)}`,
         footerLines: [`Script SHA-256     ${scriptHash}`, `Parameters SHA-256 ${paramsHash}`],
       });
       flow.newPage();
       drawDocumentTitle(doc, flow, "Ceremony script — fill in by hand", input.title, [
-        `${input.scriptFile} · script ${input.scriptId} version ${input.version} · printed ${formatPrintedDate(input.printedAt)}`,
+        `${input.scriptFile} · script ${input.scriptId} version ${input.version} · printed ${formatUtc(input.printedAt)}`,
       ]);
       drawIntroduction(doc, flow, input, scriptHash, paramsHash);
       input.steps.forEach((step) => drawStep(doc, flow, step, input.roster.length));

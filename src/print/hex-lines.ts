@@ -1,4 +1,4 @@
-import { hexGroupList } from "../format/index.ts";
+import { hexGroupList } from "../common/index.ts";
 import type { Pdf } from "./pdf-document.ts";
 import { widthOf, type Type } from "./text-fit.ts";
 

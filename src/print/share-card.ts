@@ -1,5 +1,4 @@
-import { formatHexGroups } from "../format/index.ts";
-import { formatPrintedDate } from "./dates.ts";
+import { formatKcv, formatSetId, formatUtc } from "../common/index.ts";
 import { drawFieldRow, measureFieldRow, type FieldRow } from "./field-row.ts";
 import { hexLines } from "./hex-lines.ts";
 import { SAFE } from "./page-geometry.ts";
@@ -46,7 +45,7 @@ export async function renderShareCard(input: ShareCardInput): Promise<Buffer> {
       const flow = new PageFlow(doc, {
         rehearsalLabel: input.rehearsal ? SHARE_CARD_REHEARSAL_LABEL : undefined,
         runningHead: `Key escrow share card · ceremony ${input.ceremonyId} · key ${input.keyLabel} · ${shareLine}, ${share.k} needed`,
-        footer: `Share card · ceremony ${input.ceremonyId} · key ${input.keyLabel} · set ${formatHexGroups(share.setId)}`,
+        footer: `Share card · ceremony ${input.ceremonyId} · key ${input.keyLabel} · set ${formatSetId(share.setId)}`,
       });
       flow.newPage();
       drawTitle(doc, flow, input);
@@ -98,10 +97,10 @@ function drawTopBlock(doc: Pdf, flow: PageFlow, input: ShareCardInput): void {
   const valueWidth = leftWidth - FACT_LABEL_WIDTH;
   const facts: FieldRow[] = [
     { label: "Ceremony", lines: wrapToWidth(doc, FACT_VALUE, input.ceremonyId, valueWidth, 2), type: FACT_VALUE },
-    { label: "Date", lines: [formatPrintedDate(input.ceremonyDate)], type: FACT_VALUE },
+    { label: "Date", lines: [formatUtc(input.ceremonyDate)], type: FACT_VALUE },
     { label: "Key", lines: wrapToWidth(doc, FACT_VALUE, input.keyLabel, valueWidth, 2), type: FACT_VALUE },
-    { label: "KCV-ECB0", lines: [formatHexGroups(input.kcvEcb0)], type: FACT_VALUE },
-    { label: "KCV-CMAC", lines: [formatHexGroups(input.kcvCmac)], type: FACT_VALUE },
+    { label: "KCV-ECB0", lines: [formatKcv(input.kcvEcb0)], type: FACT_VALUE },
+    { label: "KCV-CMAC", lines: [formatKcv(input.kcvCmac)], type: FACT_VALUE },
     { label: "Set ID", lines: hexLines(doc, FACT_VALUE, input.share.setId, valueWidth), type: FACT_VALUE },
   ];
   for (const row of facts) y += drawFieldRow(doc, row, SAFE.left, y, FACT_LABEL_WIDTH, valueWidth) + 2;

@@ -1,4 +1,4 @@
-import { fingerprintForReadAloud } from "../format/index.ts";
+import { fingerprintForReadAloud } from "../common/index.ts";
 import { drawFieldRow, measureFieldRow, type FieldRow } from "./field-row.ts";
 import { balancedLines, hexLines } from "./hex-lines.ts";
 import { SAFE } from "./page-geometry.ts";

@@ -1,5 +1,4 @@
-import { formatHexGroups } from "../format/index.ts";
-import { formatPrintedDate, formatPrintedTime } from "./dates.ts";
+import { formatFingerprint, formatKcv, formatUtc, formatUtcClock, roleTitle } from "../common/index.ts";
 import type { FieldRow } from "./field-row.ts";
 import { hexLines } from "./hex-lines.ts";
 import { SAFE } from "./page-geometry.ts";
@@ -41,7 +40,7 @@ export async function renderTranscriptSummary(input: TranscriptSummaryInput): Pr
         footer: `Transcript summary · ceremony ${input.ceremonyId} · the signed bundle is authoritative; this page is a reading aid`,
       });
       flow.newPage();
-      const when = `${formatPrintedDate(input.startedAt)}${input.finishedAt === undefined ? "" : ` to ${formatPrintedDate(input.finishedAt)}`}`;
+      const when = `${formatUtc(input.startedAt)}${input.finishedAt === undefined ? "" : ` to ${formatUtc(input.finishedAt)}`}`;
       drawDocumentTitle(doc, flow, "Transcript summary", title, [`Ceremony ${input.ceremonyId} · ${when}`]);
       drawStatus(doc, flow, input);
 
@@ -57,7 +56,7 @@ export async function renderTranscriptSummary(input: TranscriptSummaryInput): Pr
           { header: "Role", weight: 2.2, maxLines: 2 },
           { header: "Organisation", weight: 3, maxLines: 2 },
         ],
-        input.participants.map((p) => [p.name, p.role, p.organisation]),
+        input.participants.map((p) => [p.name, roleTitle(p.role), p.organisation]),
       );
       flow.y += 14;
       drawSteps(doc, flow, input);
@@ -110,7 +109,7 @@ function factRows(doc: Pdf, input: TranscriptSummaryInput): FieldRow[] {
 function drawSteps(doc: Pdf, flow: PageFlow, input: TranscriptSummaryInput): void {
   const names = new Map(input.participants.map((p) => [p.id, p.name]));
   const name = (id: string | undefined): string => (id === undefined ? "" : (names.get(id) ?? id));
-  const time = (iso: string | undefined): string => (iso === undefined ? "" : formatPrintedTime(iso));
+  const time = (iso: string | undefined): string => (iso === undefined ? "" : formatUtcClock(iso));
   drawSectionHeading(doc, flow, "Steps", 60);
   const columns: TableColumn[] = [
     { header: "No.", weight: 0.6 },
@@ -161,7 +160,7 @@ function drawOutputs(doc: Pdf, flow: PageFlow, input: TranscriptSummaryInput): v
       { header: "Subject", weight: 3.5, maxLines: 4 },
       { header: "SHA-256 of the DER certificate", weight: 4.5, type: HEX_CELL },
     ],
-    certificates.map((c) => [c.label, c.subject, formatHexGroups(c.sha256)]),
+    certificates.map((c) => [c.label, c.subject, formatFingerprint(c.sha256)]),
   );
   table(
     "Key check values",
@@ -170,7 +169,7 @@ function drawOutputs(doc: Pdf, flow: PageFlow, input: TranscriptSummaryInput): v
       { header: "KCV-ECB0", weight: 2, type: MONO },
       { header: "KCV-CMAC", weight: 3, type: MONO },
     ],
-    keys.map((k) => [k.label, formatHexGroups(k.kcvEcb0), formatHexGroups(k.kcvCmac)]),
+    keys.map((k) => [k.label, formatKcv(k.kcvEcb0), formatKcv(k.kcvCmac)]),
   );
   table(
     "Wrapped keys (escrow)",
@@ -178,7 +177,7 @@ function drawOutputs(doc: Pdf, flow: PageFlow, input: TranscriptSummaryInput): v
       { header: "Key", weight: 3, maxLines: 2 },
       { header: "SHA-256 of the wrapped key", weight: 7, type: HEX_CELL },
     ],
-    wrappedKeys.map((w) => [w.keyLabel, formatHexGroups(w.sha256)]),
+    wrappedKeys.map((w) => [w.keyLabel, formatFingerprint(w.sha256)]),
   );
   table(
     "Shares",
@@ -188,7 +187,7 @@ function drawOutputs(doc: Pdf, flow: PageFlow, input: TranscriptSummaryInput): v
       { header: "Holder", weight: 2.4, maxLines: 2 },
       { header: "Share fingerprint (SHA-256)", weight: 4.5, type: HEX_CELL },
     ],
-    shares.map((s) => [s.keyLabel, `${s.index} of ${s.n}, ${s.k} needed`, holders.get(s.holderId) ?? s.holderId, formatHexGroups(s.fingerprint)]),
+    shares.map((s) => [s.keyLabel, `${s.index} of ${s.n}, ${s.k} needed`, holders.get(s.holderId) ?? s.holderId, formatFingerprint(s.fingerprint)]),
   );
 }
 

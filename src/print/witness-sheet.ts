@@ -1,5 +1,4 @@
-import { formatHexGroups } from "../format/index.ts";
-import { formatPrintedDate } from "./dates.ts";
+import { formatFingerprint, formatUtc, roleTitle } from "../common/index.ts";
 import { measureFieldRow } from "./field-row.ts";
 import { SAFE } from "./page-geometry.ts";
 import { PageFlow } from "./page-flow.ts";
@@ -49,12 +48,12 @@ export async function renderWitnessSheet(input: WitnessSheetInput): Promise<Buff
     (doc) => {
       const flow = new PageFlow(doc, {
         rehearsalLabel: input.rehearsal ? CEREMONY_REHEARSAL_LABEL : undefined,
-        runningHead: `${aborted}Witness sign-off sheet · ceremony ${input.ceremonyId} · ${formatPrintedDate(input.ceremonyDate)} · continued`,
+        runningHead: `${aborted}Witness sign-off sheet · ceremony ${input.ceremonyId} · ${formatUtc(input.ceremonyDate)} · continued`,
         footer: `${aborted}Witness sign-off sheet · ceremony ${input.ceremonyId}`,
       });
       flow.newPage();
-      const subtitle = [`Ceremony ${input.ceremonyId} · ${formatPrintedDate(input.ceremonyDate)}`];
-      if (input.script !== undefined) subtitle.push(`Script ${input.script.id} · SHA-256 ${formatHexGroups(input.script.sha256)}`);
+      const subtitle = [`Ceremony ${input.ceremonyId} · ${formatUtc(input.ceremonyDate)}`];
+      if (input.script !== undefined) subtitle.push(`Script ${input.script.id} · SHA-256 ${formatFingerprint(input.script.sha256)}`);
       drawDocumentTitle(doc, flow, "Witness sign-off sheet", title, subtitle);
       if (input.aborted !== undefined) drawAbortedBanner(doc, flow, input.aborted.reason);
 
@@ -68,7 +67,7 @@ export async function renderWitnessSheet(input: WitnessSheetInput): Promise<Buff
           { header: "Organisation", weight: 3, maxLines: 2 },
           { header: "Specimen initials", weight: 1.8 },
         ],
-        input.participants.map((p) => [p.name, p.role, p.organisation, ""]),
+        input.participants.map((p) => [p.name, roleTitle(p.role), p.organisation, ""]),
       );
       flow.y += 14;
 
@@ -201,7 +200,7 @@ function drawClosingBlock(doc: Pdf, flow: PageFlow, input: WitnessSheetInput): v
   drawSectionHeading(doc, flow, "Signatures", statementHeight + SIGNATURE_ROW);
   drawParagraph(doc, flow, statement);
   flow.y += 10;
-  drawSignatureRows(doc, flow, input.participants, formatHexGroups(input.transcriptSigner.spkiSha256));
+  drawSignatureRows(doc, flow, input.participants, formatFingerprint(input.transcriptSigner.spkiSha256));
 }
 
 function statementText(input: WitnessSheetInput): string {
@@ -236,7 +235,7 @@ function drawSignatureRows(doc: Pdf, flow: PageFlow, participants: readonly Prin
     const nameType: Type = { font: "Helvetica-Bold", size: 10 };
     const roleType: Type = { font: "Helvetica", size: 8.5 };
     drawLine(doc, nameType, truncateToWidth(doc, nameType, p.name, nameWidth - 10), SAFE.left, flow.y + 8);
-    drawLine(doc, roleType, truncateToWidth(doc, roleType, `${p.role} · ${p.organisation}`, nameWidth - 10), SAFE.left, flow.y + 21);
+    drawLine(doc, roleType, truncateToWidth(doc, roleType, `${roleTitle(p.role)} · ${p.organisation}`, nameWidth - 10), SAFE.left, flow.y + 21);
     const lineY = flow.y + SIGNATURE_ROW - 8;
     doc.lineWidth(0.8);
     doc.moveTo(SAFE.left + nameWidth, lineY).lineTo(SAFE.left + nameWidth + signatureWidth - 10, lineY).stroke("black");

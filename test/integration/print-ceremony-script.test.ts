@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadScriptFile } from "../../src/ceremony/load-script.ts";
 import { CeremonyRunner } from "../../src/ceremony/runner.ts";
-import { formatHexGroups } from "../../src/format/index.ts";
+import { formatHexGroups } from "../../src/common/index.ts";
 import { Journal } from "../../src/journal/index.ts";
 import { renderWitnessSheet } from "../../src/print/index.ts";
 import { fakeWitnessSheet } from "../unit/print/print-fixtures.ts";

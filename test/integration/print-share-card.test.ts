@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { formatHexGroups } from "../../src/format/index.ts";
+import { formatHexGroups } from "../../src/common/index.ts";
 import { renderShareCard, type ShareCardInput } from "../../src/print/index.ts";
 import { fakeShareCard } from "../unit/print/print-fixtures.ts";
 import { boxesOutside, decodeQrCodes, flatText, overlappingWords, pageCount, pdfInfo, pdfText, wordBoxes } from "./print-tools.ts";

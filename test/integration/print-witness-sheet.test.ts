@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatHexGroups, pgpWords } from "../../src/format/index.ts";
+import { formatHexGroups, pgpWords } from "../../src/common/index.ts";
 import { renderWitnessSheet } from "../../src/print/index.ts";
 import { fakeSixteenHolderWitnessSheet, fakeWitnessSheet } from "../unit/print/print-fixtures.ts";
 import { boxesOutside, flatText, overlappingWords, pageCount, pdfText, wordBoxes } from "./print-tools.ts";

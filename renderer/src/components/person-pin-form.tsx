@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from "react";
 import type { ApiError, ParticipantView } from "../../../src/api/contract.ts";
-import { roleTitle } from "../format/role-titles.ts";
+import { roleTitle } from "../../../src/common/roles.ts";
 import { ErrorNotice } from "./error-notice.tsx";
 import { Field } from "./field.tsx";
 

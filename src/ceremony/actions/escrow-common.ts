@@ -1,4 +1,5 @@
 /** What the escrow actions share: the recorded split, and checking typed shares against it. */
+import { formatSetId } from "../../common/index.ts";
 import { CeremonyError, wipe } from "../../errors.ts";
 import { decodeShare, wipeDecodedShares, type DecodedShare } from "../../escrow/index.ts";
 import type { ActionContext, ShareInput } from "../action-api.ts";
@@ -39,7 +40,7 @@ export function checkHolderShare(split: RecordedSplit, holder: Participant, text
     if (decoded.setId !== split.setId) {
       throw new ShareReadBackError(
         "SHARE_WRONG_SET",
-        `${holder.name}'s card belongs to set ${decoded.setId}, not to this ceremony's set ${split.setId}. Check that it is the card printed today.`,
+        `${holder.name}'s card belongs to set ${formatSetId(decoded.setId)}, not to this ceremony's set ${formatSetId(split.setId)}. Check that it is the card printed today.`,
       );
     }
     if (decoded.fingerprint !== card.fingerprint) {

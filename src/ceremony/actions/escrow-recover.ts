@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from "node:path";
 import { readFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { formatSetId } from "../../common/index.ts";
 import { wipeDecodedShares } from "../../escrow/index.ts";
 import { HsmError } from "../../hsm/index.ts";
 import { verifyBundle } from "../../transcript/index.ts";
@@ -120,7 +121,7 @@ export const escrowRecover: ActionDefinition<z.infer<typeof Params>> = {
     for (const d of decoded) {
       if (!source.fingerprints.includes(d.fingerprint)) {
         wipeDecodedShares(decoded);
-        throw new ShareReadBackError("SHARE_WRONG_SET", `${d.label} is not one of the cards of ${p.keyLabel}'s escrow (set ${source.setId}).`);
+        throw new ShareReadBackError("SHARE_WRONG_SET", `${d.label} is not one of the cards of ${p.keyLabel}'s escrow (set ${formatSetId(source.setId)}).`);
       }
     }
     let kcvs: { kcvEcb0: string; kcvCmac: string } = { kcvEcb0: "", kcvCmac: "" };

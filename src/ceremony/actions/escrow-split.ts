@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { formatSetId } from "../../common/index.ts";
 import { wipe } from "../../errors.ts";
 import { combineShares, decodeShare, SET_ID_LENGTH, splitEscrowKey, wipeDecodedShares } from "../../escrow/index.ts";
 import { HsmError } from "../../hsm/index.ts";
@@ -119,7 +120,7 @@ export const escrowSplit: ActionDefinition<z.infer<typeof Params>> = {
 
     return {
       outputs: {
-        split: { label: "Escrow split", kind: "text", value: `${p.k} of ${p.n} cards needed; set ${shares[0]!.setId}` },
+        split: { label: "Escrow split", kind: "text", value: `${p.k} of ${p.n} cards needed; set ${formatSetId(shares[0]!.setId)}` },
         kcvEcb0: { label: "KCV-ECB0", kind: "kcv", value: kcvs.kcvEcb0 },
         kcvCmac: { label: "KCV-CMAC", kind: "kcv", value: kcvs.kcvCmac },
         wrapped: fingerprintOutput("Wrapped key SHA-256", wrappedSha256),

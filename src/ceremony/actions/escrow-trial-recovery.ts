@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatSetId } from "../../common/index.ts";
 import { wipe } from "../../errors.ts";
 import { combineShares, wipeDecodedShares } from "../../escrow/index.ts";
 import { HsmError, type HsmClient } from "../../hsm/index.ts";
@@ -25,7 +26,7 @@ export const escrowTrialRecovery: ActionDefinition<z.infer<typeof Params>> = {
     for (const d of decoded) {
       if (!split.cards.some((c) => c.fingerprint === d.fingerprint)) {
         wipeDecodedShares(decoded);
-        throw new ShareReadBackError("SHARE_WRONG_SET", `${d.label} is not one of the cards printed in this ceremony (set ${split.setId}).`);
+        throw new ShareReadBackError("SHARE_WRONG_SET", `${d.label} is not one of the cards printed in this ceremony (set ${formatSetId(split.setId)}).`);
       }
     }
     const kcvs = await unwrapProbe(ctx.hsm(), decoded, wrapped, `trial-${ctx.ceremonyId}`);

@@ -63,7 +63,7 @@ test("ceremony run: a root-CA ceremony typed at the terminal ends in a verifying
   expect(r.err).toContain("The two PINs differ");
   expect(r.code, r.err).toBe(0);
   expect(r.out).toContain("COMPLETED. Bundle");
-  expect(r.out).toMatch(/Copy onto the paper script: journal head [0-9a-f]{8}/);
+  expect(r.out).toMatch(/Copy onto the paper script: journal head [0-9A-F]{4} [0-9A-F]{4}\r?\n/);
   expect(r.out).toMatch(/Certificate SHA-256: [0-9A-F]{4} [0-9A-F]{4}/);
   for (const secret of [...Object.values(pins), DEFAULT_REHEARSAL_PINS.userPin]) {
     expect(r.out + r.err).not.toContain(secret);

@@ -116,7 +116,7 @@ describe("combineShares refuses shares that do not belong together", () => {
     expect(error).toBeInstanceOf(ShareSetMismatchError);
     expect(error.code).toBe("ESCROW_SET_MISMATCH");
     expect(error.message).toBe(
-      "Share from card 2 belongs to set 81C0112233, the others to set 3F9A81C0D2: the cards come from different escrows. " +
+      "Share from card 2 belongs to set 81C0 1122 33, the others to set 3F9A 81C0 D2: the cards come from different escrows. " +
         "Use only cards whose set ID is the one in the transcript.",
     );
   });
@@ -183,7 +183,7 @@ describe("combineShares refuses shares that do not belong together", () => {
   it("labels hand-built shares without a label by position", async () => {
     const decoded = decodeAll((await split()).slice(0, 2)).map((d) => ({ ...d, label: "" }));
     const foreign = { ...decodeAll((await split(3, 5, OTHER_SET)).slice(0, 1))[0], label: "" } as DecodedShare;
-    expect((await combineError([...decoded, foreign])).message).toMatch(/^Share 3 belongs to set 81C0112233/);
+    expect((await combineError([...decoded, foreign])).message).toMatch(/^Share 3 belongs to set 81C0 1122 33/);
   });
 });
 

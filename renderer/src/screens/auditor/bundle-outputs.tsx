@@ -1,5 +1,5 @@
 import type { VerificationView } from "../../../../src/api/contract.ts";
-import { hexGroups, isLongHex } from "../../format/hex.ts";
+import { formatOutputDetail, isHexDetail } from "../../../../src/common/index.ts";
 
 const KIND_TITLES: Record<string, string> = {
   certificate: "Certificate",
@@ -32,7 +32,7 @@ export function BundleOutputs({ outputs }: { outputs: VerificationView["outputs"
               {Object.entries(o.details).map(([key, value]) => (
                 <div key={key}>
                   <dt>{key}</dt>
-                  <dd className={isLongHex(value.split(" ")[0] ?? "") || /^[0-9A-F]{6,10}$/.test(value) ? "mono" : undefined}>{formatDetail(value)}</dd>
+                  <dd className={isHexDetail(key, value) ? "mono" : undefined}>{formatOutputDetail(key, value)}</dd>
                 </div>
               ))}
             </dl>
@@ -47,10 +47,4 @@ export function BundleOutputs({ outputs }: { outputs: VerificationView["outputs"
 function kindRank(kind: string): number {
   const i = Object.keys(KIND_TITLES).indexOf(kind);
   return i === -1 ? Object.keys(KIND_TITLES).length : i;
-}
-
-/** A fingerprint (alone or followed by a note, as share fingerprints are) in groups of four. */
-function formatDetail(value: string): string {
-  const [first = "", ...rest] = value.split(" ");
-  return isLongHex(first) ? [hexGroups(first), ...rest].join(" ") : value;
 }

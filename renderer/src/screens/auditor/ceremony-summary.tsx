@@ -1,8 +1,7 @@
 import type { VerificationView } from "../../../../src/api/contract.ts";
 import { PgpWords } from "../../components/read-aloud.tsx";
-import { hexGroups } from "../../format/hex.ts";
-import { roleTitle } from "../../format/role-titles.ts";
-import { formatUtc } from "../../format/time.ts";
+import { roleTitle } from "../../../../src/common/roles.ts";
+import { formatFingerprintPrefix, formatUtc } from "../../../../src/common/index.ts";
 
 /** Which ceremony the bundle records, its checkpoint, its people and its signer. */
 export function CeremonySummary({ verification: v }: { verification: VerificationView }) {
@@ -39,7 +38,7 @@ export function CeremonySummary({ verification: v }: { verification: Verificatio
               <div>
                 <dt>Checkpoint</dt>
                 <dd className="mono">
-                  {v.checkpoint.eventCount} events, head {hexGroups(v.checkpoint.head.slice(0, 16))}…
+                  {v.checkpoint.eventCount} events, head {formatFingerprintPrefix(v.checkpoint.head)}
                 </dd>
               </div>
             ) : null}

@@ -1,5 +1,5 @@
 import type { VerificationView } from "../../../../src/api/contract.ts";
-import { formatClock, formatUtc } from "../../format/time.ts";
+import { formatUtc, formatUtcClock } from "../../../../src/common/index.ts";
 import { groupEventsByStep } from "./event-groups.ts";
 
 /** Every journal event, grouped by step, with who performed and who attested each step. */
@@ -19,7 +19,7 @@ export function EventTimeline({ verification }: { verification: VerificationView
               </div>
               <div>
                 <dt>Attested by</dt>
-                <dd>{group.step.attesters.length ? group.step.attesters.map((a) => `${a.name} (${a.role}, ${formatClock(a.time)})`).join("; ") : "nobody"}</dd>
+                <dd>{group.step.attesters.length ? group.step.attesters.map((a) => `${a.name} (${a.role}, ${formatUtcClock(a.time)})`).join("; ") : "nobody"}</dd>
               </div>
               <div>
                 <dt>Completed</dt>
@@ -41,7 +41,7 @@ export function EventTimeline({ verification }: { verification: VerificationView
               {group.events.map((e) => (
                 <tr key={e.seq} className={e.type.includes("failed") || e.type.includes("aborted") || e.type.includes("refused") ? "row-problem" : undefined}>
                   <td className="num">{e.seq}</td>
-                  <td className="mono">{formatClock(e.time)}</td>
+                  <td className="mono">{formatUtcClock(e.time)}</td>
                   <td>{e.actor}</td>
                   <td>
                     {e.summary || e.type} <span className="event-type">{e.type}</span>

@@ -4,8 +4,7 @@ import { call } from "../../api/ceremony-client.ts";
 import { useApiCall } from "../../api/use-api-call.ts";
 import { ErrorNotice } from "../../components/error-notice.tsx";
 import { ScreenHeading } from "../../components/screen-heading.tsx";
-import { hexGroups } from "../../format/hex.ts";
-import { formatUtc } from "../../format/time.ts";
+import { formatFingerprintPrefix, formatKcv, formatUtc } from "../../../../src/common/index.ts";
 
 const STATUS: Record<KeyView["status"], { text: string; symbol: string }> = {
   active: { text: "Active", symbol: "●" },
@@ -80,9 +79,9 @@ export function KeyInventoryScreen() {
                       <span className="cell-note mono">serial {k.tokenSerial}</span>
                     </td>
                     <td className="mono">
-                      {k.kcvEcb0 ? <span className="cell-line">KCV-ECB0 {k.kcvEcb0}</span> : null}
-                      {k.kcvCmac ? <span className="cell-line">KCV-CMAC {k.kcvCmac}</span> : null}
-                      {k.spkiSha256 ? <span className="cell-line">SPKI {hexGroups(k.spkiSha256.slice(0, 16))}…</span> : null}
+                      {k.kcvEcb0 ? <span className="cell-line">KCV-ECB0 {formatKcv(k.kcvEcb0)}</span> : null}
+                      {k.kcvCmac ? <span className="cell-line">KCV-CMAC {formatKcv(k.kcvCmac)}</span> : null}
+                      {k.spkiSha256 ? <span className="cell-line">SPKI {formatFingerprintPrefix(k.spkiSha256)}</span> : null}
                     </td>
                     <td>{formatUtc(k.createdAt)}</td>
                     <td>{k.destroyedAt ? `destroyed ${formatUtc(k.destroyedAt)}` : k.rotationDueAt ? formatUtc(k.rotationDueAt) : "no rotation date"}</td>

@@ -3,7 +3,7 @@ import { call } from "../../api/ceremony-client.ts";
 import { useApiCall } from "../../api/use-api-call.ts";
 import { ErrorNotice } from "../../components/error-notice.tsx";
 import { Field } from "../../components/field.tsx";
-import { roleTitle } from "../../format/role-titles.ts";
+import { roleTitle } from "../../../../src/common/roles.ts";
 import { useOpenCeremony } from "../../state/ceremony-context.tsx";
 
 /** Who may decide an abort (the runner refuses anyone else: a share holder must not stop a ceremony). */

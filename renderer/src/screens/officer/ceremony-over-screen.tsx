@@ -7,7 +7,7 @@ import { Notice } from "../../components/notice.tsx";
 import { CopyHighlight, PgpWords } from "../../components/read-aloud.tsx";
 import { ScreenHeading } from "../../components/screen-heading.tsx";
 import { VerificationBanner } from "../../components/verification-banner.tsx";
-import { hexGroups } from "../../format/hex.ts";
+import { formatFingerprint } from "../../../../src/common/index.ts";
 import { routeHref } from "../../routing/use-hash-route.ts";
 import { useOpenCeremony } from "../../state/ceremony-context.tsx";
 import { FinishPanel } from "./finish-panel.tsx";
@@ -64,7 +64,7 @@ export function CeremonyOverScreen({
           <div>
             <dt>Final journal head (first 8 hex digits)</dt>
             <dd className="read-aloud-hex">
-              <CopyHighlight text={hexGroups(view.head)} digits={MILESTONE_DIGITS} />
+              <CopyHighlight text={formatFingerprint(view.head)} digits={MILESTONE_DIGITS} />
             </dd>
           </div>
           <div>

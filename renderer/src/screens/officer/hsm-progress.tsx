@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { formatSeconds } from "../../format/time.ts";
+import { formatSeconds } from "../../format/duration.ts";
 import { useHsmProgress } from "../../state/use-hsm-progress.ts";
 
 const TICK_MS = 100;

@@ -1,6 +1,6 @@
 import type { ParticipantView } from "../../../../src/api/contract.ts";
 import { Field } from "../../components/field.tsx";
-import { roleTitle } from "../../format/role-titles.ts";
+import { roleTitle } from "../../../../src/common/roles.ts";
 
 /** Who performs the step: only people signed in with the step's role. */
 export function PerformerSelect({ id, role, people, value, onChange }: { id: string; role: string; people: ParticipantView[]; value: string; onChange(id: string): void }) {

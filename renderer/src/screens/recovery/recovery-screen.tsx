@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import type { ShareCheck, StepView } from "../../../../src/api/contract.ts";
+import { formatSetId } from "../../../../src/common/index.ts";
 import { ErrorNotice } from "../../components/error-notice.tsx";
 import { Field } from "../../components/field.tsx";
 import { useOpenCeremony } from "../../state/ceremony-context.tsx";
@@ -73,7 +74,7 @@ export function RecoveryScreen({ step }: { step: StepView }) {
               <>
                 <p className="card-accepted">
                   <span aria-hidden="true">✔ </span>
-                  {holder.name}’s card checks: set {entry.check?.setId}, {entry.check?.k} of {entry.check?.n} needed. The words are hidden.
+                  {holder.name}’s card checks: set {formatSetId(entry.check?.setId ?? "")}, {entry.check?.k} of {entry.check?.n} needed. The words are hidden.
                 </p>
                 <button type="button" className="button-secondary button-small" onClick={() => update(entry.key, { text: "", check: null })}>
                   Enter {holder.name}’s card again

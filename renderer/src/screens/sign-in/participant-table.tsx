@@ -1,5 +1,5 @@
 import type { ParticipantView } from "../../../../src/api/contract.ts";
-import { roleTitle } from "../../format/role-titles.ts";
+import { roleTitle } from "../../../../src/common/roles.ts";
 
 export function ParticipantTable({ participants }: { participants: ParticipantView[] }) {
   if (participants.length === 0) return <p className="empty">Nobody has signed in yet.</p>;

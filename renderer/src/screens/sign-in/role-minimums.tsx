@@ -1,5 +1,5 @@
 import type { CeremonyView } from "../../../../src/api/contract.ts";
-import { roleTitle } from "../../format/role-titles.ts";
+import { roleTitle } from "../../../../src/common/roles.ts";
 
 export interface RoleCount {
   role: string;

@@ -4,7 +4,7 @@ import { useApiCall } from "../../api/use-api-call.ts";
 import { ErrorNotice } from "../../components/error-notice.tsx";
 import { Notice } from "../../components/notice.tsx";
 import { ScreenHeading } from "../../components/screen-heading.tsx";
-import { roleTitle } from "../../format/role-titles.ts";
+import { roleTitle } from "../../../../src/common/roles.ts";
 import { useOpenCeremony } from "../../state/ceremony-context.tsx";
 import { AbortCeremony } from "../officer/abort-dialog.tsx";
 import { ParticipantForm } from "./participant-form.tsx";

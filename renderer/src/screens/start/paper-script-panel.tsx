@@ -3,7 +3,7 @@ import type { ResponseOf, ScriptSummary } from "../../../../src/api/contract.ts"
 import { call } from "../../api/ceremony-client.ts";
 import { useApiCall } from "../../api/use-api-call.ts";
 import { ErrorNotice } from "../../components/error-notice.tsx";
-import { hexGroups } from "../../format/hex.ts";
+import { formatFingerprint } from "../../../../src/common/index.ts";
 
 /**
  * The paper script for the witnesses, printed before the ceremony from exactly these parameters.
@@ -26,11 +26,11 @@ export function PaperScriptPanel({ summary, parameters, rehearsal, checking }: {
         <dl className="paper-hashes">
           <div>
             <dt>Script SHA-256</dt>
-            <dd className="hash-value">{hexGroups(summary.sha256 ?? "")}</dd>
+            <dd className="hash-value">{formatFingerprint(summary.sha256 ?? "")}</dd>
           </div>
           <div>
             <dt>Parameters SHA-256</dt>
-            <dd className="hash-value">{hexGroups(summary.parametersSha256 ?? "")}</dd>
+            <dd className="hash-value">{formatFingerprint(summary.parametersSha256 ?? "")}</dd>
           </div>
         </dl>
       ) : (

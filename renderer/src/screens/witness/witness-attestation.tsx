@@ -3,8 +3,8 @@ import type { StepView } from "../../../../src/api/contract.ts";
 import { call } from "../../api/ceremony-client.ts";
 import { useApiCall } from "../../api/use-api-call.ts";
 import { PersonPinForm } from "../../components/person-pin-form.tsx";
-import { roleTitlePlural } from "../../format/role-titles.ts";
-import { formatClock } from "../../format/time.ts";
+import { roleTitlePlural } from "../../../../src/common/roles.ts";
+import { formatUtcClock } from "../../../../src/common/index.ts";
 import { useOpenCeremony } from "../../state/ceremony-context.tsx";
 
 /**
@@ -41,7 +41,7 @@ export function WitnessAttestation({ step, headingLevel = 2 }: { step: StepView;
           {step.attestations.map((a) => (
             <li key={a.participantId}>
               <span aria-hidden="true">✔ </span>
-              {a.name} <span className="muted">at {formatClock(a.time)} UTC</span>
+              {a.name} <span className="muted">at {formatUtcClock(a.time)} UTC</span>
             </li>
           ))}
         </ul>

@@ -2,8 +2,8 @@ import type { CeremonyView } from "../../../../src/api/contract.ts";
 import { ReadAloudOutputs } from "../../components/read-aloud.tsx";
 import { ScreenHeading } from "../../components/screen-heading.tsx";
 import { StepStatusBadge } from "../../components/status-badge.tsx";
-import { hexGroups } from "../../format/hex.ts";
-import { roleTitle } from "../../format/role-titles.ts";
+import { formatFingerprint } from "../../../../src/common/index.ts";
+import { roleTitle } from "../../../../src/common/roles.ts";
 import { useCeremony } from "../../state/ceremony-context.tsx";
 import { WitnessAttestation } from "./witness-attestation.tsx";
 
@@ -88,7 +88,7 @@ function WitnessBody({ view }: { view: CeremonyView }) {
         <>
           <ScreenHeading eyebrow={`Witness view · ${view.title}`}>{view.phase === "completed" ? "Ceremony complete" : `Ceremony aborted: ${view.abortReason ?? ""}`}</ScreenHeading>
           <p className="lead">Final journal head, to copy onto the paper script:</p>
-          <p className="read-aloud-hex witness-head">{hexGroups(view.head)}</p>
+          <p className="read-aloud-hex witness-head">{formatFingerprint(view.head)}</p>
         </>
       );
   }

@@ -1,8 +1,7 @@
-import { strictAssert } from "../errors.ts";
 import { toBytes, toUpperHex, type BytesOrHex } from "./hex.ts";
 import { PGP_EVEN_WORDS, PGP_ODD_WORDS } from "./pgp-word-list.ts";
 
-/** A fingerprint in the two forms people read across a room (DESIGN.md, Read-aloud fingerprints). */
+/** A fingerprint in the two forms people read across a room (docs/formats.md). */
 export interface ReadAloudFingerprint {
   /** Uppercase hex in groups of four digits: ["3F9A", "81C0", …]. */
   hexGroups: string[];
@@ -31,9 +30,8 @@ export function pgpWords(input: BytesOrHex): string[] {
   const bytes = toBytes(input);
   const words: string[] = [];
   bytes.forEach((byte, position) => {
-    const word = (position % 2 === 0 ? PGP_EVEN_WORDS : PGP_ODD_WORDS)[byte];
-    strictAssert(word !== undefined, `both PGP tables hold 256 words, none for byte ${byte}`);
-    words.push(word);
+    // Both tables hold 256 words, so every byte has one.
+    words.push((position % 2 === 0 ? PGP_EVEN_WORDS : PGP_ODD_WORDS)[byte]!);
   });
   return words;
 }

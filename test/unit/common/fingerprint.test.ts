@@ -6,7 +6,7 @@ import {
   fingerprintForReadAloud,
   formatHexGroups,
   pgpWords,
-} from "../../../src/format/index.ts";
+} from "../../../src/common/index.ts";
 
 describe("PGP word list tables", () => {
   it("hold 256 distinct words each, and no word is in both lists", () => {

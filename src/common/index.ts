@@ -1,0 +1,31 @@
+/**
+ * The pure layer: no Node, DOM or Electron imports, so the core (src/) and the renderer both use
+ * it, as VS Code's `common/` is shared. It imports nothing outside itself (eslint.config.js).
+ */
+export { type BytesOrHex, toBytes, toUpperHex } from "./hex.ts";
+export {
+  type ReadAloudFingerprint,
+  fingerprintForReadAloud,
+  formatHexGroups,
+  hexGroupList,
+  pgpWords,
+} from "./fingerprint.ts";
+export { PGP_EVEN_WORDS, PGP_ODD_WORDS } from "./pgp-word-list.ts";
+export {
+  fingerprintWords,
+  formatFingerprint,
+  formatFingerprintPrefix,
+  formatHex,
+  formatKcv,
+  formatKeyId,
+  formatOutputDetail,
+  formatOutputValue,
+  formatSerial,
+  formatSetId,
+  formatUtc,
+  formatUtcClock,
+  formatUtcDate,
+  outputTextLines,
+  isHexDetail,
+} from "./format.ts";
+export { ROLES, ROLE_TITLES, type Role, roleTitle, roleTitlePlural } from "./roles.ts";
