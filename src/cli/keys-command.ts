@@ -44,7 +44,8 @@ export function describeKeys(keys: InventoryKey[], options: { abortedCeremonies?
   return keys.flatMap((k) => {
     const check = k.spkiSha256 ? `SPKI ${formatFingerprintPrefix(k.spkiSha256)}` : `KCV-ECB0 ${formatKcv(k.kcvEcb0 ?? "-")}, KCV-CMAC ${formatKcv(k.kcvCmac ?? "-")}`;
     const when = k.destroyedAt ? `destroyed ${formatUtcDate(k.destroyedAt)}` : k.rotationDueAt ? `rotate by ${formatUtcDate(k.rotationDueAt)}` : "no rotation date";
-    const id = options.fullIds || k.ckaId.length <= 12 ? formatKeyId(k.ckaId) : `${formatKeyId(k.ckaId.slice(0, 12))}…`;
+    // --full-ids is for copying into a script's expectedId, which takes the ID as the token gives it.
+    const id = options.fullIds ? k.ckaId : k.ckaId.length <= 12 ? formatKeyId(k.ckaId) : `${formatKeyId(k.ckaId.slice(0, 12))}…`;
     const fromAborted = k.status !== "destroyed" && k.createdByCeremony !== null && options.abortedCeremonies?.has(k.createdByCeremony) === true;
     const status = fromAborted ? "ABORTED" : STATUS[k.status];
     const line = `${status.padEnd(9)} ${k.label.padEnd(28)} ${k.algorithm.padEnd(8)} ${k.purpose.padEnd(18)} token ${k.tokenLabel} (${k.tokenSerial})  ID ${id}  ${check}  ${when}`;

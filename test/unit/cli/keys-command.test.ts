@@ -43,7 +43,7 @@ test("ceremony keys names a key made by an aborted ceremony, says what to do, an
   const out: string[] = [];
   expect(await main(["keys", "--journal", path], { out: (l) => out.push(l), err: (l) => out.push(l) })).toBe(0);
   const at = out.findIndex((l) => l.includes("KEK-ABORTED"));
-  expect(out[at]).toMatch(/^ABORTED\s+KEK-ABORTED .* ID 0123456789ab… /);
+  expect(out[at]).toMatch(/^ABORTED\s+KEK-ABORTED .* ID 0123 4567 89AB… /);
   expect(out[at + 1]).toContain(
     `made by ceremony master-key-20261201-aaaaaa, which was aborted: adopt the key in a new witnessed ceremony, or destroy it (key-destruction.yaml with expectedId ${longId}).`,
   );
