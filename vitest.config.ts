@@ -3,8 +3,12 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Builds the compiled CLI when it is older than its sources, and the crash driver bundle.
+    globalSetup: ["test/helpers/global-setup.ts"],
+    // Bounds for a hung test on a heavily loaded machine, not expectations: tests wait on events
+    // (output lines, journal rows, files), and a busy machine may make them many times slower.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     pool: "forks",
   },
 });

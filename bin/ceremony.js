@@ -1,15 +1,14 @@
 #!/usr/bin/env node
-// The `ceremony` command. Runs the TypeScript sources through tsx, so the CLI needs no build step.
-import { register } from "tsx/esm/api";
+// The `ceremony` command: starts the compiled CLI in dist/cli (npm run build; scripts/setup.sh
+// builds it too). A build older than the sources would silently run old code, so it refuses
+// one; `npm run ceremony:dev -- ARGS` runs the sources through tsx instead.
+import { isCliBuildStale } from "../scripts/cli-build-freshness.mjs";
 
-// Output piped into `head` and closed early is not an error of the ceremony.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (e) => {
-    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw e;
-  });
+const stale = isCliBuildStale();
+if (stale !== undefined) {
+  process.stderr.write(`ceremony: the compiled CLI in dist/cli ${stale}; run \`npm run build\`\n`);
+  process.exit(2);
 }
-
-register();
-const { main } = await import("../src/cli/main.ts");
-process.exitCode = await main(process.argv.slice(2));
+// Stack traces of an unexpected error point into src/, not into the bundle.
+process.setSourceMapsEnabled(true);
+await import("../dist/cli/ceremony.mjs");

@@ -8,20 +8,13 @@
 //   must be inside the file; the only require left is "electron".
 // - out/worker.js + out/worker-boot.mjs: the HSM worker (src/hsm runs PKCS#11 in a worker thread
 //   and finds these files next to the module that starts it, which in the bundle is main.cjs).
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { buildHsmWorker, MAIN_EXTERNALS, NODE_BUILD, projectRoot } from "./build-config.mjs";
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-
-/**
- * Loaded from node_modules at run time: the native addons, and pdfkit, which reads its font
- * metrics from files next to its own sources and so cannot be moved into a bundle.
- */
-export const MAIN_EXTERNALS = ["electron", "pkcs11js", "better-sqlite3", "pdfkit"];
-
-const HSM_WORKER = { source: "src/hsm/worker.ts", boot: "src/hsm/worker-boot.mjs" };
+export { MAIN_EXTERNALS };
 
 /**
  * `mainEntry` is electron/main.ts; a test passes another entry to bundle parts of src/ with
@@ -37,15 +30,7 @@ export async function buildElectron({ outDir = path.join(projectRoot, "out"), lo
     );
   }
   /** @type {import("esbuild").BuildOptions} */
-  const common = {
-    absWorkingDir: projectRoot,
-    // Its "paths" entry maps "ceremony-core-service" to src/api/service.ts, or to the stub.
-    tsconfig: "electron/tsconfig.json",
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    logLevel,
-  };
+  const common = { ...NODE_BUILD, target: "node22", logLevel };
 
   const main = await build({
     ...common,
@@ -73,21 +58,8 @@ export async function buildElectron({ outDir = path.join(projectRoot, "out"), lo
     external: ["electron"],
   });
 
-  const outputs = ["main.cjs", "preload.cjs"];
-  if (existsSync(path.join(projectRoot, HSM_WORKER.source))) {
-    await build({
-      ...common,
-      entryPoints: [HSM_WORKER.source],
-      outfile: path.join(outDir, "worker.js"),
-      format: "esm",
-      external: MAIN_EXTERNALS,
-      // The worker is ES module code (package.json "type": "module"); bundled CommonJS
-      // dependencies still call require(), which an ES module has to create for itself.
-      banner: { js: 'import { createRequire as __ceremonyCreateRequire } from "node:module"; const require = __ceremonyCreateRequire(import.meta.url);' },
-    });
-    copyFileSync(path.join(projectRoot, HSM_WORKER.boot), path.join(outDir, "worker-boot.mjs"));
-    outputs.push("worker.js", "worker-boot.mjs");
-  }
+  const worker = await buildHsmWorker(outDir, { target: common.target, logLevel });
+  const outputs = ["main.cjs", "preload.cjs", ...worker.files];
   return { outDir, outputs, hasCore };
 }
 

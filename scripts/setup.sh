@@ -40,3 +40,7 @@ node -e 'require("pkcs11js"); require("better-sqlite3")' || {
   echo "setup: native modules failed to load; try: npm rebuild pkcs11js better-sqlite3" >&2
   exit 1
 }
+
+# The compiled `ceremony` CLI (dist/cli). Rebuilt every time: it takes a second or two, and a
+# build older than the sources would run old code (bin/ceremony.js refuses one).
+node scripts/build-cli.mjs

@@ -1,23 +1,13 @@
 /**
  * The `ceremony` command (DESIGN.md, "CLI"). Each verb is one small function; this file only
- * parses arguments and turns errors into a sentence and an exit code.
+ * parses arguments and turns errors into a sentence and an exit code. Each verb's module is
+ * imported when that verb runs, so `ceremony --help` or `ceremony verify` loads only what it
+ * uses (start-up time: npm run bench:cli).
  */
 import { parseArgs } from "node:util";
 import { CeremonyError } from "../errors.ts";
 import { processIo, type CliIo } from "./io.ts";
-import { tokensCommand } from "./tokens-command.ts";
-import { validateCommand } from "./validate-command.ts";
-import { demoCommand } from "./demo-command.ts";
-import { keysCommand } from "./keys-command.ts";
-import { sharesCommand } from "./shares-command.ts";
-import { rehearseCommand } from "./rehearse-command.ts";
-import { runCommand } from "./run-command.ts";
-import { finishCommand } from "./finish-command.ts";
-import { RECOVER_OPTIONS, recoverCommand } from "./recover-command.ts";
-import { terminalPrompter } from "./prompt.ts";
-import { verifyCommand } from "./verify-command.ts";
-import { printScriptCommand } from "./print-script-command.ts";
-import { preflightCommand } from "./preflight-command.ts";
+import type { Prompter } from "./prompt.ts";
 
 const USAGE = `usage:
   ceremony tokens [--module PATH] [--module-args STRING]  slots and tokens: label, serial, model, flags
@@ -62,10 +52,16 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
+/** For the verbs that ask questions at the terminal: loaded with them, not at every start. */
+async function terminalPrompterFactory(): Promise<() => Prompter> {
+  const { terminalPrompter } = await import("./prompt.ts");
+  return () => terminalPrompter();
+}
+
 const commands: Record<string, Handler> = {
-  tokens: (io, _p, v) => tokensCommand(io, { module: v.module as string | undefined, moduleArgs: v["module-args"] as string | undefined }),
-  preflight: (io, p, v) =>
-    preflightCommand(
+  tokens: async (io, _p, v) => (await import("./tokens-command.ts")).tokensCommand(io, { module: v.module as string | undefined, moduleArgs: v["module-args"] as string | undefined }),
+  preflight: async (io, p, v) =>
+    (await import("./preflight-command.ts")).preflightCommand(
       io,
       {
         script: p[0],
@@ -77,15 +73,15 @@ const commands: Record<string, Handler> = {
         tokenUri: v["token-uri"] as string | undefined,
         login: v.login === true,
       },
-      () => terminalPrompter(),
+      await terminalPrompterFactory(),
     ),
-  validate: (io, p, v) => validateCommand(io, p[0], v.params as string | undefined),
-  demo: (io, _p, v) => demoCommand(io, v.out as string | undefined),
-  keys: (io, _p, v) => keysCommand(io, v.journal as string | undefined, { fullIds: v["full-ids"] === true }),
-  verify: (io, p, v) => verifyCommand(io, p[0], v.signer as string | undefined),
-  shares: (io, p) => sharesCommand(io, p),
-  run: (io, p, v) =>
-    runCommand(
+  validate: async (io, p, v) => (await import("./validate-command.ts")).validateCommand(io, p[0], v.params as string | undefined),
+  demo: async (io, _p, v) => (await import("./demo-command.ts")).demoCommand(io, v.out as string | undefined),
+  keys: async (io, _p, v) => (await import("./keys-command.ts")).keysCommand(io, v.journal as string | undefined, { fullIds: v["full-ids"] === true }),
+  verify: async (io, p, v) => (await import("./verify-command.ts")).verifyCommand(io, p[0], v.signer as string | undefined),
+  shares: async (io, p) => (await import("./shares-command.ts")).sharesCommand(io, p),
+  run: async (io, p, v) =>
+    (await import("./run-command.ts")).runCommand(
       io,
       {
         script: p[0],
@@ -98,15 +94,16 @@ const commands: Record<string, Handler> = {
         journal: v.journal as string | undefined,
         saveCards: v["save-cards"] as string | undefined,
       },
-      terminalPrompter(),
+      (await import("./prompt.ts")).terminalPrompter(),
     ),
-  recover: (io, _p, v) => {
+  recover: async (io, _p, v) => {
+    const { RECOVER_OPTIONS } = await import("./recover-command.ts");
     const unused = Object.keys(v).filter((k) => !RECOVER_OPTIONS.has(k) && k !== "help");
     if (unused.length) {
       io.err(`ceremony recover does not use ${unused.map((k) => `--${k}`).join(", ")}; it takes --bundle, --key, --share, --rehearsal, --module, --module-args, --token, --serial, --out and --journal.`);
-      return Promise.resolve(2);
+      return 2;
     }
-    return recoverCommand(io, {
+    return (await import("./recover-command.ts")).recoverCommand(io, {
       bundle: v.bundle as string | undefined,
       shares: v.share as string[] | undefined,
       rehearsal: v.rehearsal === true,
@@ -119,10 +116,10 @@ const commands: Record<string, Handler> = {
       keyLabel: v.key as string | undefined,
     });
   },
-  "print-script": (io, p, v) =>
-    printScriptCommand(io, { script: p[0], params: v.params as string | undefined, out: v.out as string | undefined, rehearsal: v.rehearsal === true }),
-  finish: (io, _p, v) =>
-    finishCommand(
+  "print-script": async (io, p, v) =>
+    (await import("./print-script-command.ts")).printScriptCommand(io, { script: p[0], params: v.params as string | undefined, out: v.out as string | undefined, rehearsal: v.rehearsal === true }),
+  finish: async (io, _p, v) =>
+    (await import("./finish-command.ts")).finishCommand(
       io,
       {
         journal: v.journal as string | undefined,
@@ -133,10 +130,10 @@ const commands: Record<string, Handler> = {
         token: v.token as string | undefined,
         serial: v.serial as string | undefined,
       },
-      () => terminalPrompter(),
+      await terminalPrompterFactory(),
     ),
-  rehearse: (io, p, v) =>
-    rehearseCommand(io, {
+  rehearse: async (io, p, v) =>
+    (await import("./rehearse-command.ts")).rehearseCommand(io, {
       script: p[0],
       params: v.params as string | undefined,
       out: v.out as string | undefined,
@@ -161,7 +158,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const [verb, ...rest] = parsed.positionals;
   if (!verb || parsed.values.help) {
     io.out(USAGE);
-    return verb ? 0 : 2;
+    return parsed.values.help ? 0 : 2;
   }
   const handler = commands[verb];
   if (!handler) {

@@ -1,4 +1,4 @@
-import PDFDocument from "pdfkit";
+import type PDFDocument from "pdfkit";
 import { PAGE } from "./page-geometry.ts";
 import { winAnsi } from "./win-ansi.ts";
 
@@ -16,10 +16,14 @@ export interface PdfMetadata {
  * document can go back and number its pages ("page 2 of 3") once it knows how many there are.
  * Margins are zero: every draw call places itself inside SAFE, and pdfkit never breaks pages on
  * its own behind our back.
+ * pdfkit is loaded here, on first use, not when a module that can print is imported: loading it
+ * (fonts included) costs ~150 ms, which `ceremony verify` and other verbs that print nothing
+ * would pay at every start.
  */
-export function renderPdf(meta: PdfMetadata, draw: (doc: Pdf) => void): Promise<Buffer> {
+export async function renderPdf(meta: PdfMetadata, draw: (doc: Pdf) => void): Promise<Buffer> {
+  const { default: PdfKitDocument } = (await import("pdfkit")) as { default: typeof PDFDocument };
   return new Promise<Buffer>((resolve, reject) => {
-    const doc = new PDFDocument({
+    const doc = new PdfKitDocument({
       size: [PAGE.width, PAGE.height],
       margin: 0,
       bufferPages: true,

@@ -1,7 +1,7 @@
 /**
  * A rehearsal in its own process, for crash tests: the parent kills it (SIGKILL) when it sees a
  * chosen event, then runs it again, which resumes the ceremony from the journal.
- * Usage: tsx crash-driver.ts ENV_JSON JOURNAL SCRIPT OUT STAGING
+ * Bundled by test/helpers/global-setup.ts; usage: node main.cjs ENV_JSON JOURNAL SCRIPT OUT STAGING
  * Prints "EVENT <seq> <type>" after every journal append (synchronously, so the parent sees it
  * before the next one), and "DONE" at the end.
  */
@@ -12,33 +12,46 @@ import { loadScript } from "../../src/ceremony/load-script.ts";
 import { rehearsalCast, rehearseScript } from "../../src/ceremony/rehearsal.ts";
 import type { RehearsalEnvironment } from "../../src/hsm/index.ts";
 import { Journal } from "../../src/journal/index.ts";
+import { cheaplyCheckedCredentials } from "../faults/support/scripted-people.ts";
 
-const [envJson, journalPath, scriptPath, outDir, staging] = process.argv.slice(2) as [string, string, string, string, string];
-const env = { ...(JSON.parse(readFileSync(envJson, "utf8")) as RehearsalEnvironment), cleanup: async () => undefined };
-const journal = Journal.open(journalPath);
-const text = await readFile(scriptPath, "utf8");
-const script = loadScript(text, basename(scriptPath));
-const unfinished = journal
-  .ceremonies()
-  .find((id) => !journal.events(id).some((e) => e.type === "ceremony.completed" || e.type === "ceremony.aborted") || !existsBundle());
-function existsBundle(): boolean {
-  try {
-    readFileSync(`${outDir}/manifest.json`);
-    return true;
-  } catch {
-    return false;
+// CommonJS, as the app ships: no top-level await.
+async function main(): Promise<void> {
+  const [envJson, journalPath, scriptPath, outDir, staging] = process.argv.slice(2) as [string, string, string, string, string];
+  const env = { ...(JSON.parse(readFileSync(envJson, "utf8")) as RehearsalEnvironment), cleanup: async () => undefined };
+  const journal = Journal.open(journalPath);
+  const cast = rehearsalCast(5);
+  const text = await readFile(scriptPath, "utf8");
+  const script = loadScript(text, basename(scriptPath));
+  const unfinished = journal
+    .ceremonies()
+    .find((id) => !journal.events(id).some((e) => e.type === "ceremony.completed" || e.type === "ceremony.aborted") || !existsBundle());
+  function existsBundle(): boolean {
+    try {
+      readFileSync(`${outDir}/manifest.json`);
+      return true;
+    } catch {
+      return false;
+    }
   }
+  await rehearseScript({
+    script,
+    env,
+    tokenLabel: env.tokens[0]!.label,
+    journal,
+    outDir,
+    stagingDir: staging,
+    participants: cast,
+    // Attestation PINs checked against a cheap scrypt hash, as the fault suite does: the PIN
+    // checks are not what this tests, and at full cost they are most of its CPU time.
+    credentials: cheaplyCheckedCredentials(journal, cast),
+    ...(unfinished ? { resumeCeremonyId: unfinished } : {}),
+    onEvent: (e) => writeSync(1, `EVENT ${e.seq} ${e.type}\n`),
+  });
+  journal.close();
+  writeSync(1, "DONE\n");
 }
-await rehearseScript({
-  script,
-  env,
-  tokenLabel: env.tokens[0]!.label,
-  journal,
-  outDir,
-  stagingDir: staging,
-  participants: rehearsalCast(5),
-  ...(unfinished ? { resumeCeremonyId: unfinished } : {}),
-  onEvent: (e) => writeSync(1, `EVENT ${e.seq} ${e.type}\n`),
+
+main().catch((e: unknown) => {
+  process.stderr.write(`crash driver: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
 });
-journal.close();
-writeSync(1, "DONE\n");

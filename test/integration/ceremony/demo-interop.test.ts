@@ -21,7 +21,7 @@ let code: number;
 beforeAll(async () => {
   out = join(await mkdtemp(join(tmpdir(), "demo-test-")), "demo");
   code = await demoCommand({ out: (l) => lines.push(l), err: (l) => lines.push(`ERR ${l}`) }, out);
-}, 240_000);
+}, 600_000);
 
 const openssl = async (...args: string[]): Promise<string> => {
   const r = await run("openssl", args);
@@ -124,4 +124,4 @@ test("the printed cards: every QR decodes (pdftoppm + zbarimg), any 3 recover th
       expect(leaked, `card ${i + 1} shows card ${j + 1}'s words`).toBe(false);
     }
   }
-}, 120_000);
+}, 600_000);

@@ -45,7 +45,7 @@ beforeAll(async () => {
   journal = Journal.open(join(dir, "journal.db"));
   await rehearse("root-ca.yaml", "parameters:\n  validityYears: 8\n", "root");
   rootPem = join(dir, "root/certs/root-ca-r1.pem");
-}, 120_000);
+}, 600_000);
 afterAll(async () => {
   journal?.close();
   await env?.cleanup();

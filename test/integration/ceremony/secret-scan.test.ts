@@ -36,7 +36,7 @@ beforeAll(async () => {
   walSnapshot = filesUnder(root).filter((p) => /journal\.db-(wal|shm)$/.test(p)).map((path) => ({ path, bytes: readFileSync(path) }));
   journal.close();
   logs.push(...[]);
-}, 180_000);
+}, 600_000);
 
 afterAll(async () => {
   await env?.cleanup();
@@ -98,4 +98,4 @@ test("no PIN, share, escrow key or KEK byte string appears in any file written o
   expect(haystacks.some((h) => h.path.includes("while open") && h.bytes.includes(fingerprint))).toBe(true);
   escrowKey.fill(0);
   kek.fill(0);
-}, 60_000);
+}, 600_000);

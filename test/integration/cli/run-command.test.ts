@@ -72,7 +72,7 @@ test("ceremony run: a root-CA ceremony typed at the terminal ends in a verifying
   expect(v.failures).toEqual([]);
   expect(v.transcript!.participants.map((p) => p.name)).toEqual(["Ada", "Cy", "Wen", "Xu"]);
   expect(v.transcript!.events[0]!.body.rehearsal).toBe(false);
-}, 120_000);
+}, 600_000);
 
 const airGapped = checkAirGap().clear;
 if (airGapped) console.log("skipped the blocked-air-gap test: this machine has no network interface up, so there is nothing to block");
@@ -88,4 +88,4 @@ test.skipIf(airGapped)("ceremony run refuses a script that blocks a connected wo
   // This machine has a network interface up; on an air-gapped laptop the same run proceeds.
   expect(r.code).toBe(1);
   expect(r.err).toMatch(/Network interfaces are up \(.+\), and this script blocks a connected workstation/);
-}, 60_000);
+}, 600_000);

@@ -30,7 +30,7 @@ beforeAll(async () => {
   script = (await import(pathToFileURL(SCRIPT).href)) as BuildScript;
   outDir = mkdtempSync(path.join(tmpdir(), "build-electron-"));
   ({ outputs } = await script.buildElectron({ outDir, logLevel: "error" }));
-}, 60_000);
+}, 600_000);
 
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
@@ -96,7 +96,7 @@ describe.skipIf(!existsSync(SOFTHSM2) || !existsSync(HSM_WORKER))("the HSM worke
     const entry = path.join(probeDir, "entry.ts");
     writeFileSync(entry, `export { HsmClient } from ${JSON.stringify(path.resolve(import.meta.dirname, "../../../src/hsm/index.ts"))};\n`);
     await script.buildElectron({ outDir: probeDir, logLevel: "error", mainEntry: entry });
-  }, 60_000);
+  }, 600_000);
 
   afterAll(() => rmSync(probeDir, { recursive: true, force: true }));
 

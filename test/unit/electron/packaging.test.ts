@@ -165,7 +165,7 @@ describe("electron-builder, packing with a stand-in Electron", () => {
     });
     unpacked = path.join(work, "release", "linux-unpacked");
     asarFiles = asar.listPackage(path.join(unpacked, "resources", "app.asar"));
-  }, 120_000);
+  }, 600_000);
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -26,10 +26,10 @@ test("a careless window and page fail the scan", async () => {
   );
   const result = await scan({ sources: { electron: dir }, outDir: join(dir, "out") });
   expect(result.failing.map((f) => f.id)).toEqual(expect.arrayContaining(["CONTEXT_ISOLATION_JS_CHECK", "SANDBOX_JS_CHECK", "HTTP_RESOURCES_JS_CHECK", "LIMIT_NAVIGATION_GLOBAL_CHECK", "CSP_GLOBAL_CHECK"]));
-}, 60_000);
+}, 600_000);
 
 test("the app's main process, preload and renderer have no finding of MEDIUM severity or above", async () => {
   const result = await scan({ outDir: join(mkdtempSync(join(tmpdir(), "electron-scan-")), "out") });
   expect(result.unparsed).toEqual([]);
   expect(result.failing).toEqual([]);
-}, 60_000);
+}, 600_000);
