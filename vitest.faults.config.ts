@@ -1,15 +1,16 @@
 import { defineConfig } from "vitest/config";
 
-// The fault matrix (npm run test:faults): crashes, HSM faults, disk faults, wrong PINs. Its test
-// files start child processes of their own, so they run one at a time; the global setup builds
-// those children and prints the fault table at the end.
+// The fault matrix (npm run test:faults): crashes, HSM faults, disk faults, wrong PINs. The files
+// run side by side: each works in its own scratch folders with its own SoftHSM2 tokens and
+// records its own rows of the fault table, and the long matrices keep both cores busy while the
+// short files run. The global setup builds the child processes and prints the fault table.
 export default defineConfig({
   test: {
     include: ["test/faults/**/*.test.ts"],
     globalSetup: ["test/faults/support/global-setup.ts"],
-    testTimeout: 300_000,
-    hookTimeout: 300_000,
+    // Bounds for a hung test on a heavily loaded machine, not expectations.
+    testTimeout: 900_000,
+    hookTimeout: 900_000,
     pool: "forks",
-    fileParallelism: false,
   },
 });

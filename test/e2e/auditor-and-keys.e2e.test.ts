@@ -9,13 +9,12 @@ import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
-import { chromiumMissing, launchChromium, openPage, VIEWPORT } from "./support/browser.ts";
+import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT } from "./support/browser.ts";
 import { chooseScript, clickForRpc, signIn, startRehearsal } from "./support/ceremony-driver.ts";
 import { rehearseRootCaDirectly } from "./support/drive-service.ts";
 import { ADMIN, HOLDERS, OFFICER, REHEARSAL_HSM_PIN, WITNESSES } from "./support/people.ts";
 import { ScreenRecorder } from "./support/screens.ts";
 
-const LONG = { timeout: 30_000 };
 
 describe.skipIf(chromiumMissing)("key inventory, auditor and abort", () => {
   let harness: Harness;

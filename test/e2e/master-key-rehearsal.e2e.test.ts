@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lookupWord, suggestWords } from "../../src/escrow/wordlist.ts";
 import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
-import { chromiumMissing, launchChromium, openPage, VIEWPORT } from "./support/browser.ts";
+import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT } from "./support/browser.ts";
 import {
   attest,
   attestAirGapOverride,
@@ -31,7 +31,6 @@ import { ADMIN, HOLDERS, OFFICER, REHEARSAL_HSM_PIN, WITNESSES, type Person } fr
 import { scanQrFromDataUrl } from "./support/qr.ts";
 import { ScreenRecorder } from "./support/screens.ts";
 
-const LONG = { timeout: 30_000 };
 const BEFORE_ESCROW = ["Confirm the workstation is offline", "Log in to the HSM", "Find or create the transcript-signing key", "Generate the master key in the HSM"];
 
 describe.skipIf(chromiumMissing)("master key rehearsal through the UI", () => {

@@ -24,6 +24,8 @@ import { scratchDir } from "./support/scratch.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const CONCURRENCY = Math.max(2, Math.min(4, availableParallelism()));
+/** A bound for a hung matrix on a heavily loaded machine, not an expectation. */
+const MATRIX_BOUND_MS = 2_400_000;
 const work = scratchDir("crash-matrix-");
 // A case that lost something keeps its folder (journal, token, bundle) for inspection.
 afterAll(() => {
@@ -124,9 +126,9 @@ async function crashMatrix(scriptFile: string, title: string): Promise<KillOutco
 test("root CA: killed after every journal write, each resume completes with nothing lost", async () => {
   const outcomes = await crashMatrix("root-ca.yaml", "root CA");
   expect(outcomes.filter((o) => o.problems.length > 0)).toEqual([]);
-}, 600_000);
+}, MATRIX_BOUND_MS);
 
 test("master key: killed after every journal write, each resume completes with nothing lost", async () => {
   const outcomes = await crashMatrix("master-key.yaml", "master key");
   expect(outcomes.filter((o) => o.problems.length > 0)).toEqual([]);
-}, 600_000);
+}, MATRIX_BOUND_MS);

@@ -18,6 +18,8 @@ import { scratchDir } from "./support/scratch.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const SHARDS = 2;
+/** A bound for a hung shard on a heavily loaded machine (~3 min on a quiet one), not an expectation. */
+const MATRIX_BOUND_MS = 2_400_000;
 const SCRIPTS = ["root-ca.yaml", "master-key.yaml"];
 const TITLES: Record<string, string> = { "root-ca.yaml": "root CA", "master-key.yaml": "master key" };
 
@@ -26,7 +28,7 @@ test("every PKCS#11 call of a root-CA and a master-key ceremony fails once per d
   const shards = await pool(
     SHARDS,
     Array.from({ length: SHARDS }, (_, shard) => () =>
-      runChild(bundleMain("hsmShard"), [resolve(ROOT, "ceremony-scripts"), work, String(shard + 1), String(SHARDS), ...SCRIPTS], { timeoutMs: 540_000 }),
+      runChild(bundleMain("hsmShard"), [resolve(ROOT, "ceremony-scripts"), work, String(shard + 1), String(SHARDS), ...SCRIPTS], { timeoutMs: MATRIX_BOUND_MS - 60_000 }),
     ),
   );
   for (const s of shards) expect(s.lines, s.stderr.slice(-2000)).toContain("DONE");
@@ -60,4 +62,4 @@ test("every PKCS#11 call of a root-CA and a master-key ceremony fails once per d
   // A case that lost something keeps its folder (journal, token, bundle) for inspection.
   if (failed.length === 0) rmSync(work, { recursive: true, force: true });
   expect(failed.map((o) => `${o.scriptFile} call ${o.failAtCall} ${o.code}: ${o.problems.join("; ")} (kept in ${work})`)).toEqual([]);
-}, 600_000);
+}, MATRIX_BOUND_MS);

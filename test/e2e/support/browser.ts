@@ -10,6 +10,14 @@ export const chromiumMissing = !existsSync(CHROMIUM);
 
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
+/**
+ * How long a wait for something on screen (a locator, an answer of the core) may take before it
+ * counts as never: a bound for a heavily loaded machine, not an expectation. Every page opened
+ * here waits this long by default; LONG passes it to a single wait.
+ */
+export const UI_WAIT_MS = 120_000;
+export const LONG = { timeout: UI_WAIT_MS };
+
 /** A wide screen like the ceremony laptop's external display. */
 export const VIEWPORT = { width: 1600, height: 1000 };
 
@@ -26,6 +34,7 @@ export interface WatchedPage {
 /** A page that records what a user would not see: CSP violations and uncaught errors. */
 export async function openPage(context: BrowserContext, url: string): Promise<WatchedPage> {
   const page = await context.newPage();
+  page.setDefaultTimeout(UI_WAIT_MS);
   const problems: string[] = [];
   page.on("console", (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(`CSP: ${message.text()}`);

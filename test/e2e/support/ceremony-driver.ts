@@ -3,9 +3,9 @@
  * labels and roles only, the way a keyboard or screen-reader user finds them.
  */
 import type { Locator, Page } from "playwright-core";
+import { LONG } from "./browser.ts";
 import type { Person } from "./people.ts";
 
-const LONG = { timeout: 30_000 };
 
 /**
  * Clicks and waits for the harness's answer to the request the click sends, failing with the

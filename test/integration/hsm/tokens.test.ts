@@ -111,9 +111,13 @@ test("the driving thread stays responsive while the worker generates an RSA-4096
     await client.call("generateKeyPair", { label: "rsa-busy", algorithm: "RSA-4096", purpose: "signing" });
     clearInterval(ticker);
     const elapsed = Date.now() - started;
-    // The main thread kept running its timers during generation (a blocked loop would give ~0 ticks).
-    expect(ticks).toBeGreaterThan(elapsed / 10 / 4);
-    if (elapsed > 200) expect(busy.length).toBeGreaterThan(0);
+    // The main thread kept running its timers and receiving progress during generation: a
+    // blocked loop runs no timer until the call returns. How many ticks a 10 ms timer gets in
+    // is up to the machine's load, so the test asks only that the loop ran.
+    if (elapsed > 200) {
+      expect(ticks).toBeGreaterThan(0);
+      expect(busy.length).toBeGreaterThan(0);
+    }
   } finally {
     await client.close();
     await env.cleanup();
