@@ -41,8 +41,15 @@ export class HsmError extends CeremonyError {
   }
 }
 
-/** Errors after which a fresh module load and session may succeed (the device went away). */
+/**
+ * Errors after which a fresh module load and session may succeed (the device went away): the
+ * runner then closes the module (C_Finalize) and Retry loads it again (C_Initialize) and logs in.
+ * CKR_GENERAL_ERROR and CKR_FUNCTION_FAILED are here because that is how SoftHSM2 reports its
+ * token folder vanishing mid-step, and its in-memory state stays broken until a fresh load.
+ */
 export const DEVICE_LOST_CODES: ReadonlySet<string> = new Set([
+  "CKR_GENERAL_ERROR",
+  "CKR_FUNCTION_FAILED",
   "CKR_DEVICE_REMOVED",
   "CKR_TOKEN_NOT_PRESENT",
   "CKR_DEVICE_ERROR",

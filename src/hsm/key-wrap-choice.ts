@@ -9,7 +9,7 @@
  */
 import type pkcs11js from "pkcs11js";
 import { CKA, CKK, CKM, CKO } from "./constants.ts";
-import { HsmError } from "./errors.ts";
+import { DEVICE_LOST_CODES, HsmError, toHsmError } from "./errors.ts";
 
 export interface WrapChoice {
   /** Always RFC 5649: the format of the escrow blob, whatever the token calls it. */
@@ -66,6 +66,12 @@ export interface WrapProbeSession {
 
 type Kat = "matched" | "differs" | "not-possible";
 
+/** A refusal is a finding about the mechanism; a device going away is not, and must reach the officer as such. */
+function rethrowIfDeviceLost(e: unknown, method: string): void {
+  const err = toHsmError(e, method);
+  if (DEVICE_LOST_CODES.has(err.code) && err.code !== "CKR_GENERAL_ERROR" && err.code !== "CKR_FUNCTION_FAILED") throw err;
+}
+
 /** Wraps the vector's key under its KEK with `mechanism`, on public session objects destroyed afterwards. */
 export function knownAnswerTest(session: WrapProbeSession, mechanism: number, vector: Vector): Kat {
   const handles: Buffer[] = [];
@@ -88,12 +94,14 @@ export function knownAnswerTest(session: WrapProbeSession, mechanism: number, ve
         { type: CKA.EXTRACTABLE, value: true },
       ]);
       handles.push(key);
-    } catch {
+    } catch (e) {
+      rethrowIfDeviceLost(e, "C_CreateObject");
       return "not-possible";
     }
     try {
       return Buffer.from(session.wrap(mechanism, kek, key)).equals(vector.wrapped) ? "matched" : "differs";
-    } catch {
+    } catch (e) {
+      rethrowIfDeviceLost(e, "C_WrapKey");
       // A module that refuses to wrap the test key with this mechanism did not show RFC 5649.
       return "differs";
     }
