@@ -7,6 +7,7 @@ import { EventEmitter } from "node:events";
 import { Worker } from "node:worker_threads";
 import { wipe } from "../errors.ts";
 import { HsmError } from "./errors.ts";
+import type { CapabilityMask } from "./capability-mask.ts";
 import type { FaultPlan } from "./fault-injector.ts";
 import type { Pkcs11Backend } from "./pkcs11-backend.ts";
 import type { BackendMethod, WorkerRequest, WorkerResponse } from "./worker.ts";
@@ -31,6 +32,8 @@ export interface HsmClientOptions {
    */
   env?: Record<string, string>;
   faults?: FaultPlan;
+  /** Tests only: make the module look less capable than it is (capability-mask.ts). */
+  mask?: CapabilityMask;
   /** How often a running operation is reported, in ms. */
   progressIntervalMs?: number;
 }
@@ -58,7 +61,7 @@ export class HsmClient extends EventEmitter<{ busy: [HsmBusy]; idle: [] }> {
     this.modulePath = options.modulePath ?? SOFTHSM2_MODULE;
     for (const [k, v] of Object.entries(options.env ?? {})) process.env[k] = v;
     this.worker = new Worker(WORKER_BOOT, {
-      workerData: { entry: WORKER_ENTRY.href, modulePath: this.modulePath, moduleArgs: options.moduleArgs, faults: options.faults },
+      workerData: { entry: WORKER_ENTRY.href, modulePath: this.modulePath, moduleArgs: options.moduleArgs, faults: options.faults, mask: options.mask },
     });
     this.worker.on("message", (m: WorkerResponse) => this.settle(m));
     this.worker.on("error", (e) => this.failAll(new HsmError("HSM_WORKER_FAILED", `The HSM worker failed: ${e.message}. Restart the application.`)));

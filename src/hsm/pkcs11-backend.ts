@@ -7,7 +7,16 @@ import { createHash } from "node:crypto";
 import pkcs11js from "pkcs11js";
 import { wipe } from "../errors.ts";
 import { CKA, CKF, CKG, CKK, CKM, CKO, CKU, EC_PARAMS } from "./constants.ts";
-import { kekAttributes, probeAttributes, signingKeyPairTemplates } from "./templates.ts";
+import {
+  describeAttributes,
+  kekAttributes,
+  minimalSigningKeyPairTemplates,
+  policyViolations,
+  probeAttributes,
+  SIGNING_KEY_POLICY,
+  signingKeyPairTemplates,
+  TEMPLATE_REFUSALS,
+} from "./templates.ts";
 import { CLASS_CODES, CLASS_NAMES, describeTokenInfo, KEY_TYPE_NAMES, retryState } from "./token-info.ts";
 import { adviceFor, HsmError, toHsmError } from "./errors.ts";
 import { runProbes } from "./preflight-probes.ts";
@@ -29,6 +38,12 @@ import type {
 } from "./types.ts";
 
 type Handle = Buffer;
+
+/** DER DigestInfo headers (RFC 8017 §9.2 note 1) for signing a host-made hash with CKM_RSA_PKCS. */
+const DIGEST_INFO_PREFIX = {
+  sha256: Buffer.from("3031300d060960864801650304020105000420", "hex"),
+  sha384: Buffer.from("3041300d060960864801650304020205000430", "hex"),
+} as const;
 type Attribute = pkcs11js.Attribute;
 
 /** The subset of pkcs11js.PKCS11 we call; a fault-injecting wrapper can stand in for it. */
@@ -83,6 +98,8 @@ export class Pkcs11Backend {
   private token: TokenInfo | null = null;
   /** The RFC 5649 mechanism proven on the open token; chosen on first use, forgotten with the session. */
   private wrapChoice: WrapChoice | null = null;
+  /** The open token's mechanism list, read once per session. */
+  private offered: Set<number> | null = null;
 
   private readonly moduleArgs: string | undefined;
 
@@ -193,6 +210,7 @@ export class Pkcs11Backend {
     this.slot = slot;
     this.token = info;
     this.wrapChoice = null;
+    this.offered = null;
     return info;
   }
 
@@ -303,6 +321,37 @@ export class Pkcs11Backend {
     return Object.fromEntries(names.map((n, i) => [n, attrs[i]?.value?.[0] === 1]));
   }
 
+  /** Boolean attributes one at a time, so that one the token does not know reads as null instead of failing all. */
+  private readEffective(handle: string, names: Array<keyof typeof CKA>): Record<string, boolean | null> {
+    const session = this.requireSession();
+    try {
+      // One call where the token knows every attribute (SoftHSM2, NSS softokn); one per attribute where it does not.
+      const attrs = this.module.C_GetAttributeValue(session, handleOf(handle), names.map((n) => ({ type: CKA[n] })));
+      return Object.fromEntries(
+        names.map((n, i) => {
+          const v = attrs[i]?.value as Buffer | undefined;
+          return [n, v && v.length ? v[0] === 1 : null];
+        }),
+      );
+    } catch (e) {
+      const err = toHsmError(e, "C_GetAttributeValue");
+      if (err.code !== "CKR_ATTRIBUTE_TYPE_INVALID" && err.code !== "CKR_ATTRIBUTE_SENSITIVE") throw err;
+    }
+    const out: Record<string, boolean | null> = {};
+    for (const name of names) {
+      try {
+        const [attr] = this.module.C_GetAttributeValue(session, handleOf(handle), [{ type: CKA[name] }]);
+        const v = attr?.value as Buffer | undefined;
+        out[name] = v && v.length ? v[0] === 1 : null;
+      } catch (e) {
+        const err = toHsmError(e, "C_GetAttributeValue");
+        if (err.code !== "CKR_ATTRIBUTE_TYPE_INVALID" && err.code !== "CKR_ATTRIBUTE_SENSITIVE") throw err;
+        out[name] = null;
+      }
+    }
+    return out;
+  }
+
   /** Reads an attribute that should be secret; used by tests to prove the token refuses. */
   readValue(handle: string): Buffer {
     const session = this.requireSession();
@@ -331,35 +380,72 @@ export class Pkcs11Backend {
     const session = this.requireSession();
     this.assertLabelFree(request.label);
     const id = this.random(16);
-    const { publicTemplate, privateTemplate } = signingKeyPairTemplates(request.label, id);
+    const full = signingKeyPairTemplates(request.label, id);
+    const minimal = minimalSigningKeyPairTemplates(request.label, id);
+    const { publicTemplate, privateTemplate } = full;
+    const keyParams: Attribute[] = [];
     let mechanism: number;
     switch (request.algorithm) {
       case "EC-P256":
       case "EC-P384":
         mechanism = CKM.EC_KEY_PAIR_GEN;
-        publicTemplate.push({ type: CKA.EC_PARAMS, value: EC_PARAMS[request.algorithm === "EC-P256" ? "P-256" : "P-384"] });
+        keyParams.push({ type: CKA.EC_PARAMS, value: EC_PARAMS[request.algorithm === "EC-P256" ? "P-256" : "P-384"] });
         break;
       case "Ed25519":
         mechanism = CKM.EC_EDWARDS_KEY_PAIR_GEN;
         if (!this.mechanisms().includes(mechanism)) {
           throw new HsmError("CKR_MECHANISM_INVALID", "This HSM does not offer Ed25519 key generation (CKM_EC_EDWARDS_KEY_PAIR_GEN). Choose ECDSA P-384 or RSA.");
         }
-        publicTemplate.push({ type: CKA.EC_PARAMS, value: EC_PARAMS.Ed25519 });
+        keyParams.push({ type: CKA.EC_PARAMS, value: EC_PARAMS.Ed25519 });
         break;
       case "RSA-3072":
       case "RSA-4096":
         mechanism = CKM.RSA_PKCS_KEY_PAIR_GEN;
-        publicTemplate.push(
+        keyParams.push(
           { type: CKA.MODULUS_BITS, value: request.algorithm === "RSA-3072" ? 3072 : 4096 },
           { type: CKA.PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
         );
         break;
     }
-    const keys = this.call("C_GenerateKeyPair", () =>
-      this.module.C_GenerateKeyPair(session, { mechanism }, publicTemplate, privateTemplate),
-    );
+    const generate = (t: { publicTemplate: Attribute[]; privateTemplate: Attribute[] }): pkcs11js.KeyPair =>
+      this.module.C_GenerateKeyPair(session, { mechanism }, [...t.publicTemplate, ...keyParams], t.privateTemplate);
+    let keys: pkcs11js.KeyPair;
+    let template: KeyPairInfo["template"] = "full";
+    try {
+      keys = generate({ publicTemplate, privateTemplate });
+    } catch (e) {
+      const refused = toHsmError(e, "C_GenerateKeyPair");
+      if (!TEMPLATE_REFUSALS.has(refused.code)) throw refused;
+      // tpm2-pkcs11 refuses explicit `false` usage attributes; what the minimal template makes is checked below.
+      keys = this.call("C_GenerateKeyPair", () => generate(minimal), `after the full template was refused with ${refused.code}`);
+      template = "minimal";
+    }
+    const effective = {
+      private: this.readEffective(hex(keys.privateKey), Object.keys(SIGNING_KEY_POLICY.private) as Array<keyof typeof CKA>),
+      public: this.readEffective(hex(keys.publicKey), Object.keys(SIGNING_KEY_POLICY.public) as Array<keyof typeof CKA>),
+    };
+    if (template === "minimal") {
+      const weaker = [...policyViolations(SIGNING_KEY_POLICY.private, effective.private), ...policyViolations(SIGNING_KEY_POLICY.public, effective.public)];
+      if (weaker.length) {
+        for (const h of [keys.privateKey, keys.publicKey]) {
+          try {
+            this.module.C_DestroyObject(session, h);
+          } catch {
+            // Reported below either way; the label check of a retry finds anything left.
+          }
+        }
+        throw new HsmError(
+          "HSM_KEY_POLICY_WEAKER",
+          `This token refused the signing-key template, and the key it makes without the explicit limits would be weaker than required (${weaker.join("; ")}). ` +
+            "The key was destroyed. This token cannot hold this key; use another HSM.",
+          "C_GenerateKeyPair",
+        );
+      }
+    }
     const spki = this.publicKeySpki(hex(keys.publicKey), request.algorithm);
     return {
+      template,
+      effectiveAttributes: `private: ${describeAttributes(effective.private)}; public: ${describeAttributes(effective.public)}`,
       label: request.label,
       id: hex(id),
       algorithm: request.algorithm,
@@ -452,7 +538,7 @@ export class Pkcs11Backend {
   escrowWrapMechanism(): WrapChoice {
     const session = this.requireSession();
     this.wrapChoice ??= chooseEscrowWrap({
-      mechanisms: () => this.mechanisms(),
+      mechanisms: () => [...(this.offered ??= new Set(this.mechanisms()))],
       createObject: (template) => this.module.C_CreateObject(session, template),
       wrap: (mechanism, wrapping, key) => this.module.C_WrapKey(session, { mechanism }, wrapping, key, Buffer.alloc(1024)),
       destroy: (handle) => this.module.C_DestroyObject(session, handle),
@@ -567,11 +653,43 @@ export class Pkcs11Backend {
     };
   }
 
+  private offers(mechanism: number): boolean {
+    this.offered ??= new Set(this.mechanisms());
+    return this.offered.has(mechanism);
+  }
+
+  /**
+   * The transcript-signing key's algorithm, from what the token offers: ECDSA P-256, else P-384
+   * (by CKM_EC_KEY_PAIR_GEN's key-size range), else RSA-3072 (signed with PSS or PKCS#1 v1.5).
+   */
+  transcriptSignerAlgorithm(): "EC-P256" | "EC-P384" | "RSA-3072" {
+    const slot = this.slot;
+    if (!slot) throw new HsmError("HSM_NO_SESSION", "No HSM token is open. Choose a token first.");
+    if (this.offers(CKM.EC_KEY_PAIR_GEN) && this.offers(CKM.ECDSA)) {
+      let range = { min: 256, max: 384 };
+      try {
+        const info = this.module.C_GetMechanismInfo(slot, CKM.EC_KEY_PAIR_GEN);
+        range = { min: info.minKeySize, max: info.maxKeySize };
+      } catch {
+        // No mechanism info: the list says EC; P-256 is the one every EC token has.
+      }
+      if (range.min <= 256 && range.max >= 256) return "EC-P256";
+      if (range.min <= 384 && range.max >= 384) return "EC-P384";
+    }
+    const rsaSigns = [CKM.SHA256_RSA_PKCS_PSS, CKM.RSA_PKCS_PSS, CKM.SHA256_RSA_PKCS, CKM.RSA_PKCS].some((m) => this.offers(m));
+    if (this.offers(CKM.RSA_PKCS_KEY_PAIR_GEN) && rsaSigns) return "RSA-3072";
+    throw new HsmError(
+      "HSM_NO_TRANSCRIPT_SIGNER",
+      "This token can make none of the transcript-signing keys this application uses (ECDSA P-256 or P-384, RSA-3072). Use another HSM.",
+    );
+  }
+
   sign(request: { handle: string; mechanism: SignMechanism; data: Buffer; format?: "raw" | "der" }): Buffer {
     const session = this.requireSession();
     const key = handleOf(request.handle);
     let mechanism: pkcs11js.Mechanism;
     let input = request.data;
+    const hostHash = (alg: "sha256" | "sha384"): Buffer => createHash(alg).update(request.data).digest();
     switch (request.mechanism) {
       case "ECDSA-SHA256":
       case "ECDSA-SHA384":
@@ -580,16 +698,27 @@ export class Pkcs11Backend {
         input = createHash(request.mechanism === "ECDSA-SHA256" ? "sha256" : "sha384").update(request.data).digest();
         break;
       case "RSA-PKCS1-SHA256":
-        mechanism = { mechanism: CKM.SHA256_RSA_PKCS };
+      case "RSA-PKCS1-SHA384": {
+        const is256 = request.mechanism === "RSA-PKCS1-SHA256";
+        const combined = is256 ? CKM.SHA256_RSA_PKCS : CKM.SHA384_RSA_PKCS;
+        if (this.offers(combined) || !this.offers(CKM.RSA_PKCS)) {
+          mechanism = { mechanism: combined };
+        } else {
+          // No CKM_SHA*_RSA_PKCS (openCryptoki has only SHA1/MD5 ones): hash here, sign the DigestInfo with raw CKM_RSA_PKCS.
+          mechanism = { mechanism: CKM.RSA_PKCS };
+          input = Buffer.concat([DIGEST_INFO_PREFIX[is256 ? "sha256" : "sha384"], hostHash(is256 ? "sha256" : "sha384")]);
+        }
         break;
-      case "RSA-PKCS1-SHA384":
-        mechanism = { mechanism: CKM.SHA384_RSA_PKCS };
-        break;
+      }
       case "RSA-PSS-SHA256":
       case "RSA-PSS-SHA384": {
         const is256 = request.mechanism === "RSA-PSS-SHA256";
+        const combined = is256 ? CKM.SHA256_RSA_PKCS_PSS : CKM.SHA384_RSA_PKCS_PSS;
+        // Without the combined mechanism, CKM_RSA_PKCS_PSS signs a hash made here, with the same parameters.
+        const raw = !this.offers(combined) && this.offers(CKM.RSA_PKCS_PSS);
+        if (raw) input = hostHash(is256 ? "sha256" : "sha384");
         mechanism = {
-          mechanism: is256 ? CKM.SHA256_RSA_PKCS_PSS : CKM.SHA384_RSA_PKCS_PSS,
+          mechanism: raw ? CKM.RSA_PKCS_PSS : combined,
           parameter: {
             type: pkcs11js.CK_PARAMS_RSA_PSS,
             hashAlg: is256 ? CKM.SHA256 : CKM.SHA384,

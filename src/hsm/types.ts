@@ -74,6 +74,10 @@ export interface KeyPairInfo {
   publicHandle: string;
   spki: Buffer;
   spkiSha256: string;
+  /** "minimal" when the token refused our full template and the minimal one was used (then checked). */
+  template: "full" | "minimal";
+  /** The attributes the token reports for the new keys, e.g. "private: PRIVATE SENSITIVE !EXTRACTABLE …". */
+  effectiveAttributes: string;
 }
 
 export interface SecretKeyInfo {

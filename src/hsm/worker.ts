@@ -5,7 +5,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { CeremonyError } from "../errors.ts";
 import type { HsmError } from "./errors.ts";
-import { Pkcs11Backend } from "./pkcs11-backend.ts";
+import { Pkcs11Backend, type Pkcs11Module } from "./pkcs11-backend.ts";
+import { capabilityMask, type CapabilityMask } from "./capability-mask.ts";
 import { faultInjector, type FaultPlan } from "./fault-injector.ts";
 
 export type BackendMethod = Exclude<keyof Pkcs11Backend, "modulePath">;
@@ -22,14 +23,16 @@ export type WorkerResponse =
 
 const port = parentPort;
 if (!port) throw new Error("worker.ts must run in a worker thread");
-const { modulePath, moduleArgs, faults } = workerData as { modulePath: string; moduleArgs?: string; faults?: FaultPlan };
+const { modulePath, moduleArgs, faults, mask } = workerData as { modulePath: string; moduleArgs?: string; faults?: FaultPlan; mask?: CapabilityMask };
 
 let backend: Pkcs11Backend | null = null;
 let loadError: unknown = null;
 try {
   backend = new Pkcs11Backend(modulePath, {
     ...(moduleArgs !== undefined ? { moduleArgs } : {}),
-    ...(faults ? { wrapModule: faultInjector(faults) } : {}),
+    ...(faults || mask
+      ? { wrapModule: (m: Pkcs11Module) => (faults ? faultInjector(faults) : (x: Pkcs11Module) => x)(mask ? capabilityMask(mask)(m) : m) }
+      : {}),
   });
 } catch (e) {
   loadError = e;

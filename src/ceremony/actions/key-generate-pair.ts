@@ -51,7 +51,13 @@ export const keyGeneratePair: ActionDefinition<z.infer<typeof Params>> = {
         keyId: { label: "CKA_ID", kind: "hex", value: key.id },
         spkiSha256: fingerprintOutput("Public key (SPKI) SHA-256", spkiSha256),
       },
-      facts: [{ kind: "public-key", label: p.label, details: { algorithm: p.algorithm, spkiSha256, ckaId: key.id, spkiBase64: key.spki.toString("base64"), origin } }],
+      facts: [{ kind: "public-key", label: p.label, details: { algorithm: p.algorithm, spkiSha256, ckaId: key.id, spkiBase64: key.spki.toString("base64"), origin, ...effectiveOf(key) } }],
     };
   },
 };
+
+/** What the token reports it made (and with which template), when this step made the key. */
+export function effectiveOf(key: object): Record<string, string> {
+  const k = key as { template?: string; effectiveAttributes?: string };
+  return k.effectiveAttributes ? { template: k.template ?? "full", effectiveAttributes: k.effectiveAttributes } : {};
+}
