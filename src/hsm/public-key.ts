@@ -1,9 +1,13 @@
 /**
  * Public keys as the HSM reports them (CKA_EC_POINT, CKA_MODULUS/CKA_PUBLIC_EXPONENT) turned into
  * DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), and ECDSA signatures between PKCS#11's raw r‖s
- * (PKCS#11 v2.40 §2.3.1) and the DER SEQUENCE { r, s } of RFC 3279 §2.2.3.
+ * (PKCS#11 v2.40 §2.3.1) and the DER SEQUENCE { r, s } of RFC 3279 §2.2.3. The DER is the
+ * project's one DER module (src/common/der-*.ts), as the certificate code uses.
  */
 import { createHash, createPublicKey } from "node:crypto";
+import { readSingleTlv, TAG, type Tlv } from "../common/der-reader.ts";
+import { encodeInteger, encodeSequence } from "../common/der-writer.ts";
+import { derToPem } from "../common/pem.ts";
 import type { KeyPairAlgorithm } from "./types.ts";
 
 const CURVE_BYTES = { "EC-P256": 32, "EC-P384": 48 } as const;
@@ -11,19 +15,17 @@ const CURVE_BYTES = { "EC-P256": 32, "EC-P384": 48 } as const;
 /** CKA_EC_POINT is a DER OCTET STRING around the point; some modules return the bare point. */
 export function unwrapEcPoint(value: Buffer, pointLength: number): Buffer {
   if (value.length === pointLength) return value;
-  if (value[0] !== 0x04) throw new RangeError("CKA_EC_POINT: not an OCTET STRING");
-  let offset = 2;
-  let length = value[1] ?? 0;
-  if (length & 0x80) {
-    const count = length & 0x7f;
-    length = 0;
-    for (let i = 0; i < count; i++) length = (length << 8) | (value[2 + i] ?? 0);
-    offset = 2 + count;
+  let octetString: Tlv<Buffer>;
+  try {
+    octetString = readSingleTlv(value);
+  } catch (e) {
+    throw new RangeError(`CKA_EC_POINT: not an OCTET STRING (${(e as Error).message})`);
   }
-  if (offset + length !== value.length || length !== pointLength) {
-    throw new RangeError(`CKA_EC_POINT: expected a ${pointLength}-byte point, got ${length}`);
+  if (octetString.tag !== TAG.OCTET_STRING) throw new RangeError("CKA_EC_POINT: not an OCTET STRING");
+  if (octetString.contents.length !== pointLength) {
+    throw new RangeError(`CKA_EC_POINT: expected a ${pointLength}-byte point, got ${octetString.contents.length}`);
   }
-  return value.subarray(offset);
+  return octetString.contents;
 }
 
 export function spkiFromEcPoint(algorithm: "EC-P256" | "EC-P384", ecPoint: Buffer): Buffer {
@@ -56,9 +58,8 @@ export function spkiSha256(spki: Buffer): string {
   return createHash("sha256").update(spki).digest("hex");
 }
 
-export function spkiToPem(spki: Buffer): string {
-  const b64 = spki.toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "");
-  return `-----BEGIN PUBLIC KEY-----\n${b64}\n-----END PUBLIC KEY-----\n`;
+export function spkiToPem(spki: Uint8Array): string {
+  return derToPem(spki, "PUBLIC KEY");
 }
 
 export function algorithmOfSpki(spki: Buffer): KeyPairAlgorithm {
@@ -85,17 +86,14 @@ function stripZeros(b: Buffer): Buffer {
   return b.subarray(i);
 }
 
-function derInteger(unsigned: Buffer): Buffer {
-  let v = stripZeros(unsigned);
-  if ((v[0] ?? 0) & 0x80) v = Buffer.concat([Buffer.from([0]), v]);
-  return Buffer.concat([Buffer.from([0x02, v.length]), v]);
-}
-
-/** raw r‖s (each half the length) → DER SEQUENCE { INTEGER r, INTEGER s }. */
+/** raw r‖s (each half the length) → DER SEQUENCE { INTEGER r, INTEGER s } (RFC 3279 §2.2.3). */
 export function ecdsaRawToDer(raw: Buffer): Buffer {
   if (raw.length % 2 !== 0 || raw.length === 0) throw new RangeError("ECDSA signature: odd length");
   const half = raw.length / 2;
-  const body = Buffer.concat([derInteger(raw.subarray(0, half)), derInteger(raw.subarray(half))]);
-  const len = body.length < 0x80 ? Buffer.from([body.length]) : Buffer.from([0x81, body.length]);
-  return Buffer.concat([Buffer.from([0x30]), len, body]);
+  const sequence = encodeSequence(encodeInteger(unsignedOf(raw.subarray(0, half))), encodeInteger(unsignedOf(raw.subarray(half))));
+  return Buffer.from(sequence.buffer, sequence.byteOffset, sequence.byteLength);
+}
+
+function unsignedOf(bytes: Uint8Array): bigint {
+  return bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString("hex")}`);
 }

@@ -1,14 +1,8 @@
-/** PEM text encoding of DER (RFC 7468), strict on input. */
+/** PEM text decoding (RFC 7468), strict on input; the one encoder is src/common/pem.ts. */
+import type { PemLabel } from "../common/pem.ts";
 import { PkiInputError } from "./errors.ts";
 
-export type PemLabel = "CERTIFICATE" | "X509 CRL" | "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" | "PUBLIC KEY";
-
-/** RFC 7468 §2: base64 lines of 64 characters between BEGIN and END lines, LF line endings. */
-export function derToPem(der: Uint8Array, label: PemLabel): string {
-  const b64 = Buffer.from(der).toString("base64");
-  const lines = b64.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
-}
+export { derToPem, type PemLabel } from "../common/pem.ts";
 
 const BASE64_LINE = /^[A-Za-z0-9+/]*={0,2}$/;
 

@@ -5,6 +5,7 @@
  * signature over a transcript cannot be replayed as a signature over anything else.
  */
 import { type KeyObject, createHash, createPublicKey, createVerify } from "node:crypto";
+import { derToPem } from "../common/pem.ts";
 import type { Signer } from "../signer.ts";
 import { canonicalJsonBytes } from "../journal/canonical-json.ts";
 import { TranscriptSignerError } from "./errors.ts";
@@ -62,7 +63,7 @@ export function spkiDerOf(key: KeyObject): Buffer {
 
 /** PEM text of an SPKI, as written to signer.pub.pem. */
 export function spkiPem(spki: Uint8Array | string): string {
-  return transcriptSignerKey(spki).export({ format: "pem", type: "spki" }).toString();
+  return derToPem(spkiDerOf(transcriptSignerKey(spki)), "PUBLIC KEY");
 }
 
 /**

@@ -9,8 +9,3 @@ export function addMonths(date: Date, months: number): Date {
   d.setUTCMonth(d.getUTCMonth() + months);
   return d;
 }
-
-export function pemOf(der: Buffer, type: string): string {
-  const b64 = der.toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "");
-  return `-----BEGIN ${type}-----\n${b64}\n-----END ${type}-----\n`;
-}

@@ -6,7 +6,7 @@ import { isAbsolute, resolve } from "node:path";
 import { CeremonyError } from "../../errors.ts";
 import { HsmSigner } from "../../hsm/index.ts";
 import type { LintResult } from "../../pki/index.ts";
-import { pemToDer, wholeSeconds } from "../../pki/index.ts";
+import { derToPem, pemToDer, wholeSeconds, type PemLabel } from "../../pki/index.ts";
 import type { ActionContext, Artifact } from "../action-api.ts";
 
 export class PkiActionError extends CeremonyError {}
@@ -32,14 +32,9 @@ export async function readCertificateFile(ctx: ActionContext, path: string): Pro
   return bytes;
 }
 
-export function artifact(path: string, der: Buffer, kind: Artifact["kind"], label: string, details: Record<string, string>, pemType?: string): Artifact {
-  const bytes = pemType ? Buffer.from(pemOf(der, pemType)) : der;
+export function artifact(path: string, der: Buffer, kind: Artifact["kind"], label: string, details: Record<string, string>, pemType?: PemLabel): Artifact {
+  const bytes = pemType ? Buffer.from(derToPem(der, pemType)) : der;
   return { path, base64: bytes.toString("base64"), sha256: createHash("sha256").update(bytes).digest("hex"), kind, label, details };
-}
-
-function pemOf(der: Buffer, type: string): string {
-  const b64 = der.toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "");
-  return `-----BEGIN ${type}-----\n${b64}\n-----END ${type}-----\n`;
 }
 
 /** Lint outcomes for the journal: the failures and warnings by id, and what was skipped. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { derViolations } from "../../../src/pki/der-canonical.ts";
-import { DerError, bigintFromIntegerContents, childrenOf, oidFromContents, readSingleTlv, walkDer } from "../../../src/pki/der-reader.ts";
+import { DerError, bigintFromIntegerContents, childrenOf, oidFromContents, readSingleTlv, walkDer } from "../../../src/common/der-reader.ts";
 import { encodeInteger, encodeLength, integerContents } from "../../../src/pki/der-writer.ts";
 
 const hex = (h: string): Buffer => Buffer.from(h.replace(/\s/g, ""), "hex");

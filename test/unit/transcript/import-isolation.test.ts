@@ -34,7 +34,7 @@ describe("src/transcript stands alone", () => {
     expect([...packages].filter((p) => FORBIDDEN.some((f) => p === f || p.startsWith(`${f}/`)))).toEqual([]);
     expect([...packages].filter((p) => !p.startsWith("node:")).sort()).toEqual(["zod"]);
     const outside = [...files].map((f) => f.slice(resolve(here, "../../../src").length + 1)).filter((f) => !f.startsWith("transcript/"));
-    expect(outside.sort()).toEqual(["errors.ts", "journal/canonical-json.ts", "journal/chain.ts", "journal/errors.ts", "journal/secret-guard.ts", "signer.ts"]);
+    expect(outside.sort()).toEqual(["common/pem.ts", "errors.ts", "journal/canonical-json.ts", "journal/chain.ts", "journal/errors.ts", "journal/secret-guard.ts", "signer.ts"]);
   });
 
   // A resolve hook that refuses the forbidden packages; the journal's own index is the control
