@@ -5,7 +5,7 @@ import { paperBlankForOutput, type PaperBlank } from "../ceremony/paper-blanks.t
 import type { CeremonyRunner } from "../ceremony/runner.ts";
 import { attestationShortfall } from "../ceremony/state.ts";
 import type { ChainedEvent } from "../journal/index.ts";
-import { fingerprintWords, formatFingerprint, formatKeyId, formatOutputValue, formatSetId, roleTitle } from "../common/index.ts";
+import { fingerprintWords, formatFingerprint, formatHex, formatKeyId, formatOutputValue, formatSetId, roleTitle } from "../common/index.ts";
 import type { Transcript, VerifyFailure } from "../transcript/index.ts";
 import type { CeremonyView, OutputView, StepView, VerificationView } from "./contract.ts";
 
@@ -112,7 +112,7 @@ export function eventSummary(e: ChainedEvent, names: Map<string, string>): strin
     case "attestation.recorded":
       return `${step}: attested by ${who(b.participantId)}`;
     case "step.completed":
-      return `${step}: completed, journal head ${String(b.milestone)}`;
+      return `${step}: completed, journal head ${formatHex(String(b.milestone))}`;
     case "hsm.token.selected":
     case "hsm.relogin":
       return `token ${String(b.label)} serial ${String(b.serial)} (${String(b.manufacturer)} ${String(b.model)})`;

@@ -1,4 +1,5 @@
 import type { CeremonyView } from "../../../../src/api/contract.ts";
+import { formatHex } from "../../../../src/common/index.ts";
 
 /**
  * The last completed step's journal head, for witnesses to copy by hand onto the paper script
@@ -10,7 +11,7 @@ export function MilestoneNote({ view }: { view: CeremonyView }) {
   return (
     <aside className="milestone-note" aria-label="Journal head to copy onto paper">
       <p>
-        Step {last.index + 1} done. Write on the paper script: journal head <strong className="milestone-head">{last.milestone}</strong>
+        Step {last.index + 1} done. Write on the paper script: journal head <strong className="milestone-head">{formatHex(last.milestone)}</strong>
       </p>
     </aside>
   );

@@ -1,4 +1,5 @@
 import type { CeremonyView } from "../../../../src/api/contract.ts";
+import { formatHex } from "../../../../src/common/index.ts";
 import { StepStatusBadge } from "../../components/status-badge.tsx";
 
 /** Every step of the script with its state; the current one is marked for screen readers too. */
@@ -20,7 +21,7 @@ export function StepTimeline({ view }: { view: CeremonyView }) {
                   {step.title}
                 </span>
                 <StepStatusBadge status={step.status} />
-                {step.milestone ? <span className="timeline-milestone">head {step.milestone}</span> : null}
+                {step.milestone ? <span className="timeline-milestone">head {formatHex(step.milestone)}</span> : null}
               </span>
             </li>
           );
