@@ -86,7 +86,7 @@ export async function runCommand(io: CliIo, args: RunArgs, prompt: Prompter): Pr
     io.out(`Resumed ${runner.ceremonyId}; journal verified (${runner.state().eventCount} events, head ${formatHex(runner.state().head.slice(0, 8))}).`);
   } else {
     runner = CeremonyRunner.start(script, options);
-    io.out(`Ceremony ${runner.ceremonyId}: ${script.definition.title} (script sha256 ${script.sha256})`);
+    io.out(`Ceremony ${runner.ceremonyId}: ${script.definition.title} (script SHA-256 ${formatFingerprint(script.sha256)})`);
   }
   try {
     await signIn(io, prompt, runner);

@@ -1,3 +1,4 @@
+import { formatFingerprint } from "../common/index.ts";
 import { loadScriptFile } from "../ceremony/load-script.ts";
 import { actionRegistry } from "../ceremony/actions/registry.ts";
 import { ScriptValidationError } from "../ceremony/validation-error.ts";
@@ -12,7 +13,7 @@ export async function validateCommand(io: CliIo, scriptPath: string | undefined,
   try {
     const { script } = await loadScriptFile(scriptPath, paramsPath);
     io.out(`${script.fileName}: valid — "${script.definition.title}" v${script.definition.version}`);
-    io.out(`  sha256 ${script.sha256}`);
+    io.out(`  SHA-256 ${formatFingerprint(script.sha256)}`);
     io.out(`  air gap: ${script.definition.airGap}`);
     io.out(`  roles: ${Object.entries(script.roleMinimums).filter(([, n]) => n > 0).map(([r, n]) => `${n} × ${r}`).join(", ")}`);
     for (const step of script.steps) {

@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from "node:path";
 import { readFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { formatSetId } from "../../common/index.ts";
+import { formatKcv, formatSetId } from "../../common/index.ts";
 import { wipeDecodedShares } from "../../escrow/index.ts";
 import { HsmError } from "../../hsm/index.ts";
 import { verifyBundle } from "../../transcript/index.ts";
@@ -138,7 +138,7 @@ export const escrowRecover: ActionDefinition<z.infer<typeof Params>> = {
         if (!r.restoredHandle) {
           throw new HsmError(
             "ESCROW_KCV_MISMATCH",
-            `The cards rebuild a key with KCVs ${r.kcvEcb0} / ${r.kcvCmac}, but the escrowed key's are ${source.kcvEcb0} / ${source.kcvCmac}. Nothing was stored; check the cards.`,
+            `The cards rebuild a key with KCVs ${formatKcv(r.kcvEcb0)} / ${formatKcv(r.kcvCmac)}, but the escrowed key's are ${formatKcv(source.kcvEcb0)} / ${formatKcv(source.kcvCmac)}. Nothing was stored; check the cards.`,
           );
         }
         return { id: source.ckaId };

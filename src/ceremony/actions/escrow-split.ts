@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { formatSetId } from "../../common/index.ts";
+import { formatKcv, formatSetId } from "../../common/index.ts";
 import { wipe } from "../../errors.ts";
 import { combineShares, decodeShare, SET_ID_LENGTH, splitEscrowKey, wipeDecodedShares } from "../../escrow/index.ts";
 import { HsmError } from "../../hsm/index.ts";
@@ -60,7 +60,7 @@ export const escrowSplit: ActionDefinition<z.infer<typeof Params>> = {
       handles.push(probe.handle);
       kcvs = await hsm.call("probeKcv", probe.handle);
       if (kekKcv !== null && kcvs.kcvEcb0 !== kekKcv) {
-        throw new HsmError("ESCROW_KCV_MISMATCH", `The wrapped copy unwraps to KCV ${kcvs.kcvEcb0}, but the KEK's KCV is ${kekKcv}. The escrow is not usable; abort.`);
+        throw new HsmError("ESCROW_KCV_MISMATCH", `The wrapped copy unwraps to KCV ${formatKcv(kcvs.kcvEcb0)}, but the KEK's KCV is ${formatKcv(kekKcv)}. The escrow is not usable; abort.`);
       }
       const setId = await hsm.call("random", SET_ID_LENGTH);
       shares = await splitEscrowKey(escrowKey, { k: p.k, n: p.n, setId });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formatSetId } from "../../common/index.ts";
+import { formatKcv, formatSetId } from "../../common/index.ts";
 import { wipe } from "../../errors.ts";
 import { combineShares, wipeDecodedShares } from "../../escrow/index.ts";
 import { HsmError, type HsmClient } from "../../hsm/index.ts";
@@ -33,7 +33,7 @@ export const escrowTrialRecovery: ActionDefinition<z.infer<typeof Params>> = {
     if (kcvs.kcvEcb0 !== split.kcvEcb0 || kcvs.kcvCmac !== split.kcvCmac) {
       throw new HsmError(
         "ESCROW_KCV_MISMATCH",
-        `The recovered key has KCVs ${kcvs.kcvEcb0} / ${kcvs.kcvCmac}, but the KEK's are ${split.kcvEcb0} / ${split.kcvCmac}. The cards do not recover this key; do not let holders leave.`,
+        `The recovered key has KCVs ${formatKcv(kcvs.kcvEcb0)} / ${formatKcv(kcvs.kcvCmac)}, but the KEK's are ${formatKcv(split.kcvEcb0)} / ${formatKcv(split.kcvCmac)}. The cards do not recover this key; do not let holders leave.`,
       );
     }
     ctx.record("escrow.trial-recovered", { keyLabel: p.keyLabel, cardsUsed: decoded.length, kcvEcb0: kcvs.kcvEcb0, kcvCmac: kcvs.kcvCmac });

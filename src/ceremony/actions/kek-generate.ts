@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatKcv } from "../../common/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
 import { ensureObject } from "../hsm-objects.ts";
 import { addMonths } from "./common.ts";
@@ -31,7 +32,7 @@ export async function kcvsByProbe(
     wrapped.fill(0);
     const kcvs = await hsm.call("probeKcv", probe.handle);
     if (expectedEcb0 !== null && kcvs.kcvEcb0 !== expectedEcb0) {
-      throw new HsmError("KCV_PROBE_MISMATCH", `The KCV probe has KCV-ECB0 ${kcvs.kcvEcb0}, the key's own is ${expectedEcb0}. Abort: the token is not behaving as expected.`);
+      throw new HsmError("KCV_PROBE_MISMATCH", `The KCV probe has KCV-ECB0 ${formatKcv(kcvs.kcvEcb0)}, the key's own is ${formatKcv(expectedEcb0)}. Abort: the token is not behaving as expected.`);
     }
     return { ...kcvs, kcvMethod: expectedEcb0 === null ? KCV_METHODS.probe : KCV_METHODS.attribute };
   } finally {
