@@ -7,7 +7,7 @@
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { HsmClient, type TokenEnvironment } from "../hsm/index.ts";
+import { HsmClient, type HsmClientOptions, type TokenEnvironment } from "../hsm/index.ts";
 import type { ChainedEvent, Journal } from "../journal/index.ts";
 import { scanCardQr } from "./card-scanner.ts";
 import { cardsInFolder, RehearsalCardSink, SavedCardSink } from "./card-sinks.ts";
@@ -41,6 +41,8 @@ export interface RehearsalRun {
   tokenLabel: string;
   /** Run as a real ceremony (rehearsal: false), the way `ceremony run` does, instead of a rehearsal. */
   real?: boolean;
+  /** Tests: make the module look less capable (src/hsm/capability-mask.ts). */
+  mask?: HsmClientOptions["mask"];
   journal: Journal;
   outDir: string;
   participants?: ScriptedParticipant[];
@@ -74,7 +76,12 @@ export async function rehearseScript(run: RehearsalRun): Promise<RehearsalResult
     journal: run.journal,
     credentials: run.credentials ?? run.journal.credentials,
     openHsm: () =>
-      HsmClient.open({ modulePath: run.env.modulePath, env: run.env.env, ...(run.env.moduleArgs !== undefined ? { moduleArgs: run.env.moduleArgs } : {}) }),
+      HsmClient.open({
+        modulePath: run.env.modulePath,
+        env: run.env.env,
+        ...(run.env.moduleArgs !== undefined ? { moduleArgs: run.env.moduleArgs } : {}),
+        ...(run.mask ? { mask: run.mask } : {}),
+      }),
     token: { label: token.label, serial: token.serial },
     cards: sink,
     rehearsal: run.real !== true,

@@ -1,7 +1,7 @@
 /**
  * Checks of transcript.dsse.json against transcript.json and signer.pub.pem (DSSE protocol.md,
  * "Protocol" verification steps): right payloadType, payload equal to the transcript bytes, keyid
- * of the signer, and an ECDSA P-256 signature over PAE(payloadType, payload).
+ * of the signer, and its signature (ECDSA P-256; P-384 or RSA-3072 on tokens without P-256) over PAE(payloadType, payload).
  */
 import type { KeyObject } from "node:crypto";
 import { TranscriptSignerError } from "./errors.ts";

@@ -2,9 +2,17 @@ import { z } from "zod";
 import { HsmSigner, spkiSha256 } from "../../hsm/index.ts";
 import type { ActionContext, ActionDefinition, ActionResult } from "../action-api.ts";
 import { ensureObject } from "../hsm-objects.ts";
+import { TRANSCRIPT_SIGNER_ALGORITHMS } from "../../transcript/dsse.ts";
 import { fingerprintOutput } from "./common.ts";
+import { effectiveOf } from "./key-generate-pair.ts";
 
-/** The token's dedicated transcript-signing key: ECDSA P-256, sign-only, never a CA key or KEK. */
+const SIGNER_NAMES: Record<string, string> = { "EC-P256": "ECDSA P-256", "EC-P384": "ECDSA P-384", "RSA-3072": "RSA-3072 PKCS#1 v1.5" };
+
+/**
+ * The token's dedicated transcript-signing key: ECDSA P-256, sign-only, never a CA key or KEK. A
+ * token without P-256 gets P-384, else RSA-3072 (the backend's transcriptSignerAlgorithm, from
+ * its mechanism list); the DSSE envelope and `verify` accept each (src/transcript/dsse.ts).
+ */
 export const TRANSCRIPT_SIGNER_LABEL = "ceremony-transcript-signing";
 
 const Params = z.object({ label: z.string().min(1).max(64).default(TRANSCRIPT_SIGNER_LABEL) }).strict();
@@ -16,6 +24,7 @@ const Params = z.object({ label: z.string().min(1).max(64).default(TRANSCRIPT_SI
 export async function ensureTranscriptSigner(ctx: ActionContext, label = TRANSCRIPT_SIGNER_LABEL): Promise<{ signer: HsmSigner; result: ActionResult }> {
   const existing = await ctx.hsm().call("findObjects", { label });
   let origin = "existing on the token";
+  let effective: Record<string, string> = {};
   const mine = (type: string): boolean => ctx.events().some((e) => e.type === type && e.body.label === label);
   // Only an absent key, or one whose creation was interrupted, goes through ensureObject: a key
   // this or an earlier ceremony made is simply used, and nothing is journaled.
@@ -23,17 +32,18 @@ export async function ensureTranscriptSigner(ctx: ActionContext, label = TRANSCR
     const r = await ensureObject(
       ctx,
       label,
-      () => ctx.hsm().call("generateKeyPair", { label, algorithm: "EC-P256", purpose: "transcript-signing" }),
+      async () => ctx.hsm().call("generateKeyPair", { label, algorithm: await ctx.hsm().call("transcriptSignerAlgorithm"), purpose: "transcript-signing" }),
       async () => {
         const s = await HsmSigner.forLabel(ctx.hsm(), label);
         return { id: s.id, spki: s.spki };
       },
     );
     origin = r.origin;
+    effective = effectiveOf(r.value);
   }
   const signer = await HsmSigner.forLabel(ctx.hsm(), label);
-  if (signer.algorithm !== "EC-P256") {
-    throw new Error(`The key labelled "${label}" is ${signer.algorithm}; a transcript-signing key must be ECDSA P-256.`);
+  if (!(TRANSCRIPT_SIGNER_ALGORITHMS as readonly string[]).includes(signer.algorithm)) {
+    throw new Error(`The key labelled "${label}" is ${signer.algorithm}; a transcript-signing key must be ECDSA P-256 (or P-384, or RSA-3072).`);
   }
   const fp = spkiSha256(signer.spki);
   if (origin === "created") {
@@ -43,7 +53,7 @@ export async function ensureTranscriptSigner(ctx: ActionContext, label = TRANSCR
       ckaId: signer.id,
       tokenSerial: token.serial,
       tokenLabel: token.label,
-      algorithm: "EC-P256",
+      algorithm: signer.algorithm,
       purpose: "transcript-signing",
       spkiSha256: fp,
       createdAt: ctx.now().toISOString(),
@@ -54,10 +64,10 @@ export async function ensureTranscriptSigner(ctx: ActionContext, label = TRANSCR
     signer,
     result: {
       outputs: {
-        signerLabel: { label: "Transcript-signing key", kind: "text", value: `${label} (ECDSA P-256, ${origin})` },
+        signerLabel: { label: "Transcript-signing key", kind: "text", value: `${label} (${SIGNER_NAMES[signer.algorithm] ?? signer.algorithm}, ${origin})` },
         signerFingerprint: fingerprintOutput("Transcript-signing key SPKI SHA-256", fp),
       },
-      facts: [{ kind: "public-key", label, details: { algorithm: "EC-P256", purpose: "transcript-signing", spkiSha256: fp, ckaId: signer.id } }],
+      facts: [{ kind: "public-key", label, details: { algorithm: signer.algorithm, purpose: "transcript-signing", spkiSha256: fp, ckaId: signer.id, ...effective } }],
     },
   };
 }

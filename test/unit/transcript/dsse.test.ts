@@ -36,22 +36,39 @@ describe("DSSE v1", () => {
     expect(bytes).toMatch(/^\{"payload":"e30=","payloadType":"application\/vnd\.ceremony-workstation\.transcript\.v1\+json","signatures":\[\{"keyid":"[0-9a-f]{64}","sig":"[A-Za-z0-9+/=]+"\}\]\}$/);
   });
 
-  it("accepts only ECDSA P-256 signers", async () => {
-    await expect(signTranscript(Buffer.from("{}"), nodeSigner("secp384r1"))).rejects.toThrow(
-      "Transcripts are signed only with ECDSA P-256 keys; this signer is EC-P384.",
-    );
+  it("accepts ECDSA P-256, and for tokens without it P-384 (SHA-384) and RSA-3072 (PKCS#1 v1.5); nothing else", async () => {
+    // Independent check: a P-384 transcript signature is ECDSA with SHA-384 over the PAE.
+    const signer384 = nodeSigner("secp384r1");
+    const env384 = await signTranscript(Buffer.from("{}"), signer384);
+    expect(verify("sha384", pae(TRANSCRIPT_PAYLOAD_TYPE, Buffer.from("{}")), transcriptSignerKey(signer384.spki), Buffer.from(env384.signatures[0]!.sig, "base64"))).toBe(true);
+
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 3072 });
+    const rsaSigner: Signer = {
+      algorithm: "RSA-3072",
+      spki: rsa.publicKey.export({ format: "der", type: "spki" }),
+      sign: async (data, digest) => {
+        expect(digest).toBe("SHA-256");
+        const { sign } = await import("node:crypto");
+        return sign("sha256", data, rsa.privateKey);
+      },
+    };
+    const envRsa = await signTranscript(Buffer.from("{}"), rsaSigner);
+    expect(verify("sha256", pae(TRANSCRIPT_PAYLOAD_TYPE, Buffer.from("{}")), rsa.publicKey, Buffer.from(envRsa.signatures[0]!.sig, "base64"))).toBe(true);
+
     const ed = generateKeyPairSync("ed25519").publicKey.export({ format: "pem", type: "spki" }).toString();
     expect(() => transcriptSignerKey(ed)).toThrow(TranscriptSignerError);
     expect(() => transcriptSignerKey(ed)).toThrow("this is an ed25519 key");
-    const p384 = generateKeyPairSync("ec", { namedCurve: "secp384r1" }).publicKey.export({ format: "der", type: "spki" });
-    expect(() => transcriptSignerKey(p384)).toThrow("this is an EC secp384r1 key");
+    const rsa2048 = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ format: "der", type: "spki" });
+    expect(() => transcriptSignerKey(rsa2048)).toThrow("this is an RSA-2048 key");
+    const k1 = generateKeyPairSync("ec", { namedCurve: "secp256k1" }).publicKey.export({ format: "der", type: "spki" });
+    expect(() => transcriptSignerKey(k1)).toThrow("this is an EC secp256k1 key");
     expect(() => transcriptSignerKey("not a key")).toThrow("The transcript signer's public key cannot be read");
   });
 
   it("refuses a signer that claims P-256 but holds another key", async () => {
     const p256 = nodeSigner();
     const liar: Signer = { ...p256, spki: generateKeyPairSync("ec", { namedCurve: "secp384r1" }).publicKey.export({ format: "der", type: "spki" }) };
-    await expect(signTranscript(Buffer.from("{}"), liar)).rejects.toThrow("this is an EC secp384r1 key");
+    await expect(signTranscript(Buffer.from("{}"), liar)).rejects.toThrow("claims EC-P256, but its public key is EC-P384");
   });
 
   it("refuses a signature that does not verify (wrong key selected on the token)", async () => {
