@@ -1,5 +1,5 @@
 import type { VerificationView } from "../../../../src/api/contract.ts";
-import { formatUtc, formatUtcClock } from "../../../../src/common/index.ts";
+import { formatUtc, formatUtcClock, roleTitle } from "../../../../src/common/index.ts";
 import { groupEventsByStep } from "./event-groups.ts";
 
 /** Every journal event, grouped by step, with who performed and who attested each step. */
@@ -19,7 +19,7 @@ export function EventTimeline({ verification }: { verification: VerificationView
               </div>
               <div>
                 <dt>Attested by</dt>
-                <dd>{group.step.attesters.length ? group.step.attesters.map((a) => `${a.name} (${a.role}, ${formatUtcClock(a.time)})`).join("; ") : "nobody"}</dd>
+                <dd>{group.step.attesters.length ? group.step.attesters.map((a) => `${a.name} (${roleTitle(a.role)}, ${formatUtcClock(a.time)})`).join("; ") : "nobody"}</dd>
               </div>
               <div>
                 <dt>Completed</dt>
