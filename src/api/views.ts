@@ -118,6 +118,8 @@ export function eventSummary(e: ChainedEvent, names: Map<string, string>): strin
       return `token ${String(b.label)} serial ${String(b.serial)} (${String(b.manufacturer)} ${String(b.model)})`;
     case "hsm.object.created":
       return `created ${String(b.label)} (ID ${formatKeyId(String(b.id))})${b.adoptedAfterInterruption ? ", adopted after an interruption" : ""}`;
+    case "hsm.object.left":
+      return `the failed step left ${String(b.label)} on the token (${(b.objects as string[] | undefined)?.join(", ") ?? "objects"}); Retry adopts it, an abort reports it`;
     case "artifact.recorded":
       return `${String(b.kind)} ${String(b.label)} → ${String(b.path)}`;
     case "fact.recorded":

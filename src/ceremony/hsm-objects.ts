@@ -3,6 +3,8 @@
  * after, the object's ID. On a rerun (after a crash) an object this ceremony made is reused and
  * reported; an object found under an intent that never completed was made by this ceremony in
  * the instant before the crash and is adopted; anything else under the label is a conflict.
+ * A step that fails after the token made the object (e.g. reading an attribute back failed)
+ * journals what it left (hsm.object.left), so an abort reports it and Retry adopts it.
  */
 import { HsmError, type ObjectSummary } from "../hsm/index.ts";
 import type { ActionContext } from "./action-api.ts";
@@ -46,7 +48,32 @@ export async function ensureObject<T>(
     );
   }
   ctx.record("hsm.object.intent", { label, stepIndex: ctx.stepIndex });
-  const value = await create();
+  let value: T & { id: string };
+  try {
+    value = await create();
+  } catch (e) {
+    await recordLeftObjects(ctx, label, e);
+    throw e;
+  }
   ctx.record("hsm.object.created", { label, id: value.id, stepIndex: ctx.stepIndex });
   return { value, origin: "created" };
+}
+
+/** After a failed create: whatever the token holds under the label now was made by this step. */
+async function recordLeftObjects(ctx: ActionContext, label: string, error: unknown): Promise<void> {
+  let left: ObjectSummary[] = [];
+  try {
+    left = await ctx.hsm().call("findObjects", { label });
+  } catch {
+    // The device is gone: the intent event stays, and Retry looks again.
+    return;
+  }
+  if (left.length === 0) return;
+  ctx.record("hsm.object.left", {
+    label,
+    ids: [...new Set(left.map((o) => o.id))],
+    objects: left.map((o) => `${o.class} ${o.keyType}`),
+    stepIndex: ctx.stepIndex,
+    error: error instanceof HsmError ? error.code : "ACTION_FAILED",
+  });
 }
