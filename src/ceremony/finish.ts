@@ -3,6 +3,7 @@
  * transcript-signing key, written as a bundle (exclusive create, never overwrite), and verified
  * as an auditor would before anyone leaves the room.
  */
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { wipe } from "../errors.ts";
 import { spkiSha256 } from "../hsm/index.ts";
@@ -84,8 +85,27 @@ async function signAndWrite(runner: CeremonyRunner, ctx: ActionContext, options:
   const started = events[0]!;
   const startBody = started.body as { host: { os: string; release: string; hostname: string } };
 
-  const outputs = transcriptOutputs(events);
-  const { transcript, bytes } = buildTranscript({
+  const signerFp = spkiSha256(signer.spki);
+  const files: BundleFile[] = [];
+  for (const e of events.filter((x) => x.type === "artifact.recorded")) {
+    const b = e.body as { path: string; base64: string };
+    if (!files.some((f) => f.path === b.path)) files.push({ path: b.path, bytes: Buffer.from(b.base64, "base64") });
+  }
+  // The sheets and cards are made before signing so that their hashes are in the signed
+  // transcript: every file of a bundle is a signed output (docs/architecture.md, "Bundle layout").
+  const airGapDecision = state.airGap?.decision === "pending" || !state.airGap ? "blocked" : state.airGap.decision;
+  const documents: BundleFile[] = [
+    { path: "sheets/witness-sheet.pdf", bytes: await renderWitnessSheet(witnessSheetInput(runner, state, checkpoint, signerFp, started.time)) },
+    { path: "sheets/transcript-summary.pdf", bytes: await renderTranscriptSummary(summaryInput(runner, state, events, checkpoint, signerFp, airGapDecision)) },
+  ];
+  const cards: BundleFile[] = [];
+  for (const card of options.printedCards ?? []) cards.push({ path: `print/${card.fileName}`, bytes: await readFile(card.path) });
+  const outputs = [
+    ...transcriptOutputs(events),
+    ...documents.map((f) => fileOutput("document", f)),
+    ...cards.map((f) => fileOutput("share-card", f)),
+  ];
+  const { bytes } = buildTranscript({
     ceremony: { id: runner.ceremonyId, scriptId: runner.script.definition.id, title: runner.script.definition.title, status, startedAt: started.time, endedAt: events.at(-1)!.time },
     script: { text: runner.script.text, params: runner.script.parameters },
     app: { name: APP_NAME, version: APP_VERSION },
@@ -93,28 +113,19 @@ async function signAndWrite(runner: CeremonyRunner, ctx: ActionContext, options:
       os: startBody.host.os,
       release: startBody.host.release,
       hostname: startBody.host.hostname,
-      airGap: { interfacesUp: state.airGap?.interfacesUp ?? [], decision: state.airGap?.decision === "pending" || !state.airGap ? "blocked" : state.airGap.decision },
+      airGap: { interfacesUp: state.airGap?.interfacesUp ?? [], decision: airGapDecision },
     },
     hsm: state.token
       ? { manufacturer: state.token.manufacturer, model: state.token.model, serial: state.token.serial, firmware: state.token.firmware, tokenLabel: state.token.label }
       : null,
+    signer: { algorithm: "EC-P256", spkiSha256: signerFp },
     participants: state.participants,
     events,
     outputs,
     checkpoint,
   });
   const envelope = await signTranscript(bytes, signer);
-  const signerFp = spkiSha256(signer.spki);
-
-  const files: BundleFile[] = [];
-  for (const e of events.filter((x) => x.type === "artifact.recorded")) {
-    const b = e.body as { path: string; base64: string };
-    if (!files.some((f) => f.path === b.path)) files.push({ path: b.path, bytes: Buffer.from(b.base64, "base64") });
-  }
-  const date = started.time;
-  files.push({ path: "sheets/witness-sheet.pdf", bytes: await renderWitnessSheet(witnessSheetInput(runner, state, checkpoint, signerFp, date)) });
-  files.push({ path: "sheets/transcript-summary.pdf", bytes: await renderTranscriptSummary(summaryInput(runner, state, events, checkpoint, signerFp, transcript.host.airGap.decision)) });
-  for (const card of options.printedCards ?? []) files.push({ path: `print/${card.fileName}`, bytes: await readFile(card.path) });
+  files.push(...documents, ...cards);
 
   await writeBundle(options.outDir, { transcriptBytes: bytes, envelope, signerSpkiPem: spkiPem(signer.spki), files });
   const verification = await verifyBundle(options.outDir, { extraChecks: [scriptRecheck] });
@@ -126,6 +137,12 @@ async function signAndWrite(runner: CeremonyRunner, ctx: ActionContext, options:
   }
   runner.forgetCredentials();
   return { bundleDir: options.outDir, status, checkpoint, signerSpkiSha256: signerFp, verification };
+}
+
+/** A file made at the end of the ceremony (a sheet, a card), listed with its hash so the signature covers it. */
+function fileOutput(kind: "document" | "share-card", file: BundleFile): TranscriptOutput {
+  const name = file.path.slice(file.path.lastIndexOf("/") + 1);
+  return { kind, label: name.replace(/\.pdf$/, ""), file: file.path, sha256: createHash("sha256").update(file.bytes).digest("hex"), details: {} };
 }
 
 /** Transcript outputs: every public file an action produced, and every recorded fact. */

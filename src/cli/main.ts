@@ -23,7 +23,9 @@ const USAGE = `usage:
   ceremony rehearse SCRIPT [--params FILE] --out DIR    same on a throwaway SoftHSM2 token, scripted participants
                    [--journal DB] [--share FILE...] [--csr FILE]
   ceremony demo --out DIR                               full tour on throwaway tokens, then verify
-  ceremony verify BUNDLE [--signer PEM]                 exit 0 only when every check passes; names each failure
+  ceremony verify PATH... [--signer PEM|FINGERPRINT|WORDS]... [--json]
+                                                        bundles or folders of them; exit 0 only when every check passes
+                                                        and the signer is anchored (3 not anchored, 4 aborted, 5 both, 1 failed)
   ceremony shares inspect SHARE...                      decode and check shares without combining
   ceremony recover --bundle DIR [--key LABEL] (--share FILE... --rehearsal [--out DIR] | --module PATH [--module-args STRING] --token LABEL --out DIR)
   ceremony keys [--journal DB] [--full-ids]             key inventory with rotation status; keys of aborted ceremonies flagged`;
@@ -40,7 +42,8 @@ const OPTIONS = {
   serial: { type: "string" },
   out: { type: "string" },
   journal: { type: "string" },
-  signer: { type: "string" },
+  signer: { type: "string", multiple: true },
+  json: { type: "boolean" },
   bundle: { type: "string" },
   ceremony: { type: "string" },
   key: { type: "string" },
@@ -78,7 +81,7 @@ const commands: Record<string, Handler> = {
   validate: async (io, p, v) => (await import("./validate-command.ts")).validateCommand(io, p[0], v.params as string | undefined),
   demo: async (io, _p, v) => (await import("./demo-command.ts")).demoCommand(io, v.out as string | undefined),
   keys: async (io, _p, v) => (await import("./keys-command.ts")).keysCommand(io, v.journal as string | undefined, { fullIds: v["full-ids"] === true }),
-  verify: async (io, p, v) => (await import("./verify-command.ts")).verifyCommand(io, p[0], v.signer as string | undefined),
+  verify: async (io, p, v) => (await import("./verify-command.ts")).verifyCommand(io, p, { signers: v.signer as string[] | undefined, json: v.json === true }),
   shares: async (io, p) => (await import("./shares-command.ts")).sharesCommand(io, p),
   run: async (io, p, v) =>
     (await import("./run-command.ts")).runCommand(

@@ -27,6 +27,8 @@ export interface TranscriptInput {
   app: TranscriptHeader["app"];
   host: TranscriptHeader["host"];
   hsm: TranscriptHeader["hsm"];
+  /** The key that will sign this transcript (its SPKI SHA-256), recorded inside what it signs. */
+  signer: TranscriptHeader["signer"];
   /** Id, name, role and organisation only — never attestation PIN hashes. */
   participants: TranscriptParticipant[];
   /** Journal.events(ceremonyId): the records as stored, with their heads. */
@@ -50,6 +52,7 @@ export function buildTranscript(input: TranscriptInput): BuiltTranscript {
     app: input.app,
     host: input.host,
     hsm: input.hsm,
+    signer: input.signer,
     participants: input.participants,
     outputs: input.outputs,
     checkpoint: input.checkpoint,

@@ -30,7 +30,12 @@ export type FailureCode =
   | "ATTESTATION_MISSING"
   | "OUTPUT_INVALID"
   | "OUTPUT_FILE_MISSING"
-  | "OUTPUT_HASH_MISMATCH";
+  | "OUTPUT_HASH_MISMATCH"
+  | "MILESTONE_MISMATCH"
+  | "SIGNER_NOT_RECORDED"
+  | "FILE_NOT_SIGNED"
+  | "ARTIFACT_MISMATCH"
+  | "LINK_MISMATCH";
 
 export function failure(code: FailureCode, message: string): VerifyFailure {
   return { code, message };

@@ -48,7 +48,13 @@ export {
   type VerifyBundleOptions,
   verifyBundle,
 } from "./verify-bundle.ts";
-export { type SignedTranscriptVerification, verifySignedTranscript } from "./verify-signed-transcript.ts";
+export { type SignedTranscriptInput, type SignedTranscriptVerification, verifySignedTranscript } from "./verify-signed-transcript.ts";
+export { MAX_BUNDLE_FILE_BYTES } from "./verify-bundle.ts";
+export { AnchorError, anchorFromPem, anchorFromText } from "./anchor.ts";
+export { type BundleReport, type Verdict, type VerifyReport, VERIFY_REPORT_FORMAT, exitStatusOf, findBundles, verifyArchive } from "./verify-archive.ts";
+export { type LinkResult, type LinkedBundle, checkLinks } from "./verify-links.ts";
+export { checkArtifacts } from "./verify-artifacts.ts";
+export { checkMilestones, checkSignerFacts } from "./verify-records.ts";
 export { type EnvelopeCheckInput, checkEnvelope } from "./verify-envelope.ts";
 export { type TranscriptCheck, checkSerializedTranscript, checkTranscriptBytes } from "./verify-transcript.ts";
 export { EVENT_TYPES, checkAttestations, joinedParticipants } from "./attestation-rules.ts";

@@ -11,7 +11,12 @@ export const TRANSCRIPT_FORMAT = "ceremony-workstation.transcript.v1";
 /** DSSE payloadType of a transcript envelope (DESIGN.md "Transcript signature"). */
 export const TRANSCRIPT_PAYLOAD_TYPE = "application/vnd.ceremony-workstation.transcript.v1+json";
 
-export const OUTPUT_KINDS = ["certificate", "crl", "csr", "public-key", "kcv", "share-fingerprints", "wrapped-key", "key-destroyed"] as const;
+/**
+ * "document" is a sheet printed for the room (witness sheet, transcript summary) and "share-card"
+ * a REHEARSAL or explicitly saved card: rendered before signing, so their hashes are signed too
+ * and every file of a bundle is covered by the signature (DESIGN.md "Trust anchor").
+ */
+export const OUTPUT_KINDS = ["certificate", "crl", "csr", "public-key", "kcv", "share-fingerprints", "wrapped-key", "key-destroyed", "document", "share-card"] as const;
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
 const isoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, "must be UTC ISO-8601 with milliseconds");
@@ -58,6 +63,8 @@ export const TranscriptHeaderSchema = z.strictObject({
     airGap: z.strictObject({ interfacesUp: z.array(z.string()), decision: z.enum(["clear", "override", "blocked"]) }),
   }),
   hsm: HsmSchema.nullable(),
+  /** The transcript-signing key, recorded inside what it signs: signer.pub.pem must be this key. */
+  signer: z.strictObject({ algorithm: z.literal("EC-P256"), spkiSha256: sha256Hex }),
   participants: z.array(ParticipantSchema),
   outputs: z.array(OutputSchema),
   checkpoint: CheckpointSchema,

@@ -1,16 +1,24 @@
 /**
  * `ceremony verify BUNDLE`: every check an auditor needs, each failure named. Reads the bundle
- * once, then runs the manifest, envelope, transcript, output-file and caller-supplied checks; a
- * failing check never stops the others, so one run lists everything that is wrong.
+ * once into memory — every later check, and every caller that uses the result, works on those
+ * bytes and never re-reads the disk — then runs the manifest, envelope, transcript, output-file,
+ * coverage, artifact and caller-supplied checks; a failing check never stops the others, so one
+ * run lists everything that is wrong.
  */
-import { readFile, readdir } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { InputFileError, readInputFile } from "../input-file.ts";
 import { ENVELOPE_FILE, MANIFEST_FILE, RESERVED_FILES, SIGNER_FILE, TRANSCRIPT_FILE, bundlePathProblem } from "./bundle-paths.ts";
+import { keyIdOf, spkiDerOf, transcriptSignerKey } from "./dsse.ts";
 import { type VerifyFailure, failure } from "./failures.ts";
 import { parseManifest, sha256Hex } from "./manifest.ts";
 import type { Transcript } from "./types.ts";
+import { checkArtifacts } from "./verify-artifacts.ts";
 import { verifySignedTranscript } from "./verify-signed-transcript.ts";
 import { checkTranscriptBytes } from "./verify-transcript.ts";
+
+/** No file of a bundle is ever this big (a 100,000-event transcript is about 40 MiB). */
+export const MAX_BUNDLE_FILE_BYTES = 256 * 1024 * 1024;
 
 export interface BundleCheckContext {
   dir: string;
@@ -27,8 +35,10 @@ export interface ExtraCheck {
 }
 
 export interface VerifyBundleOptions {
-  /** PEM of the key the auditor expects to have signed (`--signer`). */
+  /** PEM of the key the auditor expects to have signed (same as giving its fingerprint in `anchors`). */
   signerPem?: string;
+  /** SPKI SHA-256 fingerprints (lowercase hex) of the signers the auditor trusts (`--signer`). */
+  anchors?: readonly string[];
   extraChecks?: ExtraCheck[];
 }
 
@@ -37,6 +47,12 @@ export interface BundleVerification {
   failures: VerifyFailure[];
   /** The transcript when it could be parsed — trust it only when `ok`. */
   transcript?: Transcript;
+  /** SPKI SHA-256 of signer.pub.pem, when it holds a readable key: compare it with the witness sheet. */
+  signerSpkiSha256?: string;
+  /** Every check passed and the signer is one of the auditor's anchors. */
+  anchored: boolean;
+  /** The bundle's files as they were read and checked: use these bytes, never the disk again. */
+  files: ReadonlyMap<string, Buffer>;
 }
 
 interface BundleListing {
@@ -52,8 +68,14 @@ async function readBundle(dir: string): Promise<BundleListing> {
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const path = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile()) files.set(path, await readFile(join(dir, path)));
-      else failures.push(failure("BUNDLE_FILE_NOT_REGULAR", `${path} is not a regular file (a link or device); a bundle holds only files and folders`));
+      else if (entry.isFile()) {
+        try {
+          files.set(path, await readInputFile(join(dir, path), "a bundle file", MAX_BUNDLE_FILE_BYTES));
+        } catch (e) {
+          if (!(e instanceof InputFileError)) throw e;
+          failures.push(failure("BUNDLE_FILE_NOT_REGULAR", e.message));
+        }
+      } else failures.push(failure("BUNDLE_FILE_NOT_REGULAR", `${path} is not a regular file (a link or device); a bundle holds only files and folders`));
     }
   }
   await walk("");
@@ -106,13 +128,37 @@ function checkOutputs(transcript: Transcript, files: ReadonlyMap<string, Buffer>
   }
 }
 
+/** Every file that is neither one of the four fixed files nor a signed output fails: nothing unsigned rides along. */
+function checkCoverage(transcript: Transcript, files: ReadonlyMap<string, Buffer>, failures: VerifyFailure[]): void {
+  const signed = new Set(transcript.outputs.flatMap((o) => (o.file === undefined ? [] : [o.file])));
+  for (const path of files.keys()) {
+    if (!(RESERVED_FILES as readonly string[]).includes(path) && !signed.has(path)) {
+      failures.push(failure("FILE_NOT_SIGNED", `${path} is in the bundle but the signed transcript does not list it: it was added or swapped in after the ceremony`));
+    }
+  }
+}
+
+/** The anchors as fingerprints; an anchor PEM that is not a transcript-signing key is a failure, never "no anchor". */
+function anchorsOf(options: VerifyBundleOptions, failures: VerifyFailure[]): string[] {
+  const anchors = [...(options.anchors ?? [])];
+  if (options.signerPem !== undefined) {
+    try {
+      anchors.push(keyIdOf(spkiDerOf(transcriptSignerKey(options.signerPem))));
+    } catch (e) {
+      failures.push(failure("SIGNER_KEY_INVALID", `the expected signer key: ${(e as Error).message}`));
+    }
+  }
+  return anchors;
+}
+
 export async function verifyBundle(dir: string, options: VerifyBundleOptions = {}): Promise<BundleVerification> {
   let listing: BundleListing;
   try {
     listing = await readBundle(dir);
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : `cannot be read (${(e as Error).message})`;
-    return { ok: false, failures: [failure("BUNDLE_UNREADABLE", `the bundle folder ${dir} ${reason}`)] };
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "does not exist" : code === "ENOTDIR" ? "is not a folder" : `cannot be read (${code ?? (e as Error).message})`;
+    return { ok: false, anchored: false, files: new Map(), failures: [failure("BUNDLE_UNREADABLE", `the bundle folder ${dir} ${reason}`)] };
   }
   const { files, failures } = listing;
   for (const required of RESERVED_FILES) {
@@ -120,19 +166,17 @@ export async function verifyBundle(dir: string, options: VerifyBundleOptions = {
   }
   checkManifest(files, failures);
 
+  const anchors = anchorsOf(options, failures);
   const transcriptBytes = files.get(TRANSCRIPT_FILE);
   const envelopeBytes = files.get(ENVELOPE_FILE);
   const signer = files.get(SIGNER_FILE);
   let transcript: Transcript | undefined;
+  let signerSpkiSha256: string | undefined;
   if (transcriptBytes && envelopeBytes && signer) {
-    const check = verifySignedTranscript({
-      transcriptBytes,
-      envelopeBytes,
-      signerPem: signer.toString("utf8"),
-      ...(options.signerPem === undefined ? {} : { expectedSignerPem: options.signerPem }),
-    });
+    const check = verifySignedTranscript({ transcriptBytes, envelopeBytes, signerPem: signer.toString("utf8"), anchors });
     failures.push(...check.failures);
     transcript = check.transcript;
+    signerSpkiSha256 = check.signerSpkiSha256;
   } else if (transcriptBytes) {
     const check = checkTranscriptBytes(transcriptBytes);
     failures.push(...check.failures);
@@ -140,6 +184,8 @@ export async function verifyBundle(dir: string, options: VerifyBundleOptions = {
   }
   if (transcript) {
     checkOutputs(transcript, files, failures);
+    checkCoverage(transcript, files, failures);
+    failures.push(...checkArtifacts(transcript, files));
     for (const extra of options.extraChecks ?? []) {
       try {
         for (const message of await extra.run({ dir, transcript, files })) failures.push({ code: extra.name, message });
@@ -148,5 +194,6 @@ export async function verifyBundle(dir: string, options: VerifyBundleOptions = {
       }
     }
   }
-  return { ok: failures.length === 0, failures, ...(transcript ? { transcript } : {}) };
+  const ok = failures.length === 0;
+  return { ok, failures, anchored: ok && anchors.length > 0, files, ...(transcript ? { transcript } : {}), ...(signerSpkiSha256 ? { signerSpkiSha256 } : {}) };
 }

@@ -1,23 +1,68 @@
 /**
  * Verification of a signed transcript held in memory: the envelope checks and the transcript
- * checks together. This is what the online system runs on an imported transcript, what
- * verifyBundle runs on the bundle's files, and what test/bench/transcript.bench.ts times.
+ * checks together, the signer bound to the transcript's own record of it, and the signer compared
+ * with the auditor's trust anchors. This is what the online system runs on an imported
+ * transcript, what verifyBundle runs on the bundle's files, and what test/bench/transcript.bench.ts times.
  */
-import type { VerifyFailure } from "./failures.ts";
+import { keyIdOf, spkiDerOf, transcriptSignerKey } from "./dsse.ts";
+import { type VerifyFailure, failure } from "./failures.ts";
 import type { Transcript } from "./types.ts";
 import { type EnvelopeCheckInput, checkEnvelope } from "./verify-envelope.ts";
 import { checkTranscriptBytes } from "./verify-transcript.ts";
+
+export interface SignedTranscriptInput extends EnvelopeCheckInput {
+  /**
+   * SPKI SHA-256 fingerprints (lowercase hex) of the keys the auditor trusts, e.g. from the witness
+   * sheets. Absent or empty: the verification is not anchored, whatever else holds.
+   */
+  anchors?: readonly string[];
+}
 
 export interface SignedTranscriptVerification {
   ok: boolean;
   failures: VerifyFailure[];
   /** The transcript when it could be parsed — trust it only when `ok`. */
   transcript?: Transcript;
+  /** SPKI SHA-256 of signer.pub.pem when it holds a readable key: what the auditor compares with the witness sheet. */
+  signerSpkiSha256?: string;
+  /** True when the signer is one of the given anchors (and everything else holds). */
+  anchored: boolean;
 }
 
-export function verifySignedTranscript(input: EnvelopeCheckInput): SignedTranscriptVerification {
+function signerFingerprint(pem: string): string | undefined {
+  try {
+    return keyIdOf(spkiDerOf(transcriptSignerKey(pem)));
+  } catch {
+    return undefined; // checkEnvelope reports why
+  }
+}
+
+export function verifySignedTranscript(input: SignedTranscriptInput): SignedTranscriptVerification {
   const failures = checkEnvelope(input);
   const check = checkTranscriptBytes(input.transcriptBytes);
   failures.push(...check.failures);
-  return { ok: failures.length === 0, failures, ...(check.transcript ? { transcript: check.transcript } : {}) };
+  const fp = signerFingerprint(input.signerPem);
+  const t = check.transcript;
+  if (t && fp !== undefined && t.signer.spkiSha256 !== fp) {
+    failures.push(
+      failure("SIGNER_NOT_RECORDED", `signer.pub.pem (SPKI SHA-256 ${fp}) is not the transcript-signing key the transcript records (${t.signer.spkiSha256})`),
+    );
+  }
+  const anchors = input.anchors ?? [];
+  if (anchors.length > 0 && fp !== undefined && !anchors.includes(fp)) {
+    failures.push(
+      failure(
+        "SIGNER_KEY_UNEXPECTED",
+        `the bundle is signed by the key with SPKI SHA-256 ${fp}, which is not the expected signer${anchors.length === 1 ? ` (${anchors[0]})` : "s given"}`,
+      ),
+    );
+  }
+  const ok = failures.length === 0;
+  return {
+    ok,
+    failures,
+    ...(t ? { transcript: t } : {}),
+    ...(fp !== undefined ? { signerSpkiSha256: fp } : {}),
+    anchored: ok && anchors.length > 0,
+  };
 }

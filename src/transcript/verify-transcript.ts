@@ -10,6 +10,7 @@ import { CanonicalJsonError } from "../journal/errors.ts";
 import { EVENT_TYPES, checkAttestations, joinedParticipants } from "./attestation-rules.ts";
 import { type VerifyFailure, failure } from "./failures.ts";
 import { scanCanonicalTranscript } from "./canonical-scan.ts";
+import { checkMilestones, checkSignerFacts } from "./verify-records.ts";
 import { type SerializedTranscript, serializeTranscript } from "./transcript-json.ts";
 import { type Transcript, TranscriptHeaderSchema } from "./types.ts";
 
@@ -167,6 +168,8 @@ export function checkTranscriptBytes(bytes: Uint8Array): TranscriptCheck {
   }
   checkCheckpoint(transcript, head, failures);
   checkCeremony(transcript, failures);
+  if (head !== null) failures.push(...checkMilestones(transcript));
+  failures.push(...checkSignerFacts(transcript));
   return { failures, transcript };
 }
 
@@ -176,5 +179,7 @@ export function checkSerializedTranscript(transcript: Transcript, serialized: Se
   const head = checkChainOfRecords(transcript, serialized.recordJsons, failures);
   checkCheckpoint(transcript, head, failures);
   checkCeremony(transcript, failures);
+  if (head !== null) failures.push(...checkMilestones(transcript));
+  failures.push(...checkSignerFacts(transcript));
   return failures;
 }

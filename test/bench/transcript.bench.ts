@@ -84,9 +84,13 @@ function syntheticRecords(): Array<Pick<JournalRecord, "actor" | "type" | "body"
 function chainRecords(records: ReturnType<typeof syntheticRecords>): ChainedEvent[] {
   const walker = new ChainWalker();
   const start = Date.parse("2026-03-01T09:30:00.000Z");
+  let previousHead = "0".repeat(64);
   return records.map((r, seq) => {
-    const record: JournalRecord = { ceremonyId: CEREMONY_ID, seq, time: new Date(start + seq * 10).toISOString(), ...r };
-    return { ...record, head: walker.addRecordJson(recordJson(record)).toString("hex") };
+    // step.completed carries the milestone head the witnesses copy down, as the runner writes it.
+    const body = r.type === "step.completed" ? { ...r.body, milestone: previousHead.slice(0, 8) } : r.body;
+    const record: JournalRecord = { ceremonyId: CEREMONY_ID, seq, time: new Date(start + seq * 10).toISOString(), ...r, body };
+    previousHead = walker.addRecordJson(recordJson(record)).toString("hex");
+    return { ...record, head: previousHead };
   });
 }
 
@@ -145,6 +149,7 @@ async function main(): Promise<void> {
       { id: "p-w1", name: "Person p-w1", role: "internal-witness", organisation: "Example CA" },
       { id: "p-w2", name: "Person p-w2", role: "internal-witness", organisation: "Example CA" },
     ];
+    const signer = p256Signer();
     const built = time(() =>
       buildTranscript({
         ceremony: { id: CEREMONY_ID, scriptId: "bench", title: "Benchmark", status: "completed", startedAt: "2026-03-01T09:30:00.000Z", endedAt: "2026-03-01T09:50:00.000Z" },
@@ -152,6 +157,7 @@ async function main(): Promise<void> {
         app: { name: "ceremony-workstation", version: "bench" },
         host: { os: "linux", release: "bench", hostname: "bench", airGap: { interfacesUp: [], decision: "clear" } },
         hsm: null,
+        signer: { algorithm: "EC-P256", spkiSha256: createHash("sha256").update(signer.spki).digest("hex") },
         participants,
         events,
         outputs: [],
@@ -159,7 +165,6 @@ async function main(): Promise<void> {
       }),
     );
     const transcriptBytes = built.value.bytes;
-    const signer = p256Signer();
     const envelope = await signTranscript(transcriptBytes, signer);
     const envBytes = envelopeBytes(envelope);
     const transcriptPath = join(dir, "transcript.json");

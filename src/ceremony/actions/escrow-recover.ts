@@ -1,5 +1,4 @@
 import { isAbsolute, resolve } from "node:path";
-import { readFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { formatKcv, formatSetId } from "../../common/index.ts";
@@ -38,7 +37,11 @@ export interface EscrowRecord {
   fingerprints: string[];
 }
 
-/** Verifies the original master-key bundle and reads what a recovery needs from it. */
+/**
+ * Verifies the original master-key bundle and takes what a recovery needs from the very bytes
+ * that were verified (verifyBundle reads the bundle once into memory): reading the wrapped key or
+ * the signer from disk again would let a file swapped after the check be used.
+ */
 export async function readEscrowBundle(dir: string, keyLabel: string): Promise<EscrowRecord> {
   const v = await verifyBundle(dir, { extraChecks: [scriptRecheck] });
   if (!v.ok || !v.transcript) {
@@ -62,13 +65,14 @@ export async function readEscrowBundle(dir: string, keyLabel: string): Promise<E
       `The bundle's wrapped key is "${wrapFormat}", not RFC 5649 key wrap with padding, which is all this application unwraps. Recover it with the tool that made it.`,
     );
   }
-  const wrapped = await readFile(resolve(dir, wrappedOut.file));
-  const signerPem = await readFile(resolve(dir, "signer.pub.pem"), "utf8");
-  const { createPublicKey } = await import("node:crypto");
-  const spki = createPublicKey(signerPem).export({ type: "spki", format: "der" });
+  const verifiedWrapped = v.files.get(wrappedOut.file);
+  if (!verifiedWrapped || !v.signerSpkiSha256) {
+    throw new ShareReadBackError("RECOVERY_BUNDLE_INVALID", `The bundle at ${dir} lost ${wrappedOut.file} or its signer while it was verified; check the bundle.`);
+  }
+  const wrapped = Buffer.from(verifiedWrapped);
   return {
     ceremonyId: t.ceremony.id,
-    signerSpkiSha256: createHash("sha256").update(spki).digest("hex"),
+    signerSpkiSha256: v.signerSpkiSha256,
     setId: shares.details.setId!,
     k: Number(shares.details.k),
     n: Number(shares.details.n),

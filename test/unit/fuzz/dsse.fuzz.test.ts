@@ -14,7 +14,7 @@ import { createPublicKey } from "node:crypto";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildTranscript, envelopeBytes, signTranscript, verifySignedTranscript, type DsseEnvelope } from "../../../src/transcript/index.ts";
-import { nodeSigner, transcriptInput } from "../transcript/fixture.ts";
+import { FIXTURE_SIGNER, transcriptInput } from "../transcript/fixture.ts";
 import { casesLabel, fuzzCases } from "./budget.ts";
 import { applyBytes, byteMutation } from "./mutations.ts";
 
@@ -23,7 +23,7 @@ let envelope: Buffer;
 let signerPem: string;
 let original: DsseEnvelope;
 beforeAll(async () => {
-  const signer = nodeSigner();
+  const signer = FIXTURE_SIGNER;
   transcript = Buffer.from(buildTranscript(transcriptInput()).bytes);
   original = await signTranscript(transcript, signer);
   envelope = envelopeBytes(original);

@@ -16,7 +16,7 @@ describe("buildTranscript", () => {
     expect(transcript.script.sha256).toBe(createHash("sha256").update(input.script.text).digest("hex"));
     expect(bytes.toString("utf8")).toBe(canonicalJson(transcript));
     expect(Object.keys(JSON.parse(bytes.toString()))).toEqual([
-      "app", "ceremony", "checkpoint", "events", "format", "host", "hsm", "outputs", "participants", "script",
+      "app", "ceremony", "checkpoint", "events", "format", "host", "hsm", "outputs", "participants", "script", "signer",
     ]);
     expect(checkTranscriptBytes(bytes).failures).toEqual([]);
   });

@@ -25,20 +25,33 @@ export function nodeSigner(namedCurve = "prime256v1"): Signer & { privateKey: Ke
   };
 }
 
-/** Gives records their heads, as the journal would have stored them. */
+/**
+ * Gives records their heads, as the journal would have stored them; a step.completed without a
+ * milestone gets the head before it, as the runner writes it.
+ */
 export function chain(records: Array<Omit<JournalRecord, "seq" | "ceremonyId" | "time"> & Partial<JournalRecord>>): ChainedEvent[] {
   const walker = new ChainWalker();
+  let previousHead = "0".repeat(64);
   return records.map((r, seq) => {
+    const body = r.type === "step.completed" && !("milestone" in r.body) ? { ...r.body, milestone: previousHead.slice(0, 8) } : r.body;
     const record: JournalRecord = {
       ceremonyId: r.ceremonyId ?? CEREMONY_ID,
       seq: r.seq ?? seq,
       time: r.time ?? new Date(Date.parse("2026-03-01T09:30:00.000Z") + seq * 1000).toISOString(),
       actor: r.actor,
       type: r.type,
-      body: r.body,
+      body,
     };
-    return { ...record, head: walker.addRecordJson(recordJson(record)).toString("hex") };
+    previousHead = walker.addRecordJson(recordJson(record)).toString("hex");
+    return { ...record, head: previousHead };
   });
+}
+
+/** The signer every fixture transcript names, unless a test passes another. */
+export const FIXTURE_SIGNER = nodeSigner();
+
+export function spkiSha256Of(signer: Signer): string {
+  return sha256Hex(signer.spki);
 }
 
 export const PARTICIPANTS = [
@@ -48,7 +61,19 @@ export const PARTICIPANTS = [
   { id: "p-w2", name: "Joan Clarke", role: "internal-witness", organisation: "Audit LLP" },
 ];
 
-export const CERT_PEM = Buffer.from("-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n");
+/** A real self-signed P-256 certificate (openssl req -x509), since verify parses certificate files. */
+export const CERT_PEM = Buffer.from(`-----BEGIN CERTIFICATE-----
+MIIBjDCCATOgAwIBAgIUfUmKQ5KlqXdJ9ZaZiOI4igdWtHswCgYIKoZIzj0EAwIw
+HDEaMBgGA1UEAwwRRXhhbXBsZSBSb290IDIwMjYwHhcNMjYxMjAxMDQwOTQwWhcN
+NDYxMTI2MDQwOTQwWjAcMRowGAYDVQQDDBFFeGFtcGxlIFJvb3QgMjAyNjBZMBMG
+ByqGSM49AgEGCCqGSM49AwEHA0IABJBxyS+Oywb4eaABMo7v9uU1v1KJryWg3Q01
+CX2UUj4WUjV9BfPok9IhJXiVa3yQKY8Pvdegew+lvxJUSkE6K+OjUzBRMB0GA1Ud
+DgQWBBSXOHZ0lOxiRSaBG62/9QkirvYx2zAfBgNVHSMEGDAWgBSXOHZ0lOxiRSaB
+G62/9QkirvYx2zAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIFQe
+JEDvRepbdGcgeKdJMD/K1nWMmgrAuuLQ7+8tTwwKAiAabBw8Zkb8RwAVCEeJCA5U
+FJvDPewqMukID1S9UXpXTg==
+-----END CERTIFICATE-----
+`);
 export const SHEET_PDF = Buffer.from("%PDF-1.7\n% witness sheet\n%%EOF\n");
 
 export function ceremonyRecords(): Array<Omit<JournalRecord, "seq" | "ceremonyId" | "time">> {
@@ -82,7 +107,7 @@ export function ceremonyRecords(): Array<Omit<JournalRecord, "seq" | "ceremonyId
   ];
 }
 
-export function transcriptInput(events: ChainedEvent[] = chain(ceremonyRecords())): TranscriptInput {
+export function transcriptInput(events: ChainedEvent[] = chain(ceremonyRecords()), signer: Signer = FIXTURE_SIGNER): TranscriptInput {
   const last = events.at(-1);
   return {
     ceremony: { id: CEREMONY_ID, scriptId: "root-ca-2026", title: "Root CA 2026", status: "completed", startedAt: "2026-03-01T09:30:00.000Z", endedAt: "2026-03-01T09:31:00.000Z" },
@@ -90,10 +115,12 @@ export function transcriptInput(events: ChainedEvent[] = chain(ceremonyRecords()
     app: { name: "ceremony-workstation", version: "0.1.0" },
     host: { os: "linux", release: "6.1.0", hostname: "ceremony-laptop", airGap: { interfacesUp: ["lo"], decision: "clear" } },
     hsm: { manufacturer: "SoftHSM project", model: "SoftHSM v2", serial: "0123456789abcdef", firmware: "2.6", tokenLabel: "ceremony" },
+    signer: { algorithm: "EC-P256", spkiSha256: spkiSha256Of(signer) },
     participants: PARTICIPANTS,
     events,
     outputs: [
       { kind: "certificate", label: "root-2026", file: "certs/root-2026.pem", sha256: sha256Hex(CERT_PEM), details: { subject: "CN=Example Root 2026" } },
+      { kind: "document", label: "witness-sheet", file: "sheets/witness-sheet.pdf", sha256: sha256Hex(SHEET_PDF), details: {} },
       { kind: "kcv", label: "master-kek", details: { kcvEcb0: "F29000", kcvCmac: "377822C093" } },
     ],
     checkpoint: { ceremonyId: CEREMONY_ID, eventCount: events.length, head: last ? last.head : "0".repeat(64) },
@@ -106,8 +133,8 @@ export const FILES: BundleFile[] = [
 ];
 
 /** Builds, signs and writes the fixture bundle into `dir`. */
-export async function writeFixtureBundle(dir: string, signer = nodeSigner()): Promise<{ signer: ReturnType<typeof nodeSigner>; bytes: Buffer }> {
-  const { bytes } = buildTranscript(transcriptInput());
+export async function writeFixtureBundle(dir: string, signer = FIXTURE_SIGNER): Promise<{ signer: ReturnType<typeof nodeSigner>; bytes: Buffer }> {
+  const { bytes } = buildTranscript(transcriptInput(undefined, signer));
   const envelope = await signTranscript(bytes, signer);
   await writeBundle(dir, { transcriptBytes: bytes, envelope, signerSpkiPem: signer.publicKey.export({ format: "pem", type: "spki" }).toString(), files: FILES });
   return { signer, bytes };

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../../src/journal/canonical-json.ts";
 import { ChainWalker, recordJson } from "../../../src/journal/chain.ts";
 import { envelopeBytes, signTranscript } from "../../../src/transcript/dsse.ts";
-import { buildManifest, manifestBytes } from "../../../src/transcript/manifest.ts";
+import { buildManifest, manifestBytes, sha256Hex } from "../../../src/transcript/manifest.ts";
 import type { Transcript } from "../../../src/transcript/types.ts";
 import { verifyBundle } from "../../../src/transcript/verify-bundle.ts";
 import { useTempDir } from "../journal/temp-dir.ts";
@@ -145,7 +145,10 @@ describe("verifyBundle", () => {
       rechain(t);
     });
     const result = await verifyBundle(dir);
-    expect(messages(result).sort()).toEqual(["step 1: needs 2 attestations from internal-witness, has 1", "the transcript signature does not verify under signer.pub.pem"]);
+    // The milestone heads the witnesses wrote down no longer match the recomputed chain either.
+    expect(codes(result)).toEqual(["ATTESTATION_MISSING", "MILESTONE_MISMATCH", "SIGNATURE_INVALID"]);
+    expect(messages(result)).toContain("step 1: needs 2 attestations from internal-witness, has 1");
+    expect(messages(result).filter((m) => m.includes("the chain gives"))).toHaveLength(2);
   });
 
   it("an edited transcript.json without touching anything else", async () => {
@@ -176,12 +179,12 @@ describe("verifyBundle", () => {
     const { dir, signerPem } = await fixture();
     writeFileSync(join(dir, "signer.pub.pem"), nodeSigner().publicKey.export({ format: "pem", type: "spki" }));
     fixManifest(dir);
-    expect(codes(await verifyBundle(dir))).toEqual(["SIGNATURE_INVALID", "SIGNATURE_KEYID_MISMATCH"]);
-    expect(messages(await verifyBundle(dir, { signerPem }))).toContain("signer key differs from the expected key");
+    expect(codes(await verifyBundle(dir))).toEqual(["SIGNATURE_INVALID", "SIGNATURE_KEYID_MISMATCH", "SIGNER_NOT_RECORDED"]);
+    expect(codes(await verifyBundle(dir, { signerPem }))).toContain("SIGNER_KEY_UNEXPECTED");
   });
 
-  it("a bundle re-signed by an attacker's own key passes only without --signer", async () => {
-    const { dir, signerPem } = await fixture();
+  it("a bundle re-signed by an attacker's own key without changing the recorded signer fails", async () => {
+    const { dir } = await fixture();
     const attacker = nodeSigner();
     rewriteTranscript(dir, (t) => {
       t.ceremony.title = "Forged";
@@ -190,9 +193,28 @@ describe("verifyBundle", () => {
     writeFileSync(join(dir, "transcript.dsse.json"), envelopeBytes(await signTranscript(bytes, attacker)));
     writeFileSync(join(dir, "signer.pub.pem"), attacker.publicKey.export({ format: "pem", type: "spki" }));
     fixManifest(dir);
-    expect((await verifyBundle(dir)).ok).toBe(true);
+    expect(codes(await verifyBundle(dir))).toEqual(["SIGNER_NOT_RECORDED"]);
+  });
+
+  it("a bundle re-signed by an attacker's own key, recorded signer rewritten, is never anchored", async () => {
+    const { dir, signerPem, signer } = await fixture();
+    const attacker = nodeSigner();
+    rewriteTranscript(dir, (t) => {
+      t.ceremony.title = "Forged";
+      t.signer = { algorithm: "EC-P256", spkiSha256: sha256Hex(attacker.spki) };
+    });
+    const bytes = readFileSync(join(dir, "transcript.json"));
+    writeFileSync(join(dir, "transcript.dsse.json"), envelopeBytes(await signTranscript(bytes, attacker)));
+    writeFileSync(join(dir, "signer.pub.pem"), attacker.publicKey.export({ format: "pem", type: "spki" }));
+    fixManifest(dir);
+    const unanchored = await verifyBundle(dir);
+    expect(unanchored.ok).toBe(true);
+    expect(unanchored.anchored).toBe(false);
+    expect(unanchored.signerSpkiSha256).toBe(sha256Hex(attacker.spki));
     const pinned = await verifyBundle(dir, { signerPem });
-    expect(pinned.failures).toEqual([{ code: "SIGNER_KEY_UNEXPECTED", message: "signer key differs from the expected key" }]);
+    expect(codes(pinned)).toEqual(["SIGNER_KEY_UNEXPECTED"]);
+    expect(pinned.anchored).toBe(false);
+    expect(codes(await verifyBundle(dir, { anchors: [sha256Hex(signer.spki)] }))).toEqual(["SIGNER_KEY_UNEXPECTED"]);
   });
 
   it("a removed file", async () => {
@@ -217,6 +239,7 @@ describe("verifyBundle", () => {
     expect(messages(await verifyBundle(dir))).toEqual([
       "crl.link is not a regular file (a link or device); a bundle holds only files and folders",
       "certs/extra.pem is in the bundle but not in the manifest",
+      "certs/extra.pem is in the bundle but the signed transcript does not list it: it was added or swapped in after the ceremony",
     ]);
   });
 
@@ -225,13 +248,13 @@ describe("verifyBundle", () => {
     writeFileSync(join(dir, "certs/root-2026.pem"), "-----BEGIN CERTIFICATE-----\nforged\n-----END CERTIFICATE-----\n");
     fixManifest(dir);
     const result = await verifyBundle(dir);
-    expect(codes(result)).toEqual(["OUTPUT_HASH_MISMATCH"]);
-    expect(messages(result)[0]).toMatch(/^output certificate root-2026: certs\/root-2026\.pem has SHA-256 [0-9a-f]{64}, the signed transcript says [0-9a-f]{64}$/);
+    expect(codes(result)).toEqual(["ARTIFACT_MISMATCH", "OUTPUT_HASH_MISMATCH"]);
+    expect(messages(result).find((m) => m.includes("has SHA-256"))).toMatch(/^output certificate root-2026: certs\/root-2026\.pem has SHA-256 [0-9a-f]{64}, the signed transcript says [0-9a-f]{64}$/);
   });
 
   it("a folder that does not exist", async () => {
     const missing = join(tempDir(), "nope");
-    expect(await verifyBundle(missing)).toEqual({ ok: false, failures: [{ code: "BUNDLE_UNREADABLE", message: `the bundle folder ${missing} does not exist` }] });
+    expect(await verifyBundle(missing)).toEqual({ ok: false, anchored: false, files: new Map(), failures: [{ code: "BUNDLE_UNREADABLE", message: `the bundle folder ${missing} does not exist` }] });
   });
 
   it("runs extra checks, naming failures by the check", async () => {

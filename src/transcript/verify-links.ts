@@ -1,0 +1,75 @@
+/**
+ * Links between bundles, checked when the auditor gives both ends (`ceremony verify A B …`):
+ * - a recovery names the master-key bundle it recovered from (recovery.source: its ceremony,
+ *   signer, wrapped key, card set and KCVs) — that bundle must say the same;
+ * - an intermediate or CRL bundle carries the issuer's certificate it was made with (role
+ *   "issuer") — the bundle that made that certificate must hold the same bytes.
+ * Each bundle passed here has verified on its own; a link only compares what both signed.
+ */
+import { type VerifyFailure, failure } from "./failures.ts";
+import type { Transcript } from "./types.ts";
+
+export interface LinkedBundle {
+  path: string;
+  transcript: Transcript;
+  signerSpkiSha256: string;
+}
+
+export interface LinkResult {
+  failures: VerifyFailure[];
+  /** Sentences naming each link that was checked and held. */
+  checked: string[];
+}
+
+function checkRecovery(b: LinkedBundle, byCeremony: ReadonlyMap<string, LinkedBundle>, r: LinkResult): void {
+  for (const e of b.transcript.events) {
+    if (e.type !== "recovery.source") continue;
+    const src = e.body as Record<string, unknown>;
+    const origin = byCeremony.get(String(src.bundleCeremonyId));
+    if (!origin) continue;
+    const label = String(src.keyLabel);
+    const outputs = origin.transcript.outputs;
+    const wrapped = outputs.find((o) => o.kind === "wrapped-key" && o.label === label);
+    const shares = outputs.find((o) => o.kind === "share-fingerprints" && o.label === label);
+    const kcv = outputs.find((o) => o.kind === "kcv" && o.label === label && o.details.kcvCmac !== undefined);
+    const problems: string[] = [];
+    if (origin.signerSpkiSha256 !== src.bundleSignerSpkiSha256) problems.push(`was signed by ${origin.signerSpkiSha256}, the recovery recorded ${String(src.bundleSignerSpkiSha256)}`);
+    if (!wrapped) problems.push(`holds no wrapped key ${label}`);
+    else if (wrapped.sha256 !== src.wrappedSha256) problems.push(`holds wrapped key ${label} with SHA-256 ${wrapped.sha256}, the recovery used ${String(src.wrappedSha256)}`);
+    if (shares && shares.details.setId !== src.setId) problems.push(`escrowed ${label} to card set ${shares.details.setId}, the recovery used set ${String(src.setId)}`);
+    if (kcv && (kcv.details.kcvEcb0 !== src.kcvEcb0 || kcv.details.kcvCmac !== src.kcvCmac)) {
+      problems.push(`recorded KCVs ${kcv.details.kcvEcb0} / ${kcv.details.kcvCmac}, the recovery ${String(src.kcvEcb0)} / ${String(src.kcvCmac)}`);
+    }
+    for (const p of problems) r.failures.push(failure("LINK_MISMATCH", `recovery of ${label} from ${origin.path}: that bundle ${p}`));
+    if (problems.length === 0) r.checked.push(`recovery of ${label} ← ${origin.path} (signer, wrapped key, card set, KCVs)`);
+  }
+}
+
+function checkIssuers(b: LinkedBundle, others: readonly LinkedBundle[], r: LinkResult): void {
+  for (const input of b.transcript.outputs) {
+    if (input.kind !== "certificate" || !input.details.role?.startsWith("issuer")) continue;
+    for (const other of others) {
+      if (other === b) continue;
+      const made = other.transcript.outputs.find((o) => o.kind === "certificate" && !o.details.role && o.label === input.label && o.details.subject === input.details.subject);
+      if (!made) continue;
+      if (made.sha256 !== input.sha256) {
+        r.failures.push(failure("LINK_MISMATCH", `issuer certificate ${input.label}: ${b.path} used one with SHA-256 ${input.sha256}, but ${other.path} made ${made.sha256}`));
+      } else {
+        r.checked.push(`issuer ${input.label} ← ${other.path}`);
+      }
+    }
+  }
+}
+
+/** Link failures and checked links per bundle path. */
+export function checkLinks(bundles: readonly LinkedBundle[]): Map<string, LinkResult> {
+  const byCeremony = new Map(bundles.map((b) => [b.transcript.ceremony.id, b]));
+  const results = new Map<string, LinkResult>();
+  for (const b of bundles) {
+    const r: LinkResult = { failures: [], checked: [] };
+    checkRecovery(b, byCeremony, r);
+    checkIssuers(b, bundles, r);
+    results.set(b.path, r);
+  }
+  return results;
+}

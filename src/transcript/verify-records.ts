@@ -1,0 +1,49 @@
+/**
+ * Checks that tie what people saw in the room to the signed record:
+ * - every step.completed carries the milestone head the witnesses copied onto the paper script
+ *   (the first digits of the head before it, docs/architecture.md "Journal chain"), and it must be
+ *   the head the chain recomputes — a forger who rebuilds the chain changes those values;
+ * - the transcript-signing key the transcript records (in its header, and in any
+ *   transcript-signing public-key fact, read aloud at the ceremony) is the one in signer.pub.pem.
+ * Run only after the chain itself has been checked, so the heads compared against are genuine.
+ */
+import { MILESTONE_DIGITS } from "../journal/chain.ts";
+import { EVENT_TYPES } from "./attestation-rules.ts";
+import { type VerifyFailure, failure } from "./failures.ts";
+import type { Transcript } from "./types.ts";
+
+export function checkMilestones(t: Transcript): VerifyFailure[] {
+  const failures: VerifyFailure[] = [];
+  for (const event of t.events) {
+    if (event.type !== EVENT_TYPES.stepCompleted) continue;
+    const step = typeof event.body.stepIndex === "number" ? `step ${event.body.stepIndex + 1}` : "a step";
+    const written = event.body.milestone;
+    const before = t.events[event.seq - 1];
+    const expected = before ? before.head.slice(0, MILESTONE_DIGITS) : null;
+    if (typeof written !== "string") {
+      failures.push(failure("MILESTONE_MISMATCH", `event ${event.seq}: ${step} completed without the journal head the witnesses copied down`));
+    } else if (written !== expected) {
+      failures.push(
+        failure("MILESTONE_MISMATCH", `event ${event.seq}: ${step} completed with journal head ${written}, but the chain gives ${expected ?? "nothing"} there: the events before it were changed`),
+      );
+    }
+  }
+  return failures;
+}
+
+/** The transcript-signing key facts in the outputs must be the key the header names as signer. */
+export function checkSignerFacts(t: Transcript): VerifyFailure[] {
+  const failures: VerifyFailure[] = [];
+  for (const output of t.outputs) {
+    if (output.kind !== "public-key" || output.details.purpose !== "transcript-signing") continue;
+    if (output.details.spkiSha256 !== t.signer.spkiSha256) {
+      failures.push(
+        failure(
+          "SIGNER_NOT_RECORDED",
+          `the transcript-signing key recorded at the ceremony (${output.label}, SPKI SHA-256 ${output.details.spkiSha256}) is not the key the transcript names as its signer (${t.signer.spkiSha256})`,
+        ),
+      );
+    }
+  }
+  return failures;
+}
