@@ -3,7 +3,7 @@
  * call. Every problem is collected (not only the first), each named by its YAML path.
  */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { InputFileError, readInputFile } from "../input-file.ts";
 import { basename } from "node:path";
 import { parseDocument, isMap, isSeq, type Node as YamlNode } from "yaml";
 import type { z } from "zod";
@@ -39,16 +39,50 @@ export function parseYamlStrict(text: string, source: string): unknown {
   if (Buffer.byteLength(text) > MAX_SCRIPT_BYTES) {
     throw new ScriptValidationError(source, [{ path: "", message: `is larger than ${MAX_SCRIPT_BYTES / 1024} KiB; a ceremony script is never that big` }]);
   }
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
+  const depth = nestingDepth(text);
+  if (depth > MAX_NESTING) {
+    throw new ScriptValidationError(source, [{ path: "", message: `nests brackets or braces ${depth} levels deep; a ceremony file needs at most ${MAX_NESTING}` }]);
+  }
+  let doc;
+  try {
+    doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
+  } catch (e) {
+    // The YAML parser recurses; anything it still cannot take is named, never a stack overflow.
+    if (e instanceof RangeError) throw new ScriptValidationError(source, [{ path: "", message: "is nested too deeply to read; a ceremony file is a few levels deep" }]);
+    throw e;
+  }
   const problems: ValidationIssue[] = [...doc.errors, ...doc.warnings].map((e) => ({
     path: e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "",
-    message: (e.message.split("\n")[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ""),
+    message: /call stack/i.test(e.message) ? "is nested too deeply to read; a ceremony file is a few levels deep" : (e.message.split("\n")[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ""),
   }));
   if (problems.length) throw new ScriptValidationError(source, problems);
   if (hasAlias(doc.contents as YamlNode | null)) {
     throw new ScriptValidationError(source, [{ path: "", message: "YAML anchors and aliases are not allowed in ceremony files; write each value out" }]);
   }
   return doc.toJS({ maxAliasCount: 0 });
+}
+
+const MAX_NESTING = 32;
+
+/** Deepest nesting of flow collections ([ and {) outside quoted strings and comments. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let quote: string | null = null;
+  let comment = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (comment) {
+      if (c === "\n") comment = false;
+    } else if (quote) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "#") comment = true;
+    else if (c === "[" || c === "{") max = Math.max(max, ++depth);
+    else if (c === "]" || c === "}") depth = Math.max(0, depth - 1);
+  }
+  return max;
 }
 
 function hasAlias(node: YamlNode | null): boolean {
@@ -59,19 +93,30 @@ function hasAlias(node: YamlNode | null): boolean {
   return false;
 }
 
+/**
+ * The text of a script or parameter file: a regular file no larger than a script can be (checked
+ * before reading, so a FIFO or /dev/zero is refused at once), in UTF-8 — a UTF-16 file or a binary
+ * one is named as such instead of failing later as "must be a mapping".
+ */
+async function readYamlFile(path: string, what: string): Promise<string> {
+  const bytes = await readInputFile(path, what, MAX_SCRIPT_BYTES);
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || bytes.includes(0);
+  if (utf16) throw new InputFileError(path, "unreadable", `${path} is UTF-16 or binary, not UTF-8 text (${what}). Save it as UTF-8 and try again.`);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputFileError(path, "unreadable", `${path} is not valid UTF-8 text (${what}). Save it as UTF-8 and try again.`);
+  }
+}
+
 export async function loadScriptFile(path: string, paramsPath?: string): Promise<{ script: LoadedScript; params: ParamsFile }> {
-  const text = await readFile(path, "utf8").catch((e: NodeJS.ErrnoException) => {
-    throw new ScriptValidationError(path, [{ path: "", message: `cannot be read (${e.code ?? e.message})` }]);
-  });
+  const text = await readYamlFile(path, "a ceremony script");
   const params = paramsPath ? await loadParamsFile(paramsPath) : ParamsFile.parse({});
   return { script: loadScript(text, basename(path), params), params };
 }
 
 export async function loadParamsFile(path: string): Promise<ParamsFile> {
-  const text = await readFile(path, "utf8").catch((e: NodeJS.ErrnoException) => {
-    throw new ScriptValidationError(path, [{ path: "", message: `cannot be read (${e.code ?? e.message})` }]);
-  });
-  return parseParams(text, basename(path));
+  return parseParams(await readYamlFile(path, "a parameter file"), basename(path));
 }
 
 export function parseParams(text: string, source: string): ParamsFile {

@@ -26,7 +26,7 @@ const USAGE = `usage:
   ceremony verify PATH... [--signer PEM|FINGERPRINT|WORDS]... [--json]
                                                         bundles or folders of them; exit 0 only when every check passes
                                                         and the signer is anchored (3 not anchored, 4 aborted, 5 both, 1 failed)
-  ceremony shares inspect SHARE...                      decode and check shares without combining
+  ceremony shares inspect FILE... | -                   decode and check shares (from files or standard input) without combining
   ceremony recover --bundle DIR [--key LABEL] (--share FILE... --rehearsal [--out DIR] | --module PATH [--module-args STRING] --token LABEL --out DIR)
   ceremony keys [--journal DB] [--full-ids]             key inventory with rotation status; keys of aborted ceremonies flagged`;
 
@@ -175,7 +175,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.err(`ceremony ${verb}: ${e.message} [${e.code}]`);
       return 1;
     }
-    io.err(`ceremony ${verb}: unexpected error: ${(e as Error).stack ?? String(e)}`);
+    // A stack trace helps nobody in the room; it is shown only when asked for (CEREMONY_DEBUG=1).
+    const detail = process.env.CEREMONY_DEBUG === "1" ? ((e as Error).stack ?? String(e)) : ((e as Error).message ?? String(e)).split("\n")[0];
+    io.err(`ceremony ${verb}: unexpected error: ${detail}. This is a bug: please report it with the command you ran (CEREMONY_DEBUG=1 shows the details).`);
     return 70;
   }
 }

@@ -37,12 +37,15 @@ export function attackerSigner(): Signer {
   return { algorithm: "EC-P256", spki: publicKey.export({ format: "der", type: "spki" }), sign: async (data) => sign("sha256", data, { key: privateKey, dsaEncoding: "der" }) };
 }
 
-/** Recomputes seqs, heads, the milestones witnesses would have copied, and the checkpoint. */
-export function rechain(t: Transcript): Transcript {
+/**
+ * Recomputes seqs, heads and the checkpoint, and the milestones witnesses would have copied —
+ * unless `keepMilestones`: the milestones already written on paper cannot be changed by a forger.
+ */
+export function rechain(t: Transcript, options: { keepMilestones?: boolean } = {}): Transcript {
   const walker = new ChainWalker();
   let previous = "0".repeat(64);
   const events = t.events.map((e, seq) => {
-    const body = e.type === "step.completed" ? { ...e.body, milestone: previous.slice(0, MILESTONE_DIGITS) } : e.body;
+    const body = e.type === "step.completed" && !options.keepMilestones ? { ...e.body, milestone: previous.slice(0, MILESTONE_DIGITS) } : e.body;
     const record = { ceremonyId: e.ceremonyId, seq, time: e.time, actor: e.actor, type: e.type, body };
     previous = walker.addRecordJson(recordJson(record)).toString("hex");
     return { ...record, head: previous };
@@ -52,7 +55,10 @@ export function rechain(t: Transcript): Transcript {
 
 /** Writes `t` into the bundle at `dir`, re-signed by `signer`, with signer.pub.pem, the recorded signer and the manifest fitted. */
 export async function resign(dir: string, t: Transcript, signer: Signer, options: { recordSigner?: boolean } = {}): Promise<void> {
-  const recorded = options.recordSigner === false ? t : { ...t, signer: { algorithm: "EC-P256" as const, spkiSha256: sha256Hex(signer.spki) } };
+  const fp = sha256Hex(signer.spki);
+  // The whole record of the signer: the header and the transcript-signing key's fact.
+  const outputs = t.outputs.map((o) => (o.kind === "public-key" && o.details.purpose === "transcript-signing" ? { ...o, details: { ...o.details, spkiSha256: fp } } : o));
+  const recorded = options.recordSigner === false ? t : { ...t, outputs, signer: { algorithm: "EC-P256" as const, spkiSha256: fp } };
   const bytes = Buffer.from(serializeTranscript(recorded).text);
   writeFileSync(join(dir, "transcript.json"), bytes);
   writeFileSync(join(dir, "transcript.dsse.json"), envelopeBytes(await signTranscript(bytes, signer)));
