@@ -5,7 +5,6 @@
  */
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { createPublicKey, createHash } from "node:crypto";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import type { z } from "zod";
@@ -322,14 +321,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     async "bundle:verify"(req) {
       const dir = resolve(req.dir.startsWith("/") ? req.dir : join(bundlesDir, req.dir));
       const v = await verifyBundle(dir, { extraChecks: [scriptRecheck] });
-      let signer: string | null = null;
-      try {
-        const spki = createPublicKey(await readFile(join(dir, "signer.pub.pem"), "utf8")).export({ type: "spki", format: "der" });
-        signer = createHash("sha256").update(spki).digest("hex");
-      } catch {
-        signer = null;
-      }
-      return verificationView(dir, v.ok, v.failures, v.transcript, signer);
+      // The fingerprint of the signer.pub.pem bytes that were verified, never a second read.
+      return verificationView(dir, v.ok, v.failures, v.transcript, v.signerSpkiSha256 ?? null);
     },
 
     async "bundle:list"() {

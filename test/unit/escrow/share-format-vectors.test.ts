@@ -3,7 +3,7 @@
  * its reference decoder and its openssl recipe are all executed here, from the document itself.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -134,7 +134,8 @@ describe("recovery with only the document", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, "english.txt"), `${WORDS.join("\n")}\n`);
   writeFileSync(join(dir, "recover.py"), block("reference-decoder", "python"));
-  writeFileSync(join(dir, "KEK.wrapped"), bytes(V.wrappedMasterKey));
+  mkdirSync(join(dir, "escrow"));
+  writeFileSync(join(dir, "escrow", "KEK-01.wrapped"), bytes(V.wrappedMasterKey));
   for (const c of V.cards) {
     // Odd cards as typed from the card (numbered), even cards as scanned (QR text).
     const typed = new RegExp(`<!-- card ${c.card} -->\\n\`\`\`text\\n([\\s\\S]*?)\`\`\``).exec(DOC)?.[1] ?? "";
@@ -151,6 +152,25 @@ describe("recovery with only the document", () => {
       expect(result.stderr).toBe("");
       expect(result.stdout.trim()).toBe(V.escrowKey);
     }
+  });
+
+  it("docs/recipes/recover.py is the reference decoder of the document, verbatim", () => {
+    expect(readFileSync(new URL("../../../docs/recipes/recover.py", import.meta.url), "utf8")).toBe(block("reference-decoder", "python"));
+  });
+
+  it.skipIf(!python)("the reference decoder puts numbered words in the order of their numbers (as printed: down the columns) and refuses other versions", () => {
+    const card = V.cards[0]!;
+    const words = card.qrText.replace(/^CWS1:/, "").toLowerCase().split(" ");
+    // Three columns of 11, read across the rows as pdftotext shows a printed card.
+    const rows = Array.from({ length: 11 }, (_, r) => [0, 11, 22].map((c) => `${c + r + 1}. ${words[c + r]}`).join("    "));
+    writeFileSync(join(dir, "columns.txt"), `${rows.join("\n")}\n`);
+    const ok = run("python3", ["recover.py", "english.txt", "columns.txt", "card3.txt", "card5.txt"]);
+    expect(ok.stderr).toBe("");
+    expect(ok.stdout.trim()).toBe(V.escrowKey);
+    writeFileSync(join(dir, "gap.txt"), rows.join("\n").replace("12. ", "40. "));
+    expect(run("python3", ["recover.py", "english.txt", "gap.txt", "card3.txt", "card5.txt"]).stderr).toContain("gap.txt: the word numbers are not 1 to 33");
+    writeFileSync(join(dir, "v2.txt"), card.qrText.replace("CWS1:", "CWS2:"));
+    expect(run("python3", ["recover.py", "english.txt", "v2.txt", "card3.txt", "card5.txt"]).stderr).toContain("v2.txt: this is a card of share format version 2");
   });
 
   it.skipIf(!python)("the reference decoder refuses too few cards, a mistyped card and x = 0", () => {
