@@ -38,14 +38,20 @@ echo "payload is transcript.json"
 printf 'DSSEv1 %d %s %d ' "$(wc -c < "$T/type.txt")" "$(cat "$T/type.txt")" "$(wc -c < "$T/payload.bin")" > "$T/pae.bin"
 cat "$T/payload.bin" >> "$T/pae.bin"
 
-# 4. The signature (prints "Verified OK").
-openssl dgst -sha256 -verify "$B/signer.pub.pem" -signature "$T/sig.der" "$T/pae.bin" || fail "the signature does not verify under signer.pub.pem"
+# 4. The signer's key type: ECDSA P-256 with SHA-256, or on tokens without it P-384 with SHA-384
+#    or RSA-3072 (PKCS#1 v1.5) with SHA-256.
+openssl pkey -pubin -in "$B/signer.pub.pem" -noout -text > "$T/key.txt" || fail "signer.pub.pem is not a public key"
+if grep -q 'ASN1 OID: prime256v1' "$T/key.txt"; then ALG=EC-P256 DIGEST=-sha256
+elif grep -q 'ASN1 OID: secp384r1' "$T/key.txt"; then ALG=EC-P384 DIGEST=-sha384
+elif grep -q 'Public-Key: (3072 bit)' "$T/key.txt" && grep -q '^Modulus' "$T/key.txt"; then ALG=RSA-3072 DIGEST=-sha256
+else fail "signer.pub.pem is not an ECDSA P-256, P-384 or RSA-3072 key"
+fi
 
-# 5. The signer is a P-256 key; keyid, the transcript's record of its signer and the fingerprint agree.
-openssl pkey -pubin -in "$B/signer.pub.pem" -noout -text | grep -q 'ASN1 OID: prime256v1' || fail "signer.pub.pem is not an ECDSA P-256 key"
+# 5. The signature (prints "Verified OK"); keyid, the transcript's record of its signer and the fingerprint agree.
+openssl dgst "$DIGEST" -verify "$B/signer.pub.pem" -signature "$T/sig.der" "$T/pae.bin" || fail "the signature does not verify under signer.pub.pem"
 SPKI=$(openssl pkey -pubin -in "$B/signer.pub.pem" -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1)
 [ "$SPKI" = "$(cat "$T/keyid.txt")" ] || fail "the envelope's keyid is not the signer's fingerprint"
-grep -q "\"signer\":{\"algorithm\":\"EC-P256\",\"spkiSha256\":\"$SPKI\"}" "$B/transcript.json" || fail "signer.pub.pem is not the signer the transcript records"
+grep -q "\"signer\":{\"algorithm\":\"$ALG\",\"spkiSha256\":\"$SPKI\"}" "$B/transcript.json" || fail "signer.pub.pem is not the signer the transcript records"
 echo "signer fingerprint: $SPKI"
 
 # 6. Every file in manifest.json is present and unchanged, and nothing else is in the bundle.

@@ -64,7 +64,7 @@ export const TranscriptHeaderSchema = z.strictObject({
   }),
   hsm: HsmSchema.nullable(),
   /** The transcript-signing key, recorded inside what it signs: signer.pub.pem must be this key. */
-  signer: z.strictObject({ algorithm: z.literal("EC-P256"), spkiSha256: sha256Hex }),
+  signer: z.strictObject({ algorithm: z.enum(["EC-P256", "EC-P384", "RSA-3072"]), spkiSha256: sha256Hex }),
   participants: z.array(ParticipantSchema),
   outputs: z.array(OutputSchema),
   checkpoint: CheckpointSchema,
