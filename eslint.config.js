@@ -1,5 +1,5 @@
 // @ts-check
-// Layer arrows from DESIGN.md, enforced here ("bad layering" in the VS Code sense):
+// Layer arrows from docs/architecture.md, enforced here ("bad layering" in the VS Code sense):
 //   src/        imports neither electron/ nor renderer/ nor the electron package;
 //               only src/hsm imports pkcs11js, only src/journal better-sqlite3, only src/print pdfkit.
 //   src/common/ is pure (VS Code's `common/`): it imports nothing outside itself, so neither Node,
@@ -18,12 +18,29 @@ const nativeOwners = [
 function ownedModules(except) {
   return nativeOwners
     .filter((m) => m.owner !== except)
-    .map((m) => ({ name: m.name, message: `only ${m.owner} may import ${m.name} (DESIGN.md, Ownership)` }));
+    .map((m) => ({ name: m.name, message: `only ${m.owner} may import ${m.name} (docs/architecture.md, Layers)` }));
 }
 
 const srcLayerPatterns = [
   { group: ["**/electron/**", "**/renderer/**"], message: "src/ is the core: it imports neither electron/ nor renderer/" },
 ];
+/** Which src/ folders each src/ folder may import (root files such as errors.ts are open to all). */
+const SRC_LAYERS = {
+  common: [],
+  format: ["common"],
+  events: ["common"],
+  journal: ["events", "common"],
+  transcript: ["journal", "events", "common", "format"],
+  escrow: ["common"],
+  pki: ["common"],
+  hsm: ["common"],
+  print: ["common", "format"],
+  airgap: ["common"],
+  ceremony: ["airgap", "common", "escrow", "events", "format", "hsm", "journal", "pki", "print", "transcript"],
+  api: ["airgap", "ceremony", "common", "escrow", "events", "format", "hsm", "journal", "pki", "print", "transcript"],
+  cli: ["airgap", "ceremony", "common", "escrow", "events", "format", "hsm", "journal", "pki", "print", "transcript"],
+};
+
 const electronPackage = { name: "electron", message: "src/ runs without Electron; only electron/ imports it" };
 
 export default tseslint.config(
@@ -36,13 +53,33 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
-  ...["src/hsm", "src/journal", "src/print", "src"].map((dir) => ({
-    files: dir === "src" ? ["src/**/*.ts"] : [`${dir}/**/*.ts`],
-    ignores: dir === "src" ? ["src/hsm/**", "src/journal/**", "src/print/**"] : [],
-    rules: {
-      "no-restricted-imports": ["error", { paths: [electronPackage, ...ownedModules(dir)], patterns: srcLayerPatterns }],
-    },
-  })),
+  // src layer arrows (docs/architecture.md, Layers): each folder of src/ may import only the
+  // folders listed for it. Relative imports only, so a folder is named by "../<layer>/".
+  ...Object.entries(SRC_LAYERS).map(([layer, allowed]) => {
+    const forbidden = Object.keys(SRC_LAYERS).filter((l) => l !== layer && !allowed.includes(l));
+    const owner = `src/${layer}`;
+    return {
+      files: [`src/${layer}/**/*.ts`],
+      rules: {
+        "no-restricted-imports": [
+          "error",
+          {
+            paths: [electronPackage, ...ownedModules(nativeOwners.some((m) => m.owner === owner) ? owner : "")],
+            patterns: [
+              ...srcLayerPatterns,
+              ...(forbidden.length
+                ? [{ regex: `^(\\.\\./)+(${forbidden.join("|")})/`, message: `src/${layer} may import only ${allowed.join(", ") || "nothing"} (docs/architecture.md, Layers)` }]
+                : []),
+            ],
+          },
+        ],
+      },
+    };
+  }),
+  {
+    files: ["src/*.ts"],
+    rules: { "no-restricted-imports": ["error", { paths: [electronPackage, ...ownedModules("")], patterns: [...srcLayerPatterns, { regex: "^\\./[a-z]+/", message: "the root files of src/ import no layer" }] }] },
+  },
   {
     files: ["src/common/**/*.ts"],
     rules: {

@@ -3,6 +3,7 @@
  * process registers it over IPC; test/harness serves it over loopback JSON-RPC. It holds at most
  * one ceremony at a time; everything durable is in the journal.
  */
+import { lastEventOfType } from "../events/index.ts";
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -291,7 +292,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
 
     async "cards:preview"(req) {
       const a = requireActive();
-      const split = recordedSplit(a.runner, String(a.runner.events().findLast((e) => e.type === "escrow.split")?.body.keyLabel ?? ""));
+      const split = recordedSplit(a.runner, lastEventOfType(a.runner.events(), "escrow.split")?.body.keyLabel ?? "");
       const card = split.cards.find((c) => c.participantId === req.participantId);
       if (!card) throw new ServiceError("CARD_UNKNOWN", "That participant holds no card of this ceremony.");
       a.previews.add(req.participantId);
@@ -377,7 +378,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       const result = { ...base, setId: d.setId, k: d.k, n: d.n, fingerprint: d.fingerprint };
       if (participantId && a) {
         const holder = a.runner.state().participants.find((p) => p.id === participantId);
-        const keyLabel = String(a.runner.events().findLast((e) => e.type === "escrow.split")?.body.keyLabel ?? "");
+        const keyLabel = lastEventOfType(a.runner.events(), "escrow.split")?.body.keyLabel ?? "";
         if (holder && keyLabel) {
           const r = checkHolderShare(recordedSplit(a.runner, keyLabel), holder, text);
           a.readBack.add(participantId);

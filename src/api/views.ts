@@ -4,7 +4,7 @@ import { actionRegistry } from "../ceremony/actions/registry.ts";
 import { paperBlankForOutput, type PaperBlank } from "../ceremony/paper-blanks.ts";
 import type { CeremonyRunner } from "../ceremony/runner.ts";
 import { attestationShortfall } from "../ceremony/state.ts";
-import type { ChainedEvent } from "../journal/index.ts";
+import { type RecordedEvent, eventsOfType, lastEventOfType, missingEventCase } from "../events/index.ts";
 import { fingerprintWords, formatFingerprint, formatHex, formatKeyId, formatOutputValue, formatSetId, roleTitle } from "../common/index.ts";
 import type { Transcript, VerifyFailure } from "../transcript/index.ts";
 import type { CeremonyView, OutputView, StepView, VerificationView } from "./contract.ts";
@@ -57,10 +57,10 @@ export function ceremonyView(
       milestone: s.milestone,
     };
   });
-  const split = events.findLast((e) => e.type === "escrow.split");
-  const verifiedCards = new Set(events.filter((e) => e.type === "share.verified").map((e) => String(e.body.participantId)));
+  const split = lastEventOfType(events, "escrow.split");
+  const verifiedCards = new Set(eventsOfType(events, "share.verified").map((e) => e.body.participantId));
   const shareBoard = split
-    ? (split.body.cards as Array<{ card: number; participantId: string; holder: string }>).map((c) => ({
+    ? split.body.cards.map((c) => ({
         card: c.card,
         participantId: c.participantId,
         holder: c.holder,
@@ -90,54 +90,83 @@ export function ceremonyView(
 }
 
 /** A line an auditor can read for each event; never more than the event itself holds. */
-export function eventSummary(e: ChainedEvent, names: Map<string, string>): string {
-  const b = e.body as Record<string, unknown>;
-  const who = (id: unknown): string => names.get(String(id)) ?? String(id);
-  const step = typeof b.stepIndex === "number" ? `step ${b.stepIndex + 1}` : "";
+export function eventSummary(e: RecordedEvent, names: Map<string, string>): string {
+  const who = (id: string): string => names.get(id) ?? id;
+  const step = (i: number): string => `step ${i + 1}`;
   switch (e.type) {
-    case "ceremony.started":
-      return `${String(b.scriptTitle)} (script ${String(b.scriptId)} v${String(b.scriptVersion)}${b.rehearsal ? ", REHEARSAL" : ""})`;
+    case "ceremony.started": {
+      const b = e.body;
+      return `${b.scriptTitle} (script ${b.scriptId} v${b.scriptVersion}${b.rehearsal ? ", REHEARSAL" : ""})`;
+    }
+    case "ceremony.resumed":
+      return `resumed after event ${e.body.atEvent - 1}`;
     case "participant.joined":
-      return `${String(b.name)} joined as ${roleTitle(String(b.role))} (${String(b.organisation)})`;
+      return `${e.body.name} joined as ${roleTitle(e.body.role)} (${e.body.organisation})`;
+    case "participants.confirmed":
+      return `sign-in closed with ${e.body.count} participants`;
     case "airgap.checked":
-      return b.clear ? "no network interface up" : `interfaces up: ${(b.interfacesUp as string[]).join(", ")}`;
+      return e.body.clear ? "no network interface up" : `interfaces up: ${e.body.interfacesUp.join(", ")}`;
     case "airgap.override.attested":
-      return `${who(b.participantId)} attested the air-gap override`;
+      return `${who(e.body.participantId)} attested the air-gap override`;
+    case "airgap.override.granted":
+      return `air-gap override granted by ${e.body.attesters} witnesses`;
     case "step.started":
-      return `${step}: ${String(b.title)} (${String(b.action)})`;
+      return `${step(e.body.stepIndex)}: ${e.body.title} (${e.body.action})`;
+    case "action.started":
+      return `${step(e.body.stepIndex)}: action started by ${who(e.body.performer)}`;
     case "action.succeeded":
-      return `${step}: action succeeded, performed by ${who(b.performer)}`;
+      return `${step(e.body.stepIndex)}: action succeeded, performed by ${who(e.body.performer)}`;
     case "action.failed":
-      return `${step}: action failed — ${(b.error as { message?: string })?.message ?? ""}`;
+      return `${step(e.body.stepIndex)}: action failed — ${e.body.error.message}`;
+    case "artifact.recorded":
+      return `${e.body.kind} ${e.body.label} → ${e.body.path}`;
+    case "fact.recorded":
+      return `${e.body.kind} ${e.body.label}`;
     case "attestation.recorded":
-      return `${step}: attested by ${who(b.participantId)}`;
+      return `${step(e.body.stepIndex)}: attested by ${who(e.body.participantId)}`;
+    case "attestation.refused":
+      return `attestation by ${who(e.body.participantId)} refused: ${e.body.reason}`;
     case "step.completed":
-      return `${step}: completed, journal head ${formatHex(String(b.milestone))}`;
+      return `${step(e.body.stepIndex)}: completed, journal head ${formatHex(e.body.milestone)}`;
+    case "ceremony.abort-requested":
+      return `abort requested: ${e.body.reason}`;
+    case "ceremony.aborted":
+      return `ABORTED: ${e.body.reason}`;
+    case "ceremony.completed":
+      return "completed";
     case "hsm.token.selected":
     case "hsm.relogin":
-      return `token ${String(b.label)} serial ${String(b.serial)} (${String(b.manufacturer)} ${String(b.model)})`;
+      return `token ${e.body.label} serial ${e.body.serial} (${e.body.manufacturer} ${e.body.model})`;
+    case "hsm.object.intent":
+      return `about to create ${e.body.label}`;
     case "hsm.object.created":
-      return `created ${String(b.label)} (ID ${formatKeyId(String(b.id))})${b.adoptedAfterInterruption ? ", adopted after an interruption" : ""}`;
+      return `created ${e.body.label} (ID ${formatKeyId(e.body.id)})${e.body.adoptedAfterInterruption ? ", adopted after an interruption" : ""}`;
+    case "hsm.object.reused":
+      return `reused ${e.body.label} (ID ${e.body.id}) made earlier by this ceremony`;
     case "hsm.object.left":
-      return `the failed step left ${String(b.label)} on the token (${(b.objects as string[] | undefined)?.join(", ") ?? "objects"}); Retry adopts it, an abort reports it`;
-    case "artifact.recorded":
-      return `${String(b.kind)} ${String(b.label)} → ${String(b.path)}`;
-    case "fact.recorded":
-      return `${String(b.kind)} ${String(b.label)}`;
+      return `the failed step left ${e.body.label} on the token (${e.body.objects.join(", ")}); Retry adopts it, an abort reports it`;
     case "escrow.split":
-      return `${String(b.keyLabel)} split ${String(b.k)} of ${String(b.n)}, set ${formatSetId(String(b.setId))}`;
+      return `${e.body.keyLabel} split ${e.body.k} of ${e.body.n}, set ${formatSetId(e.body.setId)}`;
+    case "escrow.card.delivered":
+      return `card ${e.body.card} delivered to ${who(e.body.participantId)} (${e.body.destination})`;
     case "share.verified":
-      return `card ${String(b.card)} read back by ${who(b.participantId)}`;
+      return `card ${e.body.card} read back by ${who(e.body.participantId)}`;
+    case "escrow.trial-recovered":
+      return `trial recovery of ${e.body.keyLabel} from ${e.body.cardsUsed} cards: KCV ${e.body.kcvEcb0} / ${e.body.kcvCmac}`;
+    case "recovery.source":
+      return `recovering ${e.body.keyLabel} from ceremony ${e.body.bundleCeremonyId}, set ${e.body.setId} (${e.body.k} of ${e.body.n})`;
+    case "escrow.recovered":
+      return `${e.body.keyLabel} recovered (ID ${e.body.id}) from ${e.body.cardsUsed} cards`;
+    case "key.destroying":
+      return `destroying ${e.body.label} (ID ${e.body.id}): ${e.body.objects.join(", ")}`;
     case "key.destroyed":
-      return `${String(b.label)} destroyed: ${String(b.proof)}`;
-    case "ceremony.aborted":
-      return `ABORTED: ${String(b.reason)}`;
+      return `${e.body.label} destroyed: ${e.body.proof}`;
+    case "pki.linted":
+      return `${e.body.what}: ${e.body.checked} lints checked, ${e.body.notPassed.length} not passed`;
+    case "pki.crl-number.taken":
+      return `CRL number ${e.body.crlNumber} taken for ${e.body.issuer}`;
     default:
-      return Object.entries(b)
-        .filter(([, v]) => typeof v === "string" || typeof v === "number")
-        .slice(0, 3)
-        .map(([k, v]) => `${k} ${String(v)}`)
-        .join(", ");
+      return missingEventCase(e);
   }
 }
 
@@ -147,7 +176,8 @@ export function verificationView(dir: string, ok: boolean, failures: VerifyFailu
   }
   const names = new Map(transcript.participants.map((p) => [p.id, p.name]));
   const roles = new Map(transcript.participants.map((p) => [p.id, p.role]));
-  const started = transcript.events.filter((e) => e.type === "step.started");
+  const started = eventsOfType(transcript.events, "step.started");
+  const first = transcript.events[0];
   return {
     ok,
     dir,
@@ -159,19 +189,21 @@ export function verificationView(dir: string, ok: boolean, failures: VerifyFailu
       status: transcript.ceremony.status,
       startedAt: transcript.ceremony.startedAt,
       endedAt: transcript.ceremony.endedAt,
-      rehearsal: transcript.events[0]?.body.rehearsal === true,
+      rehearsal: first?.type === "ceremony.started" && first.body.rehearsal,
     },
     participants: transcript.participants,
     steps: started.map((s) => {
-      const i = s.body.stepIndex as number;
-      const of = (type: string) => transcript.events.filter((e) => e.type === type && e.body.stepIndex === i);
-      const performer = of("action.succeeded").at(-1)?.body.performer;
+      const i = s.body.stepIndex;
+      const ofStep = (e: { body: { stepIndex: number } }): boolean => e.body.stepIndex === i;
+      const performer = lastEventOfType(transcript.events, "action.succeeded", ofStep)?.body.performer;
       return {
         index: i,
-        title: String(s.body.title),
-        performer: performer ? (names.get(String(performer)) ?? null) : null,
-        attesters: of("attestation.recorded").map((a) => ({ name: names.get(String(a.body.participantId)) ?? "?", role: roles.get(String(a.body.participantId)) ?? "?", time: a.time })),
-        completedAt: of("step.completed").at(-1)?.time ?? null,
+        title: s.body.title,
+        performer: performer ? (names.get(performer) ?? null) : null,
+        attesters: eventsOfType(transcript.events, "attestation.recorded")
+          .filter(ofStep)
+          .map((a) => ({ name: names.get(a.body.participantId) ?? "?", role: roles.get(a.body.participantId) ?? "?", time: a.time })),
+        completedAt: lastEventOfType(transcript.events, "step.completed", ofStep)?.time ?? null,
       };
     }),
     events: transcript.events.map((e) => ({ seq: e.seq, time: e.time, actor: names.get(e.actor) ?? e.actor, type: e.type, summary: eventSummary(e, names) })),

@@ -3,15 +3,39 @@
  * are written so that running them again after a crash finds what they already did.
  */
 import type { z } from "zod";
+import type { EventBody, EventType, OutputValue } from "../events/index.ts";
 import type { HsmClient, TokenInfo } from "../hsm/index.ts";
-import type { InventoryKey, KeyInput, KeyRecord, KeyRef } from "../journal/index.ts";
+import type { InventoryKey, JournalEvent, KeyInput, KeyRecord, KeyRef } from "../journal/index.ts";
+import type { ExtraCheck } from "../transcript/index.ts";
 import type { Participant } from "./participants.ts";
 
-/** A value shown on screen for read-aloud, and recorded in the journal. Never secret. */
-export interface OutputValue {
-  label: string;
-  kind: "fingerprint" | "hex" | "kcv" | "text";
-  value: string;
+export type { OutputValue };
+
+/**
+ * The events an action may record itself; the engine's own (steps, attestations, artifacts,
+ * facts, the token's login) are written by the runner, never by an action.
+ */
+const ACTION_EVENT_TYPES = [
+  "airgap.checked",
+  "hsm.object.intent",
+  "hsm.object.created",
+  "hsm.object.reused",
+  "hsm.object.left",
+  "escrow.split",
+  "escrow.card.delivered",
+  "share.verified",
+  "escrow.trial-recovered",
+  "recovery.source",
+  "escrow.recovered",
+  "key.destroying",
+  "key.destroyed",
+  "pki.linted",
+  "pki.crl-number.taken",
+] as const satisfies readonly EventType[];
+export type ActionEventType = (typeof ACTION_EVENT_TYPES)[number];
+
+export function isActionEventType(type: string): type is ActionEventType {
+  return (ACTION_EVENT_TYPES as readonly string[]).includes(type);
 }
 
 /** A public file the action produced, destined for the bundle (certs/, crl/, csr/, escrow/). */
@@ -59,8 +83,8 @@ export interface ActionContext {
   token(): TokenInfo;
   /** The login action hands the PIN to the HSM through this. */
   login(pin: Buffer): Promise<TokenInfo>;
-  record(type: string, body: Record<string, unknown>): void;
-  events(): ReadonlyArray<{ type: string; body: Record<string, unknown>; seq: number }>;
+  record<T extends ActionEventType>(type: T, body: EventBody<T>): void;
+  events(): ReadonlyArray<JournalEvent>;
   /** An output of an earlier step, by step id and output name. */
   output(stepId: string, name: string): OutputValue | undefined;
   /** A public artifact an earlier step produced, by bundle path. */
@@ -72,6 +96,8 @@ export interface ActionContext {
     listKeys(options?: { now?: Date }): InventoryKey[];
   };
   cards: CardSink;
+  /** The engine's extra checks for any bundle an action reads (the script's own rules). */
+  bundleChecks: readonly ExtraCheck[];
   /** Lints the script chose to skip, by name (recorded). */
   scriptDir: string;
 }

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { wipe } from "../errors.ts";
 import { spkiSha256 } from "../hsm/index.ts";
-import type { ChainedEvent } from "../journal/index.ts";
+import { type RecordedEvent, type RecordedEventOf, eventsOfType } from "../events/index.ts";
 import { renderTranscriptSummary, renderWitnessSheet } from "../print/index.ts";
 import {
   buildTranscript,
@@ -84,12 +84,12 @@ async function signAndWrite(runner: CeremonyRunner, ctx: ActionContext, options:
   const state = runner.state();
   const status = state.phase === "aborted" ? "aborted" : "completed";
   const started = events[0]!;
-  const startBody = started.body as { host: { os: string; release: string; hostname: string } };
+  if (started.type !== "ceremony.started") throw new CeremonyStateError("CEREMONY_NOT_FOUND", `Ceremony ${runner.ceremonyId} does not begin with ceremony.started.`);
+  const startBody = started.body;
 
   const signerFp = spkiSha256(signer.spki);
   const files: BundleFile[] = [];
-  for (const e of events.filter((x) => x.type === "artifact.recorded")) {
-    const b = e.body as { path: string; base64: string };
+  for (const { body: b } of eventsOfType(events, "artifact.recorded")) {
     if (!files.some((f) => f.path === b.path)) files.push({ path: b.path, bytes: Buffer.from(b.base64, "base64") });
   }
   // The sheets and cards are made before signing so that their hashes are in the signed
@@ -97,7 +97,7 @@ async function signAndWrite(runner: CeremonyRunner, ctx: ActionContext, options:
   const airGapDecision = state.airGap?.decision === "pending" || !state.airGap ? "blocked" : state.airGap.decision;
   const documents: BundleFile[] = [
     { path: "sheets/witness-sheet.pdf", bytes: await renderWitnessSheet(witnessSheetInput(runner, state, checkpoint, signerFp, started.time)) },
-    { path: "sheets/transcript-summary.pdf", bytes: await renderTranscriptSummary(summaryInput(runner, state, events, checkpoint, signerFp, airGapDecision)) },
+    { path: "sheets/transcript-summary.pdf", bytes: await renderTranscriptSummary(summaryInput(runner, state, events, startBody.host, checkpoint, signerFp, airGapDecision)) },
   ];
   const cards: BundleFile[] = [];
   for (const card of options.printedCards ?? []) cards.push({ path: `print/${card.fileName}`, bytes: await readFile(card.path) });
@@ -147,24 +147,23 @@ function fileOutput(kind: "document" | "share-card", file: BundleFile): Transcri
 }
 
 /** Transcript outputs: every public file an action produced, and every recorded fact. */
-export function transcriptOutputs(events: ReadonlyArray<ChainedEvent>): TranscriptOutput[] {
+export function transcriptOutputs(events: ReadonlyArray<RecordedEvent>): TranscriptOutput[] {
   const outputs: TranscriptOutput[] = [];
   const seenFiles = new Set<string>();
   for (const e of events) {
-    const b = e.body as Record<string, unknown>;
-    if (e.type === "artifact.recorded" && !seenFiles.has(String(b.path))) {
-      seenFiles.add(String(b.path));
-      outputs.push({ kind: b.kind as TranscriptOutput["kind"], label: String(b.label), file: String(b.path), sha256: String(b.sha256), details: b.details as Record<string, string> });
+    if (e.type === "artifact.recorded" && !seenFiles.has(e.body.path)) {
+      const b = e.body;
+      seenFiles.add(b.path);
+      outputs.push({ kind: b.kind, label: b.label, file: b.path, sha256: b.sha256, details: b.details });
     }
-    if (e.type === "fact.recorded") {
-      outputs.push({ kind: b.kind as TranscriptOutput["kind"], label: String(b.label), details: b.details as Record<string, string> });
-    }
+    if (e.type === "fact.recorded") outputs.push({ kind: e.body.kind, label: e.body.label, details: e.body.details });
   }
   return outputs;
 }
 
-function stepEvents(events: ReadonlyArray<ChainedEvent>, index: number, type: string): ChainedEvent[] {
-  return events.filter((e) => e.type === type && e.body.stepIndex === index);
+
+function stepEvents<T extends "step.started" | "step.completed">(events: ReadonlyArray<RecordedEvent>, index: number, type: T): Array<RecordedEventOf<T>> {
+  return eventsOfType(events, type).filter((e) => e.body.stepIndex === index);
 }
 
 function witnessSheetInput(runner: CeremonyRunner, state: CeremonyState, checkpoint: FinishResult["checkpoint"], signerFp: string, date: string) {
@@ -192,19 +191,17 @@ function witnessSheetInput(runner: CeremonyRunner, state: CeremonyState, checkpo
 function summaryInput(
   runner: CeremonyRunner,
   state: CeremonyState,
-  events: ReadonlyArray<ChainedEvent>,
+  events: ReadonlyArray<RecordedEvent>,
+  startHost: { os: string; release: string; hostname: string },
   checkpoint: FinishResult["checkpoint"],
   signerFp: string,
   airGapDecision: string,
 ) {
-  const facts = events.filter((e) => e.type === "fact.recorded").map((e) => e.body as { kind: string; label: string; details: Record<string, string> });
-  const artifacts = events.filter((e) => e.type === "artifact.recorded").map((e) => e.body as { kind: string; label: string; sha256: string; details: Record<string, string> });
-  type Split = { keyLabel: string; k: number; n: number; cards: Array<{ card: number; participantId: string; fingerprint: string }> };
+  const facts = eventsOfType(events, "fact.recorded").map((e) => e.body);
+  const artifacts = eventsOfType(events, "artifact.recorded").map((e) => e.body);
   // A split rerun after a crash supersedes the earlier one (its cards were never handed out as valid).
-  const latestSplit = new Map<string, Split>();
-  for (const e of events.filter((x) => x.type === "escrow.split")) latestSplit.set(String(e.body.keyLabel), e.body as unknown as Split);
+  const latestSplit = new Map(eventsOfType(events, "escrow.split").map((e) => [e.body.keyLabel, e.body]));
   const splits = [...latestSplit.values()];
-  const start = events[0]!.body as { host: { os: string; release: string; hostname: string } };
   const last = <T,>(xs: T[]): T | undefined => xs.at(-1);
   return {
     rehearsal: state.rehearsal,
@@ -216,8 +213,8 @@ function summaryInput(
     status: state.phase === "aborted" ? ("aborted" as const) : ("completed" as const),
     ...(state.abortReason ? { abortReason: state.abortReason } : {}),
     host: {
-      hostname: start.host.hostname,
-      operatingSystem: `${start.host.os} ${start.host.release}`,
+      hostname: startHost.hostname,
+      operatingSystem: `${startHost.os} ${startHost.release}`,
       appVersion: `${APP_NAME} ${APP_VERSION}`,
       airgap: `${airGapDecision}${state.airGap?.interfacesUp.length ? ` (up: ${state.airGap.interfacesUp.join(", ")})` : ""}`,
     },

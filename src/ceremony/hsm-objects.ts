@@ -6,6 +6,7 @@
  * A step that fails after the token made the object (e.g. reading an attribute back failed)
  * journals what it left (hsm.object.left), so an abort reports it and Retry adopts it.
  */
+import { lastEventOfType } from "../events/index.ts";
 import { HsmError, type ObjectSummary } from "../hsm/index.ts";
 import type { ActionContext } from "./action-api.ts";
 
@@ -17,13 +18,13 @@ export async function ensureObject<T>(
   create: () => Promise<T & { id: string }>,
   reread: (objects: ObjectSummary[]) => Promise<T & { id: string }>,
 ): Promise<{ value: T & { id: string }; origin: ObjectOrigin }> {
-  const mine = ctx.events().filter((e) => e.body.label === label);
-  const created = mine.find((e) => e.type === "hsm.object.created");
-  const intended = mine.some((e) => e.type === "hsm.object.intent");
+  const events = ctx.events();
+  const created = lastEventOfType(events, "hsm.object.created", (e) => e.body.label === label);
+  const intended = lastEventOfType(events, "hsm.object.intent", (e) => e.body.label === label) !== undefined;
   const existing = await ctx.hsm().call("findObjects", { label });
 
   if (existing.length > 0) {
-    const id = created?.body.id as string | undefined;
+    const id = created?.body.id;
     if (created && existing.every((o) => o.id === id)) {
       const value = await reread(existing);
       ctx.record("hsm.object.reused", { label, id: value.id, stepIndex: ctx.stepIndex });
@@ -44,7 +45,7 @@ export async function ensureObject<T>(
   if (created) {
     throw new HsmError(
       "HSM_OBJECT_MISSING",
-      `This ceremony created "${label}" (ID ${String(created.body.id)}), but it is no longer on the token. Check that the same HSM is connected; otherwise abort the ceremony.`,
+      `This ceremony created "${label}" (ID ${created.body.id}), but it is no longer on the token. Check that the same HSM is connected; otherwise abort the ceremony.`,
     );
   }
   ctx.record("hsm.object.intent", { label, stepIndex: ctx.stepIndex });

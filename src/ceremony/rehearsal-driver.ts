@@ -5,9 +5,9 @@
  * `ceremony demo` and the tests.
  */
 import { formatHex, outputTextLines } from "../common/index.ts";
+import { lastEventOfType } from "../events/index.ts";
 import { CeremonyError } from "../errors.ts";
 import type { ActionInputs, ShareInput } from "./action-api.ts";
-import { actionRegistry } from "./actions/registry.ts";
 import type { Participant } from "./participants.ts";
 import type { Role } from "./roles.ts";
 import type { CeremonyRunner } from "./runner.ts";
@@ -105,10 +105,9 @@ export async function driveCeremony(runner: CeremonyRunner, options: DriveOption
 async function sharesFor(runner: CeremonyRunner, actionType: string, participants: Participant[], options: DriveOptions): Promise<ShareInput[]> {
   if (!options.readCard) throw new CeremonyError("CARDS_UNREADABLE", "This step needs share cards, and the rehearsal cannot read them.");
   const holders = participants.filter((p) => p.role === "share-holder");
-  const split = runner.events().findLast((e) => e.type === "escrow.split");
-  const k = Number(split?.body.k ?? runner.events().findLast((e) => e.type === "recovery.source")?.body.k ?? holders.length);
+  const events = runner.events();
+  const k = lastEventOfType(events, "escrow.split")?.body.k ?? lastEventOfType(events, "recovery.source")?.body.k ?? holders.length;
   const chosen = actionType === "escrow.read-back" ? holders : (options.recoveryHolders ?? ((h, n) => h.slice(-n)))(holders, k);
-  void actionRegistry;
   const out: ShareInput[] = [];
   for (const h of chosen) out.push({ participantId: h.id, text: await options.readCard(h) });
   return out;

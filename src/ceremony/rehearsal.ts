@@ -5,10 +5,11 @@
  * `ceremony run` (not marked as a rehearsal; cards saved to a folder after the explicit
  * confirmation, never put in the bundle): how the tests run real ceremonies on each implementation.
  */
+import { type EventBody, lastEventOfType } from "../events/index.ts";
 import { mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { HsmClient, type HsmClientOptions, type TokenEnvironment } from "../hsm/index.ts";
-import type { ChainedEvent, Journal } from "../journal/index.ts";
+import type { Journal, JournalEvent } from "../journal/index.ts";
 import { scanCardQr } from "./card-scanner.ts";
 import { cardsInFolder, RehearsalCardSink, SavedCardSink } from "./card-sinks.ts";
 import type { CredentialStore } from "./credentials.ts";
@@ -57,7 +58,7 @@ export interface RehearsalRun {
   stagingDir?: string;
   /** Continue this ceremony from the journal instead of starting a new one. */
   resumeCeremonyId?: string;
-  onEvent?: (event: ChainedEvent) => void;
+  onEvent?: (event: JournalEvent) => void;
 }
 
 export interface RehearsalResult extends FinishResult {
@@ -90,10 +91,7 @@ export async function rehearseScript(run: RehearsalRun): Promise<RehearsalResult
   };
   const runner = run.resumeCeremonyId ? CeremonyRunner.resume(run.resumeCeremonyId, runnerOptions) : CeremonyRunner.start(run.script, runnerOptions);
   const cardTexts = new Map(run.cardTexts ?? []);
-  const latestSet = (): { setId: string; cards: Array<{ card: number; participantId: string }> } | undefined => {
-    const split = runner.events().findLast((e) => e.type === "escrow.split");
-    return split ? (split.body as { setId: string; cards: Array<{ card: number; participantId: string }> }) : undefined;
-  };
+  const latestSet = (): EventBody<"escrow.split"> | undefined => lastEventOfType(runner.events(), "escrow.split")?.body;
   try {
     await driveCeremony(runner, {
       participants: run.participants ?? rehearsalCast(),

@@ -8,8 +8,9 @@ import { hostname, platform, release } from "node:os";
 import { CeremonyError, wipe } from "../errors.ts";
 import type { HsmClient} from "../hsm/index.ts";
 import { DEVICE_LOST_CODES, type TokenInfo, type TokenSelector } from "../hsm/index.ts";
-import type { ChainedEvent, Journal } from "../journal/index.ts";
-import type { ActionContext, ActionInputs, ActionResult, CardSink } from "./action-api.ts";
+import type { EventBody, EventType } from "../events/index.ts";
+import type { Journal, JournalEvent } from "../journal/index.ts";
+import { type ActionContext, type ActionInputs, type ActionResult, type CardSink, isActionEventType } from "./action-api.ts";
 import { actionRegistry } from "./actions/registry.ts";
 import type { CredentialStore } from "./credentials.ts";
 import { ActionFailedError, CeremonyStateError } from "./errors.ts";
@@ -17,6 +18,7 @@ import type { LoadedScript } from "./load-script.ts";
 import { loadScript } from "./load-script.ts";
 import { hashPin, newParticipantId, pinMatches, type Participant } from "./participants.ts";
 import { ROLE_TITLES, ROLES, type Role } from "./roles.ts";
+import { scriptRecheck } from "./script-recheck.ts";
 import { attestationShortfall, foldState, type CeremonyState } from "./state.ts";
 import { checkAirGap, type AirGapResult } from "../airgap/check.ts";
 import { APP_NAME, APP_VERSION } from "../version.ts";
@@ -42,7 +44,7 @@ export interface RunnerOptions {
   airGap?: () => AirGapResult;
   scriptDir?: string;
   /** Called after every journal append (progress display; crash tests). */
-  onEvent?: (event: ChainedEvent) => void;
+  onEvent?: (event: JournalEvent) => void;
 }
 
 export class CeremonyRunner {
@@ -91,9 +93,9 @@ export class CeremonyRunner {
       throw new CeremonyStateError("CEREMONY_NOT_FOUND", `The journal holds no ceremony ${ceremonyId}. Check the journal file and the ceremony ID.`);
     }
     const b = first.body;
-    const script = loadScript(String(b.scriptText), String(b.scriptFile), { parameters: b.parameters as Record<string, unknown> });
+    const script = loadScript(b.scriptText, b.scriptFile, { parameters: b.parameters });
     if (script.sha256 !== b.scriptSha256) throw new CeremonyStateError("SCRIPT_CHANGED", "The recorded script does not match its recorded hash.");
-    const runner = new CeremonyRunner(ceremonyId, script, { ...options, rehearsal: b.rehearsal === true });
+    const runner = new CeremonyRunner(ceremonyId, script, { ...options, rehearsal: b.rehearsal });
     // A completed ceremony resumed only to sign its transcript adds nothing after ceremony.completed.
     if (!runner.state().terminated) runner.append("system", "ceremony.resumed", { atEvent: events.length });
     // Interrupted after sign-in closed but before the air gap was checked: check it now.
@@ -115,7 +117,7 @@ export class CeremonyRunner {
 
   // --- state ---------------------------------------------------------------------------------
 
-  events(): ChainedEvent[] {
+  events(): JournalEvent[] {
     return this.options.journal.events(this.ceremonyId);
   }
 
@@ -123,7 +125,7 @@ export class CeremonyRunner {
     return foldState(this.events(), this.script.steps.length);
   }
 
-  private append(actor: string, type: string, body: Record<string, unknown>): ChainedEvent {
+  private append<T extends EventType>(actor: string, type: T, body: EventBody<T>): JournalEvent {
     const event = this.options.journal.append(this.ceremonyId, actor, type, body);
     this.options.onEvent?.(event);
     return event;
@@ -491,6 +493,7 @@ export class CeremonyRunner {
       },
       login: (pin) => this.login(pin, performer.id),
       record: (type, body) => {
+        if (!isActionEventType(type)) throw new CeremonyStateError("ACTION_EVENT_REFUSED", `An action may not record ${String(type)} events; only the ceremony engine does.`);
         this.append(performer.id, type, body);
       },
       events: () => this.events(),
@@ -499,8 +502,8 @@ export class CeremonyRunner {
         return i === -1 ? undefined : this.state().steps[i]?.outputs[name];
       },
       artifact: (path) => {
-        const e = this.events().findLast((x) => x.type === "artifact.recorded" && x.body.path === path);
-        return e ? Buffer.from(String(e.body.base64), "base64") : undefined;
+        for (const e of this.events().toReversed()) if (e.type === "artifact.recorded" && e.body.path === path) return Buffer.from(e.body.base64, "base64");
+        return undefined;
       },
       inventory: {
         upsertKey: (k) => journal.upsertKey(k),
@@ -509,6 +512,7 @@ export class CeremonyRunner {
         listKeys: (o) => journal.listKeys(o),
       },
       cards: this.options.cards,
+      bundleChecks: [scriptRecheck],
       scriptDir: this.options.scriptDir ?? process.cwd(),
     };
   }

@@ -5,6 +5,7 @@
  * the steps ran in the script's order, each completed before the next started, and a completed
  * ceremony completed every step of its script.
  */
+import { eventsOfType } from "../events/index.ts";
 import type { ExtraCheck, Transcript } from "../transcript/index.ts";
 import { type LoadedScript, loadScript } from "./load-script.ts";
 
@@ -33,7 +34,7 @@ function orderProblems(t: Transcript, stepCount: number): string[] {
   let done = 0;
   for (const e of t.events) {
     if (e.type !== "step.started" && e.type !== "step.completed") continue;
-    const index = e.body.stepIndex as number;
+    const index = e.body.stepIndex;
     if (e.type === "step.started" && index !== done) {
       problems.push(
         index < done
@@ -58,15 +59,15 @@ export const scriptRecheck: ExtraCheck = {
     const script = scriptOf(transcript);
     if (typeof script === "string") return [script];
     const problems: string[] = [];
-    for (const e of transcript.events.filter((x) => x.type === "step.started")) {
-      const index = e.body.stepIndex as number;
+    for (const e of eventsOfType(transcript.events, "step.started")) {
+      const index = e.body.stepIndex;
       const step = script.steps[index];
       if (!step) {
         problems.push(`event ${e.seq}: step ${index + 1} is not in the script`);
         continue;
       }
-      const rule = e.body.attestation as { roles: string[]; count: number };
-      const same = rule?.count === step.attestation.count && JSON.stringify(rule.roles) === JSON.stringify(step.attestation.roles);
+      const rule = e.body.attestation;
+      const same = rule.count === step.attestation.count && JSON.stringify(rule.roles) === JSON.stringify(step.attestation.roles);
       if (!same || e.body.stepId !== step.id) {
         problems.push(`event ${e.seq}: step ${index + 1} claims attestation rule ${JSON.stringify(rule)}, the script says ${JSON.stringify(step.attestation)}`);
       }

@@ -3,8 +3,9 @@
  * shows, what a resumed process continues from, and what the transcript reports all come from
  * the same events, so they cannot disagree.
  */
-import type { ChainedEvent } from "../journal/index.ts";
+import type { RecordedEvent } from "../events/index.ts";
 import type { OutputValue } from "./action-api.ts";
+import { CeremonyStateError } from "./errors.ts";
 import type { Participant } from "./participants.ts";
 import type { Role } from "./roles.ts";
 import type { AttestationRule } from "./script-schema.ts";
@@ -40,9 +41,9 @@ export interface CeremonyState {
   head: string;
 }
 
-export function foldState(events: ReadonlyArray<ChainedEvent>, stepCount: number): CeremonyState {
+export function foldState(events: ReadonlyArray<RecordedEvent>, stepCount: number): CeremonyState {
   const first = events[0];
-  if (!first || first.type !== "ceremony.started") throw new Error("journal: a ceremony starts with ceremony.started");
+  if (!first || first.type !== "ceremony.started") throw new CeremonyStateError("CEREMONY_NOT_FOUND", "This journal's ceremony does not begin with ceremony.started; it is not a ceremony this program wrote.");
   const steps: StepState[] = Array.from({ length: stepCount }, (_, index) => ({
     index,
     started: false,
@@ -57,8 +58,8 @@ export function foldState(events: ReadonlyArray<ChainedEvent>, stepCount: number
   const state: CeremonyState = {
     ceremonyId: first.ceremonyId,
     phase: "sign-in",
-    scriptId: String(first.body.scriptId),
-    rehearsal: first.body.rehearsal === true,
+    scriptId: first.body.scriptId,
+    rehearsal: first.body.rehearsal,
     participants: [],
     airGap: null,
     token: null,
@@ -69,81 +70,87 @@ export function foldState(events: ReadonlyArray<ChainedEvent>, stepCount: number
     eventCount: events.length,
     head: events.at(-1)!.head,
   };
+  const stepOf = (i: number): StepState | undefined => steps[i];
   for (const e of events) {
-    const b = e.body;
-    const step = typeof b.stepIndex === "number" ? steps[b.stepIndex] : undefined;
     switch (e.type) {
-      case "participant.joined":
-        state.participants.push({ id: String(b.participantId), name: String(b.name), role: b.role as Role, organisation: String(b.organisation) });
+      case "participant.joined": {
+        const b = e.body;
+        state.participants.push({ id: b.participantId, name: b.name, role: b.role as Role, organisation: b.organisation });
         break;
+      }
       case "participants.confirmed":
         state.phase = "air-gap";
         break;
-      case "airgap.checked":
+      case "airgap.checked": {
+        const b = e.body;
         if (b.at === "start") {
-          state.airGap = {
-            interfacesUp: (b.interfacesUp as string[]) ?? [],
-            decision: b.clear ? "clear" : b.policy === "block" ? "blocked" : "pending",
-            overrideAttesters: [],
-          };
+          state.airGap = { interfacesUp: b.interfacesUp, decision: b.clear ? "clear" : b.policy === "block" ? "blocked" : "pending", overrideAttesters: [] };
           if (b.clear) state.phase = "steps";
           else if (b.policy === "block") state.phase = "blocked";
         }
         break;
+      }
       case "airgap.override.attested":
-        state.airGap?.overrideAttesters.push(String(b.participantId));
+        state.airGap?.overrideAttesters.push(e.body.participantId);
         break;
       case "airgap.override.granted":
         if (state.airGap) state.airGap.decision = "override";
         state.phase = "steps";
         break;
-      case "hsm.token.selected":
-        state.token = {
-          label: String(b.label),
-          serial: String(b.serial),
-          manufacturer: String(b.manufacturer),
-          model: String(b.model),
-          firmware: String(b.firmware),
-        };
+      case "hsm.token.selected": {
+        const { label, serial, manufacturer, model, firmware } = e.body;
+        state.token = { label, serial, manufacturer, model, firmware };
         break;
-      case "step.started":
+      }
+      case "step.started": {
+        const step = stepOf(e.body.stepIndex);
         if (step) step.started = true;
         break;
-      case "action.succeeded":
+      }
+      case "action.succeeded": {
+        const step = stepOf(e.body.stepIndex);
         if (step) {
           step.actionStatus = "succeeded";
-          step.performer = String(b.performer);
-          step.outputs = (b.outputs as Record<string, OutputValue>) ?? {};
+          step.performer = e.body.performer;
+          step.outputs = e.body.outputs;
           step.lastError = null;
         }
         break;
-      case "action.failed":
+      }
+      case "action.failed": {
+        const step = stepOf(e.body.stepIndex);
         if (step) {
           step.actionStatus = "failed";
-          step.lastError = b.error as { code: string; message: string };
+          step.lastError = e.body.error;
         }
         break;
+      }
       case "attestation.recorded":
-        step?.attestations.push({ participantId: String(b.participantId), time: e.time, checklist: (b.checklist as string[]) ?? [] });
+        stepOf(e.body.stepIndex)?.attestations.push({ participantId: e.body.participantId, time: e.time, checklist: e.body.checklist });
         break;
-      case "step.completed":
+      case "step.completed": {
+        const step = stepOf(e.body.stepIndex);
         if (step) {
           step.completed = true;
-          step.milestone = String(b.milestone ?? "");
+          step.milestone = e.body.milestone;
         }
         break;
+      }
       case "ceremony.abort-requested":
         state.phase = "aborted";
-        state.abortReason = String(b.reason);
+        state.abortReason = e.body.reason;
         break;
       case "ceremony.aborted":
         state.phase = "aborted";
-        state.abortReason = String(b.reason);
+        state.abortReason = e.body.reason;
         state.terminated = true;
         break;
       case "ceremony.completed":
         state.phase = "completed";
         state.terminated = true;
+        break;
+      default:
+        // Events of actions (escrow, keys, PKI, HSM objects) do not move the state machine.
         break;
     }
   }

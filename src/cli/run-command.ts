@@ -78,7 +78,8 @@ export async function runCommand(io: CliIo, args: RunArgs, prompt: Prompter): Pr
   };
   const unfinished = journal.ceremonies().filter((id) => {
     const events = journal.events(id);
-    return events[0]?.body.scriptSha256 === script.sha256 && !events.some((e) => e.type === "ceremony.completed" || e.type === "ceremony.aborted");
+    const first = events[0];
+    return first?.type === "ceremony.started" && first.body.scriptSha256 === script.sha256 && !events.some((e) => e.type === "ceremony.completed" || e.type === "ceremony.aborted");
   });
   let runner: CeremonyRunner;
   if (unfinished.length && (await yesNo(io, prompt, `Ceremony ${unfinished.at(-1)} of this script is unfinished. Resume it?`))) {

@@ -42,6 +42,17 @@ export class JournalSecretRefusedError extends CeremonyError {
   }
 }
 
+/** An event whose type is unknown, or whose body does not fit its type's schema (src/events). */
+export class JournalEventInvalidError extends CeremonyError {
+  readonly eventType: string;
+  readonly field: string;
+  constructor(eventType: string, field: string, problem: string) {
+    super("JOURNAL_EVENT_INVALID", `Refused to journal a ${eventType} event: ${field} ${problem}. This is a defect of the program; stop and call the ceremony administrator.`);
+    this.eventType = eventType;
+    this.field = field;
+  }
+}
+
 /** A caller passed an argument the journal cannot store (empty ceremony id, unknown key...). */
 export class JournalArgumentError extends CeremonyError {
   constructor(message: string) {

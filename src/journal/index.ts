@@ -2,7 +2,7 @@
  * The journal. Importing this pulls in better-sqlite3; code that must not (src/transcript, the
  * online system) imports ./chain.ts, ./canonical-json.ts and ./secret-guard.ts directly.
  */
-export { Journal, type Clock, type JournalOptions } from "./journal.ts";
+export { Journal, type Clock, type JournalEvent, type JournalOptions } from "./journal.ts";
 export {
   type ChainedEvent,
   type Checkpoint,
@@ -38,6 +38,7 @@ export { type StoredRow, verifyStoredRows } from "./stored-chain.ts";
 export {
   CanonicalJsonError,
   JournalArgumentError,
+  JournalEventInvalidError,
   JournalSecretRefusedError,
   JournalTamperedError,
   JournalUnavailableError,

@@ -8,7 +8,8 @@ import Database from "better-sqlite3";
 import type BetterSqlite3 from "better-sqlite3";
 import { canonicalJson } from "./canonical-json.ts";
 import { type ChainedEvent, type Checkpoint, GENESIS_HEAD, leafHash, milestoneOf, nextHead, recordJson } from "./chain.ts";
-import { JournalArgumentError, JournalSecretRefusedError, JournalUnavailableError } from "./errors.ts";
+import { type EventBody, type EventType, type RecordedEvent, eventMisfit } from "../events/index.ts";
+import { JournalArgumentError, JournalEventInvalidError, JournalSecretRefusedError, JournalUnavailableError } from "./errors.ts";
 import { CredentialTable, type StoredCredential } from "./credential-table.ts";
 import { type InventoryKey, type KeyInput, KeyInventory, type KeyRecord, type KeyRef } from "./key-inventory.ts";
 import { migrate } from "./migrate.ts";
@@ -17,13 +18,14 @@ import { type StoredRow, verifyStoredRows } from "./stored-chain.ts";
 
 export type Clock = () => Date;
 
+/** A stored event with its body typed by its `type` (src/events): `switch (e.type)` narrows `e.body`. */
+export type JournalEvent = RecordedEvent;
+
 export interface JournalOptions {
   /** Source of event times; tests pass a fixed clock. */
   clock?: Clock;
 }
 
-// Dotted lowercase names such as "step.started": the transcript verifier matches on them.
-const EVENT_TYPE = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
 const BODY_MAX_DEPTH = 32;
 // Printable, no control characters: ids are shown to officers and written into file names.
 const IDENTIFIER = /^[^\p{Cc}]{1,200}$/u;
@@ -104,22 +106,22 @@ export class Journal {
    * Appends one event and returns it as stored, with its seq and chain head. The record, leaf and
    * head are written in one immediate transaction, so two appends can never take the same seq.
    */
-  append(ceremonyId: string, actor: string, type: string, body: Record<string, unknown>): ChainedEvent {
+  append<T extends EventType>(ceremonyId: string, actor: string, type: T, body: EventBody<T>): JournalEvent {
     const db = this.openDb();
     requireIdentifier(ceremonyId, "ceremonyId");
     requireIdentifier(actor, "actor");
-    if (typeof type !== "string" || !EVENT_TYPE.test(type)) {
-      throw new JournalArgumentError(`Event type "${String(type)}" must be dotted lowercase words, like step.started.`);
-    }
     if (body === null || typeof body !== "object" || Array.isArray(body)) throw new JournalArgumentError("An event body must be a JSON object.");
-    const secret = findSecret(body) ?? findQuotedWord(body, this.guardedWords);
+    // The secret guard runs first: a body that holds a secret is refused as such, whatever its shape.
+    const secret = findSecret(body as Record<string, unknown>) ?? findQuotedWord(body as Record<string, unknown>, this.guardedWords);
     if (secret) throw new JournalSecretRefusedError(secret.path, secret.why);
     // Half the canonical JSON limit: the body sits a few levels down inside a transcript, which
     // must still serialize.
     canonicalJson(body, "body", BODY_MAX_DEPTH);
+    const misfit = eventMisfit(String(type), body);
+    if (misfit) throw new JournalEventInvalidError(misfit.type, misfit.field, misfit.problem);
 
     try {
-      return this.appendTransaction(db, ceremonyId, actor, type, body);
+      return this.appendTransaction(db, ceremonyId, actor, type, body as Record<string, unknown>) as JournalEvent;
     } catch (error) {
       throw storageFailure(db.name, error, "write") ?? error;
     }
@@ -143,10 +145,14 @@ export class Journal {
       .immediate();
   }
 
-  /** All events of a ceremony in seq order, decoded from the stored bytes. */
-  events(ceremonyId: string): ChainedEvent[] {
+  /**
+   * All events of a ceremony in seq order, decoded from the stored bytes. Typed without a second
+   * parse: every body was checked against its schema when it was appended, and opening the
+   * journal verified the chain (and every body) since.
+   */
+  events(ceremonyId: string): JournalEvent[] {
     this.openDb();
-    return this.selectRows.all(ceremonyId).map((row) => ({ ...(JSON.parse(row.record.toString("utf8")) as ChainedEvent), head: row.head.toString("hex") }));
+    return this.selectRows.all(ceremonyId).map((row) => ({ ...(JSON.parse(row.record.toString("utf8")) as JournalEvent), head: row.head.toString("hex") }));
   }
 
   /** {ceremonyId, eventCount, head} after the last event; a transcript carries it so truncation is caught. */

@@ -1,5 +1,12 @@
 import { CeremonyError } from "../errors.ts";
-import type { LintResult } from "./lints/lint.ts";
+
+/** A lint outcome as the error reports it (structurally lints/lint.ts's LintResult, without importing it: no cycle). */
+interface LintFailure {
+  readonly id: string;
+  readonly source: string;
+  readonly status: string;
+  readonly message?: string;
+}
 
 /** A parameter given to a PKI function is unusable; nothing was signed. */
 export type PkiInputErrorCode =
@@ -31,8 +38,8 @@ export class PkiInputError extends CeremonyError {
 /** Lints refused the object before it was sent to the signer. */
 export class PkiLintError extends CeremonyError {
   declare readonly code: "LINTS_FAILED";
-  readonly failures: readonly LintResult[];
-  constructor(what: string, failures: readonly LintResult[]) {
+  readonly failures: readonly LintFailure[];
+  constructor(what: string, failures: readonly LintFailure[]) {
     const list = failures.map((f) => `${f.id} (${f.source}): ${f.message ?? "failed"}`).join("; ");
     super(
       "LINTS_FAILED",

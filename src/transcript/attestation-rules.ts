@@ -13,19 +13,9 @@
  * A step re-run after a crash starts again: only attestations and the performer between its
  * last step.started and its step.completed count.
  */
-import type { ChainedEvent } from "../journal/chain.ts";
+import type { RecordedEvent } from "../events/index.ts";
 import { type VerifyFailure, failure } from "./failures.ts";
 import type { TranscriptParticipant } from "./types.ts";
-
-export const EVENT_TYPES = {
-  participantJoined: "participant.joined",
-  stepStarted: "step.started",
-  actionSucceeded: "action.succeeded",
-  attestationRecorded: "attestation.recorded",
-  stepCompleted: "step.completed",
-  ceremonyCompleted: "ceremony.completed",
-  ceremonyAborted: "ceremony.aborted",
-} as const;
 
 interface OpenStep {
   roles: string[];
@@ -39,86 +29,55 @@ function stepNumber(stepIndex: number): number {
   return stepIndex + 1;
 }
 
-function stepIndexOf(body: Record<string, unknown>): number | null {
-  return typeof body.stepIndex === "number" && Number.isInteger(body.stepIndex) ? body.stepIndex : null;
-}
-
-function attestationRule(body: Record<string, unknown>): { roles: string[]; count: number } | null {
-  const rule = body.attestation as { roles?: unknown; count?: unknown } | undefined;
-  if (rule === null || typeof rule !== "object") return null;
-  const { roles, count } = rule;
-  if (!Array.isArray(roles) || !roles.every((r) => typeof r === "string")) return null;
-  if (typeof count !== "number" || !Number.isInteger(count) || count < 0) return null;
-  return { roles, count };
-}
-
 /** Participants as the participant.joined events describe them (the last join of an id wins). */
-export function joinedParticipants(events: readonly ChainedEvent[]): Map<string, TranscriptParticipant> {
+export function joinedParticipants(events: readonly RecordedEvent[]): Map<string, TranscriptParticipant> {
   const joined = new Map<string, TranscriptParticipant>();
   for (const e of events) {
-    if (e.type !== EVENT_TYPES.participantJoined) continue;
+    if (e.type !== "participant.joined") continue;
     const { participantId, name, role, organisation } = e.body;
-    if (typeof participantId === "string") {
-      joined.set(participantId, { id: participantId, name: String(name), role: String(role), organisation: String(organisation) });
-    }
+    joined.set(participantId, { id: participantId, name, role, organisation });
   }
   return joined;
 }
 
-/** Failures of the attestation rule for every step.completed event. */
+/** Failures of the attestation rule for every step.completed event (bodies already fit their schemas). */
 export function checkAttestations(
-  events: readonly ChainedEvent[],
+  events: readonly RecordedEvent[],
   participants: ReadonlyMap<string, TranscriptParticipant> = joinedParticipants(events),
 ): VerifyFailure[] {
   const failures: VerifyFailure[] = [];
   const open = new Map<number, OpenStep>();
   for (const event of events) {
-    const type = event.type;
-    // Most events of a long ceremony are none of these; skip them before touching the body.
-    if (!type.startsWith("step.") && type !== EVENT_TYPES.actionSucceeded && type !== EVENT_TYPES.attestationRecorded) continue;
-    const body = event.body;
-    const stepIndex = stepIndexOf(body);
-    switch (type) {
-      case EVENT_TYPES.stepStarted: {
-        const rule = attestationRule(body);
-        if (stepIndex === null || rule === null) {
-          failures.push(failure("ATTESTATION_MISSING", `event ${event.seq}: step.started has no stepIndex or no valid attestation rule {roles, count}`));
-          break;
-        }
-        open.set(stepIndex, { ...rule, performer: null, attesters: new Set() });
+    switch (event.type) {
+      case "step.started":
+        open.set(event.body.stepIndex, { ...event.body.attestation, performer: null, attesters: new Set() });
+        break;
+      case "action.succeeded": {
+        const step = open.get(event.body.stepIndex);
+        if (step) step.performer = event.body.performer;
         break;
       }
-      case EVENT_TYPES.actionSucceeded: {
-        const step = stepIndex === null ? undefined : open.get(stepIndex);
-        if (step && typeof body.performer === "string") step.performer = body.performer;
+      case "attestation.recorded": {
+        const step = open.get(event.body.stepIndex);
+        const who = event.body.participantId;
+        const role = participants.get(who)?.role;
+        if (step && role !== undefined && step.roles.includes(role)) step.attesters.add(who);
         break;
       }
-      case EVENT_TYPES.attestationRecorded: {
-        const step = stepIndex === null ? undefined : open.get(stepIndex);
-        const who = body.participantId;
-        if (step && typeof who === "string") {
-          const role = participants.get(who)?.role;
-          if (role !== undefined && step.roles.includes(role)) step.attesters.add(who);
-        }
-        break;
-      }
-      case EVENT_TYPES.stepCompleted: {
-        const step = stepIndex === null ? undefined : open.get(stepIndex);
+      case "step.completed": {
+        const stepIndex = event.body.stepIndex;
+        const step = open.get(stepIndex);
         if (!step) {
-          failures.push(failure("ATTESTATION_MISSING", `step ${stepIndex === null ? "?" : stepNumber(stepIndex)}: completed (event ${event.seq}) but never started`));
+          failures.push(failure("ATTESTATION_MISSING", `step ${stepNumber(stepIndex)}: completed (event ${event.seq}) but never started`));
           break;
         }
-        open.delete(stepIndex as number);
+        open.delete(stepIndex);
         const has = step.attesters.size;
         if (has < step.count) {
-          failures.push(
-            failure("ATTESTATION_MISSING", `step ${stepNumber(stepIndex as number)}: needs ${step.count} attestation${step.count === 1 ? "" : "s"} from ${step.roles.join(" or ")}, has ${has}`),
-          );
+          failures.push(failure("ATTESTATION_MISSING", `step ${stepNumber(stepIndex)}: needs ${step.count} attestation${step.count === 1 ? "" : "s"} from ${step.roles.join(" or ")}, has ${has}`));
         }
         if (step.performer !== null && step.attesters.has(step.performer) && has < 2) {
-          failures.push(
-            failure("ATTESTATION_MISSING", `step ${stepNumber(stepIndex as number)}: attested only by its performer ${step.performer}; someone else must attest too`),
-          );
+          failures.push(failure("ATTESTATION_MISSING", `step ${stepNumber(stepIndex)}: attested only by its performer ${step.performer}; someone else must attest too`));
         }
         break;
       }

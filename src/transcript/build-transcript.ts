@@ -4,7 +4,8 @@
  * verification is never handed to the HSM to sign.
  */
 import { createHash } from "node:crypto";
-import type { ChainedEvent, Checkpoint } from "../journal/chain.ts";
+import type { RecordedEvent } from "../events/index.ts";
+import type { Checkpoint } from "../journal/chain.ts";
 import { recordShapeProblem } from "../journal/chain.ts";
 import { findSecret } from "../journal/secret-guard.ts";
 import { bundlePathProblem } from "./bundle-paths.ts";
@@ -32,7 +33,7 @@ export interface TranscriptInput {
   /** Id, name, role and organisation only — never attestation PIN hashes. */
   participants: TranscriptParticipant[];
   /** Journal.events(ceremonyId): the records as stored, with their heads. */
-  events: ChainedEvent[];
+  events: RecordedEvent[];
   outputs: TranscriptOutput[];
   /** Journal.checkpoint(ceremonyId). */
   checkpoint: Checkpoint;

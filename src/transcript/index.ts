@@ -57,6 +57,6 @@ export { checkArtifacts } from "./verify-artifacts.ts";
 export { checkMilestones, checkSignerFacts } from "./verify-records.ts";
 export { type EnvelopeCheckInput, checkEnvelope } from "./verify-envelope.ts";
 export { type TranscriptCheck, checkSerializedTranscript, checkTranscriptBytes } from "./verify-transcript.ts";
-export { EVENT_TYPES, checkAttestations, joinedParticipants } from "./attestation-rules.ts";
+export { checkAttestations, joinedParticipants } from "./attestation-rules.ts";
 export { type FailureCode, type VerifyFailure } from "./failures.ts";
 export { BundleContentsError, BundleExistsError, BundlePathError, BundleWriteError, TranscriptBuildError, TranscriptSignerError } from "./errors.ts";

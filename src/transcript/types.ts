@@ -5,9 +5,10 @@
  * would not also check.
  */
 import { z } from "zod";
-import type { ChainedEvent } from "../journal/chain.ts";
+import { CURRENT_TRANSCRIPT_FORMAT, type RecordedEvent, TRANSCRIPT_FORMATS, type TranscriptFormat } from "../events/index.ts";
 
-export const TRANSCRIPT_FORMAT = "ceremony-workstation.transcript.v1";
+/** The format this program writes; verify reads every format in TRANSCRIPT_FORMATS (src/events/formats.ts). */
+export const TRANSCRIPT_FORMAT = CURRENT_TRANSCRIPT_FORMAT;
 /** DSSE payloadType of a transcript envelope (DESIGN.md "Transcript signature"). */
 export const TRANSCRIPT_PAYLOAD_TYPE = "application/vnd.ceremony-workstation.transcript.v1+json";
 
@@ -45,7 +46,7 @@ export const HsmSchema = z.strictObject({ manufacturer: z.string(), model: z.str
 
 /** Everything but `events`, which are checked by the faster dedicated path in verify-transcript.ts. */
 export const TranscriptHeaderSchema = z.strictObject({
-  format: z.literal(TRANSCRIPT_FORMAT),
+  format: z.enum(Object.keys(TRANSCRIPT_FORMATS) as [TranscriptFormat, ...TranscriptFormat[]]),
   ceremony: z.strictObject({
     id: text,
     scriptId: text,
@@ -71,5 +72,6 @@ export const TranscriptHeaderSchema = z.strictObject({
 });
 
 export type TranscriptHeader = z.infer<typeof TranscriptHeaderSchema>;
-export type TranscriptEvent = ChainedEvent;
+/** An event of a transcript whose bodies were checked against their format's schemas. */
+export type TranscriptEvent = RecordedEvent;
 export type Transcript = TranscriptHeader & { events: TranscriptEvent[] };

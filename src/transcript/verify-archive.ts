@@ -122,7 +122,7 @@ export async function verifyArchive(paths: readonly string[], options: VerifyBun
       title: t?.ceremony.title ?? null,
       status: t?.ceremony.status ?? null,
       abortReason: t?.ceremony.status === "aborted" ? String(t.events.at(-1)?.body.reason ?? "") || null : null,
-      rehearsal: t?.events[0]?.body.rehearsal === true,
+      rehearsal: t?.events[0]?.type === "ceremony.started" && t.events[0].body.rehearsal,
       scriptSha256: t?.script.sha256 ?? null,
       checkpoint: t ? { eventCount: t.checkpoint.eventCount, head: t.checkpoint.head } : null,
       outputs: t?.outputs.map((o) => `${o.kind}:${o.label}`) ?? [],

@@ -7,7 +7,8 @@ import { createHash } from "node:crypto";
 import { ChainWalker, LeafHasher, chainBreakProblem, recordShapeProblem } from "../journal/chain.ts";
 import { decodeUtf8Strict } from "../journal/canonical-json.ts";
 import { CanonicalJsonError } from "../journal/errors.ts";
-import { EVENT_TYPES, checkAttestations, joinedParticipants } from "./attestation-rules.ts";
+import { eventMisfit, eventTypesOf, isTranscriptFormat } from "../events/index.ts";
+import { checkAttestations, joinedParticipants } from "./attestation-rules.ts";
 import { type VerifyFailure, failure } from "./failures.ts";
 import { scanCanonicalTranscript } from "./canonical-scan.ts";
 import { checkMilestones, checkSignerFacts } from "./verify-records.ts";
@@ -52,7 +53,27 @@ function parse(bytes: Uint8Array): { value?: Transcript; text?: string; failures
     }
   }
   if (failures.length > 0) return { failures };
+  failures.push(...eventBodyFailures(value as Transcript));
   return { value: value as Transcript, text, failures };
+}
+
+/**
+ * Every event's type must belong to the transcript's format and its body fit that type's schema
+ * (src/events). Reported per event with its seq, type and the field that does not fit.
+ */
+function eventBodyFailures(t: Transcript): VerifyFailure[] {
+  if (!isTranscriptFormat(t.format)) return [];
+  const allowed = eventTypesOf(t.format);
+  const failures: VerifyFailure[] = [];
+  for (const e of t.events) {
+    if (allowed !== "all" && !allowed.includes(e.type)) {
+      failures.push(failure("EVENT_INVALID", `event ${e.seq} (${e.type}): not an event type of ${t.format}`));
+      continue;
+    }
+    const misfit = eventMisfit(e.type, e.body);
+    if (misfit) failures.push(failure("EVENT_INVALID", `event ${e.seq} (${e.type}): ${misfit.field} ${misfit.problem}`));
+  }
+  return failures;
 }
 
 /** Follows the chain leaf by leaf and keeps the first break; later events are not judged. */
@@ -120,7 +141,7 @@ function checkCeremony(t: Transcript, failures: VerifyFailure[]): void {
     failures.push(failure("SCRIPT_HASH_MISMATCH", `script sha256 says ${t.script.sha256}, but the script text hashes to ${scriptHash}`));
   }
   const last = t.events.at(-1);
-  const expectedLast = t.ceremony.status === "completed" ? EVENT_TYPES.ceremonyCompleted : EVENT_TYPES.ceremonyAborted;
+  const expectedLast = t.ceremony.status === "completed" ? "ceremony.completed" : "ceremony.aborted";
   if (last?.type !== expectedLast) {
     failures.push(
       failure("CEREMONY_STATUS_MISMATCH", `ceremony status is ${t.ceremony.status}, but the last event is ${last ? last.type : "missing"}, not ${expectedLast}`),
@@ -167,15 +188,18 @@ export function checkTranscriptBytes(bytes: Uint8Array): TranscriptCheck {
     head = checkChainOfRecords(transcript, serialized.recordJsons, failures);
   }
   checkCheckpoint(transcript, head, failures);
-  checkCeremony(transcript, failures);
-  if (head !== null) failures.push(...checkMilestones(transcript));
-  failures.push(...checkSignerFacts(transcript));
+  // The ceremony checks read event bodies by their types: only when every body fits.
+  if (!failures.some((f) => f.code === "EVENT_INVALID")) {
+    checkCeremony(transcript, failures);
+    if (head !== null) failures.push(...checkMilestones(transcript));
+    failures.push(...checkSignerFacts(transcript));
+  }
   return { failures, transcript };
 }
 
 /** The same checks on a transcript value and its serialization, as buildTranscript runs them before anything is signed. */
 export function checkSerializedTranscript(transcript: Transcript, serialized: SerializedTranscript): VerifyFailure[] {
-  const failures: VerifyFailure[] = [];
+  const failures: VerifyFailure[] = eventBodyFailures(transcript);
   const head = checkChainOfRecords(transcript, serialized.recordJsons, failures);
   checkCheckpoint(transcript, head, failures);
   checkCeremony(transcript, failures);

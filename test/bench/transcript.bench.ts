@@ -7,6 +7,8 @@
  * with synchronous=FULL on a temp file, and the time Journal.open takes to verify 100,000 stored
  * events. Figures, not a pass/fail test.
  */
+import { type RecordedEvent } from "../../src/events/index.ts";
+import { SAMPLE_BODIES } from "../helpers/sample-events.ts";
 import { spawnSync } from "node:child_process";
 import { createHash, generateKeyPairSync, hash, sign } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -65,7 +67,7 @@ function syntheticRecords(): Array<Pick<JournalRecord, "actor" | "type" | "body"
     ["p-w1", "internal-witness"],
     ["p-w2", "internal-witness"],
   ] as const;
-  const records: Array<Pick<JournalRecord, "actor" | "type" | "body">> = [{ actor: "system", type: "ceremony.started", body: { scriptId: "bench" } }];
+  const records: Array<Pick<JournalRecord, "actor" | "type" | "body">> = [{ actor: "system", type: "ceremony.started", body: { ...SAMPLE_BODIES["ceremony.started"], scriptId: "bench" } }];
   for (const [id, role] of people) records.push({ actor: "p-admin", type: "participant.joined", body: { participantId: id, name: `Person ${id}`, role, organisation: "Example CA" } });
   for (let step = 0; records.length + 5 <= EVENT_COUNT - 1; step++) {
     records.push(
@@ -76,12 +78,12 @@ function syntheticRecords(): Array<Pick<JournalRecord, "actor" | "type" | "body"
       { actor: "p-co", type: "step.completed", body: { stepIndex: step } },
     );
   }
-  while (records.length < EVENT_COUNT - 1) records.push({ actor: "p-co", type: "note.added", body: { text: "padding" } });
+  while (records.length < EVENT_COUNT - 1) records.push({ actor: "p-co", type: "ceremony.resumed", body: { atEvent: records.length } });
   records.push({ actor: "system", type: "ceremony.completed", body: {} });
   return records;
 }
 
-function chainRecords(records: ReturnType<typeof syntheticRecords>): ChainedEvent[] {
+function chainRecords(records: ReturnType<typeof syntheticRecords>): RecordedEvent[] {
   const walker = new ChainWalker();
   const start = Date.parse("2026-03-01T09:30:00.000Z");
   let previousHead = "0".repeat(64);
@@ -90,7 +92,7 @@ function chainRecords(records: ReturnType<typeof syntheticRecords>): ChainedEven
     const body = r.type === "step.completed" ? { ...r.body, milestone: previousHead.slice(0, 8) } : r.body;
     const record: JournalRecord = { ceremonyId: CEREMONY_ID, seq, time: new Date(start + seq * 10).toISOString(), ...r, body };
     previousHead = walker.addRecordJson(recordJson(record)).toString("hex");
-    return { ...record, head: previousHead };
+    return { ...record, head: previousHead } as RecordedEvent;
   });
 }
 

@@ -5,6 +5,7 @@
  * written. Each error must say what happened and what to do; no half bundle may be left at the
  * target; and in every case the journal reopens, verifies, and the ceremony completes.
  */
+import { lastEventOfType } from "../../src/events/index.ts";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -188,7 +189,7 @@ describe.runIf(canMount)("the journal's disk", () => {
     const result = await finishCeremony(runner, { outDir: join(dir, "journal-full-bundle"), hsmPin: pin() });
     if (!result.verification.ok) problems.push("the bundle does not verify");
     const events = journal.events(runner.ceremonyId);
-    const adopted = events.find((e) => e.type === "hsm.object.created" && e.body.label === "ROOT-CA-R1");
+    const adopted = lastEventOfType(events, "hsm.object.created", (e) => e.body.label === "ROOT-CA-R1");
     if (adopted?.body.adoptedAfterInterruption !== true) problems.push("the root key made before the disk filled was not adopted");
     // The failure itself could not be recorded (the disk was full): one action has no outcome.
     problems.push(...eventProblems(events, script, { participants: cast.length, resumes: 0, failures: 0, interrupted: 1 }));

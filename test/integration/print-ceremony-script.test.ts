@@ -89,6 +89,7 @@ describe("ceremony print-script", () => {
         rehearsal: true,
       });
       const started = runner.events()[0]!;
+      if (started.type !== "ceremony.started") throw new Error("the journal does not begin with ceremony.started");
       expect(formatHexGroups(String(started.body.parametersSha256))).toBe(hashOf(b.stdout));
       expect(formatHexGroups(String(started.body.scriptSha256))).toBe(/SHA-256 ([0-9A-F ]+)\n/.exec(b.stdout)![1]!.trim());
     } finally {

@@ -2,30 +2,22 @@
 import { formatSetId } from "../../common/index.ts";
 import { CeremonyError, wipe } from "../../errors.ts";
 import { decodeShare, wipeDecodedShares, type DecodedShare } from "../../escrow/index.ts";
+import { type EventBody, lastEventOfType } from "../../events/index.ts";
 import type { ActionContext, ShareInput } from "../action-api.ts";
 import type { Participant } from "../participants.ts";
 
-export interface RecordedSplit {
-  keyLabel: string;
-  setId: string;
-  k: number;
-  n: number;
-  kcvEcb0: string;
-  kcvCmac: string;
-  wrappedSha256: string;
-  wrappedPath: string;
-  cards: Array<{ card: number; participantId: string; holder: string; fingerprint: string }>;
-}
+/** The escrow.split event's body: the split as the journal recorded it. */
+export type RecordedSplit = EventBody<"escrow.split">;
 
 export class ShareReadBackError extends CeremonyError {}
 
 /** The most recent split of this key in this ceremony (a rerun after a crash supersedes older ones). */
 export function recordedSplit(ctx: Pick<ActionContext, "events">, keyLabel: string): RecordedSplit {
-  const e = ctx.events().findLast((x) => x.type === "escrow.split" && x.body.keyLabel === keyLabel);
+  const e = lastEventOfType(ctx.events(), "escrow.split", (x) => x.body.keyLabel === keyLabel);
   if (!e) {
     throw new ShareReadBackError("ESCROW_NOT_SPLIT", `No escrow split of "${keyLabel}" is recorded in this ceremony; run the escrow step first.`);
   }
-  return e.body as unknown as RecordedSplit;
+  return e.body;
 }
 
 /**

@@ -4,10 +4,9 @@ import { z } from "zod";
 import { formatKcv, formatSetId } from "../../common/index.ts";
 import { wipeDecodedShares } from "../../escrow/index.ts";
 import { HsmError } from "../../hsm/index.ts";
-import { verifyBundle } from "../../transcript/index.ts";
+import { type ExtraCheck, verifyBundle } from "../../transcript/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
 import { ensureObject } from "../hsm-objects.ts";
-import { scriptRecheck } from "../script-recheck.ts";
 import { addMonths, fingerprintOutput } from "./common.ts";
 import { decodeShares, ShareReadBackError } from "./escrow-common.ts";
 import { unwrapProbe } from "./escrow-trial-recovery.ts";
@@ -42,8 +41,8 @@ export interface EscrowRecord {
  * that were verified (verifyBundle reads the bundle once into memory): reading the wrapped key or
  * the signer from disk again would let a file swapped after the check be used.
  */
-export async function readEscrowBundle(dir: string, keyLabel: string): Promise<EscrowRecord> {
-  const v = await verifyBundle(dir, { extraChecks: [scriptRecheck] });
+export async function readEscrowBundle(dir: string, keyLabel: string, extraChecks: readonly ExtraCheck[]): Promise<EscrowRecord> {
+  const v = await verifyBundle(dir, { extraChecks: [...extraChecks] });
   if (!v.ok || !v.transcript) {
     throw new ShareReadBackError(
       "RECOVERY_BUNDLE_INVALID",
@@ -103,7 +102,7 @@ export const escrowRecover: ActionDefinition<z.infer<typeof Params>> = {
   usesHsm: true,
   async run(ctx, p) {
     const dir = isAbsolute(p.bundle) ? p.bundle : resolve(ctx.scriptDir, p.bundle);
-    const source = await readEscrowBundle(dir, p.keyLabel);
+    const source = await readEscrowBundle(dir, p.keyLabel, ctx.bundleChecks);
     // The transcript says the blob is RFC 5649; this token unwraps it with whichever of its mechanisms is proven to be RFC 5649.
     const wrap = await ctx.hsm().call("escrowWrapMechanism");
     ctx.record("recovery.source", {

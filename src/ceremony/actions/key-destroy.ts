@@ -1,3 +1,4 @@
+import { lastEventOfType } from "../../events/index.ts";
 import { z } from "zod";
 import { HsmError } from "../../hsm/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
@@ -19,7 +20,7 @@ export const keyDestroy: ActionDefinition<z.infer<typeof Params>> = {
   async run(ctx, p) {
     const hsm = ctx.hsm();
     const objects = await hsm.call("findObjects", { label: p.label });
-    const earlier = ctx.events().find((e) => e.type === "key.destroyed" && e.body.label === p.label);
+    const earlier = lastEventOfType(ctx.events(), "key.destroyed", (e) => e.body.label === p.label);
     if (objects.length === 0 && !earlier) {
       throw new HsmError("HSM_KEY_NOT_FOUND", `No key labelled "${p.label}" is on this token. Check the label and the token; nothing was destroyed.`);
     }
@@ -30,7 +31,7 @@ export const keyDestroy: ActionDefinition<z.infer<typeof Params>> = {
         `The key labelled "${p.label}" has ID ${ids.join(", ")}, not the expected ${p.expectedId}. Nothing was destroyed; check which key the script means.`,
       );
     }
-    const id = ids[0] ?? (earlier?.body.id as string);
+    const id = ids[0] ?? earlier?.body.id ?? "";
     const handles = objects.map((o) => o.handle);
     if (objects.length) ctx.record("key.destroying", { label: p.label, id, objects: objects.map((o) => `${o.class} ${o.keyType}`) });
     for (const h of handles) await hsm.call("destroyObject", h);

@@ -1,3 +1,4 @@
+import { lastEventOfType } from "../../events/index.ts";
 import { z } from "zod";
 import { HsmSigner, spkiSha256 } from "../../hsm/index.ts";
 import type { ActionContext, ActionDefinition, ActionResult } from "../action-api.ts";
@@ -25,7 +26,7 @@ export async function ensureTranscriptSigner(ctx: ActionContext, label = TRANSCR
   const existing = await ctx.hsm().call("findObjects", { label });
   let origin = "existing on the token";
   let effective: Record<string, string> = {};
-  const mine = (type: string): boolean => ctx.events().some((e) => e.type === type && e.body.label === label);
+  const mine = (type: "hsm.object.intent" | "hsm.object.created"): boolean => lastEventOfType(ctx.events(), type, (e) => e.body.label === label) !== undefined;
   // Only an absent key, or one whose creation was interrupted, goes through ensureObject: a key
   // this or an earlier ceremony made is simply used, and nothing is journaled.
   if (existing.length === 0 || (mine("hsm.object.intent") && !mine("hsm.object.created"))) {

@@ -7,6 +7,7 @@
  *   - share holders type the numbered words of their printed card (read from the PDF's text by
  *     pdftotext) instead of having the QR code scanned at 150 dpi (0.7 s a card).
  */
+import { lastEventOfType } from "../../../src/events/index.ts";
 import { execFile } from "node:child_process";
 import { randomBytes, scryptSync } from "node:crypto";
 import { promisify } from "node:util";
@@ -29,7 +30,7 @@ export function cheaplyCheckedCredentials(journal: Journal, cast: readonly Scrip
       if (!stored.get(c, p)) return undefined;
       let credential = cheap.get(p);
       if (!credential) {
-        const joined = journal.events(c).find((e) => e.type === "participant.joined" && e.body.participantId === p);
+        const joined = lastEventOfType(journal.events(c), "participant.joined", (e) => e.body.participantId === p);
         const person = cast.find((x) => x.name === joined?.body.name && x.role === joined?.body.role);
         if (!person) return undefined;
         const salt = randomBytes(16);

@@ -256,7 +256,7 @@ describe("tampering", () => {
         .map((e, seq) => {
           const record = { ceremonyId: e.ceremonyId, seq, time: e.time, actor: e.actor, type: e.type, body: e.body };
           return { ...record, head: walker.addRecordJson(recordJson(record)).toString("hex") };
-        });
+        }) as typeof transcript.events;
       return { ...transcript, events, checkpoint: { ...transcript.checkpoint, eventCount: events.length, head: events.at(-1)!.head } };
     }
 

@@ -68,7 +68,7 @@ async function ceremony(
   });
   const v = await verifyBundle(dir, { extraChecks: [scriptRecheck] });
   expect(v.failures).toEqual([]);
-  expect(v.transcript!.events[0]!.body.rehearsal).toBe(false);
+  expect(v.transcript!.events[0]).toMatchObject({ type: "ceremony.started", body: { rehearsal: false } });
   return { dir, result };
 }
 

@@ -93,7 +93,7 @@ test("typo paths at read-back: the hint is shown, never journaled, and the journ
 
     // The guard: while a card is typed, an event quoting one of its words is refused.
     const release = journal.guardWords(words[0]!);
-    expect(() => journal.append(runner.ceremonyId, "system", "note.recorded", { text: `the card says '${words[0]![3]}'` })).toThrow(JournalSecretRefusedError);
+    expect(() => journal.append(runner.ceremonyId, "system", "ceremony.aborted", { reason: `the card says '${words[0]![3]}'` })).toThrow(JournalSecretRefusedError);
     release();
 
     // The right cards: the rest of the ceremony runs and the bundle is written.

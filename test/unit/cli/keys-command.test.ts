@@ -1,3 +1,4 @@
+import { SAMPLE_BODIES } from "../../helpers/sample-events.ts";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,9 +33,9 @@ test("ceremony keys without a journal says where it looked", async () => {
 test("ceremony keys names a key made by an aborted ceremony, says what to do, and prints full IDs on request", async () => {
   const path = join(mkdtempSync(join(tmpdir(), "keys-cli-")), "journal.db");
   const journal = Journal.open(path);
-  journal.append("master-key-20261201-aaaaaa", "system", "ceremony.started", { scriptId: "master-key" });
+  journal.append("master-key-20261201-aaaaaa", "system", "ceremony.started", { ...SAMPLE_BODIES["ceremony.started"], scriptId: "master-key" });
   journal.append("master-key-20261201-aaaaaa", "p-1", "ceremony.abort-requested", { reason: "printer jammed", atStep: 4 });
-  journal.append("master-key-20261201-bbbbbb", "system", "ceremony.started", { scriptId: "master-key" });
+  journal.append("master-key-20261201-bbbbbb", "system", "ceremony.started", { ...SAMPLE_BODIES["ceremony.started"], scriptId: "master-key" });
   const base = { tokenSerial: "SN1", tokenLabel: "kek-hsm", createdAt: new Date().toISOString(), algorithm: "AES-256", purpose: "kek", kcvEcb0: "F29000", kcvCmac: "377822C093" };
   const longId = "0123456789abcdef0123456789abcdef";
   journal.upsertKey({ ...base, label: "KEK-ABORTED", ckaId: longId, createdByCeremony: "master-key-20261201-aaaaaa" });

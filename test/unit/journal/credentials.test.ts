@@ -1,3 +1,4 @@
+import { SAMPLE_BODIES } from "../../helpers/sample-events.ts";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +12,7 @@ test("attestation credentials survive a reopen, are replaced not duplicated, and
   journal.credentials.put("c-1", "p-1", cred);
   journal.credentials.put("c-1", "p-1", { ...cred, hash: "cc".repeat(32) });
   journal.credentials.put("c-2", "p-1", cred);
-  journal.append("c-1", "system", "ceremony.started", { scriptId: "x" });
+  journal.append("c-1", "system", "ceremony.started", SAMPLE_BODIES["ceremony.started"]);
   journal.close();
   journal = Journal.open(path);
   expect(journal.credentials.get("c-1", "p-1")).toEqual({ ...cred, hash: "cc".repeat(32) });

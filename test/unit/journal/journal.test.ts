@@ -3,7 +3,8 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { Journal } from "../../../src/journal/journal.ts";
 import { ChainWalker, GENESIS_HEAD_HEX, recordJson } from "../../../src/journal/chain.ts";
-import { JournalArgumentError, JournalSecretRefusedError, JournalUnavailableError } from "../../../src/journal/errors.ts";
+import { JournalEventInvalidError, JournalSecretRefusedError, JournalUnavailableError } from "../../../src/journal/errors.ts";
+import { SAMPLE_BODIES } from "../../helpers/sample-events.ts";
 import { steppingClock, useTempDir } from "./temp-dir.ts";
 
 const tempDir = useTempDir();
@@ -11,8 +12,8 @@ const tempDir = useTempDir();
 describe("Journal", () => {
   it("appends events with contiguous seq, UTC millisecond times and chained heads", () => {
     const journal = Journal.open(join(tempDir(), "j.db"), { clock: steppingClock() });
-    const a = journal.append("c-1", "system", "ceremony.started", { scriptId: "root-ca" });
-    const b = journal.append("c-1", "officer-1", "step.started", { stepIndex: 0 });
+    const a = journal.append("c-1", "system", "ceremony.started", SAMPLE_BODIES["ceremony.started"]);
+    const b = journal.append("c-1", "officer-1", "step.started", SAMPLE_BODIES["step.started"]);
     expect([a.seq, b.seq]).toEqual([0, 1]);
     expect([a.time, b.time]).toEqual(["2026-03-01T09:30:00.000Z", "2026-03-01T09:30:01.000Z"]);
     const walker = new ChainWalker();
@@ -28,8 +29,8 @@ describe("Journal", () => {
 
   it("keeps a separate chain per ceremony and lists ceremonies in the order they began", () => {
     const journal = Journal.open(join(tempDir(), "j.db"));
-    journal.append("c-b", "system", "ceremony.started", {});
-    journal.append("c-a", "system", "ceremony.started", {});
+    journal.append("c-b", "system", "ceremony.started", SAMPLE_BODIES["ceremony.started"]);
+    journal.append("c-a", "system", "ceremony.started", SAMPLE_BODIES["ceremony.started"]);
     journal.append("c-b", "system", "ceremony.completed", {});
     expect(journal.ceremonies()).toEqual(["c-b", "c-a"]);
     expect(journal.checkpoint("c-a").eventCount).toBe(1);
@@ -40,12 +41,12 @@ describe("Journal", () => {
   it("continues the chain after close and reopen", () => {
     const path = join(tempDir(), "j.db");
     const first = Journal.open(path);
-    first.append("c-1", "system", "ceremony.started", {});
-    const before = first.append("c-1", "system", "step.started", { stepIndex: 0 });
+    first.append("c-1", "system", "ceremony.started", SAMPLE_BODIES["ceremony.started"]);
+    const before = first.append("c-1", "system", "step.started", SAMPLE_BODIES["step.started"]);
     first.close();
     const second = Journal.open(path);
     expect(second.checkpoint("c-1")).toEqual({ ceremonyId: "c-1", eventCount: 2, head: before.head });
-    const after = second.append("c-1", "system", "step.completed", { stepIndex: 0 });
+    const after = second.append("c-1", "system", "step.completed", SAMPLE_BODIES["step.completed"]);
     expect(after.seq).toBe(2);
     expect(second.verifyChain("c-1")).toEqual({ ceremonyId: "c-1", eventCount: 3, head: after.head });
     second.close();
@@ -53,11 +54,11 @@ describe("Journal", () => {
 
   it("returns what it stored, not the caller's object", () => {
     const journal = Journal.open(join(tempDir(), "j.db"));
-    const body = { items: ["a"] };
-    const event = journal.append("c-1", "system", "ceremony.started", body);
-    body.items.push("b");
-    expect(event.body).toEqual({ items: ["a"] });
-    expect(journal.events("c-1")[0]?.body).toEqual({ items: ["a"] });
+    const body = structuredClone(SAMPLE_BODIES["attestation.recorded"]);
+    const event = journal.append("c-1", "system", "attestation.recorded", body);
+    body.checklist.push("b");
+    expect(event.body).toEqual(SAMPLE_BODIES["attestation.recorded"]);
+    expect(journal.events("c-1")[0]?.body).toEqual(SAMPLE_BODIES["attestation.recorded"]);
     journal.close();
   });
 
@@ -77,11 +78,11 @@ describe("Journal", () => {
 
   it("refuses secrets in a body, naming the path", () => {
     const journal = Journal.open(join(tempDir(), "j.db"));
-    expect(() => journal.append("c-1", "officer-1", "hsm.login", { token: { soPin: "1234" } })).toThrow(JournalSecretRefusedError);
-    expect(() => journal.append("c-1", "officer-1", "hsm.login", { token: { soPin: "1234" } })).toThrow(
+    expect(() => journal.append("c-1", "officer-1", "hsm.login" as never, { token: { soPin: "1234" } } as never)).toThrow(JournalSecretRefusedError);
+    expect(() => journal.append("c-1", "officer-1", "hsm.login" as never, { token: { soPin: "1234" } } as never)).toThrow(
       'Refused to journal body.token.soPin: a member named "soPin" holds a secret.',
     );
-    expect(() => journal.append("c-1", "officer-1", "escrow.split", { cards: [{ x: 1 }, { key: new Uint8Array(32) }] })).toThrow(
+    expect(() => journal.append("c-1", "officer-1", "escrow.split", { cards: [{ x: 1 }, { key: new Uint8Array(32) }] } as never)).toThrow(
       "Refused to journal body.cards[1].key: binary values (Buffer/Uint8Array) may hold key material.",
     );
     expect(journal.ceremonies()).toEqual([]);
@@ -90,14 +91,15 @@ describe("Journal", () => {
 
   it("refuses bodies canonical JSON cannot carry, and malformed names", () => {
     const journal = Journal.open(join(tempDir(), "j.db"));
-    expect(() => journal.append("c-1", "system", "x.y", { when: new Date() })).toThrow("body.when is a Date object");
-    expect(() => journal.append("c-1", "system", "StepStarted", {})).toThrow(JournalArgumentError);
+    expect(() => journal.append("c-1", "system", "ceremony.completed", { when: new Date() } as never)).toThrow("body.when is a Date object");
+    expect(() => journal.append("c-1", "system", "StepStarted" as never, {} as never)).toThrow(JournalEventInvalidError);
+    expect(() => journal.append("c-1", "system", "StepStarted" as never, {} as never)).toThrow('Refused to journal a StepStarted event: type "StepStarted" is not a known event type.');
     const deep: Record<string, unknown> = {};
     let cursor = deep;
     for (let i = 0; i < 40; i++) cursor = cursor.next = {} as Record<string, unknown>;
-    expect(() => journal.append("c-1", "system", "x.y", deep)).toThrow("is nested more than 32 levels deep");
-    expect(() => journal.append("", "system", "x.y", {})).toThrow("ceremonyId must be 1 to 200 printable characters");
-    expect(() => journal.append("c-1", "a\nb", "x.y", {})).toThrow("actor must be 1 to 200 printable characters");
+    expect(() => journal.append("c-1", "system", "ceremony.completed", deep as never)).toThrow("is nested more than 32 levels deep");
+    expect(() => journal.append("", "system", "ceremony.completed", {})).toThrow("ceremonyId must be 1 to 200 printable characters");
+    expect(() => journal.append("c-1", "a\nb", "ceremony.completed", {})).toThrow("actor must be 1 to 200 printable characters");
     journal.close();
   });
 

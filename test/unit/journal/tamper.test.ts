@@ -13,8 +13,8 @@ const tempDir = useTempDir();
 function makeJournal(): string {
   const path = join(tempDir(), "j.db");
   const journal = Journal.open(path, { clock: steppingClock() });
-  for (let i = 0; i < 25; i++) journal.append("c-1", "officer-1", "step.note", { i });
-  for (let i = 0; i < 3; i++) journal.append("c-2", "officer-1", "step.note", { i });
+  for (let i = 0; i < 25; i++) journal.append("c-1", "officer-1", "ceremony.resumed", { atEvent: i });
+  for (let i = 0; i < 3; i++) journal.append("c-2", "officer-1", "ceremony.resumed", { atEvent: i });
   journal.close();
   return path;
 }
@@ -63,7 +63,7 @@ describe("journal tampering is caught on open", () => {
     const path = makeJournal();
     tamper(path, (db) => {
       const r = row(db, 17);
-      const edited = Buffer.from(r.record.toString("utf8").replace('"i":17', '"i":71'), "utf8");
+      const edited = Buffer.from(r.record.toString("utf8").replace('"atEvent":17', '"atEvent":71'), "utf8");
       db.prepare("UPDATE events SET record = ? WHERE ceremony_id = 'c-1' AND seq = 17").run(edited);
     });
     const error = openError(path);
@@ -75,7 +75,7 @@ describe("journal tampering is caught on open", () => {
   it("an edited record whose own leaf and head were recomputed breaks at the next event", () => {
     const path = makeJournal();
     tamper(path, (db) => {
-      const edited = Buffer.from(row(db, 17).record.toString("utf8").replace('"i":17', '"i":71'), "utf8");
+      const edited = Buffer.from(row(db, 17).record.toString("utf8").replace('"atEvent":17', '"atEvent":71'), "utf8");
       const leaf = leafHash(edited);
       const head = nextHead(row(db, 16).head, leaf);
       db.prepare("UPDATE events SET record = ?, leaf = ?, head = ? WHERE ceremony_id = 'c-1' AND seq = 17").run(edited, leaf, head);

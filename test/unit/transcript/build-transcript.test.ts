@@ -1,3 +1,4 @@
+import { SAMPLE_BODIES } from "../../helpers/sample-events.ts";
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../../src/journal/canonical-json.ts";
@@ -23,14 +24,14 @@ describe("buildTranscript", () => {
 
   it("the fast serializer agrees with generic canonical JSON, also for awkward bodies", () => {
     const records = ceremonyRecords();
-    records.splice(1, 0, { actor: "p-co", type: "note.added", body: { "10": 1, "9": ["€", { z: null, a: -0.5e-7 }], "\u00e9": true } });
+    records.splice(1, 0, { actor: "p-co", type: "ceremony.started", body: { ...SAMPLE_BODIES["ceremony.started"], parameters: { "10": 1, "9": ["€", { z: null, a: -0.5e-7 }], "\u00e9": true } } });
     const { transcript } = buildTranscript({ ...transcriptInput(chain(records)), checkpoint: { ceremonyId: "c-2026-001", eventCount: records.length, head: chain(records).at(-1)?.head ?? "" } });
     expect(serializeTranscript(transcript).text).toBe(canonicalJson(transcript));
   });
 
   it("refuses a broken chain, a wrong checkpoint, or a wrong status, and signs nothing", () => {
     const events = chain(ceremonyRecords());
-    const edited = events.map((e, i) => (i === 3 ? { ...e, body: { ...e.body, name: "Mallory" } } : e));
+    const edited = events.map((e, i) => (i === 3 ? ({ ...e, body: { ...e.body, name: "Mallory" } } as typeof e) : e));
     expect(() => buildTranscript(transcriptInput(edited))).toThrow(TranscriptBuildError);
     expect(() => buildTranscript(transcriptInput(edited))).toThrow("event 3: hash does not chain from event 2");
     expect(() => buildTranscript({ ...transcriptInput(), checkpoint: { ...transcriptInput().checkpoint, eventCount: 40 } })).toThrow(

@@ -2,8 +2,10 @@
  * A complete, realistic ceremony for transcript tests: four participants, two attested steps,
  * outputs with files, signed with a node:crypto P-256 key standing in for the HSM.
  */
+import { SAMPLE_BODIES } from "../../helpers/sample-events.ts";
 import { type KeyObject, generateKeyPairSync, sign } from "node:crypto";
-import { ChainWalker, type ChainedEvent, type JournalRecord, recordJson } from "../../../src/journal/chain.ts";
+import type { RecordedEvent } from "../../../src/events/index.ts";
+import { ChainWalker, type JournalRecord, recordJson } from "../../../src/journal/chain.ts";
 import type { Signer } from "../../../src/signer.ts";
 import { buildTranscript, type TranscriptInput } from "../../../src/transcript/build-transcript.ts";
 import { signTranscript } from "../../../src/transcript/dsse.ts";
@@ -29,7 +31,7 @@ export function nodeSigner(namedCurve = "prime256v1"): Signer & { privateKey: Ke
  * Gives records their heads, as the journal would have stored them; a step.completed without a
  * milestone gets the head before it, as the runner writes it.
  */
-export function chain(records: Array<Omit<JournalRecord, "seq" | "ceremonyId" | "time"> & Partial<JournalRecord>>): ChainedEvent[] {
+export function chain(records: Array<Omit<JournalRecord, "seq" | "ceremonyId" | "time"> & Partial<JournalRecord>>): RecordedEvent[] {
   const walker = new ChainWalker();
   let previousHead = "0".repeat(64);
   return records.map((r, seq) => {
@@ -43,7 +45,8 @@ export function chain(records: Array<Omit<JournalRecord, "seq" | "ceremonyId" | 
       body,
     };
     previousHead = walker.addRecordJson(recordJson(record)).toString("hex");
-    return { ...record, head: previousHead };
+    // Typed by assertion: tests build bad events on purpose, and the code under test must catch them.
+    return { ...record, head: previousHead } as RecordedEvent;
   });
 }
 
@@ -83,7 +86,7 @@ export function ceremonyRecords(): Array<Omit<JournalRecord, "seq" | "ceremonyId
     body: { stepIndex, participantId, checklist: ["saw the HSM", "read the fingerprint aloud"] },
   });
   return [
-    { actor: "system", type: "ceremony.started", body: { scriptId: "root-ca-2026" } },
+    { actor: "system", type: "ceremony.started", body: { ...SAMPLE_BODIES["ceremony.started"], scriptId: "root-ca-2026" } },
     ...PARTICIPANTS.map((p) => ({ actor: "p-admin", type: "participant.joined", body: { participantId: p.id, name: p.name, role: p.role, organisation: p.organisation } })),
     {
       actor: "p-co",
@@ -107,7 +110,7 @@ export function ceremonyRecords(): Array<Omit<JournalRecord, "seq" | "ceremonyId
   ];
 }
 
-export function transcriptInput(events: ChainedEvent[] = chain(ceremonyRecords()), signer: Signer = FIXTURE_SIGNER): TranscriptInput {
+export function transcriptInput(events: RecordedEvent[] = chain(ceremonyRecords()), signer: Signer = FIXTURE_SIGNER): TranscriptInput {
   const last = events.at(-1);
   return {
     ceremony: { id: CEREMONY_ID, scriptId: "root-ca-2026", title: "Root CA 2026", status: "completed", startedAt: "2026-03-01T09:30:00.000Z", endedAt: "2026-03-01T09:31:00.000Z" },

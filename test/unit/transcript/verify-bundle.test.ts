@@ -72,7 +72,7 @@ describe("verifyBundle", () => {
   it("a modified event", async () => {
     const { dir } = await fixture();
     rewriteTranscript(dir, (t) => {
-      (t.events[3] as Transcript["events"][number]).body.name = "Mallory";
+      (t.events[3]!.body as { name: string }).name = "Mallory";
     });
     const result = await verifyBundle(dir);
     expect(result.ok).toBe(false);

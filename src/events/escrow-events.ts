@@ -1,0 +1,50 @@
+/** Escrow: the split into cards, their delivery and read-back, trial and real recovery. */
+import { z } from "zod";
+import { hex, participantId, sha256Hex } from "./shared.ts";
+
+// Strings, not hex: a token without CKA_CHECK_VALUE records how its KCV was found instead.
+const kcvs = { kcvEcb0: z.string(), kcvCmac: z.string() };
+/** How the escrow blob was wrapped, proven per token by a known-answer test (v2). */
+const wrapRecord = { wrapAlgorithm: z.string().optional(), wrapMechanism: z.string().optional(), wrapProof: z.string().optional() };
+
+export const escrowEvents = {
+  "escrow.split": z.strictObject({
+    keyLabel: z.string(),
+    setId: hex,
+    k: z.number().int().min(1),
+    n: z.number().int().min(1),
+    ...kcvs,
+    wrappedSha256: sha256Hex,
+    wrappedPath: z.string(),
+    ...wrapRecord,
+    cards: z.array(
+      z.strictObject({ card: z.number().int().min(1), participantId, holder: z.string(), fingerprint: sha256Hex, x: z.number().int().min(1).max(255) }),
+    ),
+    cardDestination: z.string(),
+  }),
+  "escrow.card.delivered": z.strictObject({ keyLabel: z.string(), card: z.number().int().min(1), participantId, destination: z.string() }),
+  /** A holder's card was read back from paper and matched what was printed. */
+  "share.verified": z.strictObject({ keyLabel: z.string(), card: z.number().int().min(1), participantId }),
+  "escrow.trial-recovered": z.strictObject({ keyLabel: z.string(), cardsUsed: z.number().int().min(1), ...kcvs }),
+  "recovery.source": z.strictObject({
+    bundleCeremonyId: z.string(),
+    bundleSignerSpkiSha256: sha256Hex,
+    keyLabel: z.string(),
+    setId: hex,
+    k: z.number().int().min(1),
+    n: z.number().int().min(1),
+    ...kcvs,
+    wrappedSha256: sha256Hex,
+    wrapFormat: z.string().optional(),
+    wrapMechanismRecorded: z.string().optional(),
+    wrapMechanismUsed: z.string().optional(),
+    wrapProof: z.string().optional(),
+  }),
+  "escrow.recovered": z.strictObject({
+    keyLabel: z.string(),
+    id: hex,
+    cardsUsed: z.number().int().min(1),
+    ...kcvs,
+    origin: z.string(),
+  }),
+};
