@@ -27,18 +27,17 @@ const srcLayerPatterns = [
 /** Which src/ folders each src/ folder may import (root files such as errors.ts are open to all). */
 const SRC_LAYERS = {
   common: [],
-  format: ["common"],
   events: ["common"],
   journal: ["events", "common"],
-  transcript: ["journal", "events", "common", "format"],
+  transcript: ["journal", "events", "common"],
   escrow: ["common"],
   pki: ["common"],
-  hsm: ["common"],
-  print: ["common", "format"],
+  hsm: ["common", "escrow"],
+  print: ["common"],
   airgap: ["common"],
-  ceremony: ["airgap", "common", "escrow", "events", "format", "hsm", "journal", "pki", "print", "transcript"],
-  api: ["airgap", "ceremony", "common", "escrow", "events", "format", "hsm", "journal", "pki", "print", "transcript"],
-  cli: ["airgap", "ceremony", "common", "escrow", "events", "format", "hsm", "journal", "pki", "print", "transcript"],
+  ceremony: ["airgap", "common", "escrow", "events", "hsm", "journal", "pki", "print", "transcript"],
+  api: ["airgap", "ceremony", "common", "escrow", "events", "hsm", "journal", "pki", "print", "transcript"],
+  cli: ["airgap", "ceremony", "common", "escrow", "events", "hsm", "journal", "pki", "print", "transcript"],
 };
 
 const electronPackage = { name: "electron", message: "src/ runs without Electron; only electron/ imports it" };
