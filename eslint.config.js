@@ -29,7 +29,7 @@ const SRC_LAYERS = {
   common: [],
   events: ["common"],
   journal: ["events", "common"],
-  transcript: ["journal", "events", "common"],
+  transcript: ["journal", "events", "common", "pki"],
   escrow: ["common"],
   pki: ["common"],
   hsm: ["common", "escrow"],

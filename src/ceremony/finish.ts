@@ -17,7 +17,7 @@ import {
   writeBundle,
   type BundleFile,
   type BundleVerification,
-  type TranscriptHeader,
+  type TranscriptSigner,
   type TranscriptOutput,
 } from "../transcript/index.ts";
 import { APP_NAME, APP_VERSION } from "../version.ts";
@@ -119,7 +119,7 @@ async function signAndWrite(runner: CeremonyRunner, ctx: ActionContext, options:
     hsm: state.token
       ? { manufacturer: state.token.manufacturer, model: state.token.model, serial: state.token.serial, firmware: state.token.firmware, tokenLabel: state.token.label }
       : null,
-    signer: { algorithm: signer.algorithm as TranscriptHeader["signer"]["algorithm"], spkiSha256: signerFp },
+    signer: { algorithm: signer.algorithm as TranscriptSigner["algorithm"], spkiSha256: signerFp },
     participants: state.participants,
     events,
     outputs,

@@ -15,6 +15,7 @@ import {
   TRANSCRIPT_FORMAT,
   type Transcript,
   type TranscriptHeader,
+  type TranscriptSigner,
   TranscriptHeaderSchema,
   type TranscriptOutput,
   type TranscriptParticipant,
@@ -29,7 +30,7 @@ export interface TranscriptInput {
   host: TranscriptHeader["host"];
   hsm: TranscriptHeader["hsm"];
   /** The key that will sign this transcript (its SPKI SHA-256), recorded inside what it signs. */
-  signer: TranscriptHeader["signer"];
+  signer: TranscriptSigner;
   /** Id, name, role and organisation only — never attestation PIN hashes. */
   participants: TranscriptParticipant[];
   /** Journal.events(ceremonyId): the records as stored, with their heads. */

@@ -13,6 +13,8 @@ export {
   type TranscriptHeader,
   type TranscriptOutput,
   type TranscriptParticipant,
+  type TranscriptSigner,
+  signerOf,
 } from "./types.ts";
 export { type BuiltTranscript, type TranscriptInput, buildTranscript } from "./build-transcript.ts";
 export { type SerializedTranscript, serializeTranscript } from "./transcript-json.ts";

@@ -45,6 +45,9 @@ export const CheckpointSchema = z.strictObject({ ceremonyId: text, eventCount: z
 export const HsmSchema = z.strictObject({ manufacturer: z.string(), model: z.string(), serial: z.string(), firmware: z.string(), tokenLabel: z.string() });
 
 /** Everything but `events`, which are checked by the faster dedicated path in verify-transcript.ts. */
+export const SignerSchema = z.strictObject({ algorithm: z.enum(["EC-P256", "EC-P384", "RSA-3072"]), spkiSha256: sha256Hex });
+export type TranscriptSigner = z.infer<typeof SignerSchema>;
+
 export const TranscriptHeaderSchema = z.strictObject({
   format: z.enum(Object.keys(TRANSCRIPT_FORMATS) as [TranscriptFormat, ...TranscriptFormat[]]),
   ceremony: z.strictObject({
@@ -64,8 +67,12 @@ export const TranscriptHeaderSchema = z.strictObject({
     airGap: z.strictObject({ interfacesUp: z.array(z.string()), decision: z.enum(["clear", "override", "blocked"]) }),
   }),
   hsm: HsmSchema.nullable(),
-  /** The transcript-signing key, recorded inside what it signs: signer.pub.pem must be this key. */
-  signer: z.strictObject({ algorithm: z.enum(["EC-P256", "EC-P384", "RSA-3072"]), spkiSha256: sha256Hex }),
+  /**
+   * The transcript-signing key, recorded inside what it signs: signer.pub.pem must be this key.
+   * Required from format v2 on; a v1 transcript records it only as its transcript-signing
+   * public-key output (see signerOf).
+   */
+  signer: SignerSchema.optional(),
   participants: z.array(ParticipantSchema),
   outputs: z.array(OutputSchema),
   checkpoint: CheckpointSchema,
@@ -75,3 +82,14 @@ export type TranscriptHeader = z.infer<typeof TranscriptHeaderSchema>;
 /** An event of a transcript whose bodies were checked against their format's schemas. */
 export type TranscriptEvent = RecordedEvent;
 export type Transcript = TranscriptHeader & { events: TranscriptEvent[] };
+
+/**
+ * The transcript-signing key a transcript records: its header's `signer` (v2), or for a v1
+ * transcript the public-key output whose purpose is transcript-signing. Null when neither exists.
+ */
+export function signerOf(t: Pick<Transcript, "signer" | "outputs">): TranscriptSigner | null {
+  if (t.signer) return t.signer;
+  const fact = t.outputs.find((o) => o.kind === "public-key" && o.details.purpose === "transcript-signing");
+  const parsed = SignerSchema.safeParse({ algorithm: fact?.details.algorithm, spkiSha256: fact?.details.spkiSha256 });
+  return parsed.success ? parsed.data : null;
+}

@@ -3,6 +3,7 @@
  * Each bundle is verified on its own, then the links between the bundles given are checked, and
  * each gets one verdict. The report is what `--json` prints for the online system's import.
  */
+import type { RecordedEvent } from "../events/index.ts";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { RESERVED_FILES } from "./bundle-paths.ts";
@@ -121,7 +122,7 @@ export async function verifyArchive(paths: readonly string[], options: VerifyBun
       scriptId: t?.ceremony.scriptId ?? null,
       title: t?.ceremony.title ?? null,
       status: t?.ceremony.status ?? null,
-      abortReason: t?.ceremony.status === "aborted" ? String(t.events.at(-1)?.body.reason ?? "") || null : null,
+      abortReason: t?.ceremony.status === "aborted" ? abortReasonOf(t.events.at(-1)) : null,
       rehearsal: t?.events[0]?.type === "ceremony.started" && t.events[0].body.rehearsal,
       scriptSha256: t?.script.sha256 ?? null,
       checkpoint: t ? { eventCount: t.checkpoint.eventCount, head: t.checkpoint.head } : null,
@@ -158,4 +159,9 @@ export function exitStatusOf(report: VerifyReport): number {
   if (failed > 0 || total === 0) return 1;
   if (notAnchored > 0) return aborted > 0 ? 5 : 3;
   return aborted > 0 ? 4 : 0;
+}
+
+/** The reason the terminal ceremony.aborted event gives, or null. */
+function abortReasonOf(last: RecordedEvent | undefined): string | null {
+  return last?.type === "ceremony.aborted" && last.body.reason ? last.body.reason : null;
 }

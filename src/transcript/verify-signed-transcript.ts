@@ -6,7 +6,7 @@
  */
 import { keyIdOf, spkiDerOf, transcriptSignerKey } from "./dsse.ts";
 import { type VerifyFailure, failure } from "./failures.ts";
-import type { Transcript } from "./types.ts";
+import { type Transcript, signerOf } from "./types.ts";
 import { type EnvelopeCheckInput, checkEnvelope } from "./verify-envelope.ts";
 import { checkTranscriptBytes } from "./verify-transcript.ts";
 
@@ -43,9 +43,10 @@ export function verifySignedTranscript(input: SignedTranscriptInput): SignedTran
   failures.push(...check.failures);
   const fp = signerFingerprint(input.signerPem);
   const t = check.transcript;
-  if (t && fp !== undefined && t.signer.spkiSha256 !== fp) {
+  const recorded = t ? signerOf(t) : null;
+  if (t && recorded && fp !== undefined && recorded.spkiSha256 !== fp) {
     failures.push(
-      failure("SIGNER_NOT_RECORDED", `signer.pub.pem (SPKI SHA-256 ${fp}) is not the transcript-signing key the transcript records (${t.signer.spkiSha256})`),
+      failure("SIGNER_NOT_RECORDED", `signer.pub.pem (SPKI SHA-256 ${fp}) is not the transcript-signing key the transcript records (${recorded.spkiSha256})`),
     );
   }
   const anchors = input.anchors ?? [];

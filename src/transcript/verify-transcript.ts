@@ -53,6 +53,9 @@ function parse(bytes: Uint8Array): { value?: Transcript; text?: string; failures
     }
   }
   if (failures.length > 0) return { failures };
+  if (parsed.success && parsed.data.format !== "ceremony-workstation.transcript.v1" && !parsed.data.signer) {
+    failures.push(failure("TRANSCRIPT_INVALID", `transcript signer: required in ${parsed.data.format}`));
+  }
   failures.push(...eventBodyFailures(value as Transcript));
   return { value: value as Transcript, text, failures };
 }

@@ -48,7 +48,7 @@ export function rechain(t: Transcript, options: { keepMilestones?: boolean } = {
     const body = e.type === "step.completed" && !options.keepMilestones ? { ...e.body, milestone: previous.slice(0, MILESTONE_DIGITS) } : e.body;
     const record = { ceremonyId: e.ceremonyId, seq, time: e.time, actor: e.actor, type: e.type, body };
     previous = walker.addRecordJson(recordJson(record)).toString("hex");
-    return { ...record, head: previous };
+    return { ...record, head: previous } as typeof e;
   });
   return { ...t, events, checkpoint: { ...t.checkpoint, eventCount: events.length, head: previous } };
 }

@@ -46,7 +46,7 @@ function script(name: string, args: string[], env: Record<string, string> = {}):
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-const fingerprint = (dir: string): string => readTranscript(dir).signer.spkiSha256;
+const fingerprint = (dir: string): string => readTranscript(dir).signer!.spkiSha256;
 
 describe("docs/recipes/verify-bundle.sh", () => {
   test("every demo bundle verifies with its witness-sheet fingerprint (exit 0), and is 'not anchored' without one (exit 3)", () => {

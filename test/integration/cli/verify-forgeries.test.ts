@@ -24,7 +24,7 @@ let genuineFp: string;
 beforeAll(async () => {
   demo = await runDemo("verify-forgeries-");
   work = mkdtempSync(join(tmpdir(), "verify-forgeries-work-"));
-  genuineFp = readTranscript(demo.bundle("root-ca")).signer.spkiSha256;
+  genuineFp = readTranscript(demo.bundle("root-ca")).signer!.spkiSha256;
 }, 600_000);
 
 afterAll(() => {
@@ -161,7 +161,7 @@ describe("every file is signed", () => {
 });
 
 describe("script structure (reachable with an untrusted signer)", () => {
-  const stepEvents = (t: Transcript, index: number) => t.events.filter((e) => e.body.stepIndex === index);
+  const stepEvents = (t: Transcript, index: number) => t.events.filter((e) => "stepIndex" in e.body && e.body.stepIndex === index);
 
   test("a 'completed' transcript missing a whole script step fails", async () => {
     const dir = copyOf("root-ca");
@@ -191,7 +191,7 @@ describe("script structure (reachable with an untrusted signer)", () => {
 
 describe("archive audit", () => {
   test("a folder of bundles: one line each and a summary; --json is a machine-readable report; one failure makes the exit 1", async () => {
-    const r = await runCeremony(["verify", demo.out, "--signer", genuineFp, "--signer", readTranscript(demo.bundle("key-recovery")).signer.spkiSha256]);
+    const r = await runCeremony(["verify", demo.out, "--signer", genuineFp, "--signer", readTranscript(demo.bundle("key-recovery")).signer!.spkiSha256]);
     expect(r.code, r.err).toBe(0);
     expect(r.out.trim().split("\n")).toHaveLength(7);
     expect(r.out).toMatch(/6 bundles: 6 verified \(6 anchored, 0 not anchored, 0 aborted\), 0 failed\./);
