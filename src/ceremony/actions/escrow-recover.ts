@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { formatKcv, formatSetId } from "../../common/index.ts";
+import { formatKcv, formatKeyId, formatSetId } from "../../common/index.ts";
 import { wipeDecodedShares } from "../../escrow/index.ts";
 import { HsmError } from "../../hsm/index.ts";
 import { type ExtraCheck, verifyBundle } from "../../transcript/index.ts";
@@ -171,7 +171,7 @@ export const escrowRecover: ActionDefinition<z.infer<typeof Params>> = {
     ctx.record("escrow.recovered", { keyLabel: p.keyLabel, id: value.id, cardsUsed: decoded.length, kcvEcb0: kcvs.kcvEcb0, kcvCmac: kcvs.kcvCmac, origin });
     return {
       outputs: {
-        result: { label: "Recovered", kind: "text", value: `${p.keyLabel} (ID ${value.id}) from ${decoded.length} cards into token ${token.label} (${token.serial}), ${origin}` },
+        result: { label: "Recovered", kind: "text", value: `${p.keyLabel} (ID ${formatKeyId(value.id)}) from ${decoded.length} cards into token ${token.label} (${token.serial}), ${origin}` },
         kcvEcb0: { label: "KCV-ECB0 (recovered / original)", kind: "kcv", value: `${kcvs.kcvEcb0} / ${source.kcvEcb0}` },
         kcvCmac: { label: "KCV-CMAC (recovered / original)", kind: "kcv", value: `${kcvs.kcvCmac} / ${source.kcvCmac}` },
         source: fingerprintOutput("Original bundle's signer SPKI SHA-256", source.signerSpkiSha256),

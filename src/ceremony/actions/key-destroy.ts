@@ -1,5 +1,6 @@
 import { lastEventOfType } from "../../events/index.ts";
 import { z } from "zod";
+import { formatKeyId } from "../../common/index.ts";
 import { HsmError } from "../../hsm/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
 
@@ -28,7 +29,7 @@ export const keyDestroy: ActionDefinition<z.infer<typeof Params>> = {
     if (ids.some((id) => id !== p.expectedId)) {
       throw new HsmError(
         "HSM_KEY_MISMATCH",
-        `The key labelled "${p.label}" has ID ${ids.join(", ")}, not the expected ${p.expectedId}. Nothing was destroyed; check which key the script means.`,
+        `The key labelled "${p.label}" has ID ${ids.map(formatKeyId).join(", ")}, not the expected ${formatKeyId(p.expectedId)}. Nothing was destroyed; check which key the script means.`,
       );
     }
     const id = ids[0] ?? earlier?.body.id ?? "";
@@ -59,7 +60,7 @@ export const keyDestroy: ActionDefinition<z.infer<typeof Params>> = {
     }
     return {
       outputs: {
-        destroyed: { label: "Destroyed", kind: "text", value: `${p.label} (ID ${id})` },
+        destroyed: { label: "Destroyed", kind: "text", value: `${p.label} (ID ${formatKeyId(id)})` },
         proof: { label: "Proof", kind: "text", value: proof },
       },
       facts: [{ kind: "key-destroyed", label: p.label, details: { ckaId: id, tokenSerial: token.serial, proof } }],
