@@ -29,7 +29,8 @@ try {
   const commands = {
     "node -e 0": ["-e", "0"],
     "ceremony --help": [CEREMONY, "--help"],
-    "ceremony verify BUNDLE": [CEREMONY, "verify", bundle],
+    // Anchored (its own signer.pub.pem as the expected key) so that a verified bundle exits 0.
+    "ceremony verify BUNDLE": [CEREMONY, "verify", bundle, "--signer", path.join(bundle, "signer.pub.pem")],
   } as const;
   const times = new Map<string, number[]>(Object.keys(commands).map((name) => [name, []]));
   for (let run = 0; run < RUNS; run++) {
