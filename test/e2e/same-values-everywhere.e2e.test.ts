@@ -19,12 +19,11 @@ import { verifyBundle } from "../../src/transcript/index.ts";
 import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
 import { PtySession } from "../helpers/pty-session.ts";
-import { chromiumMissing, launchChromium, openPage, VIEWPORT } from "./support/browser.ts";
+import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT } from "./support/browser.ts";
 import { clickForRpc } from "./support/ceremony-driver.ts";
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "../..");
-const LONG = { timeout: 60_000 };
 
 /** Text with every run of whitespace (line breaks of wrapped hex lines too) as one space. */
 const flat = (text: string): string => text.replace(/\s+/g, " ");

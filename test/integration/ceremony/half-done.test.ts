@@ -70,4 +70,4 @@ test("a key made by a step that then failed is journaled as left, adopted on Ret
   const left = v.transcript!.events.filter((e) => e.type === "hsm.object.left").map((e) => e.body.label);
   expect(left).toEqual(["ceremony-transcript-signing", "ROOT-CA-R1"]);
   await runner.close();
-}, 180_000);
+}, 600_000);

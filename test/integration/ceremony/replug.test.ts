@@ -71,4 +71,4 @@ test("a token folder moved away mid-ceremony and back: the step fails naming the
   expect(finished.status).toBe("completed");
   expect((await verifyBundle(out)).failures).toEqual([]);
   await runner.close();
-}, 120_000);
+}, 600_000);

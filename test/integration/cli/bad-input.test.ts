@@ -68,7 +68,7 @@ describe("bad input: one line naming the file, never a stack trace or a hang", (
     expect(r.err.trim().split("\n")).toHaveLength(lines ?? 1);
     expect(r.err).not.toMatch(/\n\s+at |Maximum call stack|unexpected error|ENOENT|EISDIR|RangeError/);
     expect(r.out).toBe("");
-  }, 30_000);
+  });
 });
 
 describe("shares inspect", () => {

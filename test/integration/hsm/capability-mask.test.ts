@@ -50,7 +50,7 @@ describe.each(HSM_IMPLEMENTATIONS)("on %s", (implementation) => {
     } finally {
       await env.cleanup();
     }
-  }, 60_000);
+  });
 
   test("the transcript-signing key is P-256 where EC is offered, RSA-3072 where it is not", async () => {
     expect(await withMaskedToken(implementation, {}, (c) => c.call("transcriptSignerAlgorithm"))).toBe("EC-P256");
@@ -58,7 +58,7 @@ describe.each(HSM_IMPLEMENTATIONS)("on %s", (implementation) => {
     await expect(
       withMaskedToken(implementation, { hideMechanisms: [CKM.EC_KEY_PAIR_GEN, CKM.RSA_PKCS_KEY_PAIR_GEN] }, (c) => c.call("transcriptSignerAlgorithm")),
     ).rejects.toMatchObject({ code: "HSM_NO_TRANSCRIPT_SIGNER", message: expect.stringMatching(/Use another HSM/) });
-  }, 60_000);
+  });
 
   test("a token refusing explicit false usage attributes gets the minimal template; the key is kept only when what it made is as strict", async () => {
     await withMaskedToken(implementation, { refuseExplicitFalseUsage: true }, async (client) => {
@@ -73,7 +73,7 @@ describe.each(HSM_IMPLEMENTATIONS)("on %s", (implementation) => {
         expect((made as { effectiveAttributes: string }).effectiveAttributes).toMatch(/private: PRIVATE SENSITIVE !EXTRACTABLE NEVER_EXTRACTABLE SIGN !DECRYPT !UNWRAP !DERIVE; public: VERIFY !ENCRYPT !WRAP/);
       }
     });
-  }, 60_000);
+  });
 });
 
 test("NSS softokn without CKM_AES_KEY_WRAP_KWP: its 0x210A fails the known-answer test, so escrow is refused rather than made unrecoverable", async () => {
@@ -83,4 +83,4 @@ test("NSS softokn without CKM_AES_KEY_WRAP_KWP: its 0x210A fails the known-answe
       message: expect.stringMatching(/CKM_AES_KEY_WRAP_PAD \(0x210A\): its output is not RFC 5649.*Use an HSM that offers CKM_AES_KEY_WRAP_KWP/),
     });
   });
-}, 60_000);
+});
