@@ -32,7 +32,7 @@ const FINISHABLE = new Set(["ready-to-finish", "completed", "aborted"]);
 
 export async function finishCommand(io: CliIo, args: FinishArgs, prompt: () => Prompter): Promise<number> {
   if (!args.out) {
-    io.err("usage: ceremony finish --journal DB --out DIR [--ceremony ID] [--module PATH] [--token LABEL] [--serial S]");
+    io.err("usage: ceremony finish --journal DB --out DIR [--ceremony ID] [--module PATH [--module-args STRING]] [--token LABEL] [--serial S]");
     return 2;
   }
   await checkOutputDir(args.out);

@@ -18,7 +18,7 @@ const USAGE = `usage:
                                                         can this token do everything the script needs? exit 1 when not
   ceremony run SCRIPT [--params FILE] [--module PATH [--module-args STRING]] --token LABEL [--serial S] --out DIR
                    [--journal DB] [--save-cards DIR]     --out must be absent or empty: checked before sign-in
-  ceremony finish --journal DB --out DIR [--ceremony ID] [--module PATH] [--token LABEL]
+  ceremony finish --journal DB --out DIR [--ceremony ID] [--module PATH [--module-args STRING]] [--token LABEL]
                                                         write a finished (or aborted) ceremony's bundle from its journal
   ceremony rehearse SCRIPT [--params FILE] --out DIR    same on a throwaway SoftHSM2 token, scripted participants
                    [--journal DB] [--share FILE...] [--csr FILE]
