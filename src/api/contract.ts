@@ -271,7 +271,14 @@ export const contract = {
     response: z.object({ card: z.number(), holder: z.string(), pngDataUrl: z.string().nullable(), destination: z.string() }),
   },
   "shares:check": {
-    request: z.object({ text: ShareText, participantId: z.string().max(64).optional() }).strict(),
+    request: z
+      .object({
+        text: ShareText,
+        participantId: z.string().max(64).optional(),
+        /** Cards already entered on this screen (fingerprints, never words): a second entry of one is refused. */
+        entered: z.array(z.object({ participantId: z.string().min(1).max(64), fingerprint: z.string().regex(/^[0-9a-f]{1,128}$/) }).strict()).max(255).optional(),
+      })
+      .strict(),
     response: ShareCheck,
   },
   "shares:wordlist": {

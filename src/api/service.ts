@@ -16,6 +16,7 @@ import { RehearsalCardSink, PrinterCardSink } from "../ceremony/card-sinks.ts";
 import { finishCeremony } from "../ceremony/finish.ts";
 import { loadScript, parseYamlStrict } from "../ceremony/load-script.ts";
 import { CeremonyRunner } from "../ceremony/runner.ts";
+import { checkCardForHolder, recoveryBundleOf, splitFromBundle, withRecoveryHeadCount, type KnownSplit } from "../ceremony/escrow-holders.ts";
 import { paperScriptInput } from "../ceremony/paper-script.ts";
 import { renderCeremonyScript } from "../print/index.ts";
 import { DEFAULT_ROLE_MINIMUMS, type Role } from "../ceremony/roles.ts";
@@ -93,7 +94,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     }
     let roles: Record<string, number> | undefined;
     try {
-      const loaded = loadScript(text, file, { parameters: parameters ?? {} });
+      const loaded = await withRecoveryHeadCount(loadScript(text, file, { parameters: parameters ?? {} }), options.ceremonyScriptsDir);
       definition = loaded.definition;
       base.sha256 = loaded.sha256;
       base.parametersSha256 = loaded.parametersSha256;
@@ -189,7 +190,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       await closeActive();
       const rehearsal = req.rehearsal || options.rehearsalOnly === true;
       const text = await readFile(scriptPath(req.file), "utf8");
-      const script = loadScript(text, req.file, { parameters: req.parameters });
+      const script = await withRecoveryHeadCount(loadScript(text, req.file, { parameters: req.parameters }), options.ceremonyScriptsDir);
       let env: RehearsalEnvironment | null = null;
       let token = req.token;
       let modulePath = req.modulePath ?? SOFTHSM2_MODULE;
@@ -312,7 +313,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     },
 
     async "shares:check"(req) {
-      return checkShare(req.text, req.participantId, active);
+      return checkShare(req.text, req.participantId, active, req.entered);
     },
 
     async "shares:wordlist"() {
@@ -356,7 +357,24 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     },
   });
 
-  function checkShare(text: string, participantId: string | undefined, a: Active | null): z.output<typeof ShareCheck> {
+  /** The split whose cards this step's holders enter: this ceremony's (trial recovery) or the original bundle's (recovery). */
+  async function knownSplit(a: Active, action: string): Promise<KnownSplit | null> {
+    if (action === "escrow.trial-recovery") {
+      const e = a.runner.events().findLast((x) => x.type === "escrow.split");
+      if (!e) return null;
+      const split = e.body as unknown as { setId: string; k: number; n: number; cards: Array<{ card: number; holder: string; fingerprint: string }> };
+      return { setId: split.setId, k: split.k, n: split.n, cards: split.cards.map((c) => ({ card: c.card, holder: c.holder, fingerprint: c.fingerprint })) };
+    }
+    const bundle = recoveryBundleOf(a.runner.script, options.ceremonyScriptsDir);
+    return bundle ? splitFromBundle(bundle.dir, bundle.keyLabel) : null;
+  }
+
+  async function checkShare(
+    text: string,
+    participantId: string | undefined,
+    a: Active | null,
+    entered?: ReadonlyArray<{ participantId: string; fingerprint: string }>,
+  ): Promise<z.output<typeof ShareCheck>> {
     const tokens = text
       .replace(/^cws\d+:/i, "")
       .split(/\s+/)
@@ -378,11 +396,22 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       const result = { ...base, setId: d.setId, k: d.k, n: d.n, fingerprint: d.fingerprint };
       if (participantId && a) {
         const holder = a.runner.state().participants.find((p) => p.id === participantId);
+        const state = a.runner.state();
+        const step = state.currentStep === null ? undefined : a.runner.script.steps[state.currentStep];
         const keyLabel = lastEventOfType(a.runner.events(), "escrow.split")?.body.keyLabel ?? "";
-        if (holder && keyLabel) {
+        if (holder && keyLabel && step?.action.type === "escrow.read-back") {
           const r = checkHolderShare(recordedSplit(a.runner, keyLabel), holder, text);
           a.readBack.add(participantId);
           return { ...result, ok: true, card: r.card, message: `card ${r.card} matches what was printed for ${holder.name}` };
+        }
+        if (holder && (step?.action.type === "escrow.trial-recovery" || step?.action.type === "escrow.recover")) {
+          const split = await knownSplit(a, step.action.type);
+          if (split) {
+            const nameOf = (id: string): string => state.participants.find((p) => p.id === id)?.name ?? id;
+            const others = (entered ?? []).filter((e) => e.participantId !== participantId).map((e) => ({ holder: nameOf(e.participantId), fingerprint: e.fingerprint }));
+            const card = checkCardForHolder(split, holder.name, d, others);
+            return { ...result, ok: true, card: card.card, message: `${holder.name}'s card checks: set ${formatSetId(d.setId)}, card ${card.card}, ${d.k} of ${d.n} needed` };
+          }
         }
       }
       return { ...result, ok: true, message: `the words check: set ${formatSetId(d.setId)}, ${d.k} of ${d.n} needed` };

@@ -157,7 +157,15 @@ export function loadScript(text: string, fileName: string, params: ParamsFile = 
   // Parameters already reported (missing or invalid) are not reported again at each use.
   const reported = new Set(Object.keys(definition.parameters).filter((n) => !(n in parameters)));
 
-  const steps: ResolvedStep[] = definition.steps.map((step, index) => {
+  const steps: ResolvedStep[] = definition.steps.map((rawStep, index) => {
+    // What people read (title, instructions, checklist) may name parameter values: "${threshold} holders".
+    const text = (value: string, path: string): string => String(substitute(value, { values: parameters, reported, unresolved: { count: 0 } }, path, issues));
+    const step = {
+      ...rawStep,
+      title: text(rawStep.title, `steps[${index}].title`),
+      instructions: text(rawStep.instructions, `steps[${index}].instructions`),
+      checklist: rawStep.checklist.map((item, i) => text(item, `steps[${index}].checklist[${i}]`)),
+    };
     const action = actionRegistry.get(step.action.type);
     if (!action) {
       issues.push({ path: `steps[${index}].action.type`, message: `must be one of ${[...actionRegistry.keys()].sort().join(", ")}` });
@@ -168,7 +176,7 @@ export function loadScript(text: string, fileName: string, params: ParamsFile = 
     const substituted = substitute(step.action.params, { values: parameters, reported, unresolved }, `steps[${index}].action.params`, issues);
     const result = (action.params as z.ZodType).safeParse(substituted);
     if (!result.success && issues.length === before && unresolved.count === 0) {
-      issues.push(...issuesFromZod(result.error, ["steps", index, "action", "params"]));
+      issues.push(...issuesFromZod(result.error, ["steps", index, "action", "params"]).map((issue) => toParameterIssue(issue, step, index, definition.parameters)));
     }
     for (const role of step.attestation.roles) {
       if (roleMinimums[role] === 0 && role !== "share-holder") {
@@ -189,6 +197,21 @@ export function loadScript(text: string, fileName: string, params: ParamsFile = 
     roleMinimums,
     steps,
   };
+}
+
+/**
+ * An action's complaint about a value that came straight from a parameter (`k: ${threshold}`) is
+ * the parameter's problem: it is reported on that parameter, named by its description, so the
+ * start screen shows it on the field the person typed into.
+ */
+function toParameterIssue(issue: ValidationIssue, step: StepDefinition, index: number, parameters: Record<string, ParameterDefinition>): ValidationIssue {
+  const prefix = `steps[${index}].action.params.`;
+  if (!issue.path.startsWith(prefix)) return issue;
+  const key = issue.path.slice(prefix.length);
+  const ref = WHOLE_REF.exec(String(step.action.params[key] ?? ""));
+  const name = ref?.[1];
+  if (!name || !(name in parameters)) return issue;
+  return { path: `parameters.${name}`, message: issue.message };
 }
 
 /**
@@ -229,7 +252,9 @@ function checkParameter(def: ParameterDefinition, value: unknown): string | null
     case "file":
       if (typeof value !== "string") return "must be text";
       if (def.type === "string" && def.maxLength && value.length > def.maxLength) return `must be at most ${def.maxLength} characters`;
-      if (def.type === "string" && def.pattern && !new RegExp(def.pattern, "u").test(value)) return `must match ${def.pattern}`;
+      if (def.type === "string" && def.pattern && !new RegExp(def.pattern, "u").test(value)) {
+        return def.patternHint ? `must be ${def.patternHint}` : `is not in the form this script expects (pattern ${def.pattern})`;
+      }
       return null;
     case "integer":
       if (typeof value !== "number" || !Number.isInteger(value)) return "must be a whole number";

@@ -74,6 +74,8 @@ export class CeremonyRunner {
       scriptText: script.text,
       parameters: script.parameters,
       parametersSha256: script.parametersSha256,
+      // Head-counts can come from outside the script (a recovery's k from the original bundle).
+      roleMinimums: script.roleMinimums,
       rehearsal: options.rehearsal,
       app: { name: APP_NAME, version: APP_VERSION },
       host: { os: platform(), release: release(), hostname: hostname() },
@@ -93,8 +95,10 @@ export class CeremonyRunner {
       throw new CeremonyStateError("CEREMONY_NOT_FOUND", `The journal holds no ceremony ${ceremonyId}. Check the journal file and the ceremony ID.`);
     }
     const b = first.body;
-    const script = loadScript(b.scriptText, b.scriptFile, { parameters: b.parameters });
-    if (script.sha256 !== b.scriptSha256) throw new CeremonyStateError("SCRIPT_CHANGED", "The recorded script does not match its recorded hash.");
+    const loaded = loadScript(b.scriptText, b.scriptFile, { parameters: b.parameters });
+    if (loaded.sha256 !== b.scriptSha256) throw new CeremonyStateError("SCRIPT_CHANGED", "The recorded script does not match its recorded hash.");
+    // Head-counts recorded at the start (a recovery's k from its bundle) hold on resume too.
+    const script = b.roleMinimums ? { ...loaded, roleMinimums: { ...loaded.roleMinimums, ...b.roleMinimums } } : loaded;
     const runner = new CeremonyRunner(ceremonyId, script, { ...options, rehearsal: b.rehearsal });
     // A completed ceremony resumed only to sign its transcript adds nothing after ceremony.completed.
     if (!runner.state().terminated) runner.append("system", "ceremony.resumed", { atEvent: events.length });

@@ -24,7 +24,15 @@ const RegexPattern = z.string().refine((pattern) => {
 }, "must be a valid regular expression");
 
 export const ParameterDefinition = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("string"), ...ParameterBase, default: z.string().optional(), pattern: RegexPattern.optional(), maxLength: z.number().int().positive().optional() }).strict(),
+  z.object({
+    type: z.literal("string"),
+    ...ParameterBase,
+    default: z.string().optional(),
+    pattern: RegexPattern.optional(),
+    // The pattern in words for the person typing ("letters, digits, . _ and -"): a regex is not an error message.
+    patternHint: z.string().min(1).max(200).optional(),
+    maxLength: z.number().int().positive().optional(),
+  }).strict(),
   z.object({ type: z.literal("integer"), ...ParameterBase, default: z.number().int().optional(), min: z.number().int().optional(), max: z.number().int().optional() }).strict(),
   z.object({ type: z.literal("boolean"), ...ParameterBase, default: z.boolean().optional() }).strict(),
   z.object({ type: z.literal("enum"), ...ParameterBase, values: z.array(z.string().min(1)).min(1), default: z.string().optional() }).strict(),

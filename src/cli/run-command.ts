@@ -13,6 +13,7 @@ import { PrinterCardSink, SavedCardSink } from "../ceremony/card-sinks.ts";
 import { finishCeremony } from "../ceremony/finish.ts";
 import { checkOutputDir } from "../ceremony/output-dir.ts";
 import { loadScriptFile } from "../ceremony/load-script.ts";
+import { withRecoveryHeadCount } from "../ceremony/escrow-holders.ts";
 import type { Participant } from "../ceremony/participants.ts";
 import { ROLE_TITLES, ROLES, type Role } from "../ceremony/roles.ts";
 import { ABORT_DECIDERS, CeremonyRunner } from "../ceremony/runner.ts";
@@ -86,7 +87,7 @@ export async function runCommand(io: CliIo, args: RunArgs, prompt: Prompter): Pr
     runner = CeremonyRunner.resume(unfinished.at(-1)!, options);
     io.out(`Resumed ${runner.ceremonyId}; journal verified (${runner.state().eventCount} events, head ${formatHex(runner.state().head.slice(0, 8))}).`);
   } else {
-    runner = CeremonyRunner.start(script, options);
+    runner = CeremonyRunner.start(await withRecoveryHeadCount(script, options.scriptDir), options);
     io.out(`Ceremony ${runner.ceremonyId}: ${script.definition.title} (script SHA-256 ${formatFingerprint(script.sha256)})`);
   }
   try {

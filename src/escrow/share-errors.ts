@@ -200,8 +200,9 @@ export class DuplicateShareError extends ShareCombineError {
     super(
       "ESCROW_DUPLICATE_SHARE",
       identical
-        ? `${sentenceStart(a)} and ${b} are the same share (index ${index}): bring a different card of this set.`
-        : `${sentenceStart(a)} and ${b} both claim index ${index} but differ: one of them was altered. ` +
+        ? // The envelope index is not printed on a card; the holder's own label says which card it is.
+          `${sentenceStart(a)} and ${b} are the same card (the same words): bring a different card of this set.`
+        : `${sentenceStart(a)} and ${b} claim the same place in the split (share index ${index}) but differ: one of them was altered. ` +
             `Put both aside and tell the ceremony administrator.`,
     );
   }

@@ -16,6 +16,8 @@ export const ceremonyEvents = {
     parameters: z.record(z.string(), z.unknown()),
     /** SHA-256 of the parameters as canonical JSON; the printed ceremony script carries it too (v2). */
     parametersSha256: z.string().optional(),
+    /** Head-counts when they do not come from the script alone (a recovery's k from its bundle). */
+    roleMinimums: z.record(z.string(), z.number().int().min(0)).optional(),
     rehearsal: z.boolean(),
     app: z.strictObject({ name: z.string(), version: z.string() }),
     host: z.strictObject({ os: z.string(), release: z.string(), hostname: z.string() }),

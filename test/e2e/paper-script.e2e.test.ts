@@ -48,9 +48,9 @@ describe.skipIf(chromiumMissing)("paper script", () => {
     expect(text).toContain("Find or create the transcript-signing key");
 
     // Another value: the paper already printed no longer matches, and the screen says so.
-    await page.getByLabel(/^validityYears/).fill("19");
+    await page.locator("#param-validityYears").fill("19");
     await page.getByText("The parameters changed after printing").waitFor();
-    await page.getByLabel(/^validityYears/).fill("20");
+    await page.locator("#param-validityYears").fill("20");
     await page.getByText("The script and its parameters are valid.").waitFor();
 
     await startRehearsal(page);

@@ -63,12 +63,12 @@ describe.skipIf(chromiumMissing)("root CA rehearsal through the UI", () => {
     await screens.capture(page, "01-start");
 
     await chooseScript(page, "Root CA key generation");
-    await page.getByLabel(/^validityYears/).fill("40");
-    await page.getByText("parameters.validityYears must be at most 25").waitFor();
+    await page.locator("#param-validityYears").fill("40");
+    await page.getByText("Must be at most 25").waitFor();
     await expect(page.getByRole("button", { name: "Start the rehearsal" }).isDisabled()).resolves.toBe(true);
     await screens.capture(page, "02-start-parameter-problem");
-    await page.getByLabel(/^validityYears/).fill("20");
-    await page.getByLabel(/^algorithm/).selectOption("RSA-4096");
+    await page.locator("#param-validityYears").fill("20");
+    await page.locator("#param-algorithm").selectOption("RSA-4096");
     await page.getByText("The script and its parameters are valid.").waitFor();
 
     await startRehearsal(page);

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from "react";
+import { useRef, useState, type ReactNode } from "react";
 import type { ApiError, ParticipantView } from "../../../src/api/contract.ts";
 import { roleTitle } from "../../../src/common/roles.ts";
 import { ErrorNotice } from "./error-notice.tsx";
@@ -6,7 +6,9 @@ import { Field } from "./field.tsx";
 
 /**
  * "Choose your name, type your PIN": how a witness attests. The PIN field is cleared after
- * every attempt, so the next person never finds the previous PIN in it.
+ * every attempt, so the next person never finds the previous PIN in it. A refused attempt keeps
+ * the chosen name and puts the cursor in the PIN field, so retyping the PIN and Enter is enough;
+ * after a success the form is fresh for the next person, the cursor on its first control.
  */
 export function PersonPinForm({
   idPrefix,
@@ -27,21 +29,33 @@ export function PersonPinForm({
   disabled?: boolean;
   disabledReason?: string;
   children?: ReactNode;
+  /** Resolves with a value when the attestation was accepted, undefined when it was refused. */
   onSubmit(participantId: string, pin: string): Promise<unknown>;
 }) {
   const [chosen, setChosen] = useState("");
   const [pin, setPin] = useState("");
+  const form = useRef<HTMLFormElement>(null);
   const person = people.find((p) => p.id === chosen) ?? null;
   const ready = person !== null && pin.length > 0 && !disabled;
   return (
     <form
+      ref={form}
       className="person-pin-form"
       onSubmit={(e) => {
         e.preventDefault();
         if (!ready) return;
         const typed = pin;
         setPin("");
-        void onSubmit(chosen, typed).then(() => setChosen(""));
+        void onSubmit(chosen, typed).then((accepted) => {
+          if (accepted === undefined) {
+            document.getElementById(`${idPrefix}-pin`)?.focus();
+            return;
+          }
+          setChosen("");
+          // The form may have been replaced by then (the step moved on): focus only what is still here.
+          const first = form.current?.querySelector<HTMLElement>("input:not([disabled]), select:not([disabled])");
+          if (first && form.current?.isConnected) first.focus();
+        });
       }}
     >
       {children}

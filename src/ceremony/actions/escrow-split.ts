@@ -17,7 +17,7 @@ const Params = z
     n: z.number().int().min(2).max(255),
   })
   .strict()
-  .refine((p) => p.k <= p.n, { message: "k must not exceed n", path: ["k"] });
+  .refine((p) => p.k <= p.n, { message: "must not exceed the number of cards printed (n): a recovery cannot need more cards than exist", path: ["k"] });
 
 /**
  * Escrow: a one-time 32-byte escrow key from the HSM's generator is imported as a session

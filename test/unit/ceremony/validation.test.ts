@@ -100,6 +100,24 @@ describe("script validation, with exact messages", () => {
     }
   });
 
+  test("a pattern is explained in the script's words, and an action's complaint lands on the parameter it came from", () => {
+    const withPattern = BASE.replace("    default: ROOT-01\n", '    default: ROOT-01\n    pattern: "^[A-Z0-9-]+$"\n    patternHint: capital letters, digits and hyphens\n');
+    expect(issuesOf(withPattern, "parameters:\n  label: root 01\n")).toEqual(["parameters.label: must be capital letters, digits and hyphens"]);
+    expect(issuesOf(withPattern.replace("    patternHint: capital letters, digits and hyphens\n", ""), "parameters:\n  label: root 01\n")).toEqual([
+      "parameters.label: is not in the form this script expects (pattern ^[A-Z0-9-]+$)",
+    ]);
+    const tooLong = "x".repeat(65);
+    expect(issuesOf(BASE, `parameters:\n  label: ${tooLong}\n`)).toEqual(["parameters.label: must be at most 64 characters"]);
+  });
+
+  test("the parameters hash is over the resolved values, so a default given explicitly hashes the same", () => {
+    const implicit = loadScript(BASE, "test.yaml");
+    const explicit = loadScript(BASE, "test.yaml", parseParams("parameters:\n  algorithm: EC-P384\n", "p.yaml"));
+    const other = loadScript(BASE, "test.yaml", parseParams("parameters:\n  algorithm: EC-P256\n", "p.yaml"));
+    expect(explicit.parametersSha256).toBe(implicit.parametersSha256);
+    expect(other.parametersSha256).not.toBe(implicit.parametersSha256);
+  });
+
   test("a params file with unknown keys is rejected", () => {
     expect(() => parseParams("parameter:\n  x: 1\n", "p.yaml")).toThrow(/parameter: unknown key/);
   });

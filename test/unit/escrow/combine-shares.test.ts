@@ -142,7 +142,7 @@ describe("combineShares refuses shares that do not belong together", () => {
     expect(error).toBeInstanceOf(DuplicateShareError);
     expect(error.code).toBe("ESCROW_DUPLICATE_SHARE");
     expect(error.message).toBe(
-      `Share from card 1 and share from card 4 are the same share (index ${decoded[0]?.index}): bring a different card of this set.`,
+      "Share from card 1 and share from card 4 are the same card (the same words): bring a different card of this set.",
     );
   });
 
@@ -153,7 +153,7 @@ describe("combineShares refuses shares that do not belong together", () => {
     const error = await combineError([first, clash, decoded[2] as DecodedShare]);
     expect(error).toBeInstanceOf(DuplicateShareError);
     expect(error.message).toBe(
-      `Share from card 1 and share from card 2 both claim index ${first.index} but differ: one of them was altered. ` +
+      `Share from card 1 and share from card 2 claim the same place in the split (share index ${first.index}) but differ: one of them was altered. ` +
         "Put both aside and tell the ceremony administrator.",
     );
   });

@@ -35,7 +35,13 @@ export function AirGapOverrideScreen() {
             submitLabel="I attest the override"
             pending={attesting.pending}
             error={attesting.error}
-            onSubmit={(id, pin) => attesting.run(async () => accept(await call("ceremony:airgap-override", { participantId: id, pin })))}
+            onSubmit={(id, pin) =>
+              attesting.run(async () => {
+                const next = await call("ceremony:airgap-override", { participantId: id, pin });
+                accept(next);
+                return next;
+              })
+            }
           />
         </section>
         <section className="panel" aria-labelledby="override-status-heading">

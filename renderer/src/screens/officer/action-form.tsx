@@ -45,7 +45,8 @@ export function ActionForm({ step }: { step: StepView }) {
       <PerformerSelect id={`performer-${step.index}`} role={step.performerRole} people={view.participants} value={performer} onChange={setPerformer} />
       {needsPin ? (
         <Field id="hsm-pin" label="HSM user PIN" hint={view.rehearsal ? "Rehearsal token: the PIN is rehearsal-user-1234." : "The crypto officer types it; nobody else looks at the keyboard. A wrong PIN is not retried by the app."}>
-          {(props) => <input {...props} type="password" value={hsmPin} onChange={(e) => setHsmPin(e.target.value)} autoComplete="off" maxLength={128} />}
+          {/* A new step: typing the PIN is the next thing to do. */}
+          {(props) => <input {...props} type="password" value={hsmPin} onChange={(e) => setHsmPin(e.target.value)} autoComplete="off" maxLength={128} autoFocus />}
         </Field>
       ) : null}
       {needsFile ? <FilePicker id="step-file" onPicked={setFile} /> : null}
@@ -56,7 +57,8 @@ export function ActionForm({ step }: { step: StepView }) {
         </ErrorNotice>
       ) : null}
       <div className="button-row">
-        <button type="submit" className="button-primary button-large" disabled={missing.length > 0 || action.pending} aria-describedby={missing.length || failed || action.error ? `action-missing-${step.index}` : undefined}>
+        {/* A new step without a PIN: running it is the next thing to do. */}
+        <button type="submit" className="button-primary button-large" autoFocus={!needsPin} disabled={missing.length > 0 || action.pending} aria-describedby={missing.length || failed || action.error ? `action-missing-${step.index}` : undefined}>
           {action.pending ? "Running…" : failed || action.error ? "Retry the action" : "Run the action"}
         </button>
       </div>

@@ -74,7 +74,8 @@ export function RecoveryScreen({ step }: { step: StepView }) {
               <>
                 <p className="card-accepted">
                   <span aria-hidden="true">✔ </span>
-                  {holder.name}’s card checks: set {formatSetId(entry.check?.setId ?? "")}, {entry.check?.k} of {entry.check?.n} needed. The words are hidden.
+                  {holder.name}’s card checks: set {formatSetId(entry.check?.setId ?? "")}
+                  {entry.check?.card ? `, card ${entry.check.card}` : ""}, {entry.check?.k} of {entry.check?.n} needed. The words are hidden.
                 </p>
                 <button type="button" className="button-secondary button-small" onClick={() => update(entry.key, { text: "", check: null })}>
                   Enter {holder.name}’s card again
@@ -96,7 +97,14 @@ export function RecoveryScreen({ step }: { step: StepView }) {
                     </select>
                   )}
                 </Field>
-                <ShareWordsEntry idPrefix={`recovery-${entry.key}`} onResult={(text, check) => update(entry.key, { text, check })} />
+                <ShareWordsEntry
+                  idPrefix={`recovery-${entry.key}`}
+                  {...(entry.participantId ? { participantId: entry.participantId } : {})}
+                  entered={entries
+                    .filter((e) => e.key !== entry.key && e.participantId && e.check?.ok && e.check.fingerprint)
+                    .map((e) => ({ participantId: e.participantId, fingerprint: e.check!.fingerprint! }))}
+                  onResult={(text, check) => update(entry.key, { text, check })}
+                />
               </>
             )}
           </section>

@@ -9,7 +9,8 @@ import { useOpenCeremony } from "../../state/ceremony-context.tsx";
  * The holder's card before read-back: in a rehearsal, a picture of the printed PDF; in a real
  * ceremony the card exists only on paper, so the screen says where it was printed.
  */
-export function CardPreview({ participantId }: { participantId: string }) {
+/** The button has focus when a holder's turn begins: showing the card is the next thing to do. */
+export function CardPreview({ participantId, onShown }: { participantId: string; onShown?: () => void }) {
   const { refresh } = useOpenCeremony();
   const [preview, setPreview] = useState<ResponseOf<"cards:preview"> | null>(null);
   const loading = useApiCall();
@@ -17,12 +18,13 @@ export function CardPreview({ participantId }: { participantId: string }) {
     loading.run(async () => {
       setPreview(await call("cards:preview", { participantId }));
       await refresh();
+      onShown?.();
     });
   return (
     <section className="card-preview" aria-labelledby="card-preview-heading">
       <h4 id="card-preview-heading">The card</h4>
       {preview === null ? (
-        <button type="button" className="button-secondary" onClick={() => void show()} disabled={loading.pending}>
+        <button type="button" className="button-secondary" onClick={() => void show()} disabled={loading.pending} autoFocus>
           {loading.pending ? "Rendering the card…" : "Show the card"}
         </button>
       ) : preview.pngDataUrl ? (

@@ -25,6 +25,8 @@ export function ShareCardsScreen({ step }: { step: StepView }) {
   const activeCard = board.find((c) => c.participantId === active) ?? null;
   const missingText = board.filter((c) => !texts[c.participantId]);
   const allVerified = board.length > 0 && board.every((c) => c.verified) && missingText.length === 0;
+  // Checked before a reload: the core remembers the check, this window no longer has the words.
+  const lostCards = board.filter((c) => c.verified && !texts[c.participantId]);
 
   const onResult = (participantId: string, text: string, check: ShareCheck | null) => {
     if (check?.ok && check.card !== null) {
@@ -36,6 +38,8 @@ export function ShareCardsScreen({ step }: { step: StepView }) {
   const next = () => {
     const following = board.find((c) => c.participantId !== active && !texts[c.participantId]);
     setActive(following?.participantId ?? null);
+    // The next holder's turn focuses its own "Show the card"; after the last card, recording is next.
+    if (!following) window.setTimeout(() => document.getElementById("read-back-record")?.focus(), 0);
   };
 
   return (
@@ -48,7 +52,7 @@ export function ShareCardsScreen({ step }: { step: StepView }) {
             Card {activeCard.card}: {activeCard.holder}’s turn
           </h3>
           <p>Everyone else looks away while {activeCard.holder} reads back the card. The words leave the screen when the next holder starts.</p>
-          <CardPreview participantId={activeCard.participantId} />
+          <CardPreview participantId={activeCard.participantId} onShown={() => document.getElementById(`readback-${activeCard.card}-scan`)?.focus()} />
           <ShareWordsEntry idPrefix={`readback-${activeCard.card}`} participantId={activeCard.participantId} onResult={(text, check) => onResult(activeCard.participantId, text, check)} />
           <div className="button-row">
             <button type="button" className="button-primary" onClick={next} disabled={!texts[activeCard.participantId]}>
@@ -71,14 +75,24 @@ export function ShareCardsScreen({ step }: { step: StepView }) {
             <p>Run the step to record the read-back in the journal.</p>
           </Notice>
         ) : (
-          <p className="hint" id="read-back-missing">
-            Still to read back in this session: {missingText.map((c) => `card ${c.card} (${c.holder})`).join(", ")}.
-          </p>
+          <>
+            {lostCards.length > 0 ? (
+              <Notice tone="warning" title={`${lostCards.length} typed ${lostCards.length === 1 ? "card was" : "cards were"} lost when this screen was reloaded`}>
+                <p>
+                  The journal shows {lostCards.map((c) => `card ${c.card} (${c.holder})`).join(", ")} as checked, but typed words are kept only in this window, never on disk. Those
+                  holders type or scan their cards again before the read-back can be recorded.
+                </p>
+              </Notice>
+            ) : null}
+            <p className="hint" id="read-back-missing">
+              Still to read back in this session: {missingText.map((c) => `card ${c.card} (${c.holder})`).join(", ")}.
+            </p>
+          </>
         )}
         <PerformerSelect id="read-back-performer" role={step.performerRole} people={view.participants} value={performer} onChange={setPerformer} />
         {action.pending && action.startedAt !== null ? <HsmProgress startedAt={action.startedAt} /> : null}
         {action.error ?? step.lastError ? <ErrorNotice error={(action.error ?? step.lastError)!} title="The read-back was not recorded" /> : null}
-        <button type="submit" className="button-primary button-large" disabled={!allVerified || action.pending || !performer}>
+        <button id="read-back-record" type="submit" className="button-primary button-large" disabled={!allVerified || action.pending || !performer}>
           {action.pending ? "Recording…" : `Record the read-back of all ${board.length} cards`}
         </button>
       </form>

@@ -11,7 +11,18 @@ const CARD_COLUMNS = 3;
  * text is pasted into, and a numbered grid to type word by word with completion from the word
  * list. Every change is checked by the core; per-word problems show at the word.
  */
-export function ShareWordsEntry({ idPrefix, participantId, onResult }: { idPrefix: string; participantId?: string; onResult(text: string, check: ShareCheck | null): void }) {
+export function ShareWordsEntry({
+  idPrefix,
+  participantId,
+  entered,
+  onResult,
+}: {
+  idPrefix: string;
+  participantId?: string;
+  /** Other cards entered on the same screen (fingerprints): the core refuses one entered twice. */
+  entered?: ReadonlyArray<{ participantId: string; fingerprint: string }>;
+  onResult(text: string, check: ShareCheck | null): void;
+}) {
   const listId = useId();
   const expected = useExpectedWordCount();
   const wordList = useWordList();
@@ -22,7 +33,7 @@ export function ShareWordsEntry({ idPrefix, participantId, onResult }: { idPrefi
   const [focusedCell, setFocusedCell] = useState<number | null>(null);
   const cells = useRef<Array<HTMLInputElement | null>>([]);
   const text = shareText(words);
-  const { check, checking } = useShareCheck(text, participantId);
+  const { check, checking } = useShareCheck(text, participantId, entered);
   const report = useRef(onResult);
   useEffect(() => {
     report.current = onResult;

@@ -9,7 +9,9 @@ const DEBOUNCE_MS = 150;
  * once all words are in, the checksum, set and — for a read-back — whether this is the card
  * printed for that holder. Only the newest answer is shown.
  */
-export function useShareCheck(text: string, participantId?: string): { check: ShareCheck | null; checking: boolean } {
+export function useShareCheck(text: string, participantId?: string, entered?: ReadonlyArray<{ participantId: string; fingerprint: string }>): { check: ShareCheck | null; checking: boolean } {
+  // Compared by value: a new array with the same cards must not start another check.
+  const enteredKey = JSON.stringify(entered ?? []);
   const [check, setCheck] = useState<ShareCheck | null>(null);
   const [checking, setChecking] = useState(false);
   const seq = useRef(0);
@@ -22,7 +24,8 @@ export function useShareCheck(text: string, participantId?: string): { check: Sh
     }
     setChecking(true);
     const timer = window.setTimeout(() => {
-      call("shares:check", { text, ...(participantId ? { participantId } : {}) }).then(
+      const others = JSON.parse(enteredKey) as Array<{ participantId: string; fingerprint: string }>;
+      call("shares:check", { text, ...(participantId ? { participantId } : {}), ...(others.length ? { entered: others } : {}) }).then(
         (result) => {
           if (mine !== seq.current) return;
           setCheck(result);
@@ -37,6 +40,6 @@ export function useShareCheck(text: string, participantId?: string): { check: Sh
       );
     }, DEBOUNCE_MS);
     return () => window.clearTimeout(timer);
-  }, [text, participantId]);
+  }, [text, participantId, enteredKey]);
   return { check, checking };
 }

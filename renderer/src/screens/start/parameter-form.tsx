@@ -46,12 +46,21 @@ export function ParameterForm({
 
 function ParameterInput({ parameter: p, value, issues, onChange }: { parameter: ParameterView; value: string | boolean | undefined; issues: string[]; onChange(value: string | boolean): void }) {
   const id = `param-${p.name}`;
-  const error = issues.length ? `parameters.${p.name} ${issues.join("; ")}` : null;
-  const range = p.min !== undefined || p.max !== undefined ? ` (${p.min ?? "…"} to ${p.max ?? "…"})` : "";
-  const hint = `${p.description}${range}${p.type === "file" ? ". A path on this workstation, e.g. on the removable medium." : ""}`;
+  // The core's sentences start with the verb ("must be at most 25"): on the field they read as its own.
+  const error = issues.length ? issues.map((i) => i.charAt(0).toUpperCase() + i.slice(1)).join("; ") : null;
+  // A description that already states the limit ("at most 25") is not followed by it again.
+  const statesRange = p.max !== undefined && p.description.includes(String(p.max));
+  const range = !statesRange && (p.min !== undefined || p.max !== undefined) ? `From ${p.min ?? "…"} to ${p.max ?? "…"}. ` : "";
+  const hint = (
+    <>
+      {range}
+      {p.type === "file" ? "A path on this workstation, e.g. on the removable medium. " : null}
+      In a parameters file: <code className="param-name">{p.name}</code>
+    </>
+  );
   const label = (
     <>
-      <code className="param-name">{p.name}</code>
+      {p.description}
       {p.required ? <span className="required"> (required)</span> : null}
     </>
   );

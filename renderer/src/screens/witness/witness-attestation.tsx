@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { StepView } from "../../../../src/api/contract.ts";
 import { call } from "../../api/ceremony-client.ts";
 import { useApiCall } from "../../api/use-api-call.ts";
@@ -23,10 +23,18 @@ export function WitnessAttestation({ step, headingLevel = 2 }: { step: StepView;
   const allChecked = step.checklist.every((item) => checked.includes(item));
   const who = `${step.attestation.count} ${step.attestation.roles.map((r) => roleTitlePlural(r, step.attestation.count).toLowerCase()).join(" or ")}`;
 
+  // When the action has run, attesting is the next thing to do: the first checklist box (or the
+  // name) takes focus, in whichever window shows this panel.
+  const panel = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    panel.current?.querySelector<HTMLElement>(".person-pin-form input, .person-pin-form select")?.focus();
+  }, [open, step.index]);
+
   const toggle = (item: string, on: boolean) => setChecked((c) => (on ? [...c, item] : c.filter((x) => x !== item)));
 
   return (
-    <section className="witness-attestation panel" aria-labelledby={`attest-heading-${step.index}`}>
+    <section ref={panel} className="witness-attestation panel" aria-labelledby={`attest-heading-${step.index}`}>
       <Heading id={`attest-heading-${step.index}`}>Witnesses: attest step {step.index + 1}</Heading>
       <p className="attest-rule">
         Attested by {step.attestations.length} of the {who} this step needs.
@@ -48,7 +56,6 @@ export function WitnessAttestation({ step, headingLevel = 2 }: { step: StepView;
       ) : null}
       {open ? (
         <PersonPinForm
-          key={step.attestations.length}
           idPrefix={`attest-${step.index}`}
           people={eligible}
           submitLabel="Attest this step"
@@ -62,6 +69,7 @@ export function WitnessAttestation({ step, headingLevel = 2 }: { step: StepView;
               setChecked([]);
               accept(next);
             }
+            return next;
           }}
         >
           <Checklist items={step.checklist} checked={checked} onToggle={toggle} idPrefix={`check-${step.index}`} />

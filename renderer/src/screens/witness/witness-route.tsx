@@ -1,11 +1,9 @@
 import type { CeremonyView } from "../../../../src/api/contract.ts";
-import { ReadAloudOutputs } from "../../components/read-aloud.tsx";
 import { ScreenHeading } from "../../components/screen-heading.tsx";
-import { StepStatusBadge } from "../../components/status-badge.tsx";
-import { formatFingerprint } from "../../../../src/common/index.ts";
 import { roleTitle } from "../../../../src/common/roles.ts";
 import { useCeremony } from "../../state/ceremony-context.tsx";
-import { WitnessAttestation } from "./witness-attestation.tsx";
+import { WitnessFinished } from "./witness-finished.tsx";
+import { StepStrip, WitnessStep } from "./witness-step.tsx";
 
 /**
  * The witnesses' screen (#/witness): for a projector or a second window, in larger type. It
@@ -60,19 +58,7 @@ function WitnessBody({ view }: { view: CeremonyView }) {
     case "steps": {
       const step = view.currentStep === null ? null : view.steps[view.currentStep];
       if (!step) return null;
-      return (
-        <>
-          <StepStrip view={view} />
-          <div className="witness-step-header">
-            <ScreenHeading key={step.index} eyebrow={`Witness view · step ${step.index + 1} of ${view.steps.length}`}>
-              {step.title}
-            </ScreenHeading>
-            <StepStatusBadge status={step.status} />
-          </div>
-          <ReadAloudOutputs outputs={step.outputs} heading="Check against what was read aloud" />
-          <WitnessAttestation step={step} />
-        </>
-      );
+      return <WitnessStep view={view} step={step} />;
     }
     case "ready-to-finish":
       return (
@@ -84,28 +70,7 @@ function WitnessBody({ view }: { view: CeremonyView }) {
       );
     case "completed":
     case "aborted":
-      return (
-        <>
-          <ScreenHeading eyebrow={`Witness view · ${view.title}`}>{view.phase === "completed" ? "Ceremony complete" : `Ceremony aborted: ${view.abortReason ?? ""}`}</ScreenHeading>
-          <p className="lead">Final journal head, to copy onto the paper script:</p>
-          <p className="read-aloud-hex witness-head">{formatFingerprint(view.head)}</p>
-        </>
-      );
+      return <WitnessFinished view={view} />;
   }
 }
 
-function StepStrip({ view }: { view: CeremonyView }) {
-  return (
-    <ol className="step-strip" aria-label="Steps">
-      {view.steps.map((s) => (
-        <li key={s.id} className={`strip-${s.status}${view.currentStep === s.index ? " strip-current" : ""}`} aria-current={view.currentStep === s.index ? "step" : undefined}>
-          <span className="visually-hidden">
-            Step {s.index + 1}, {s.title}:{" "}
-          </span>
-          <span aria-hidden="true">{s.index + 1}</span>
-          <span className="visually-hidden"> {s.status === "completed" ? "done" : s.status.replace("-", " ")}</span>
-        </li>
-      ))}
-    </ol>
-  );
-}

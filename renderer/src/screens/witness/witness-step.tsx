@@ -1,0 +1,65 @@
+import type { CeremonyView, StepView } from "../../../../src/api/contract.ts";
+import { ReadAloudOutputs } from "../../components/read-aloud.tsx";
+import { ScreenHeading } from "../../components/screen-heading.tsx";
+import { StepStatusBadge } from "../../components/status-badge.tsx";
+import { WitnessAttestation } from "./witness-attestation.tsx";
+import { ReadBackProgress, readBackUnderway } from "./witness-read-back.tsx";
+
+/**
+ * The current step for a projector at 1920×1080: the value to check on the left (with the part
+ * to copy marked), what to check and the attestation progress on the right, so nothing a
+ * witness needs is below the fold.
+ */
+export function WitnessStep({ view, step }: { view: CeremonyView; step: StepView }) {
+  const readBack = step.action === "escrow.read-back";
+  return (
+    <>
+      <StepStrip view={view} />
+      <div className="witness-step-header">
+        <ScreenHeading key={step.index} eyebrow={`Witness view · step ${step.index + 1} of ${view.steps.length}`}>
+          {step.title}
+        </ScreenHeading>
+        {readBack && readBackUnderway(view, step) ? (
+          <span className="badge badge-running">
+            <span aria-hidden="true">◔ </span>Read-back under way
+          </span>
+        ) : (
+          <StepStatusBadge status={step.status} />
+        )}
+      </div>
+      <div className="witness-columns">
+        <div className="witness-values">
+          {readBack && step.status !== "completed" ? <ReadBackProgress view={view} /> : null}
+          {step.outputs.length > 0 ? (
+            <ReadAloudOutputs outputs={step.outputs} heading="Check against what was read aloud" />
+          ) : step.status === "pending" || step.status === "running" ? (
+            <p className="witness-waiting">The values to check appear here when the action has run.</p>
+          ) : null}
+        </div>
+        <div className="witness-check">
+          <WitnessAttestation step={step} />
+        </div>
+      </div>
+    </>
+  );
+}
+
+/** Every step by number and title; the current one stands out, done ones are ticked. */
+export function StepStrip({ view }: { view: CeremonyView }) {
+  return (
+    <ol className="step-strip" aria-label="Steps">
+      {view.steps.map((s) => (
+        <li key={s.id} className={`strip-${s.status}${view.currentStep === s.index ? " strip-current" : ""}`} aria-current={view.currentStep === s.index ? "step" : undefined}>
+          <span className="strip-number" aria-hidden="true">
+            {s.status === "completed" ? "✔" : s.index + 1}
+          </span>
+          <span className="strip-title">
+            <span className="visually-hidden">Step {s.index + 1}: </span>
+            {s.title}
+          </span>
+          <span className="visually-hidden"> ({s.status === "completed" ? "done" : s.status.replace("-", " ")})</span>
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,166 @@
+/**
+ * The witness view on a projector (1920×1080): for each kind of moment in a 2-of-3 master key
+ * rehearsal — a fingerprint to copy, KCVs, the card read-back, the end — every element a witness
+ * needs is inside the first screen, and the checklist and attestation progress are at least
+ * 32 px. The officer works in the main window; the projector window only follows.
+ */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHarness, type Harness } from "../harness/harness-server.ts";
+import { ensureRendererBuild } from "../harness/renderer-build.ts";
+import { chromiumMissing, launchChromium, openPage, VIEWPORT } from "./support/browser.ts";
+import { attest, attestAirGapOverride, chooseScript, clickForRpc, closeSignIn, finishCeremony, runAction, signIn, startRehearsal, waitForAwaitingWitnesses, waitForStep } from "./support/ceremony-driver.ts";
+import { ADMIN, HOLDERS, OFFICER, REHEARSAL_HSM_PIN, WITNESSES, type Person } from "./support/people.ts";
+import { PROJECTOR, projectorProblems } from "./support/projector.ts";
+import { scanQrFromDataUrl } from "./support/qr.ts";
+import { ScreenRecorder } from "./support/screens.ts";
+
+const LONG = { timeout: 30_000 };
+const THREE = HOLDERS.slice(0, 3);
+
+describe.skipIf(chromiumMissing)("witness view on a projector", () => {
+  let harness: Harness;
+  let browser: Browser;
+  let officerContext: BrowserContext;
+  let projectorContext: BrowserContext;
+  const screens = new ScreenRecorder("witness-projector");
+
+  beforeAll(async () => {
+    await ensureRendererBuild();
+    harness = await startHarness();
+    browser = await launchChromium();
+    officerContext = await browser.newContext({ viewport: VIEWPORT });
+    projectorContext = await browser.newContext({ viewport: PROJECTOR });
+  });
+
+  afterAll(async () => {
+    console.log(screens.summary());
+    await browser?.close();
+    await harness?.close();
+  });
+
+  /** The step's title, checklist, attestation progress and every marked value are in view. */
+  async function expectStepFits(projector: Page, title: string, shot: string, options: { words: boolean }): Promise<void> {
+    await projector.bringToFront();
+    await waitForStep(projector, title);
+    await waitForAwaitingWitnesses(projector);
+    const problems = await projectorProblems(projector, [
+      { name: "step title", locator: projector.getByRole("heading", { level: 1 }) },
+      { name: "checklist item", locator: projector.locator(".checklist li label"), minFontPx: 32 },
+      { name: "attestation progress", locator: projector.locator(".attest-rule"), minFontPx: 32 },
+      { name: "digits to copy", locator: projector.locator("mark.copy-digits") },
+      ...(options.words ? [{ name: "words to copy", locator: projector.locator("li.copy-word") }] : []),
+    ]);
+    await screens.capture(projector, shot);
+    expect(problems).toEqual([]);
+  }
+
+  // A whole ceremony through the UI: minutes on a loaded 2-core machine; the bound only stops a hang.
+  it("keeps what witnesses need above the fold, from the first fingerprint to VERIFIED", { timeout: 420_000 }, async () => {
+    const { page, problems: officerProblems } = await openPage(officerContext, harness.url);
+    await chooseScript(page, "Master key generation and escrow");
+    await page.locator("#param-cardCount").fill("3");
+    await page.locator("#param-threshold").fill("2");
+    await page.getByText("The script and its parameters are valid.").waitFor(LONG);
+    await startRehearsal(page);
+    await signIn(page, [ADMIN, OFFICER, ...WITNESSES, ...THREE]);
+    await closeSignIn(page);
+    for (const w of WITNESSES) await attestAirGapOverride(page, w);
+    const projector = await openPage(projectorContext, harness.witnessUrl);
+
+    const attestAll = async (): Promise<void> => {
+      await page.bringToFront();
+      for (const w of WITNESSES) await attest(page, w);
+    };
+    for (const title of ["Confirm the workstation is offline", "Log in to the HSM", "Find or create the transcript-signing key", "Generate the master key in the HSM", "Escrow the master key onto share cards"]) {
+      await page.bringToFront();
+      await waitForStep(page, title);
+      await runAction(page, { hsmPin: REHEARSAL_HSM_PIN });
+      await waitForAwaitingWitnesses(page);
+      if (title === "Find or create the transcript-signing key") await expectStepFits(projector.page, title, "01-signer-fingerprint", { words: true });
+      if (title === "Escrow the master key onto share cards") await expectStepFits(projector.page, title, "02-escrow-kcvs", { words: false });
+      await attestAll();
+    }
+
+    const cards = new Map<string, string>();
+    const readBack = async (i: number, afterDone: boolean): Promise<void> => {
+      const holder = THREE[i]!;
+      await page.bringToFront();
+      await page.getByRole("heading", { level: 3, name: `Card ${i + 1}: ${holder.name}’s turn` }).waitFor(LONG);
+      // Focus follows the work: after "Done — next holder", the next holder's "Show the card"; then the scan field.
+      if (afterDone) await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe("Show the card");
+      await clickForRpc(page, page.getByRole("button", { name: "Show the card" }), "cards:preview");
+      const image = page.getByRole("img", { name: new RegExp(`^Share card ${i + 1} for ${holder.name}`) });
+      const text = cards.get(holder.name) ?? (await scanQrFromDataUrl((await image.getAttribute("src")) ?? ""));
+      cards.set(holder.name, text);
+      await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe(`readback-${i + 1}-scan`);
+      await page.keyboard.type(text, { delay: 0 });
+      await page.keyboard.press("Enter");
+      await page.getByText(`card ${i + 1} matches what was printed for ${holder.name}`).waitFor(LONG);
+      await page.getByRole("button", { name: /^Done — / }).click();
+    };
+    await readBack(0, false);
+    await readBack(1, true);
+    {
+      const p = projector.page;
+      await p.bringToFront();
+      await p.getByText("2 of 3").waitFor(LONG);
+      await p.getByText(`Next: ${THREE[2]!.name} (card 3)`).waitFor(LONG);
+      const fit = await projectorProblems(p, [
+        { name: "step title", locator: p.getByRole("heading", { level: 1 }) },
+        { name: "read-back progress", locator: p.locator(".witness-read-back .witness-big"), minFontPx: 32 },
+        { name: "card list", locator: p.locator(".witness-card-list li"), minFontPx: 32 },
+      ]);
+      await expect(p.getByText("Read-back under way").count()).resolves.toBe(1);
+      await screens.capture(p, "03-read-back-two-of-three");
+      expect(fit).toEqual([]);
+    }
+    // The officer's window is reloaded: the two checked cards' words are gone, and the screen says so.
+    await page.bringToFront();
+    await page.reload();
+    await page.getByText("2 typed cards were lost when this screen was reloaded").waitFor(LONG);
+    await page.getByText(`card 1 (${THREE[0]!.name}), card 2 (${THREE[1]!.name}) as checked`).waitFor(LONG);
+    await screens.capture(page, "03b-officer-reloaded-during-read-back");
+    await readBack(2);
+    await readBack(0, false);
+    await readBack(1, true);
+    await page.bringToFront();
+    await runAction(page, { button: `Record the read-back of all ${THREE.length} cards` });
+    await waitForAwaitingWitnesses(page);
+    await attestAll();
+
+    await waitForStep(page, "Trial recovery with 2 cards");
+    for (const [i, holder] of [THREE[0]!, THREE[2]!].entries()) await enterRecoveryCard(page, i + 1, holder, cards.get(holder.name)!);
+    await runAction(page, { button: "Recover with these 2 cards" });
+    await waitForAwaitingWitnesses(page);
+    await expectStepFits(projector.page, "Trial recovery with 2 cards", "04-trial-recovery-kcvs", { words: false });
+    await attestAll();
+    await page.getByRole("heading", { level: 1, name: "Finish the ceremony" }).waitFor(LONG);
+    await finishCeremony(page);
+
+    const p = projector.page;
+    await p.bringToFront();
+    await p.locator(".witness-verdict.verdict-ok").waitFor(LONG);
+    await expect(p.locator(".witness-verdict").innerText()).resolves.toMatch(/^\W*VERIFIED$/);
+    const fit = await projectorProblems(p, [
+      { name: "verdict", locator: p.locator(".witness-verdict"), minFontPx: 32 },
+      { name: "signer fingerprint hex", locator: p.locator(".witness-final .read-aloud-hex").first() },
+      { name: "signer fingerprint words", locator: p.locator(".witness-final .pgp-words li") },
+      { name: "final journal head", locator: p.locator(".witness-head") },
+    ]);
+    await expect(p.locator(".witness-final mark.copy-digits").first().innerText()).resolves.toMatch(/^([0-9A-F]{4} ){3}[0-9A-F]{4} ?$/);
+    await expect(p.locator(".witness-final .pgp-words li").count()).resolves.toBe(32);
+    await screens.capture(p, "05-verified-signer");
+    expect(fit).toEqual([]);
+    expect(officerProblems).toEqual([]);
+    expect(projector.problems).toEqual([]);
+  });
+});
+
+async function enterRecoveryCard(page: Page, n: number, holder: Person, text: string): Promise<void> {
+  const entry = page.getByRole("region", { name: `Holder ${n}`, exact: true });
+  await entry.waitFor(LONG);
+  await entry.getByLabel("Holder’s name").selectOption({ label: `${holder.name} — ${holder.organisation}` });
+  await entry.getByLabel(/^Scan the card/).fill(text);
+  await entry.getByText(`${holder.name}’s card checks: set`).waitFor(LONG);
+}
