@@ -5,7 +5,7 @@
  * their 8 PGP words) marked on the officer's console and on the witness view.
  */
 import { execFileSync } from "node:child_process";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
@@ -13,6 +13,34 @@ import { chromiumMissing, launchChromium, openPage, VIEWPORT } from "./support/b
 import { attestAirGapOverride, attest, chooseScript, clickForRpc, closeSignIn, runAction, signIn, startRehearsal, waitForAwaitingWitnesses, waitForStep } from "./support/ceremony-driver.ts";
 import { ADMIN, OFFICER, REHEARSAL_HSM_PIN, WITNESSES } from "./support/people.ts";
 import { ScreenRecorder } from "./support/screens.ts";
+
+/**
+ * A witness mistypes their PIN: the name they chose stays, the cursor is in the PIN field, and
+ * retyping the PIN and pressing Enter attests. Focus then goes to the next witness's first box.
+ */
+async function wrongPinThenRight(page: Page): Promise<void> {
+  const panel = page.locator(".witness-attestation");
+  const boxes = panel.getByRole("checkbox");
+  for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).check();
+  const witness = WITNESSES[0]!;
+  await panel.getByLabel("Your name").selectOption({ label: `${witness.name} — ${witness.roleTitle}` });
+  await panel.getByLabel("Your attestation PIN").fill("not-my-pin");
+  await page.keyboard.press("Enter");
+  await panel.getByText("Not attested").waitFor();
+  await expect(panel.getByLabel("Your name").inputValue()).resolves.not.toBe("");
+  await expect(panel.getByLabel("Your name").locator("option:checked").innerText()).resolves.toBe(`${witness.name} — ${witness.roleTitle}`);
+  await expect(page.evaluate(() => document.activeElement?.getAttribute("type"))).resolves.toBe("password");
+  await page.keyboard.type(witness.pin);
+  await page.keyboard.press("Enter");
+  await panel.getByText(new RegExp(`${witness.name} at `)).waitFor();
+  await expect(page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).resolves.toBe("checkbox");
+  // The second witness attests as usual.
+  const second = WITNESSES[1]!;
+  for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).check();
+  await panel.getByLabel("Your name").selectOption({ label: `${second.name} — ${second.roleTitle}` });
+  await panel.getByLabel("Your attestation PIN").fill(second.pin);
+  await clickForRpc(page, panel.getByRole("button", { name: "Attest this step" }), "ceremony:attest");
+}
 
 describe.skipIf(chromiumMissing)("paper script", () => {
   let harness: Harness;
@@ -65,7 +93,11 @@ describe.skipIf(chromiumMissing)("paper script", () => {
       await waitForStep(page, title);
       await runAction(page, { hsmPin: REHEARSAL_HSM_PIN });
       await waitForAwaitingWitnesses(page);
-      if (title !== "Find or create the transcript-signing key") {
+      // After "Run the action", attesting is next: the first checklist box has focus.
+      await expect(page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).resolves.toBe("checkbox");
+      await expect(page.evaluate(() => Boolean(document.activeElement?.closest(".witness-attestation")))).resolves.toBe(true);
+      if (title === "Log in to the HSM") await wrongPinThenRight(page);
+      if (title === "Confirm the workstation is offline") {
         await attest(page, WITNESSES[0]!);
         await attest(page, WITNESSES[1]!);
       }
