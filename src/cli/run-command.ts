@@ -12,7 +12,7 @@ import type { ActionInputs, ShareInput } from "../ceremony/action-api.ts";
 import { PrinterCardSink, SavedCardSink } from "../ceremony/card-sinks.ts";
 import { finishCeremony } from "../ceremony/finish.ts";
 import { checkOutputDir } from "../ceremony/output-dir.ts";
-import { loadScriptFile } from "../ceremony/load-script.ts";
+import { loadScriptFile, parametersSha256 } from "../ceremony/load-script.ts";
 import { withRecoveryHeadCount } from "../ceremony/escrow-holders.ts";
 import type { Participant } from "../ceremony/participants.ts";
 import { ROLE_TITLES, ROLES, type Role } from "../ceremony/roles.ts";
@@ -83,7 +83,24 @@ export async function runCommand(io: CliIo, args: RunArgs, prompt: Prompter): Pr
     return first?.type === "ceremony.started" && first.body.scriptSha256 === script.sha256 && !events.some((e) => e.type === "ceremony.completed" || e.type === "ceremony.aborted");
   });
   let runner: CeremonyRunner;
-  if (unfinished.length && (await yesNo(io, prompt, `Ceremony ${unfinished.at(-1)} of this script is unfinished. Resume it?`))) {
+  const pending = unfinished.at(-1);
+  if (pending !== undefined) {
+    // A resumed ceremony keeps the parameters it started with (the paper script carries their
+    // hash): show them, and refuse a parameters file that says otherwise instead of ignoring it.
+    const started = journal.events(pending)[0]!;
+    const recorded = started.body.parameters as Record<string, unknown>;
+    io.out(`Ceremony ${pending} of this script is unfinished (started ${started.time}). Its parameters:`);
+    for (const [name, value] of Object.entries(recorded)) io.out(`  ${name} = ${JSON.stringify(value)}`);
+    if (args.params !== undefined && parametersSha256(recorded) !== script.parametersSha256) {
+      io.err(
+        `The parameters in ${args.params} differ from those ceremony ${pending} started with (listed above). ` +
+          "To resume it, run again with its parameters; to start anew, finish or abort it first.",
+      );
+      journal.close();
+      return 1;
+    }
+  }
+  if (pending !== undefined && (await yesNo(io, prompt, `Resume ceremony ${pending}?`))) {
     runner = CeremonyRunner.resume(unfinished.at(-1)!, options);
     io.out(`Resumed ${runner.ceremonyId}; journal verified (${runner.state().eventCount} events, head ${formatHex(runner.state().head.slice(0, 8))}).`);
   } else {
@@ -290,8 +307,18 @@ async function attest(io: CliIo, prompt: Prompter, runner: CeremonyRunner, index
     const eligible = state.participants.filter((p) => step.attestation.roles.includes(p.role) && !done.has(p.id));
     const w = await choose(io, prompt, eligible, "Witness attesting this step");
     const confirmed: string[] = [];
+    let refused: string | null = null;
     for (const item of step.checklist) {
       if (await yesNo(io, prompt, `  ${w.name}: "${item}"?`)) confirmed.push(item);
+      else {
+        refused = item;
+        break;
+      }
+    }
+    // A witness who did not see an item done does not attest: no PIN is asked, nothing recorded.
+    if (refused !== null) {
+      io.err(`  ${w.name} did not confirm "${refused}": no attestation recorded. Check it and attest again, or abort the ceremony.`);
+      continue;
     }
     try {
       const r = runner.attest(w.id, await prompt.secret(`  ${w.name}'s attestation PIN:`), confirmed);
@@ -305,6 +332,12 @@ async function attest(io: CliIo, prompt: Prompter, runner: CeremonyRunner, index
 
 async function choose(io: CliIo, prompt: Prompter, people: Participant[], what: string): Promise<Participant> {
   if (people.length === 0) throw new CeremonyError("NOBODY_ELIGIBLE", `Nobody signed in can be the ${what.toLowerCase()}.`);
+  // One person who can: say who, rather than ask to choose from "[1-1]".
+  if (people.length === 1) {
+    const only = people[0]!;
+    io.out(`  ${what}: ${only.name} (${ROLE_TITLES[only.role]}, ${only.organisation}), the only one who can.`);
+    return only;
+  }
   const numbers = people.map((_, i) => String(i + 1));
   for (;;) {
     people.forEach((p, i) => io.out(`    ${i + 1}. ${p.name} (${ROLE_TITLES[p.role]}, ${p.organisation})`));

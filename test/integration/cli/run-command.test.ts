@@ -39,7 +39,8 @@ test("ceremony run: a root-CA ceremony typed at the terminal ends in a verifying
   const script = join(dir, "root-ca.yaml");
   await writeFile(script, (await readFile(join(ROOT, "ceremony-scripts/root-ca.yaml"), "utf8")).replace("airGap: block", "airGap: allow-with-override"));
   const pins = { ada: "ada-attest-1", cy: "cy-attest-22", wen: "wen-attest-3", xu: "xu-attest-44" };
-  const attestBoth = (items: number) => ["1", ...Array(items).fill("y"), pins.wen, "1", ...Array(items).fill("y"), pins.xu];
+  // The second witness is the only one left to attest, so nobody is asked to choose from "[1-1]".
+  const attestBoth = (items: number) => ["1", ...Array(items).fill("y"), pins.wen, ...Array(items).fill("y"), pins.xu];
   const input = [
     "Ada", "1", "Security Ops", pins.ada, pins.ada,
     "Cy", "2", "Security Ops", pins.cy, pins.cy,
@@ -48,11 +49,12 @@ test("ceremony run: a root-CA ceremony typed at the terminal ends in a verifying
     "Xu", "3", "Risk", pins.xu, pins.xu,
     "",
     "1", pins.wen, "2", pins.xu, // air-gap override by the two witnesses
-    "1", ...attestBoth(2), // step 1: air gap (performer Ada)
-    "1", DEFAULT_REHEARSAL_PINS.userPin, ...attestBoth(2), // step 2: HSM login (performer Cy)
-    "1", ...attestBoth(1), // step 3: transcript signer
-    "1", ...attestBoth(1), // step 4: root key
-    "1", ...attestBoth(3), // step 5: root certificate
+    // Each step has one possible performer, named without a question.
+    "1", "n", ...attestBoth(2), // step 1: air gap; Wen first says "n" to an item: no PIN is asked
+    DEFAULT_REHEARSAL_PINS.userPin, ...attestBoth(2), // step 2: HSM login
+    ...attestBoth(1), // step 3: transcript signer
+    ...attestBoth(1), // step 4: root key
+    ...attestBoth(3), // step 5: root certificate
   ];
   const out = join(dir, "bundle");
   const r = await runCli(
@@ -61,6 +63,9 @@ test("ceremony run: a root-CA ceremony typed at the terminal ends in a verifying
     env.env,
   );
   expect(r.err).toContain("The two PINs differ");
+  expect(r.err).toContain('Wen did not confirm "No network cable is connected": no attestation recorded.');
+  expect(r.out).not.toMatch(/\[1-1\]/);
+  expect(r.out).toMatch(/Crypto officer performing the step: Cy \(Crypto officer, Security Ops\), the only one who can\./);
   expect(r.code, r.err).toBe(0);
   expect(r.out).toContain("COMPLETED. Bundle");
   expect(r.out).toMatch(/Copy onto the paper script: journal head [0-9A-F]{4} [0-9A-F]{4}\r?\n/);
@@ -88,4 +93,22 @@ test.skipIf(airGapped)("ceremony run refuses a script that blocks a connected wo
   // This machine has a network interface up; on an air-gapped laptop the same run proceeds.
   expect(r.code).toBe(1);
   expect(r.err).toMatch(/Network interfaces are up \(.+\), and this script blocks a connected workstation/);
+}, 600_000);
+
+test("resuming shows the parameters the ceremony started with, and refuses a parameters file that differs", async () => {
+  env ??= await createRehearsalEnvironment([{ label: "run-cli" }]);
+  const dir = await mkdtemp(join(tmpdir(), "run-cli-resume-"));
+  const script = join(dir, "root-ca.yaml");
+  await writeFile(script, (await readFile(join(ROOT, "ceremony-scripts/root-ca.yaml"), "utf8")).replace("airGap: block", "airGap: allow-with-override"));
+  await writeFile(join(dir, "a.yaml"), "parameters:\n  validityYears: 19\n");
+  await writeFile(join(dir, "b.yaml"), "parameters:\n  validityYears: 18\n");
+  const args = (params: string) => ["run", script, "--params", join(dir, params), "--module", env!.modulePath, "--token", "run-cli", "--out", join(dir, `out-${params}`), "--journal", join(dir, "j.db")];
+  // Started, then the terminal goes away during sign-in: the ceremony stays unfinished.
+  const first = await runCli(args("a.yaml"), ["Ada"], env.env);
+  expect(first.code).not.toBe(0);
+  const second = await runCli(args("b.yaml"), [], env.env);
+  expect(second.code).toBe(1);
+  expect(second.out).toMatch(/is unfinished \(started [^)]+\)\. Its parameters:/);
+  expect(second.out).toContain("  validityYears = 19");
+  expect(second.err).toMatch(/The parameters in .*b\.yaml differ from those ceremony \S+ started with \(listed above\)\./);
 }, 600_000);

@@ -94,6 +94,8 @@ test("ceremony run in a pseudo-terminal: nothing secret is echoed, editing keys 
   expect(choices).toEqual(["", "", "retry"]);
   expect(screen.match(/Type the word "retry" or the word "abort"\./g)).toHaveLength(2);
   expect(screen).toContain("COMPLETED. Bundle");
+  // A choice with one possible answer is not asked.
+  expect(screen).not.toMatch(/\[1-1\]/);
   const v = await verifyBundle(out);
   expect(v.failures).toEqual([]);
   // Backspace and Ctrl-U edited what was recorded: the names and PINs as meant.
