@@ -13,6 +13,7 @@ import { PrinterCardSink, SavedCardSink } from "../ceremony/card-sinks.ts";
 import { finishCeremony } from "../ceremony/finish.ts";
 import { checkOutputDir } from "../ceremony/output-dir.ts";
 import { loadScriptFile, parametersSha256 } from "../ceremony/load-script.ts";
+import { eventsOfType } from "../events/index.ts";
 import { withRecoveryHeadCount } from "../ceremony/escrow-holders.ts";
 import type { Participant } from "../ceremony/participants.ts";
 import { ROLE_TITLES, ROLES, type Role } from "../ceremony/roles.ts";
@@ -87,8 +88,8 @@ export async function runCommand(io: CliIo, args: RunArgs, prompt: Prompter): Pr
   if (pending !== undefined) {
     // A resumed ceremony keeps the parameters it started with (the paper script carries their
     // hash): show them, and refuse a parameters file that says otherwise instead of ignoring it.
-    const started = journal.events(pending)[0]!;
-    const recorded = started.body.parameters as Record<string, unknown>;
+    const started = eventsOfType(journal.events(pending), "ceremony.started")[0]!;
+    const recorded = started.body.parameters;
     io.out(`Ceremony ${pending} of this script is unfinished (started ${started.time}). Its parameters:`);
     for (const [name, value] of Object.entries(recorded)) io.out(`  ${name} = ${JSON.stringify(value)}`);
     if (args.params !== undefined && parametersSha256(recorded) !== script.parametersSha256) {
