@@ -7,7 +7,7 @@
  * The renderer is treated as untrusted: it shows text and collects clicks, and everything it may
  * do goes through window.ceremony. So each window is sandboxed without Node, may not navigate,
  * open windows, attach webviews, download, reach any network or device, or be granted any
- * permission (Electron security checklist; DESIGN.md "Security invariants").
+ * permission (Electron security checklist; docs/architecture.md "Security invariants").
  *
  * Functions take the few Electron members they touch as structural types, so the unit tests hand
  * in small fakes and run without an Electron binary.

@@ -61,7 +61,6 @@ interface Active {
   runner: CeremonyRunner;
   env: RehearsalEnvironment | null;
   sink: RehearsalCardSink | PrinterCardSink;
-  readBack: Set<string>;
   previews: Set<string>;
   running: boolean;
   bundleDir: string | null;
@@ -217,7 +216,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         rehearsal,
         scriptDir: options.ceremonyScriptsDir,
       });
-      active = { runner, env, sink, readBack: new Set(), previews: new Set(), running: false, bundleDir: null };
+      active = { runner, env, sink, previews: new Set(), running: false, bundleDir: null };
       return view(active);
     },
 
@@ -400,8 +399,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         const step = state.currentStep === null ? undefined : a.runner.script.steps[state.currentStep];
         const keyLabel = lastEventOfType(a.runner.events(), "escrow.split")?.body.keyLabel ?? "";
         if (holder && keyLabel && step?.action.type === "escrow.read-back") {
-          const r = checkHolderShare(recordedSplit(a.runner, keyLabel), holder, text);
-          a.readBack.add(participantId);
+          // The runner checks the card and journals the match (share.read-back), never the words.
+          const r = a.runner.recordCardReadBack(participantId, text);
           return { ...result, ok: true, card: r.card, message: `card ${r.card} matches what was printed for ${holder.name}` };
         }
         if (holder && (step?.action.type === "escrow.trial-recovery" || step?.action.type === "escrow.recover")) {

@@ -1,10 +1,12 @@
 /** Plain views of core state for the renderer: what the screens show, nothing secret. */
+import { missingCaseError } from "../errors.ts";
+import { journaledReadBacks } from "../ceremony/actions/escrow-common.ts";
 import type { z } from "zod";
 import { actionRegistry } from "../ceremony/actions/registry.ts";
 import { paperBlankForOutput, type PaperBlank } from "../ceremony/paper-blanks.ts";
 import type { CeremonyRunner } from "../ceremony/runner.ts";
 import { attestationShortfall } from "../ceremony/state.ts";
-import { type RecordedEvent, eventsOfType, lastEventOfType, missingEventCase } from "../events/index.ts";
+import { type RecordedEvent, eventsOfType, lastEventOfType } from "../events/index.ts";
 import { fingerprintWords, formatFingerprint, formatHex, formatKeyId, formatOutputValue, formatSetId, roleTitle } from "../common/index.ts";
 import type { Transcript, VerifyFailure } from "../transcript/index.ts";
 import type { CeremonyView, OutputView, StepView, VerificationView } from "./contract.ts";
@@ -19,7 +21,7 @@ export function outputView(name: string, o: { label: string; kind: OutputView["k
 
 export function ceremonyView(
   runner: CeremonyRunner,
-  extras: { running: boolean; readBack: ReadonlySet<string>; previews: ReadonlySet<string>; bundleDir: string | null },
+  extras: { running: boolean; previews: ReadonlySet<string>; bundleDir: string | null },
 ): z.output<typeof CeremonyView> {
   const state = runner.state();
   const events = runner.events();
@@ -58,13 +60,16 @@ export function ceremonyView(
     };
   });
   const split = lastEventOfType(events, "escrow.split");
+  // The board is what the journal holds: cards verified by the step, or read back and matched
+  // during it (share.read-back), so a reload or a restart shows the same board.
   const verifiedCards = new Set(eventsOfType(events, "share.verified").map((e) => e.body.participantId));
+  if (split) for (const id of journaledReadBacks(events, split.body)) verifiedCards.add(id);
   const shareBoard = split
     ? split.body.cards.map((c) => ({
         card: c.card,
         participantId: c.participantId,
         holder: c.holder,
-        verified: verifiedCards.has(c.participantId) || extras.readBack.has(c.participantId),
+        verified: verifiedCards.has(c.participantId),
         preview: extras.previews.has(c.participantId),
       }))
     : [];
@@ -149,6 +154,8 @@ export function eventSummary(e: RecordedEvent, names: Map<string, string>): stri
       return `${e.body.keyLabel} split ${e.body.k} of ${e.body.n}, set ${formatSetId(e.body.setId)}`;
     case "escrow.card.delivered":
       return `card ${e.body.card} delivered to ${who(e.body.participantId)} (${e.body.destination})`;
+    case "share.read-back":
+      return `card ${e.body.card} read back and matched by ${who(e.body.participantId)}`;
     case "share.verified":
       return `card ${e.body.card} read back by ${who(e.body.participantId)}`;
     case "escrow.trial-recovered":
@@ -166,7 +173,7 @@ export function eventSummary(e: RecordedEvent, names: Map<string, string>): stri
     case "pki.crl-number.taken":
       return `CRL number ${e.body.crlNumber} taken for ${e.body.issuer}`;
     default:
-      return missingEventCase(e);
+      throw missingCaseError(e);
   }
 }
 

@@ -50,7 +50,7 @@ const BLANKS: Record<string, readonly PaperBlank[]> = {
   "escrow.recover": [kcv("kcvEcb0", "Recovered KCV-ECB0", 6), kcv("kcvCmac", "Recovered KCV-CMAC", 10)],
 };
 
-/** The journal head every completed step shows (DESIGN.md, Journal chain: milestones). */
+/** The journal head every completed step shows (docs/architecture.md, Journal chain: milestones). */
 export const JOURNAL_HEAD_BLANK: PaperBlank = {
   label: "Journal head after this step",
   copy: `first ${MILESTONE_DIGITS} hex digits`,

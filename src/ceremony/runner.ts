@@ -3,6 +3,7 @@
  * checks the state derived from the journal, does its work, and appends events; nothing is
  * kept only in memory except the HSM session, which a resumed process opens again.
  */
+import { checkHolderShare, journaledReadBacks, recordedSplit } from "./actions/escrow-common.ts";
 import { randomBytes } from "node:crypto";
 import { hostname, platform, release } from "node:os";
 import { CeremonyError, wipe } from "../errors.ts";
@@ -309,6 +310,28 @@ export class CeremonyRunner {
       releaseWords();
       wipe(inputs.hsmPin);
     }
+  }
+
+  /**
+   * During the read-back step: checks one holder's card against what was printed for them and
+   * journals the match (share.read-back; never the words), so the board survives a reload or a
+   * restart. Throws the check's error, unrecorded, when the card does not match.
+   */
+  recordCardReadBack(participantId: string, text: string): { card: number } {
+    const state = this.state();
+    const index = this.currentStepIndex(state);
+    const step = this.script.steps[index]!;
+    if (step.action.type !== "escrow.read-back") {
+      throw new CeremonyStateError("READ_BACK_NOT_NOW", `Step ${index + 1} is not the read-back of the share cards.`);
+    }
+    const keyLabel = (step.resolvedParams as { keyLabel: string }).keyLabel;
+    const split = recordedSplit(this, keyLabel);
+    const holder = this.participant(state, participantId);
+    const { card } = checkHolderShare(split, holder, text);
+    if (!journaledReadBacks(this.events(), split).has(holder.id)) {
+      this.append(holder.id, "share.read-back", { keyLabel, setId: split.setId, card, participantId: holder.id });
+    }
+    return { card };
   }
 
   /** A witness attests the current step: their PIN and every checklist item confirmed. */

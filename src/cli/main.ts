@@ -1,5 +1,5 @@
 /**
- * The `ceremony` command (DESIGN.md, "CLI"). Each verb is one small function; this file only
+ * The `ceremony` command (docs/architecture.md, "CLI"). Each verb is one small function; this file only
  * parses arguments and turns errors into a sentence and an exit code. Each verb's module is
  * imported when that verb runs, so `ceremony --help` or `ceremony verify` loads only what it
  * uses (start-up time: npm run bench:cli).
@@ -145,10 +145,6 @@ const commands: Record<string, Handler> = {
       csr: v.csr as string | undefined,
     }),
 };
-
-export function registerCommand(name: string, handler: Handler): void {
-  commands[name] = handler;
-}
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   let parsed;

@@ -4,7 +4,7 @@
  * n under one set ID, the same index twice, fewer than k. When more than k shares are given,
  * the extra ones must lie on the polynomial the first k define, which catches an altered card
  * that still checks. Exactly k shares cannot be cross-checked; the RFC 5649 integrity check and
- * the KCVs after unwrapping are what accept a reconstruction (DESIGN.md, Shares).
+ * the KCVs after unwrapping are what accept a reconstruction (docs/architecture.md, Shares).
  *
  * The caller's shares are read, never modified; the caller owns and wipes the returned key.
  */

@@ -1,5 +1,5 @@
 /**
- * Key check values (DESIGN.md, Key check values), computed in software to cross-check what the
+ * Key check values (docs/architecture.md, Key check values), computed in software to cross-check what the
  * HSM reports and to publish test vectors:
  *   KCV-ECB0 = first 3 bytes of AES-ECB(key, 16 zero bytes), PKCS#11's CKA_CHECK_VALUE
  *              (PKCS#11 v2.40 Current Mechanisms, "AES secret key objects", CKA_CHECK_VALUE);

@@ -1,7 +1,7 @@
 /**
  * One share envelope → what its card shows: numbered words, the QR text, and the fingerprint
  * the transcript records. The words are strings and cannot be wiped; they exist only on the
- * way to the printer (DESIGN.md, Security invariants).
+ * way to the printer (docs/architecture.md, Security invariants).
  */
 import { wipe } from "../errors.ts";
 import type { ShareEnvelope } from "./share-envelope.ts";

@@ -25,6 +25,12 @@ export const escrowEvents = {
   "escrow.card.delivered": z.strictObject({ keyLabel: z.string(), card: z.number().int().min(1), participantId, destination: z.string() }),
   /** A holder's card was read back from paper and matched what was printed. */
   "share.verified": z.strictObject({ keyLabel: z.string(), card: z.number().int().min(1), participantId }),
+  /**
+   * During the read-back step, one holder's card matched what was printed for them (v2). The
+   * board shows it after a reload or restart, and the step's action counts it without the words
+   * being typed again.
+   */
+  "share.read-back": z.strictObject({ keyLabel: z.string(), setId: z.string(), card: z.number().int().min(1), participantId }),
   "escrow.trial-recovered": z.strictObject({ keyLabel: z.string(), cardsUsed: z.number().int().min(1), ...kcvs }),
   "recovery.source": z.strictObject({
     bundleCeremonyId: z.string(),

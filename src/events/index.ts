@@ -81,10 +81,6 @@ export function parseEventData(type: string, body: unknown): { ok: true; event: 
   return misfit ? { ok: false, misfit } : { ok: true, event: { type, body } as EventData };
 }
 
-/** For a switch over event types that must cover every case: `default: return missingEventCase(e)`. */
-export function missingEventCase(x: never): never {
-  throw new TypeError(`unhandled event type ${JSON.stringify((x as { type?: unknown })?.type ?? x)}`);
-}
 
 /** An event as the journal stores it and a transcript carries it, with its body typed by `type`. */
 export type RecordedEvent = { ceremonyId: string; seq: number; time: string; actor: string; head: string } & EventData;

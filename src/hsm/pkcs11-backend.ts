@@ -591,7 +591,7 @@ export class Pkcs11Backend {
 
   /**
    * Both KCVs of a key that may encrypt and MAC (a KCV probe): KCV-ECB0 = AES-ECB(key, 0^128)[0..3],
-   * KCV-CMAC = AES-CMAC(key, 0^128)[0..5] (DESIGN.md, "Key check values").
+   * KCV-CMAC = AES-CMAC(key, 0^128)[0..5] (docs/architecture.md, "Key check values").
    */
   probeKcv(handle: string): KeyCheckValues {
     const session = this.requireSession();

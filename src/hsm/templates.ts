@@ -92,7 +92,7 @@ export function minimalSigningKeyPairTemplates(label: string, id: Buffer): { pub
   };
 }
 
-/** What a signing key pair must be, whatever template made it (purpose binding, DESIGN.md). */
+/** What a signing key pair must be, whatever template made it (purpose binding, docs/architecture.md). */
 export const SIGNING_KEY_POLICY = {
   private: { PRIVATE: true, SENSITIVE: true, EXTRACTABLE: false, NEVER_EXTRACTABLE: true, SIGN: true, DECRYPT: false, UNWRAP: false, DERIVE: false },
   public: { VERIFY: true, ENCRYPT: false, WRAP: false },

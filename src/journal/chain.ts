@@ -1,5 +1,5 @@
 /**
- * The journal's hash chain (DESIGN.md "Journal chain"), as pure functions over bytes:
+ * The journal's hash chain (docs/architecture.md "Journal chain"), as pure functions over bytes:
  *
  *   record bytes = canonical JSON of {ceremonyId, seq, time, actor, type, body}
  *   leaf_i       = SHA-256(0x00 ‖ record bytes_i)

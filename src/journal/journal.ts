@@ -1,7 +1,7 @@
 /**
  * The journal: an append-only, hash-chained event log per ceremony in one SQLite file, plus the
  * key inventory and CRL numbers. Every append is one transaction with synchronous=FULL, so once
- * `append` returns the event survives a power cut (DESIGN.md: a crash at any point loses nothing).
+ * `append` returns the event survives a power cut (docs/architecture.md: a crash at any point loses nothing).
  * Opening verifies every ceremony's chain before anything else can read or write.
  */
 import Database from "better-sqlite3";

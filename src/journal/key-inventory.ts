@@ -22,7 +22,7 @@ export interface KeyInput {
   purpose: string;
   /** SHA-256 of the SPKI DER, hex: for key pairs. */
   spkiSha256?: string | null;
-  /** KCV-ECB0 and KCV-CMAC, hex: for secret keys (DESIGN.md "Key check values"). */
+  /** KCV-ECB0 and KCV-CMAC, hex: for secret keys (docs/architecture.md "Key check values"). */
   kcvEcb0?: string | null;
   kcvCmac?: string | null;
   /** UTC ISO-8601 with milliseconds, as Date.prototype.toISOString writes it. */
@@ -106,7 +106,7 @@ function normaliseKey(input: KeyInput): Omit<KeyRecord, "destroyedAt" | "destroy
     algorithm: requireText(input.algorithm, "algorithm"),
     purpose: requireText(input.purpose, "purpose"),
     spkiSha256: optionalHex(input.spkiSha256, "spkiSha256", 32),
-    // KCVs are printed and read aloud in uppercase (DESIGN.md shows F29000), so they are kept that way.
+    // KCVs are printed and read aloud in uppercase (docs/architecture.md shows F29000), so they are kept that way.
     kcvEcb0: optionalHex(input.kcvEcb0, "kcvEcb0", 3)?.toUpperCase() ?? null,
     kcvCmac: optionalHex(input.kcvCmac, "kcvCmac", 5)?.toUpperCase() ?? null,
     createdAt: createdAt as string,

@@ -1,5 +1,5 @@
 /**
- * DESIGN.md, Security invariants: no PIN, share, escrow key or plaintext key is written to the
+ * docs/architecture.md, Security invariants: no PIN, share, escrow key or plaintext key is written to the
  * journal. The engine should never try; this guard makes a mistake fail loudly instead of leaking.
  * It looks at member names and value types only — a secret hidden in an innocently named string
  * cannot be recognised, which is why actions journal fingerprints and check values, never inputs.

@@ -24,7 +24,7 @@ const LABEL_COLUMN = 230;
 const INITIALS_BOX = { width: 82, height: 34, gap: 5 };
 
 /**
- * The paper script handed out before a ceremony (DESIGN.md, Paper in the room): per step the
+ * The paper script handed out before a ceremony (docs/architecture.md, Paper in the room): per step the
  * instructions, checklist boxes, a blank for every value the screen asks witnesses to write down,
  * and initials boxes per witness. Every page carries the SHA-256 of the script and of its
  * parameters, which ceremony.started records too, so the annotated paper binds to the bundle.

@@ -9,7 +9,7 @@ export interface PrintedParticipant {
   organisation: string;
 }
 
-/** The journal checkpoint that ends a ceremony (DESIGN.md, Journal chain). */
+/** The journal checkpoint that ends a ceremony (docs/architecture.md, Journal chain). */
 export interface PrintedCheckpoint {
   ceremonyId: string;
   eventCount: number;

@@ -1,5 +1,5 @@
 /**
- * Bundle layout (DESIGN.md "Bundle layout") and the rules for file paths inside a bundle. Paths
+ * Bundle layout (docs/architecture.md "Bundle layout") and the rules for file paths inside a bundle. Paths
  * are deliberately plain — letters, digits, ".", "_", "-", separated by "/" — so that a path means
  * the same file on every auditor's system (no "..", no absolute paths, no "\" that Windows reads
  * as a separator) and so the manifest can be checked with sha256sum in the OpenSSL recipe.

@@ -1,6 +1,6 @@
 /**
  * DSSE v1 envelopes (github.com/secure-systems-lab/dsse, protocol.md and envelope.md) over a
- * transcript, signed with the token's transcript-signing key: ECDSA P-256 (DESIGN.md "Transcript
+ * transcript, signed with the token's transcript-signing key: ECDSA P-256 (docs/architecture.md "Transcript
  * signature"), or where a token has no P-256 (chosen from its mechanism list, src/hsm):
  * ECDSA P-384 with SHA-384, or RSA-3072 PKCS#1 v1.5 with SHA-256. What is signed is the pre-authentication encoding, never the bare payload, so a
  * signature over a transcript cannot be replayed as a signature over anything else.

@@ -9,13 +9,13 @@ import { CURRENT_TRANSCRIPT_FORMAT, type RecordedEvent, TRANSCRIPT_FORMATS, type
 
 /** The format this program writes; verify reads every format in TRANSCRIPT_FORMATS (src/events/formats.ts). */
 export const TRANSCRIPT_FORMAT = CURRENT_TRANSCRIPT_FORMAT;
-/** DSSE payloadType of a transcript envelope (DESIGN.md "Transcript signature"). */
+/** DSSE payloadType of a transcript envelope (docs/architecture.md "Transcript signature"). */
 export const TRANSCRIPT_PAYLOAD_TYPE = "application/vnd.ceremony-workstation.transcript.v1+json";
 
 /**
  * "document" is a sheet printed for the room (witness sheet, transcript summary) and "share-card"
  * a REHEARSAL or explicitly saved card: rendered before signing, so their hashes are signed too
- * and every file of a bundle is covered by the signature (DESIGN.md "Trust anchor").
+ * and every file of a bundle is covered by the signature (docs/architecture.md "Trust anchor").
  */
 export const OUTPUT_KINDS = ["certificate", "crl", "csr", "public-key", "kcv", "share-fingerprints", "wrapped-key", "key-destroyed", "document", "share-card"] as const;
 export type OutputKind = (typeof OUTPUT_KINDS)[number];

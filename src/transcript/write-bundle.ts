@@ -1,5 +1,5 @@
 /**
- * Writes a signed transcript bundle (DESIGN.md "Bundle layout"). Nothing is ever overwritten:
+ * Writes a signed transcript bundle (docs/architecture.md "Bundle layout"). Nothing is ever overwritten:
  * every file is created exclusively and fsynced, all of it inside a fresh sibling folder
  * DIR.partial-<random>, which is renamed to DIR only when complete. A crash leaves either no
  * bundle at DIR or a whole one — at worst a stray .partial folder next to it.

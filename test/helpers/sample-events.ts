@@ -59,6 +59,7 @@ export const SAMPLE_BODIES: { [T in EventType]: EventBody<T> } = {
   },
   "escrow.card.delivered": { keyLabel: "KEK-01", card: 1, participantId: "p-3", destination: "printer" },
   "share.verified": { keyLabel: "KEK-01", card: 1, participantId: "p-3" },
+  "share.read-back": { keyLabel: "KEK-01", setId: "EA229D51A6", card: 1, participantId: "p-3" },
   "escrow.trial-recovered": { keyLabel: "KEK-01", cardsUsed: 2, ...kcvs },
   "recovery.source": { bundleCeremonyId: "master-key-1", bundleSignerSpkiSha256: FP, keyLabel: "KEK-01", setId: "EA229D51A6", k: 2, n: 2, ...kcvs, wrappedSha256: FP },
   "escrow.recovered": { keyLabel: "KEK-01", id: "88fb830904292b52afeaa8d51a235a53", cardsUsed: 2, ...kcvs, origin: "created" },

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /**
- * Independent tools read back what src/print wrote (DESIGN.md, Testing doctrine): poppler's
+ * Independent tools read back what src/print wrote (docs/architecture.md, Testing doctrine): poppler's
  * pdftotext/pdfinfo/pdftoppm and zbar's zbarimg. Nothing here uses pdfkit or qrcode.
  */
 

@@ -2,7 +2,7 @@
 import { formatSetId } from "../../common/index.ts";
 import { CeremonyError, wipe } from "../../errors.ts";
 import { decodeShare, wipeDecodedShares, type DecodedShare } from "../../escrow/index.ts";
-import { type EventBody, lastEventOfType } from "../../events/index.ts";
+import { type EventBody, type RecordedEvent, eventsOfType, lastEventOfType } from "../../events/index.ts";
 import type { ActionContext, ShareInput } from "../action-api.ts";
 import type { Participant } from "../participants.ts";
 
@@ -10,6 +10,11 @@ import type { Participant } from "../participants.ts";
 export type RecordedSplit = EventBody<"escrow.split">;
 
 export class ShareReadBackError extends CeremonyError {}
+
+/** Holders (participant IDs) whose card of this split was read back and matched, as journaled. */
+export function journaledReadBacks(events: readonly RecordedEvent[], split: RecordedSplit): Set<string> {
+  return new Set(eventsOfType(events, "share.read-back").filter((e) => e.body.setId === split.setId && e.body.keyLabel === split.keyLabel).map((e) => e.body.participantId));
+}
 
 /** The most recent split of this key in this ceremony (a rerun after a crash supersedes older ones). */
 export function recordedSplit(ctx: Pick<ActionContext, "events">, keyLabel: string): RecordedSplit {

@@ -6,7 +6,7 @@ import { addMonths } from "./common.ts";
 import { HsmError } from "../../hsm/index.ts";
 import type { ActionContext } from "../action-api.ts";
 
-/** How a KEK's KCVs were computed, for the transcript (DESIGN.md, "Key check values"). */
+/** How a KEK's KCVs were computed, for the transcript (docs/architecture.md, "Key check values"). */
 export const KCV_METHODS = {
   attribute: "KCV-ECB0 from the token's CKA_CHECK_VALUE, confirmed by the KCV probe; KCV-CMAC by the KCV probe",
   probe: "both KCVs by the KCV probe (the token has no CKA_CHECK_VALUE): the KEK wrapped and unwrapped into a session key that may only encrypt and MAC",

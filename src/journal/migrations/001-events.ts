@@ -2,7 +2,7 @@ import type { Migration } from "./migration.ts";
 
 /**
  * The hash-chained event log. Only the canonical record bytes are stored, with their leaf and head
- * (DESIGN.md "Journal chain"); no column repeats a record member, so there is one source of truth
+ * (docs/architecture.md "Journal chain"); no column repeats a record member, so there is one source of truth
  * to verify. The triggers stop this program's own bugs from rewriting history; they do not stop
  * someone with the file, which is what the chain is for.
  */

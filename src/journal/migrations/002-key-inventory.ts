@@ -3,7 +3,7 @@ import type { Migration } from "./migration.ts";
 /**
  * Every key a ceremony creates or uses, identified as PKCS#11 identifies it: token serial and
  * CKA_ID. A key is recognised by its SPKI fingerprint (asymmetric) or by both check values
- * (symmetric, DESIGN.md "Key check values"), never both and never neither. Destroyed keys stay
+ * (symmetric, docs/architecture.md "Key check values"), never both and never neither. Destroyed keys stay
  * listed: the inventory is also the record that they are gone.
  */
 export const migration002KeyInventory: Migration = {

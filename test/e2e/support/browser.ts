@@ -1,5 +1,5 @@
 /**
- * Debian's Chromium under Playwright, as DESIGN.md's testing doctrine says: no downloaded
+ * Debian's Chromium under Playwright, as docs/architecture.md's testing doctrine says: no downloaded
  * browser. Playwright gives every launch a fresh temporary profile.
  */
 import { existsSync } from "node:fs";

@@ -8,7 +8,7 @@ const run = promisify(execFile);
 
 /**
  * What a holder's QR scanner would read off the card image the screen shows: the PNG data URL
- * saved to a file and decoded by zbarimg (an independent tool, as DESIGN.md's doctrine asks).
+ * saved to a file and decoded by zbarimg (an independent tool, as docs/architecture.md's doctrine asks).
  */
 export async function scanQrFromDataUrl(dataUrl: string): Promise<string> {
   const match = /^data:image\/png;base64,(.+)$/.exec(dataUrl);

@@ -1,5 +1,5 @@
 /**
- * Buffers that held a secret are zeroed after use (DESIGN.md, Security invariants), inspected
+ * Buffers that held a secret are zeroed after use (docs/architecture.md, Security invariants), inspected
  * after each operation: the HSM PIN handed to runAction and to finishCeremony (also when they
  * refuse), attestation PINs handed to addParticipant, attestAirGapOverride and attest (also on
  * every refusal), and key bytes handed to the HSM's importAesKey (the escrow key, the transport

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { HSM_IMPLEMENTATIONS, openRehearsalHsm, type RehearsalHsm } from "../../helpers/rehearsal-hsm.ts";
 
-// DESIGN.md, "Key check values": AES-256 key 00 01 … 1f.
+// docs/architecture.md, "Key check values": AES-256 key 00 01 … 1f.
 const VECTOR_KEY = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
 
 describe.each(HSM_IMPLEMENTATIONS)("on %s", (implementation) => {
@@ -14,7 +14,7 @@ afterAll(async () => {
   await hsm?.close();
 });
 
-test("KCV-ECB0 and KCV-CMAC match the DESIGN.md vector (F29000, 377822C093)", async () => {
+test("KCV-ECB0 and KCV-CMAC match the docs/architecture.md vector (F29000, 377822C093)", async () => {
   const probe = await hsm.client.call("importAesKey", { value: Buffer.from(VECTOR_KEY), label: "vector", use: "kcv-probe" });
   expect(probe.kcvEcb0).toBe("F29000");
   expect(await hsm.client.call("probeKcv", probe.handle)).toEqual({ kcvEcb0: "F29000", kcvCmac: "377822C093" });

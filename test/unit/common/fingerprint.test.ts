@@ -83,7 +83,7 @@ describe("formatHexGroups", () => {
     expect(formatHexGroups(new Uint8Array([0x3f, 0x9a, 0x81]))).toBe("3F9A 81");
   });
 
-  it("prints the DESIGN.md KCVs of the key 00 01 … 1f as they are read back", () => {
+  it("prints the docs/architecture.md KCVs of the key 00 01 … 1f as they are read back", () => {
     expect(formatHexGroups("f29000")).toBe("F290 00");
     expect(formatHexGroups("377822c093")).toBe("3778 22C0 93");
   });

@@ -43,10 +43,10 @@ function K256(): string {
 }
 
 describe("key check values", () => {
-  // DESIGN.md, Key check values: the AES-256 key 00 01 … 1f.
+  // docs/architecture.md, Key check values: the AES-256 key 00 01 … 1f.
   const designKey = Uint8Array.from({ length: 32 }, (_, i) => i);
 
-  it("match the DESIGN.md vector", () => {
+  it("match the docs/architecture.md vector", () => {
     expect(keyCheckValues(designKey)).toEqual({ ecb0: "F29000", cmac: "377822C093" });
     expect(toHex(kcvEcb0(designKey))).toBe("f29000");
     expect(toHex(kcvCmac(designKey))).toBe("377822c093");

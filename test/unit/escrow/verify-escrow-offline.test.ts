@@ -10,7 +10,7 @@ import {
 } from "../../../src/escrow/index.ts";
 import { SET_ID } from "./fixtures.ts";
 
-// DESIGN.md's KCV vector key stands in for the master key.
+// docs/architecture.md's KCV vector key stands in for the master key.
 const MASTER_KEY = Uint8Array.from({ length: 32 }, (_, i) => i);
 const EXPECTED = { ecb0: "F29000", cmac: "377822C093" };
 

@@ -36,7 +36,7 @@ function independently(): typeof expected {
   return { leaf0: leaf0.toString("hex"), head0: head0.toString("hex"), leaf1: leaf1.toString("hex"), head1: head1.toString("hex") };
 }
 
-describe("journal chain (DESIGN.md Journal chain)", () => {
+describe("journal chain (docs/architecture.md Journal chain)", () => {
   it("the written-down vector matches an independent computation", () => {
     expect(independently()).toEqual(expected);
   });

@@ -25,7 +25,7 @@ async function contents(files = FILES) {
 }
 
 describe("writeBundle", () => {
-  it("writes the DESIGN.md layout with a manifest of every other file, and no partial folder remains", async () => {
+  it("writes the docs/architecture.md layout with a manifest of every other file, and no partial folder remains", async () => {
     const parent = tempDir();
     const dir = join(parent, "bundle");
     const { bytes } = await writeFixtureBundle(dir);

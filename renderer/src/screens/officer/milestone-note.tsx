@@ -3,7 +3,7 @@ import { formatHex } from "../../../../src/common/index.ts";
 
 /**
  * The last completed step's journal head, for witnesses to copy by hand onto the paper script
- * (DESIGN.md, "Journal chain"): a later tampered journal cannot match what is on paper.
+ * (docs/architecture.md, "Journal chain"): a later tampered journal cannot match what is on paper.
  */
 export function MilestoneNote({ view }: { view: CeremonyView }) {
   const last = [...view.steps].reverse().find((s) => s.status === "completed" && s.milestone);

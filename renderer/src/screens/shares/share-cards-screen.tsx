@@ -12,31 +12,26 @@ import { ShareWordsEntry } from "./share-words-entry.tsx";
 
 /**
  * Read-back: one holder at a time sees their card and types or scans it back; the core says
- * whether it is the card printed for them. When every card is verified, the step's action
- * runs with all of them. Typed cards stay only in this screen's memory.
+ * whether it is the card printed for them, and journals the match (never the words). The board
+ * is what the journal holds, so a reload or a restart keeps every card already read back; the
+ * words themselves are not kept anywhere. When every card is verified, the step's action runs.
  */
 export function ShareCardsScreen({ step }: { step: StepView }) {
   const { view, refresh } = useOpenCeremony();
   const board = view.shareBoard;
-  const [texts, setTexts] = useState<Record<string, string>>({});
   const [active, setActive] = useState<string | null>(() => board.find((c) => !c.verified)?.participantId ?? null);
   const [performer, setPerformer] = useState(() => defaultPerformer(step.performerRole, view.participants));
   const action = useRunAction();
   const activeCard = board.find((c) => c.participantId === active) ?? null;
-  const missingText = board.filter((c) => !texts[c.participantId]);
-  const allVerified = board.length > 0 && board.every((c) => c.verified) && missingText.length === 0;
-  // Checked before a reload: the core remembers the check, this window no longer has the words.
-  const lostCards = board.filter((c) => c.verified && !texts[c.participantId]);
+  const missing = board.filter((c) => !c.verified);
+  const allVerified = board.length > 0 && missing.length === 0;
 
-  const onResult = (participantId: string, text: string, check: ShareCheck | null) => {
-    if (check?.ok && check.card !== null) {
-      setTexts((t) => (t[participantId] === text ? t : { ...t, [participantId]: text }));
-      void refresh();
-    }
+  const onResult = (check: ShareCheck | null) => {
+    if (check?.ok && check.card !== null) void refresh();
   };
 
   const next = () => {
-    const following = board.find((c) => c.participantId !== active && !texts[c.participantId]);
+    const following = board.find((c) => c.participantId !== active && !c.verified);
     setActive(following?.participantId ?? null);
     // The next holder's turn focuses its own "Show the card"; after the last card, recording is next.
     if (!following) window.setTimeout(() => document.getElementById("read-back-record")?.focus(), 0);
@@ -53,10 +48,10 @@ export function ShareCardsScreen({ step }: { step: StepView }) {
           </h3>
           <p>Everyone else looks away while {activeCard.holder} reads back the card. The words leave the screen when the next holder starts.</p>
           <CardPreview participantId={activeCard.participantId} onShown={() => document.getElementById(`readback-${activeCard.card}-scan`)?.focus()} />
-          <ShareWordsEntry idPrefix={`readback-${activeCard.card}`} participantId={activeCard.participantId} onResult={(text, check) => onResult(activeCard.participantId, text, check)} />
+          <ShareWordsEntry idPrefix={`readback-${activeCard.card}`} participantId={activeCard.participantId} onResult={(_text, check) => onResult(check)} />
           <div className="button-row">
-            <button type="button" className="button-primary" onClick={next} disabled={!texts[activeCard.participantId]}>
-              {board.some((c) => c.participantId !== activeCard.participantId && !texts[c.participantId]) ? "Done — next holder" : "Done — close this card"}
+            <button type="button" className="button-primary" onClick={next} disabled={!activeCard.verified}>
+              {board.some((c) => c.participantId !== activeCard.participantId && !c.verified) ? "Done — next holder" : "Done — close this card"}
             </button>
           </div>
         </section>
@@ -67,7 +62,8 @@ export function ShareCardsScreen({ step }: { step: StepView }) {
         onSubmit={(e) => {
           e.preventDefault();
           if (!allVerified || !performer) return;
-          void action.runAction({ performerId: performer, shares: board.map((c) => ({ participantId: c.participantId, text: texts[c.participantId] ?? "" })) });
+          // Every card's match is in the journal (share.read-back): the step needs no words.
+          void action.runAction({ performerId: performer, shares: [] });
         }}
       >
         {allVerified ? (
@@ -75,19 +71,9 @@ export function ShareCardsScreen({ step }: { step: StepView }) {
             <p>Run the step to record the read-back in the journal.</p>
           </Notice>
         ) : (
-          <>
-            {lostCards.length > 0 ? (
-              <Notice tone="warning" title={`${lostCards.length} typed ${lostCards.length === 1 ? "card was" : "cards were"} lost when this screen was reloaded`}>
-                <p>
-                  The journal shows {lostCards.map((c) => `card ${c.card} (${c.holder})`).join(", ")} as checked, but typed words are kept only in this window, never on disk. Those
-                  holders type or scan their cards again before the read-back can be recorded.
-                </p>
-              </Notice>
-            ) : null}
-            <p className="hint" id="read-back-missing">
-              Still to read back in this session: {missingText.map((c) => `card ${c.card} (${c.holder})`).join(", ")}.
-            </p>
-          </>
+          <p className="hint" id="read-back-missing">
+            Still to read back: {missing.map((c) => `card ${c.card} (${c.holder})`).join(", ")}.
+          </p>
         )}
         <PerformerSelect id="read-back-performer" role={step.performerRole} people={view.participants} value={performer} onChange={setPerformer} />
         {action.pending && action.startedAt !== null ? <HsmProgress startedAt={action.startedAt} /> : null}
