@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import type { z } from "zod";
 import { formatSetId } from "../common/index.ts";
-import { checkHolderShare, recordedSplit } from "../ceremony/actions/escrow-common.ts";
+import { recordedSplit } from "../ceremony/actions/escrow-common.ts";
 import { checkAirGap } from "../airgap/check.ts";
 import { RehearsalCardSink, PrinterCardSink } from "../ceremony/card-sinks.ts";
 import { finishCeremony } from "../ceremony/finish.ts";

@@ -125,7 +125,7 @@ describe.skipIf(chromiumMissing)("witness view on a projector", () => {
     await page.reload();
     await page.getByText(`Still to read back: card 3 (${THREE[2]!.name}).`).waitFor(LONG);
     await screens.capture(page, "03b-officer-reloaded-during-read-back");
-    await readBack(2);
+    await readBack(2, false);
     await page.bringToFront();
     await runAction(page, { button: `Record the read-back of all ${THREE.length} cards` });
     await waitForAwaitingWitnesses(page);
