@@ -36,6 +36,17 @@ export const TokenSummary = z.object({
 });
 export type TokenSummary = z.infer<typeof TokenSummary>;
 
+/** The capability preflight's verdicts (src/ceremony/preflight.ts), shown on the start screen. */
+export const PreflightView = z.object({
+  ok: z.boolean(),
+  elapsedMs: z.number(),
+  token: z.object({ label: z.string(), serial: z.string(), manufacturer: z.string(), model: z.string() }),
+  mechanismCount: z.number(),
+  rfc5649Mechanism: z.string().nullable(),
+  rows: z.array(z.object({ need: z.string(), steps: z.string(), offered: z.string(), verdict: z.enum(["ok", "refused", "unverified"]), advice: z.string() })),
+});
+export type PreflightView = z.infer<typeof PreflightView>;
+
 export const ValidationIssue = z.object({ path: z.string(), message: z.string() });
 
 export const ParameterView = z.object({
@@ -206,6 +217,20 @@ export const contract = {
   "hsm:tokens": {
     request: z.object({ modulePath: Path.optional(), moduleArgs: ModuleArgs.optional() }).strict(),
     response: z.array(TokenSummary),
+  },
+  /** Before anybody signs in: can the chosen token do what the script needs? ceremony:start asks again. */
+  "hsm:preflight": {
+    request: z
+      .object({
+        file: z.string().min(1).max(256),
+        parameters: z.record(z.string(), z.unknown()),
+        rehearsal: z.boolean(),
+        modulePath: Path.optional(),
+        moduleArgs: ModuleArgs.optional(),
+        token: z.object({ label: Label, serial: z.string().max(64).optional() }).strict().optional(),
+      })
+      .strict(),
+    response: PreflightView,
   },
   "airgap:check": {
     request: z.object({}).strict(),

@@ -30,8 +30,11 @@ import { createRehearsalEnvironment, HsmClient, SOFTHSM2_MODULE, type RehearsalE
 import { Journal } from "../journal/index.ts";
 import { verifyBundle } from "../transcript/index.ts";
 import { APP_VERSION } from "../version.ts";
-import type { Channel, Contract, ProgressEvent, ScriptSummary, ShareCheck } from "./contract.ts";
+import type { Channel, Contract, PreflightView, ProgressEvent, ScriptSummary, ShareCheck } from "./contract.ts";
 import { ceremonyView, verificationView } from "./views.ts";
+import { preflightOnModule } from "../ceremony/preflight-session.ts";
+import type { PreflightReport } from "../ceremony/preflight.ts";
+import type { TokenSelector } from "../hsm/types.ts";
 
 const run = promisify(execFile);
 
@@ -177,6 +180,16 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       }
     },
 
+    async "hsm:preflight"(req) {
+      const script = loadScript(await readFile(scriptPath(req.file), "utf8"), req.file, { parameters: req.parameters });
+      const target = await preflightTarget(req.rehearsal || options.rehearsalOnly === true, req, script.definition.id);
+      try {
+        return preflightView(await preflightOnModule(target.module, target.token, script));
+      } finally {
+        await target.env?.cleanup();
+      }
+    },
+
     async "airgap:check"() {
       const r = checkAirGap();
       return { interfacesUp: r.interfacesUp, clear: r.clear };
@@ -190,17 +203,22 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       const rehearsal = req.rehearsal || options.rehearsalOnly === true;
       const text = await readFile(scriptPath(req.file), "utf8");
       const script = await withRecoveryHeadCount(loadScript(text, req.file, { parameters: req.parameters }), options.ceremonyScriptsDir);
-      let env: RehearsalEnvironment | null = null;
-      let token = req.token;
-      let modulePath = req.modulePath ?? SOFTHSM2_MODULE;
-      let moduleArgs = req.moduleArgs;
-      if (rehearsal) {
-        moduleArgs = undefined;
-        env = await createRehearsalEnvironment([{ label: `rehearsal-${script.definition.id}`.slice(0, 32) }]);
-        token = { label: env.tokens[0]!.label, serial: env.tokens[0]!.serial };
-        modulePath = env.modulePath;
+      const target = await preflightTarget(rehearsal, req, script.definition.id);
+      const { env, token } = target;
+      const { modulePath, moduleArgs } = target.module;
+      // Before anybody signs in: a token that cannot do what the script needs does not start it.
+      let report;
+      try {
+        report = await preflightOnModule(target.module, token, script);
+      } catch (e) {
+        await env?.cleanup();
+        throw e;
       }
-      if (!token) throw new ServiceError("TOKEN_REQUIRED", "Choose the HSM token (label and serial) for this ceremony.");
+      if (!report.ok) {
+        await env?.cleanup();
+        const refused = report.rows.filter((r) => r.verdict === "refused").map((r) => r.need);
+        throw new ServiceError("PREFLIGHT_REFUSED", `The token cannot do what this ceremony needs (${refused.join("; ")}); it was not started. The HSM check on this screen says what to do.`);
+      }
       const sink = rehearsal ? new RehearsalCardSink(await mkdtemp(join(env!.dir, "cards-"))) : new PrinterCardSink(options.printer);
       const runner = CeremonyRunner.start(script, {
         journal,
@@ -215,6 +233,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         cards: sink,
         rehearsal,
         scriptDir: options.ceremonyScriptsDir,
+        preflight: report,
       });
       active = { runner, env, sink, previews: new Set(), running: false, bundleDir: null };
       return view(active);
@@ -419,4 +438,40 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       throw e;
     }
   }
+}
+
+interface TokenRequest {
+  modulePath?: string | undefined;
+  moduleArgs?: string | undefined;
+  token?: TokenSelector | undefined;
+}
+
+/** The module and token a ceremony (or its preflight) uses; a rehearsal gets a throwaway SoftHSM2 token. */
+async function preflightTarget(
+  rehearsal: boolean,
+  req: TokenRequest,
+  scriptId: string,
+): Promise<{ env: RehearsalEnvironment | null; token: TokenSelector; module: { modulePath: string; moduleArgs?: string; env?: Record<string, string> } }> {
+  if (rehearsal) {
+    const env = await createRehearsalEnvironment([{ label: `rehearsal-${scriptId}`.slice(0, 32) }]);
+    return { env, token: { label: env.tokens[0]!.label, serial: env.tokens[0]!.serial }, module: { modulePath: env.modulePath, env: env.env } };
+  }
+  if (!req.token) throw new ServiceError("TOKEN_REQUIRED", "Choose the HSM token (label and serial) for this ceremony.");
+  return {
+    env: null,
+    token: req.token,
+    module: { modulePath: req.modulePath ?? SOFTHSM2_MODULE, ...(req.moduleArgs !== undefined ? { moduleArgs: req.moduleArgs } : {}) },
+  };
+}
+
+function preflightView(r: PreflightReport): PreflightView {
+  const t = r.profile.token;
+  return {
+    ok: r.ok,
+    elapsedMs: r.elapsedMs,
+    token: { label: t.label, serial: t.serial, manufacturer: t.manufacturer, model: t.model },
+    mechanismCount: r.profile.mechanisms.length,
+    rfc5649Mechanism: r.profile.rfc5649Mechanism,
+    rows: r.rows,
+  };
 }

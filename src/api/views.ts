@@ -144,6 +144,10 @@ export function eventSummary(e: RecordedEvent, names: Map<string, string>): stri
       return `token ${e.body.label} serial ${e.body.serial} (${e.body.manufacturer} ${e.body.model})`;
     case "hsm.object.intent":
       return `about to create ${e.body.label}`;
+    case "hsm.preflight": {
+      const p = e.body.profile;
+      return `preflight of token ${p.token.label} (${p.token.model}): ${e.body.rows.filter((r) => r.verdict === "ok").length} of ${e.body.rows.length} needs met, ${p.mechanisms.length} mechanisms${p.rfc5649Mechanism ? `, RFC 5649 by ${p.rfc5649Mechanism}` : ""}`;
+    }
     case "hsm.object.created":
       return `created ${e.body.label} (ID ${formatKeyId(e.body.id)})${e.body.adoptedAfterInterruption ? ", adopted after an interruption" : ""}`;
     case "hsm.object.reused":

@@ -9,6 +9,7 @@ import { mechanismName } from "../hsm/mechanism-names.ts";
 import type { KatName, KatResult, MechanismInfo } from "../hsm/preflight-types.ts";
 import type { KeyPairAlgorithm, TokenInfo, TokenSelector } from "../hsm/types.ts";
 import { CKM } from "../hsm/constants.ts";
+import type { EventBody } from "../events/index.ts";
 import type { LoadedScript } from "./load-script.ts";
 import { CKM_AES_KEY_WRAP_KWP, KEY_PAIR_ALGORITHMS, keyPairNeed, needsOfScript, type MechanismNeed, type Need } from "./preflight-needs.ts";
 
@@ -39,6 +40,11 @@ export interface PreflightReport {
   rows: PreflightRow[];
   profile: CapabilityProfile;
   elapsedMs: number;
+}
+
+/** The journal's `hsm.preflight` event: the verdicts and the token's capability profile. */
+export function preflightEventBody(report: PreflightReport): EventBody<"hsm.preflight"> {
+  return { ok: report.ok, elapsedMs: report.elapsedMs, rows: report.rows, profile: report.profile };
 }
 
 /** A session is open on the token (openToken); `loggedIn` when a user PIN was given for the tests. */

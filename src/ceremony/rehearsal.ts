@@ -18,6 +18,7 @@ import type { LoadedScript } from "./load-script.ts";
 import type { Participant } from "./participants.ts";
 import { driveCeremony, type ScriptedParticipant } from "./rehearsal-driver.ts";
 import { CeremonyRunner } from "./runner.ts";
+import { preflightOnModule } from "./preflight-session.ts";
 
 /** The default cast of a rehearsal: enough people for every script in ceremony-scripts/. */
 export function rehearsalCast(shareHolders = 5): ScriptedParticipant[] {
@@ -89,7 +90,13 @@ export async function rehearseScript(run: RehearsalRun): Promise<RehearsalResult
     ...(run.clock ? { clock: run.clock } : {}),
     ...(run.onEvent ? { onEvent: run.onEvent } : {}),
   };
-  const runner = run.resumeCeremonyId ? CeremonyRunner.resume(run.resumeCeremonyId, runnerOptions) : CeremonyRunner.start(run.script, runnerOptions);
+  // A rehearsal runs the same preflight before sign-in as a real ceremony (on its throwaway token).
+  const runner = run.resumeCeremonyId
+    ? CeremonyRunner.resume(run.resumeCeremonyId, runnerOptions)
+    : CeremonyRunner.start(run.script, {
+        ...runnerOptions,
+        preflight: await preflightOnModule({ modulePath: run.env.modulePath, env: run.env.env }, runnerOptions.token, run.script),
+      });
   const cardTexts = new Map(run.cardTexts ?? []);
   const latestSet = (): EventBody<"escrow.split"> | undefined => lastEventOfType(runner.events(), "escrow.split")?.body;
   try {

@@ -21,6 +21,7 @@ import { hashPin, newParticipantId, pinMatches, type Participant } from "./parti
 import { ROLE_TITLES, ROLES, type Role } from "./roles.ts";
 import { scriptRecheck } from "./script-recheck.ts";
 import { attestationShortfall, foldState, type CeremonyState } from "./state.ts";
+import { preflightEventBody, type PreflightReport } from "./preflight.ts";
 import { checkAirGap, type AirGapResult } from "../airgap/check.ts";
 import { APP_NAME, APP_VERSION } from "../version.ts";
 
@@ -44,6 +45,12 @@ export interface RunnerOptions {
   /** For tests: a fixed air-gap result instead of reading the interfaces. */
   airGap?: () => AirGapResult;
   scriptDir?: string;
+  /**
+   * The token's capability preflight (preflight.ts), run before anybody signs in. start() refuses
+   * a refused one and journals a passed one as `hsm.preflight`, so the transcript carries the
+   * token's capability profile.
+   */
+  preflight?: PreflightReport;
   /** Called after every journal append (progress display; crash tests). */
   onEvent?: (event: JournalEvent) => void;
 }
@@ -63,6 +70,10 @@ export class CeremonyRunner {
 
   /** Starts a new ceremony: records the script (text and hash) and its parameters. */
   static start(script: LoadedScript, options: RunnerOptions): CeremonyRunner {
+    if (options.preflight && !options.preflight.ok) {
+      const refused = options.preflight.rows.filter((r) => r.verdict === "refused").map((r) => `${r.need} (${r.advice})`);
+      throw new CeremonyError("PREFLIGHT_REFUSED", `The token cannot do what this ceremony needs, so it was not started: ${refused.join("; ")}`);
+    }
     const date = (options.clock ?? (() => new Date()))().toISOString().slice(0, 10).replaceAll("-", "");
     const ceremonyId = `${script.definition.id}-${date}-${randomBytes(3).toString("hex")}`;
     const runner = new CeremonyRunner(ceremonyId, script, options);
@@ -82,6 +93,7 @@ export class CeremonyRunner {
       host: { os: platform(), release: release(), hostname: hostname() },
       token: { label: options.token.label, serial: options.token.serial ?? null },
     });
+    if (options.preflight) runner.append("system", "hsm.preflight", preflightEventBody(options.preflight));
     return runner;
   }
 

@@ -16,7 +16,7 @@ const USAGE = `usage:
                                                         the paper script for witnesses, before the ceremony
   ceremony preflight SCRIPT [--params FILE] [--module PATH [--module-args STRING]] (--token LABEL [--serial S] | --token-uri URI) [--login]
                                                         can this token do everything the script needs? exit 1 when not
-  ceremony run SCRIPT [--params FILE] [--module PATH [--module-args STRING]] --token LABEL [--serial S] --out DIR
+  ceremony run SCRIPT [--params FILE] [--module PATH [--module-args STRING]] (--token LABEL [--serial S] | --token-uri URI) --out DIR
                    [--journal DB] [--save-cards DIR]     --out must be absent or empty: checked before sign-in
   ceremony finish --journal DB --out DIR [--ceremony ID] [--module PATH [--module-args STRING]] [--token LABEL]
                                                         write a finished (or aborted) ceremony's bundle from its journal
@@ -27,7 +27,7 @@ const USAGE = `usage:
                                                         bundles or folders of them; exit 0 only when every check passes
                                                         and the signer is anchored (3 not anchored, 4 aborted, 5 both, 1 failed)
   ceremony shares inspect FILE... | -                   decode and check shares (from files or standard input) without combining
-  ceremony recover --bundle DIR [--key LABEL] (--share FILE... --rehearsal [--out DIR] | --module PATH [--module-args STRING] --token LABEL --out DIR)
+  ceremony recover --bundle DIR [--key LABEL] (--share FILE... --rehearsal [--out DIR] | --module PATH [--module-args STRING] (--token LABEL | --token-uri URI) --out DIR)
   ceremony keys [--journal DB] [--full-ids]             key inventory with rotation status; keys of aborted ceremonies flagged`;
 
 type Handler = (io: CliIo, positionals: string[], values: Record<string, string | string[] | boolean | undefined>) => Promise<number>;
@@ -93,6 +93,7 @@ const commands: Record<string, Handler> = {
         moduleArgs: v["module-args"] as string | undefined,
         token: v.token as string | undefined,
         serial: v.serial as string | undefined,
+        tokenUri: v["token-uri"] as string | undefined,
         out: v.out as string | undefined,
         journal: v.journal as string | undefined,
         saveCards: v["save-cards"] as string | undefined,
@@ -114,6 +115,7 @@ const commands: Record<string, Handler> = {
       moduleArgs: v["module-args"] as string | undefined,
       token: v.token as string | undefined,
       serial: v.serial as string | undefined,
+      tokenUri: v["token-uri"] as string | undefined,
       out: v.out as string | undefined,
       journal: v.journal as string | undefined,
       keyLabel: v.key as string | undefined,

@@ -11,10 +11,9 @@
  */
 import { basename } from "node:path";
 import { loadScriptFile } from "../ceremony/load-script.ts";
-import { runPreflight, type PreflightReport } from "../ceremony/preflight.ts";
+import { preflightOnModule } from "../ceremony/preflight-session.ts";
 import { formatPreflightTable } from "../ceremony/preflight-table.ts";
-import type { LoadedScript } from "../ceremony/load-script.ts";
-import { HsmClient, SOFTHSM2_MODULE, type TokenSelector } from "../hsm/index.ts";
+import { SOFTHSM2_MODULE } from "../hsm/index.ts";
 import type { CliIo } from "./io.ts";
 import type { Prompter } from "./prompt.ts";
 import { tokenChoice, type TokenChoiceArgs } from "./token-choice.ts";
@@ -49,34 +48,5 @@ export async function preflightCommand(io: CliIo, args: PreflightArgs, prompter:
     return report.ok ? 0 : 1;
   } finally {
     prompt?.close();
-  }
-}
-
-/**
- * Loads the module in a worker of its own, runs the preflight and closes it again: the ceremony's
- * own session is opened later, at its login step.
- */
-export async function preflightOnModule(
-  module: { modulePath: string; moduleArgs?: string | undefined; env?: Record<string, string> },
-  selector: TokenSelector,
-  script: LoadedScript,
-  askPin?: () => Promise<Buffer>,
-): Promise<PreflightReport> {
-  const client = await HsmClient.open({
-    modulePath: module.modulePath,
-    ...(module.moduleArgs !== undefined ? { moduleArgs: module.moduleArgs } : {}),
-    ...(module.env ? { env: module.env } : {}),
-  });
-  try {
-    await client.call("openToken", selector);
-    if (!askPin) return await runPreflight(client, selector, script, { openToken: false });
-    await client.login("user", await askPin());
-    try {
-      return await runPreflight(client, selector, script, { openToken: false, loggedIn: true });
-    } finally {
-      await client.call("logout");
-    }
-  } finally {
-    await client.close();
   }
 }

@@ -24,6 +24,7 @@ export interface RecoverArgs {
   moduleArgs?: string | undefined;
   token?: string;
   serial?: string;
+  tokenUri?: string | undefined;
   out?: string;
   journal?: string;
   keyLabel?: string;
@@ -63,7 +64,7 @@ export async function recoverCommand(io: CliIo, args: RecoverArgs): Promise<numb
     }
     return await runCommand(
       io,
-      { script: SCRIPT, params, out: args.out!, ...(args.module ? { module: args.module } : {}), ...(args.moduleArgs !== undefined ? { moduleArgs: args.moduleArgs } : {}), ...(args.token ? { token: args.token } : {}), ...(args.serial ? { serial: args.serial } : {}), ...(args.journal ? { journal: args.journal } : {}) },
+      { script: SCRIPT, params, out: args.out!, ...(args.module ? { module: args.module } : {}), ...(args.moduleArgs !== undefined ? { moduleArgs: args.moduleArgs } : {}), ...(args.token ? { token: args.token } : {}), ...(args.serial ? { serial: args.serial } : {}), ...(args.tokenUri !== undefined ? { tokenUri: args.tokenUri } : {}), ...(args.journal ? { journal: args.journal } : {}) },
       terminalPrompter(),
     );
   } finally {

@@ -7,7 +7,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import type { ActionInputs, ShareInput } from "../ceremony/action-api.ts";
 import { PrinterCardSink, SavedCardSink } from "../ceremony/card-sinks.ts";
 import { finishCeremony } from "../ceremony/finish.ts";
@@ -25,8 +25,11 @@ import { Journal } from "../journal/index.ts";
 import type { CliIo } from "./io.ts";
 import { DEFAULT_JOURNAL } from "./keys-command.ts";
 import type { Prompter } from "./prompt.ts";
+import { tokenChoice, type TokenChoiceArgs } from "./token-choice.ts";
+import { preflightOnModule } from "../ceremony/preflight-session.ts";
+import { formatPreflightTable } from "../ceremony/preflight-table.ts";
 
-export interface RunArgs {
+export interface RunArgs extends TokenChoiceArgs {
   script?: string;
   params?: string;
   module?: string;
@@ -40,10 +43,12 @@ export interface RunArgs {
 }
 
 export async function runCommand(io: CliIo, args: RunArgs, prompt: Prompter): Promise<number> {
-  if (!args.script || !args.out || !args.token) {
-    io.err("usage: ceremony run SCRIPT [--params FILE] [--module PATH [--module-args STRING]] --token LABEL [--serial S] --out DIR [--journal DB] [--save-cards DIR]");
+  const choice = tokenChoice(args);
+  if (!args.script || !args.out || !choice) {
+    io.err("usage: ceremony run SCRIPT [--params FILE] [--module PATH [--module-args STRING]] (--token LABEL [--serial S] | --token-uri URI) --out DIR [--journal DB] [--save-cards DIR]");
     return 2;
   }
+  const modulePath = choice.modulePath ?? SOFTHSM2_MODULE;
   // A ScriptValidationError reaches main(), which prints every problem with its YAML path.
   const loaded = await loadScriptFile(args.script, args.params);
   const { script } = loaded;
@@ -66,14 +71,14 @@ export async function runCommand(io: CliIo, args: RunArgs, prompt: Prompter): Pr
     openHsm: async () => {
       // Long HSM work (RSA-4096 generation takes minutes on USB HSMs) says it is still running.
       const client = await HsmClient.open({
-        modulePath: args.module ?? SOFTHSM2_MODULE,
+        modulePath,
         ...(args.moduleArgs !== undefined ? { moduleArgs: args.moduleArgs } : {}),
         progressIntervalMs: 5000,
       });
       client.on("busy", (b) => io.out(`  … the HSM is still working (${b.operation}, ${Math.round(b.elapsedMs / 1000)} s)`));
       return client;
     },
-    token: { label: args.token, ...(args.serial ? { serial: args.serial } : {}) },
+    token: choice.selector,
     cards,
     rehearsal: false,
     scriptDir: dirname(resolve(args.script)),
@@ -105,7 +110,23 @@ export async function runCommand(io: CliIo, args: RunArgs, prompt: Prompter): Pr
     runner = CeremonyRunner.resume(unfinished.at(-1)!, options);
     io.out(`Resumed ${runner.ceremonyId}; journal verified (${runner.state().eventCount} events, head ${formatHex(runner.state().head.slice(0, 8))}).`);
   } else {
-    runner = CeremonyRunner.start(await withRecoveryHeadCount(script, options.scriptDir), options);
+    // Before anybody signs in: a token that cannot do what the script needs ends it here.
+    let report;
+    try {
+      report = await preflightOnModule({ modulePath, moduleArgs: args.moduleArgs }, choice.selector, script);
+    } catch (e) {
+      journal.close();
+      prompt.close();
+      throw e;
+    }
+    io.out(formatPreflightTable(report, basename(args.script)));
+    if (!report.ok) {
+      io.err("The ceremony was not started; nobody has signed in. Use a token that meets every need, or change the parameters as advised above.");
+      journal.close();
+      prompt.close();
+      return 1;
+    }
+    runner = CeremonyRunner.start(await withRecoveryHeadCount(script, options.scriptDir), { ...options, preflight: report });
     io.out(`Ceremony ${runner.ceremonyId}: ${script.definition.title} (script SHA-256 ${formatFingerprint(script.sha256)})`);
   }
   try {

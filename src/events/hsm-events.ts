@@ -11,7 +11,24 @@ const tokenSeen = z.strictObject({
   hardware: z.string(),
 });
 
+/** The capability preflight before sign-in (src/ceremony/preflight.ts): verdicts and the token's profile. */
+const preflight = z.strictObject({
+  ok: z.boolean(),
+  elapsedMs: z.number().int().nonnegative(),
+  rows: z.array(
+    z.strictObject({ need: z.string(), steps: z.string(), offered: z.string(), verdict: z.enum(["ok", "refused", "unverified"]), advice: z.string() }),
+  ),
+  profile: z.strictObject({
+    token: z.strictObject({ label: z.string(), serial: z.string(), manufacturer: z.string(), model: z.string(), firmware: z.string() }),
+    mechanisms: z.array(z.strictObject({ name: z.string(), minKeySize: z.number().int(), maxKeySize: z.number().int(), flags: z.string() })),
+    tests: z.array(z.strictObject({ name: z.string(), outcome: z.enum(["passed", "failed", "needs-login"]), detail: z.string() })),
+    rfc5649Mechanism: z.string().nullable(),
+    loggedIn: z.boolean(),
+  }),
+});
+
 export const hsmEvents = {
+  "hsm.preflight": preflight,
   "hsm.token.selected": tokenSeen,
   "hsm.relogin": tokenSeen,
   "hsm.object.intent": z.strictObject({ label: z.string(), stepIndex }),

@@ -37,6 +37,18 @@ export const SAMPLE_BODIES: { [T in EventType]: EventBody<T> } = {
   "airgap.checked": { at: "start", interfacesUp: ["eth0 (wired)"], clear: false, policy: "allow-with-override", rehearsal: true },
   "airgap.override.attested": { participantId: "p-2", interfacesUp: ["eth0 (wired)"] },
   "airgap.override.granted": { attesters: 2 },
+  "hsm.preflight": {
+    ok: true,
+    elapsedMs: 45,
+    rows: [{ need: "A user PIN to log in with", steps: "login", offered: "user PIN set", verdict: "ok", advice: "" }],
+    profile: {
+      token: { label: "root-token", serial: "4ecf0df930f3c82e", manufacturer: "SoftHSM project", model: "SoftHSM v2", firmware: "2.6" },
+      mechanisms: [{ name: "CKM_ECDSA", minKeySize: 112, maxKeySize: 521, flags: "0x1802801" }],
+      tests: [{ name: "sign-EC-P256", outcome: "passed", detail: "" }],
+      rfc5649Mechanism: "CKM_AES_KEY_WRAP_PAD",
+      loggedIn: false,
+    },
+  },
   "hsm.token.selected": token,
   "hsm.relogin": token,
   "hsm.object.intent": { label: "KEK-01", stepIndex: 3 },

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import type { ApiError, ResponseOf, ScriptSummary } from "../../../../src/api/contract.ts";
+import type { ApiError, PreflightView, ResponseOf, ScriptSummary } from "../../../../src/api/contract.ts";
 import { call, toApiError } from "../../api/ceremony-client.ts";
 import { useApiCall } from "../../api/use-api-call.ts";
 import { ErrorNotice } from "../../components/error-notice.tsx";
@@ -8,6 +8,7 @@ import { useCeremony } from "../../state/ceremony-context.tsx";
 import { AirGapStatus } from "./airgap-status.tsx";
 import { HsmChoice, tokenKeyOf, type HsmChoiceState } from "./hsm-choice.tsx";
 import { PaperScriptPanel } from "./paper-script-panel.tsx";
+import { PreflightTable } from "./preflight-table.tsx";
 import { ParameterForm } from "./parameter-form.tsx";
 import { initialValues, typedValues, type RawValues } from "./parameter-values.ts";
 import { ScriptPicker } from "./script-picker.tsx";
@@ -26,6 +27,7 @@ export function StartScreen({ onStarted }: { onStarted(): void }) {
   const loading = useApiCall();
   const starting = useApiCall();
   const [validationError, setValidationError] = useState<ApiError | null>(null);
+  const [preflight, setPreflight] = useState<PreflightView | null>(null);
   const revalidateTimer = useRef<number | undefined>(undefined);
   // Only the newest check may change the screen; an older answer arriving late is dropped.
   const validationSeq = useRef(0);
@@ -86,12 +88,18 @@ export function StartScreen({ onStarted }: { onStarted(): void }) {
   const start = () =>
     starting.run(async () => {
       if (!summary || !file) return;
-      const view = await call("ceremony:start", {
+      const request = {
         file,
         parameters: typedValues(summary.parameters, values),
         rehearsal: hsm.mode === "rehearsal",
         ...(hsm.mode === "hsm" && token ? { modulePath: hsm.modulePath, token: { label: token.label, serial: token.serial } } : {}),
-      });
+      };
+      // The HSM check comes before anybody signs in; a token that refuses a need stops here.
+      setPreflight(null);
+      const report = await call("hsm:preflight", request);
+      setPreflight(report);
+      if (!report.ok) return;
+      const view = await call("ceremony:start", request);
       accept(view);
       onStarted();
     });
@@ -115,12 +123,20 @@ export function StartScreen({ onStarted }: { onStarted(): void }) {
           {summary ? <ParameterForm summary={summary} values={values} checking={checking} onChange={change} /> : null}
           {validationError ? <ErrorNotice error={validationError} title="The parameters could not be checked" /> : null}
           {summary ? <PaperScriptPanel summary={summary} parameters={typedValues(summary.parameters, values)} rehearsal={hsm.mode === "rehearsal"} checking={checking} /> : null}
-          <HsmChoice state={hsm} rehearsalOnly={info?.rehearsalOnly ?? true} onChange={setHsm} />
+          <HsmChoice
+            state={hsm}
+            rehearsalOnly={info?.rehearsalOnly ?? true}
+            onChange={(h) => {
+              setHsm(h);
+              setPreflight(null);
+            }}
+          />
           <AirGapStatus />
+          {preflight ? <PreflightTable report={preflight} /> : null}
           <div className="start-actions">
             {starting.error ? <ErrorNotice error={starting.error} title="The ceremony did not start" /> : null}
             <button type="submit" className="button-primary button-large" disabled={!canStart || starting.pending} aria-describedby="start-blockers">
-              {starting.pending ? "Starting…" : hsm.mode === "rehearsal" ? "Start the rehearsal" : "Start the ceremony"}
+              {starting.pending ? (preflight ? "Starting…" : "Checking the HSM…") : hsm.mode === "rehearsal" ? "Start the rehearsal" : "Start the ceremony"}
             </button>
             <p id="start-blockers" className="hint">
               {blockers.length ? `Before starting: ${blockers.join("; ")}.` : checking ? "Checking the parameters…" : "Ready to start. Next: everyone signs in."}
