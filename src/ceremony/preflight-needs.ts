@@ -37,6 +37,8 @@ export interface Need {
   /** Every group must be met; within a group, one mechanism is enough. */
   mechanisms: MechanismNeed[][];
   tests: KatName[];
+  /** One passing test is enough (either wrap mechanism; CKA_CHECK_VALUE or the KCV probe). */
+  anyTest?: boolean;
   /** For a key-pair need: the algorithm, so that a refusal can name one the token offers. */
   algorithm?: KeyPairAlgorithm;
   /** For signing with a key made in an earlier ceremony: its label, looked up on the token. */
@@ -105,18 +107,22 @@ const wrap: Omit<Need, "steps"> = {
   what: "Wrap a key with AES key wrap with padding (RFC 5649)",
   mechanisms: [wrapRfc5649.map((m) => ({ ...m, flag: CKF_MECH.WRAP }))],
   tests: ["wrap-kwp", "wrap-pad"],
+  anyTest: true,
 };
 const unwrap: Omit<Need, "steps"> = {
   id: "unwrap-rfc5649",
   what: "Unwrap a key wrapped with RFC 5649",
   mechanisms: [wrapRfc5649.map((m) => ({ ...m, flag: CKF_MECH.UNWRAP }))],
   tests: ["wrap-kwp", "wrap-pad"],
+  anyTest: true,
 };
 const checkValue: Omit<Need, "steps"> = {
   id: "check-value",
-  what: "Read a key's check value (CKA_CHECK_VALUE)",
+  what: "A KEK's check value: CKA_CHECK_VALUE, or AES-ECB of a zero block (KCV probe)",
   mechanisms: [],
-  tests: ["check-value"],
+  // Where CKA_CHECK_VALUE is missing (NSS softokn), the backend computes KCV-ECB0 with C_Encrypt.
+  tests: ["check-value", "kcv-mechanisms"],
+  anyTest: true,
 };
 
 /** The needs of one step, from its action type and resolved parameters. */

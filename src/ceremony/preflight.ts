@@ -139,8 +139,8 @@ function evaluate(need: Need, ctx: Context, missingKey?: string): PreflightRow {
     seen.push(met ? met.text : checks.map((c) => c.text).join(" / "));
     if (!met) refused = true;
   }
-  // The wrap tests are alternatives (either mechanism may produce RFC 5649); the others must all pass.
-  const isWrap = need.tests.includes("wrap-kwp");
+  // Alternative tests (either wrap mechanism may give RFC 5649) need one pass; the others must all pass.
+  const isWrap = need.anyTest === true;
   const tests = need.tests.map((t) => ctx.results.get(t)).filter((t): t is KatResult => t !== undefined);
   const failed = tests.filter((t) => t.outcome === "failed");
   const needsLogin = tests.filter((t) => t.outcome === "needs-login");
@@ -150,6 +150,9 @@ function evaluate(need: Need, ctx: Context, missingKey?: string): PreflightRow {
     seen.push(...tests.map(describeTest));
   }
   if (!refused && isWrap && passed.length === 0 && tests.length === 0) refused = true;
+  if (!refused && need.id === "check-value" && tests.find((t) => t.name === "check-value")?.outcome === "failed") {
+    seen.push("KCV-ECB0 will be computed with C_Encrypt on a KCV probe");
+  }
   if (refused) return { ...base, offered: seen.join("; "), verdict: "refused", advice: adviceFor(need, ctx) };
   if (needsLogin.length && !(isWrap && passed.length)) {
     return { ...base, offered: seen.join("; "), verdict: "unverified", advice: "The token needs the user PIN for this test: `ceremony preflight --login` runs it." };
@@ -193,7 +196,7 @@ function adviceFor(need: Need, ctx: Context): string {
       : `This token offers none of the key algorithms the application uses; use another HSM (docs/hsm-support.md).`;
   }
   if (need.id === "destroy") return "This token cannot destroy keys as the ceremony needs; use another HSM.";
-  if (need.id === "check-value") return "This token does not give a key's check value (CKA_CHECK_VALUE), from which the KEK's KCV is read; use an HSM that does (docs/hsm-support.md).";
+  if (need.id === "check-value") return "This token gives neither a key's check value (CKA_CHECK_VALUE) nor AES-ECB to compute it; use an HSM that does (docs/hsm-support.md).";
   return "This token cannot hold or recover an escrowed AES key as the ceremony needs; run this ceremony on an HSM that does (docs/hsm-support.md lists them).";
 }
 

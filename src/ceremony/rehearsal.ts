@@ -95,7 +95,11 @@ export async function rehearseScript(run: RehearsalRun): Promise<RehearsalResult
     ? CeremonyRunner.resume(run.resumeCeremonyId, runnerOptions)
     : CeremonyRunner.start(run.script, {
         ...runnerOptions,
-        preflight: await preflightOnModule({ modulePath: run.env.modulePath, env: run.env.env }, runnerOptions.token, run.script),
+        preflight: await preflightOnModule(
+          { modulePath: run.env.modulePath, env: run.env.env, ...(run.env.moduleArgs !== undefined ? { moduleArgs: run.env.moduleArgs } : {}) },
+          runnerOptions.token,
+          run.script,
+        ),
       });
   const cardTexts = new Map(run.cardTexts ?? []);
   const latestSet = (): EventBody<"escrow.split"> | undefined => lastEventOfType(runner.events(), "escrow.split")?.body;
