@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: the HSM emulator and the independent tools our outputs are checked with.
-packages=(softhsm2 libnss3 libnss3-tools opensc openssl poppler-utils zbar-tools chromium)
+# Debian packages: the HSM emulators (SoftHSM2, NSS softokn, tpm2-pkcs11 on swtpm with its
+# resource manager on a private D-Bus, openCryptoki) and the independent tools our outputs are checked with.
+packages=(softhsm2 libnss3 libnss3-tools opensc openssl poppler-utils zbar-tools chromium
+  swtpm swtpm-tools tpm2-tools tpm2-abrmd libtss2-tcti-tabrmd0 libtpm2-pkcs11-1 libtpm2-pkcs11-tools dbus opencryptoki)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
