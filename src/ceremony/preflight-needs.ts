@@ -41,6 +41,8 @@ export interface Need {
   anyTest?: boolean;
   /** For a key-pair need: the algorithm, so that a refusal can name one the token offers. */
   algorithm?: KeyPairAlgorithm;
+  /** Key-pair algorithms of which the first the token offers is used (the transcript signer). */
+  choices?: KeyPairAlgorithm[];
   /** For signing with a key made in an earlier ceremony: its label, looked up on the token. */
   existingKeyLabel?: string;
 }
@@ -67,7 +69,11 @@ export function keyPairNeed(algorithm: KeyPairAlgorithm): Pick<Need, "mechanisms
       return {
         mechanisms: [
           [{ mechanism: CKM.RSA_PKCS_KEY_PAIR_GEN, keyBits: bits, flag: CKF_MECH.GENERATE_KEY_PAIR }],
-          [{ mechanism: CKM.SHA256_RSA_PKCS, keyBits: bits, flag: CKF_MECH.SIGN }],
+          // Without CKM_SHA256_RSA_PKCS the backend signs a host-made DigestInfo with CKM_RSA_PKCS.
+          [
+            { mechanism: CKM.SHA256_RSA_PKCS, keyBits: bits, flag: CKF_MECH.SIGN },
+            { mechanism: CKM.RSA_PKCS, keyBits: bits, flag: CKF_MECH.SIGN },
+          ],
         ],
         tests: [],
       };
@@ -82,8 +88,11 @@ export function keyPairNeed(algorithm: KeyPairAlgorithm): Pick<Need, "mechanisms
 
 export const KEY_PAIR_ALGORITHMS: KeyPairAlgorithm[] = ["EC-P384", "EC-P256", "RSA-4096", "RSA-3072", "Ed25519"];
 
-/** The transcript-signing key every ceremony signs its transcript with (transcript-signer.ts). */
-const TRANSCRIPT_SIGNER_ALGORITHM: KeyPairAlgorithm = "EC-P256";
+/**
+ * The transcript-signing key every ceremony signs its transcript with, in the backend's order of
+ * choice (pkcs11-backend.ts transcriptSignerAlgorithm): the first the token offers is used.
+ */
+export const TRANSCRIPT_SIGNER_CHOICES: KeyPairAlgorithm[] = ["EC-P256", "EC-P384", "RSA-3072"];
 
 const AES_256 = 256;
 const wrapRfc5649: MechanismNeed[] = [
@@ -167,9 +176,10 @@ function needsOfStep(type: string, params: Record<string, unknown>): Array<Omit<
 function transcriptSigner(): Omit<Need, "steps"> {
   return {
     id: "transcript-signer",
-    what: `Transcript-signing key: ${TRANSCRIPT_SIGNER_ALGORITHM} key pair, signing`,
-    algorithm: TRANSCRIPT_SIGNER_ALGORITHM,
-    ...keyPairNeed(TRANSCRIPT_SIGNER_ALGORITHM),
+    what: `Transcript-signing key: ${TRANSCRIPT_SIGNER_CHOICES.join(", else ")}`,
+    mechanisms: [],
+    tests: TRANSCRIPT_SIGNER_CHOICES.flatMap((a) => keyPairNeed(a).tests),
+    choices: TRANSCRIPT_SIGNER_CHOICES,
   };
 }
 

@@ -127,7 +127,20 @@ function flagName(flag: number): string {
   return { 0x100: "encrypt", 0x800: "sign", 0x8000: "generate", 0x10000: "generate-key-pair", 0x20000: "wrap", 0x40000: "unwrap" }[flag] ?? `0x${flag.toString(16)}`;
 }
 
+/** The first choice the token meets (or at least does not refuse) is the one the ceremony will use. */
+function evaluateChoices(need: Need, ctx: Context): PreflightRow {
+  const rows = need.choices!.map((algorithm) => ({ algorithm, row: evaluate({ ...need, choices: undefined, algorithm, ...keyPairNeed(algorithm) }, ctx) }));
+  const chosen = rows.find((r) => r.row.verdict !== "refused");
+  if (chosen) return { ...chosen.row, offered: `${chosen.algorithm} will be used: ${chosen.row.offered}` };
+  return {
+    ...rows[0]!.row,
+    offered: rows.map((r) => `${r.algorithm}: ${r.row.offered}`).join("; "),
+    advice: `Every ceremony signs its transcript with a key on the token (${need.choices!.join(", ")}); this token can make none of them. Use another HSM (docs/hsm-support.md).`,
+  };
+}
+
 function evaluate(need: Need, ctx: Context, missingKey?: string): PreflightRow {
+  if (need.choices) return evaluateChoices(need, ctx);
   const steps = need.steps.length ? need.steps.join(", ") : "finish";
   const base = { need: need.what, steps };
   if (missingKey) return { ...base, offered: missingKey, verdict: "refused", advice: `Connect the HSM that holds "${need.existingKeyLabel}", or correct the key label in the parameters.` };
@@ -186,9 +199,6 @@ function offers(algorithm: KeyPairAlgorithm, ctx: Context): boolean {
 }
 
 function adviceFor(need: Need, ctx: Context): string {
-  if (need.id === "transcript-signer") {
-    return `Every ceremony signs its transcript with a ${need.algorithm} key on the token; this token cannot make or use one. Use an HSM that offers it (docs/hsm-support.md).`;
-  }
   if (need.algorithm) {
     const alternatives = KEY_PAIR_ALGORITHMS.filter((a) => a !== need.algorithm && offers(a, ctx));
     return alternatives.length
@@ -205,6 +215,6 @@ async function existingKeyMechanisms(client: HsmClient, label: string): Promise<
   const objects = await client.call("findObjects", { label });
   const key = objects.find((o) => o.class === "public") ?? objects.find((o) => o.class === "private");
   if (!key) return { mechanisms: [], missing: `no key labelled "${label}" is visible on this token` };
-  const sign = key.keyType === "RSA" ? CKM.SHA256_RSA_PKCS : key.keyType === "EC_EDWARDS" ? CKM.EDDSA : CKM.ECDSA;
-  return { mechanisms: [[{ mechanism: sign, flag: 0x800 }]] };
+  const sign = key.keyType === "RSA" ? [CKM.SHA256_RSA_PKCS, CKM.RSA_PKCS] : key.keyType === "EC_EDWARDS" ? [CKM.EDDSA] : [CKM.ECDSA];
+  return { mechanisms: [sign.map((mechanism) => ({ mechanism, flag: 0x800 }))] };
 }

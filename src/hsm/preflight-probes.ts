@@ -12,7 +12,7 @@ import { wrapKeyWithPadding } from "../escrow/key-wrap.ts";
 import { CKA, CKK, CKM, CKO, EC_PARAMS } from "./constants.ts";
 import { toHsmError } from "./errors.ts";
 import { spkiFromEcPoint } from "./public-key.ts";
-import { kekAttributes, probeAttributes, signingKeyPairTemplates } from "./templates.ts";
+import { kekAttributes, minimalSigningKeyPairTemplates, probeAttributes, signingKeyPairTemplates } from "./templates.ts";
 import type { KatName, KatResult, MechanismInfo, ProbeRequest, ProbeResult } from "./preflight-types.ts";
 
 type Handle = Buffer;
@@ -205,20 +205,34 @@ class KnownAnswerTests {
     );
   }
 
-  private signAndVerify(algorithm: "EC-P256" | "EC-P384"): string | null {
-    const { publicTemplate, privateTemplate } = signingKeyPairTemplates("ceremony-preflight-signing", Buffer.from("preflight"));
-    publicTemplate.push({ type: CKA.EC_PARAMS, value: EC_PARAMS[algorithm === "EC-P256" ? "P-256" : "P-384"] });
-    const generate = (asTemplate: (t: Attribute[]) => Attribute[]): pkcs11js.KeyPair =>
-      this.module.C_GenerateKeyPair(this.session, { mechanism: CKM.EC_KEY_PAIR_GEN }, asTemplate(publicTemplate), asTemplate(privateTemplate));
-    let keys: pkcs11js.KeyPair;
-    try {
-      keys = generate((t) => this.asSessionObject(t));
-    } catch (e) {
-      // tpm2-pkcs11 makes no session keys ("Expected attr 0x1 to be 0"): logged in, the test key
-      // is then a token object with the ceremony's exact template, destroyed before this returns.
-      if (!this.loggedIn || toHsmError(e, "").code !== "CKR_ATTRIBUTE_VALUE_INVALID") throw e;
-      keys = generate((t) => t);
+  private signAndVerify(algorithm: "EC-P256" | "EC-P384"): string | null | { note: string } {
+    const ecParams = { type: CKA.EC_PARAMS, value: EC_PARAMS[algorithm === "EC-P256" ? "P-256" : "P-384"] };
+    const generate = (templates: { publicTemplate: Attribute[]; privateTemplate: Attribute[] }, asTemplate: (t: Attribute[]) => Attribute[]): pkcs11js.KeyPair =>
+      this.module.C_GenerateKeyPair(this.session, { mechanism: CKM.EC_KEY_PAIR_GEN }, asTemplate([...templates.publicTemplate, ecParams]), asTemplate(templates.privateTemplate));
+    // The ceremony's own order: the full template, then (as the backend does) the minimal one,
+    // whose effective attributes the ceremony reads back before it keeps the key.
+    const attempts = [signingKeyPairTemplates, minimalSigningKeyPairTemplates].map((t) => t("ceremony-preflight-signing", Buffer.from("preflight")));
+    let keys: pkcs11js.KeyPair | null = null;
+    let refusedFull: string | null = null;
+    for (const templates of attempts) {
+      try {
+        keys = generate(templates, (t) => this.asSessionObject(t));
+      } catch (e) {
+        // tpm2-pkcs11 makes no session keys ("Expected attr 0x1 to be 0"): logged in, the test key
+        // is then a token object of the same template, destroyed before this returns.
+        const code = toHsmError(e, "").code;
+        try {
+          if (!this.loggedIn || code !== "CKR_ATTRIBUTE_VALUE_INVALID") throw e;
+          keys = generate(templates, (t) => t);
+        } catch (again) {
+          if (templates === attempts[1]) throw again;
+          refusedFull = toHsmError(again, "").code;
+          continue;
+        }
+      }
+      break;
     }
+    if (!keys) return "no key pair was made";
     this.keep(keys.publicKey);
     this.keep(keys.privateKey);
     const [point] = this.module.C_GetAttributeValue(this.session, keys.publicKey, [{ type: CKA.EC_POINT }]);
@@ -229,7 +243,8 @@ class KnownAnswerTests {
     this.module.C_SignInit(this.session, { mechanism: CKM.ECDSA }, keys.privateKey);
     const signature = this.module.C_Sign(this.session, createHash(hash).update(message).digest(), Buffer.alloc(256));
     const key = createPublicKey({ key: spki, format: "der", type: "spki" });
-    return verify(hash, message, { key, dsaEncoding: "ieee-p1363" }, signature) ? null : "the signature did not verify on the host";
+    if (!verify(hash, message, { key, dsaEncoding: "ieee-p1363" }, signature)) return "the signature did not verify on the host";
+    return refusedFull ? { note: `full template refused (${refusedFull}), minimal template used` } : null;
   }
 
   /** The ceremony's template as a session object; private only when a user is logged in. */

@@ -1,13 +1,18 @@
 /**
- * openCryptoki's soft token: the preflight names what each lacks,
- * and `ceremony run` refuses every ceremony whose needs they cannot meet before anybody signs in,
- * with the reasons asserted here. Its own file: openCryptoki and tpm2-pkcs11 loaded into one process crash it.
+ * openCryptoki's soft token (Debian 12: 3.8): `ceremony run` refuses every ceremony whose needs it
+ * cannot meet before anybody signs in (reasons asserted here), and the one it can meet, an RSA root
+ * CA, runs to a verifying bundle. A file of its own: openCryptoki and tpm2-pkcs11 loaded into one
+ * process crash it.
  */
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { loadScriptFile } from "../../../src/ceremony/load-script.ts";
+import { loadScript, parseParams } from "../../../src/ceremony/load-script.ts";
+import { rehearseScript } from "../../../src/ceremony/rehearsal.ts";
+import { scriptRecheck } from "../../../src/ceremony/script-recheck.ts";
+import { Journal } from "../../../src/journal/index.ts";
+import { verifyBundle } from "../../../src/transcript/index.ts";
 import { preflightOnModule } from "../../../src/ceremony/preflight-session.ts";
 import type { PreflightReport } from "../../../src/ceremony/preflight.ts";
 import type { Prompter } from "../../../src/cli/prompt.ts";
@@ -58,29 +63,49 @@ describe.skipIf(ockSkip !== null)("openCryptoki soft token", () => {
     await ock?.cleanup();
   });
 
-  test("the root CA is refused before sign-in: no EC at all, so no transcript-signing key", async () => {
+  test("the EC root CA is refused before sign-in: no EC at all; the advice names the RSA sizes it offers", async () => {
     const r = await runRefused("root-ca.yaml", { modulePath: ock.modulePath, token: OCK_TOKEN_LABEL });
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^Transcript-signing key: EC-P256 key\s+3\s+no CKM_EC_KEY_PAIR_GEN; no CKM_ECDSA\s+REFUSED$/m);
-    expect(r.out).toContain("REFUSED: Generate a key pair (EC-P384) and sign with it — This token offers none of the key algorithms the application uses; use another HSM (docs/hsm-support.md).");
-  });
-
-  test("an RSA root is refused: RSA keys generate, but there is no CKM_SHA256_RSA_PKCS to sign with", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "ock-rsa-"));
-    const params = join(dir, "rsa.yaml");
-    await writeFile(params, "parameters:\n  algorithm: RSA-4096\n");
-    const { script } = await loadScriptFile(join(SCRIPTS, "root-ca.yaml"), params);
-    const report = await preflightOnModule({ modulePath: ock.modulePath }, { label: OCK_TOKEN_LABEL }, script);
-    console.log(`preflight openCryptoki root-ca RSA-4096: ${report.elapsedMs} ms`);
-    expect(row(report, "Generate a key pair (RSA-4096)")).toMatchObject({ verdict: "refused", offered: expect.stringMatching(/^CKM_RSA_PKCS_KEY_PAIR_GEN \d+–\d+; no CKM_SHA256_RSA_PKCS$/) });
+    expect(r.out).toMatch(/^Generate a key pair \(EC-P384\) and sign\s+4\s+no CKM_EC_KEY_PAIR_GEN; no CKM_ECDSA\s+REFUSED$/m);
+    expect(r.out).toContain("REFUSED: Generate a key pair (EC-P384) and sign with it — Choose an algorithm this token offers (RSA-4096, RSA-3072) in the parameters, or use an HSM that offers EC-P384.");
+    expect(r.out).toMatch(/^Transcript-signing key: EC-P256, else\s+3\s+RSA-3072 will be used: CKM_RSA_PKCS_KEY_PAIR_GEN/m);
+    expect(r.err).toContain("The ceremony was not started; nobody has signed in.");
   });
 
   test("the master key is refused before sign-in: no key wrap and no CMAC", async () => {
     const r = await runRefused("master-key.yaml", { modulePath: ock.modulePath, token: OCK_TOKEN_LABEL });
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^Wrap a key with AES key wrap with\s+5\s+no CKM_AES_KEY_WRAP_KWP \/ no CKM_AES_KEY_WRAP_PAD\s+REFUSED$/m);
-    expect(r.out).toMatch(/^of a zero block\s*$/m);
     expect(r.out).toContain("CKM_AES_ECB 16–32; no CKM_AES_CMAC");
     expect(r.err).toContain("The ceremony was not started; nobody has signed in.");
   });
+
+  test("an RSA-4096 root CA passes the preflight (CKM_RSA_PKCS with a host DigestInfo) and runs to a verifying bundle", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ock-rsa-"));
+    const params = "parameters:\n  algorithm: RSA-4096\n";
+    const text = (await readFile(join(SCRIPTS, "root-ca.yaml"), "utf8")).replace("airGap: block", "airGap: allow-with-override");
+    const script = loadScript(text, "root-ca.yaml", parseParams(params, "RSA parameters"));
+    const report = await preflightOnModule({ modulePath: ock.modulePath }, { label: OCK_TOKEN_LABEL }, script);
+    console.log(`preflight openCryptoki root-ca RSA-4096: ${report.elapsedMs} ms`);
+    expect(report.ok).toBe(true);
+    expect(row(report, "Generate a key pair (RSA-4096)").offered).toMatch(/^CKM_RSA_PKCS_KEY_PAIR_GEN \d+–4096; CKM_RSA_PKCS \d+–4096$/);
+
+    const journal = Journal.open(join(dir, "journal.db"));
+    try {
+      await rehearseScript({
+        script,
+        env: { dir, modulePath: ock.modulePath, env: {}, tokens: ock.tokens },
+        tokenLabel: OCK_TOKEN_LABEL,
+        journal,
+        outDir: join(dir, "bundle"),
+        real: true,
+      });
+    } finally {
+      journal.close();
+    }
+    const v = await verifyBundle(join(dir, "bundle"), { extraChecks: [scriptRecheck] });
+    expect(v.failures).toEqual([]);
+    const preflight = v.transcript!.events.find((e) => e.type === "hsm.preflight")!;
+    expect((preflight.body.profile as { token: { model: string } }).token.model).toBe("IBM SoftTok");
+  }, 600_000);
 });
