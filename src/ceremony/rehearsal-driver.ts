@@ -71,7 +71,7 @@ export async function driveCeremony(runner: CeremonyRunner, options: DriveOption
     const index = state.currentStep;
     const step = runner.script.steps[index]!;
     const performer = state.participants.find((p) => p.role === step.performer);
-    if (!performer) throw new CeremonyError("PERFORMER_MISSING", `Nobody signed in as ${step.performer} to perform step ${index + 1}.`);
+    if (!performer) throw new CeremonyError("NOBODY_ELIGIBLE", `Nobody signed in as ${step.performer} to perform step ${index + 1}.`);
     if (state.steps[index]!.actionStatus !== "succeeded") {
       const inputs: ActionInputs = {};
       const needs = runner.needsOf(index);

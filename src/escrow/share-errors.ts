@@ -4,7 +4,7 @@ import { formatSetId } from "../common/index.ts";
  * share by the label the caller gave ("share from card 3", "Alice's card") and, where it can,
  * the word, and ends with what to do. Fields beyond the message let the UI highlight the word.
  */
-import { CeremonyError } from "../errors.ts";
+import { CeremonyError, type ErrorCode } from "../errors.ts";
 
 /** "share from card 3" → "Share from card 3", for the start of a sentence. */
 function sentenceStart(label: string): string {
@@ -27,7 +27,7 @@ function ordinal(n: number): string {
 export class ShareDecodeError extends CeremonyError {
   readonly label: string;
   /** `recordedSentence`: the same without the card's words, for the journal (see CeremonyError). */
-  constructor(code: string, label: string, sentence: string, recordedSentence = sentence) {
+  constructor(code: ErrorCode, label: string, sentence: string, recordedSentence = sentence) {
     super(code, `${sentenceStart(label)}: ${sentence}`, { recorded: `${sentenceStart(label)}: ${recordedSentence}` });
     this.label = label;
   }

@@ -6,6 +6,7 @@
 import { EventEmitter } from "node:events";
 import { Worker } from "node:worker_threads";
 import { wipe } from "../errors.ts";
+import { asKnownCode } from "../errors/registry.ts";
 import { HsmError } from "./errors.ts";
 import type { CapabilityMask } from "./capability-mask.ts";
 import type { FaultPlan } from "./fault-injector.ts";
@@ -64,7 +65,7 @@ export class HsmClient extends EventEmitter<{ busy: [HsmBusy]; idle: [] }> {
       workerData: { entry: WORKER_ENTRY.href, modulePath: this.modulePath, moduleArgs: options.moduleArgs, faults: options.faults, mask: options.mask },
     });
     this.worker.on("message", (m: WorkerResponse) => this.settle(m));
-    this.worker.on("error", (e) => this.failAll(new HsmError("HSM_WORKER_FAILED", `The HSM worker failed: ${e.message}. Restart the application.`)));
+    this.worker.on("error", (e) => this.failAll(new HsmError("HSM_WORKER_EXITED", `The HSM worker failed: ${e.message}. Reconnect the HSM and choose Retry; if it repeats, restart the application.`)));
     this.worker.on("exit", () => {
       this.exited = true;
       this.failAll(new HsmError("HSM_WORKER_EXITED", "The HSM connection was closed. Reconnect the HSM and choose Retry."));
@@ -136,7 +137,7 @@ export class HsmClient extends EventEmitter<{ busy: [HsmBusy]; idle: [] }> {
     if (!pending) return;
     this.pending.delete(message.id);
     if (message.ok) pending.resolve(revive(message.value));
-    else pending.reject(new HsmError(message.error.code, message.error.message, message.error.method));
+    else pending.reject(new HsmError(asKnownCode(message.error.code), message.error.message, message.error.method, { advice: message.error.advice }));
     if (this.pending.size === 0) this.stopProgress();
   }
 

@@ -3,7 +3,8 @@
  * hsm-client.ts one at a time, in order. Long PKCS#11 calls block only this thread.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { CeremonyError } from "../errors.ts";
+import { CeremonyError, type AdviceKind } from "../errors.ts";
+import { adviceKindOf } from "../errors/registry.ts";
 import type { HsmError } from "./errors.ts";
 import { Pkcs11Backend, type Pkcs11Module } from "./pkcs11-backend.ts";
 import { capabilityMask, type CapabilityMask } from "./capability-mask.ts";
@@ -19,7 +20,7 @@ export interface WorkerRequest {
 
 export type WorkerResponse =
   | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: { name: string; code: string; message: string; method?: string } };
+  | { id: number; ok: false; error: { name: string; code: string; message: string; advice: AdviceKind; method?: string } };
 
 const port = parentPort;
 if (!port) throw new Error("worker.ts must run in a worker thread");
@@ -55,6 +56,7 @@ port.on("message", (request: WorkerRequest) => {
         name: err instanceof CeremonyError ? err.name : "HsmError",
         code: err instanceof CeremonyError ? err.code : "HSM_INTERNAL",
         message: err?.message ?? String(e),
+        advice: err instanceof CeremonyError ? err.advice : adviceKindOf("HSM_INTERNAL"),
         ...(err?.method ? { method: err.method } : {}),
       },
     };

@@ -1,11 +1,19 @@
-/** One failed check of a bundle: a stable code for programs and a sentence for the auditor. */
+import type { ErrorCode } from "../errors.ts";
+
+/**
+ * One failed check of a bundle: a stable code for programs and a sentence for the auditor. The
+ * built-in checks' codes are registered (docs/errors.md); a caller's extra check names its own.
+ */
 export interface VerifyFailure {
   code: string;
   message: string;
 }
 
-/** Codes of the built-in checks; extra checks use their own names as codes. */
-export type FailureCode =
+/** Only registered codes may name a finding. */
+type Registered<T extends ErrorCode> = T;
+
+/** Codes of the built-in checks; extra checks use their own names (registered too) as codes. */
+export type FailureCode = Registered<
   | "BUNDLE_UNREADABLE"
   | "BUNDLE_FILE_MISSING"
   | "BUNDLE_FILE_NOT_REGULAR"
@@ -36,7 +44,8 @@ export type FailureCode =
   | "SIGNER_NOT_RECORDED"
   | "FILE_NOT_SIGNED"
   | "ARTIFACT_MISMATCH"
-  | "LINK_MISMATCH";
+  | "LINK_MISMATCH"
+>;
 
 export function failure(code: FailureCode, message: string): VerifyFailure {
   return { code, message };

@@ -70,7 +70,7 @@ export const escrowSplit: ActionDefinition<z.infer<typeof Params>> = {
         const combined = await combineShares(decoded);
         const same = Buffer.from(combined).equals(escrowKey);
         wipe(combined);
-        if (!same) throw new Error("split self-check failed: the shares do not combine to the escrow key");
+        if (!same) throw new ShareReadBackError("ESCROW_SPLIT_SELF_CHECK_FAILED", "The shares just made do not combine back to the escrow key. Nothing was printed; abort the ceremony and report it.");
       } finally {
         wipeDecodedShares(decoded);
       }

@@ -69,7 +69,7 @@ export const kekGenerate: ActionDefinition<z.infer<typeof Params>> = {
       () => ctx.hsm().call("generateSecretKey", { label: p.label, escrowable: p.escrow }),
       async (objects) => {
         const o = objects.find((x) => x.class === "secret");
-        if (!o) throw new Error(`no secret key labelled ${p.label}`);
+        if (!o) throw new HsmError("HSM_KEY_KIND_MISMATCH", `The object labelled "${p.label}" on the token is not a secret key. Stop and check the token with the ceremony administrator.`);
         return { id: o.id, kcvEcb0: await ctx.hsm().call("checkValue", o.handle), handle: o.handle };
       },
     );

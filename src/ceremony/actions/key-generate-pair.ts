@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HsmSigner, spkiSha256 as sha256OfSpki } from "../../hsm/index.ts";
+import { HsmError, HsmSigner, spkiSha256 as sha256OfSpki } from "../../hsm/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
 import { ensureObject } from "../hsm-objects.ts";
 import { addMonths, fingerprintOutput } from "./common.ts";
@@ -27,7 +27,9 @@ export const keyGeneratePair: ActionDefinition<z.infer<typeof Params>> = {
       () => ctx.hsm().call("generateKeyPair", { label: p.label, algorithm: p.algorithm, purpose: p.purpose }),
       async () => {
         const signer = await HsmSigner.forLabel(ctx.hsm(), p.label);
-        if (signer.algorithm !== p.algorithm) throw new Error(`key ${p.label} on the token is ${signer.algorithm}, the script asks for ${p.algorithm}`);
+        if (signer.algorithm !== p.algorithm) {
+          throw new HsmError("HSM_KEY_KIND_MISMATCH", `The key "${p.label}" on the token is ${signer.algorithm}; the script asks for ${p.algorithm}. Stop and check the token with the ceremony administrator.`);
+        }
         return { id: signer.id, spki: signer.spki };
       },
     );

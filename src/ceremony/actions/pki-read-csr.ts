@@ -18,7 +18,7 @@ export const pkiReadCsr: ActionDefinition<z.infer<typeof Params>> = {
   usesHsm: false,
   async run(ctx, p) {
     const file = ctx.inputs.file;
-    if (!file) throw new PkiActionError("CSR_MISSING", "Choose the CSR file on the removable media.");
+    if (!file) throw new PkiActionError("FILE_MISSING", "Choose the CSR file on the removable media.");
     const csr = parseCsr(file.bytes);
     return {
       outputs: {

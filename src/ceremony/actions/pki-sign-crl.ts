@@ -41,7 +41,7 @@ export const pkiSignCrl: ActionDefinition<z.infer<typeof Params>> = {
     const thisUpdate = nowSeconds(ctx);
     const nextUpdate = new Date(thisUpdate.getTime() + p.nextUpdateDays * 86_400_000);
     if (nextUpdate > new Date(issuer.notAfter)) {
-      throw new PkiActionError("CRL_BEYOND_ISSUER", `nextUpdate ${nextUpdate.toISOString()} is after the issuer expires (${issuer.notAfter}). Choose fewer days.`);
+      throw new PkiActionError("VALIDITY_OUTSIDE_ISSUER", `nextUpdate ${nextUpdate.toISOString()} is after the issuer expires (${issuer.notAfter}). Choose fewer days.`);
     }
     const revoked = p.revoked.map((r) => ({
       serialHex: r.serial,

@@ -50,7 +50,7 @@ export const pkiSignIntermediate: ActionDefinition<z.infer<typeof Params>> = {
     const issuerEnd = new Date(issuerSummary.notAfter);
     if (notAfter > issuerEnd) {
       throw new PkiActionError(
-        "VALIDITY_BEYOND_ISSUER",
+        "VALIDITY_OUTSIDE_ISSUER",
         `${p.validityYears} years from now ends ${notAfter.toISOString()}, after the root expires (${issuerSummary.notAfter}). Choose a shorter validity; nothing was signed.`,
       );
     }

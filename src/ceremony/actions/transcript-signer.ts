@@ -1,6 +1,7 @@
 import { lastEventOfType } from "../../events/index.ts";
 import { z } from "zod";
 import { HsmSigner, spkiSha256 } from "../../hsm/index.ts";
+import { TranscriptSignerError } from "../../transcript/index.ts";
 import type { ActionContext, ActionDefinition, ActionResult } from "../action-api.ts";
 import { ensureObject } from "../hsm-objects.ts";
 import { TRANSCRIPT_SIGNER_ALGORITHMS } from "../../transcript/dsse.ts";
@@ -44,7 +45,7 @@ export async function ensureTranscriptSigner(ctx: ActionContext, label = TRANSCR
   }
   const signer = await HsmSigner.forLabel(ctx.hsm(), label);
   if (!(TRANSCRIPT_SIGNER_ALGORITHMS as readonly string[]).includes(signer.algorithm)) {
-    throw new Error(`The key labelled "${label}" is ${signer.algorithm}; a transcript-signing key must be ECDSA P-256 (or P-384, or RSA-3072).`);
+    throw new TranscriptSignerError(`The key labelled "${label}" is ${signer.algorithm}; a transcript-signing key must be ECDSA P-256 (or P-384, or RSA-3072).`);
   }
   const fp = spkiSha256(signer.spki);
   if (origin === "created") {

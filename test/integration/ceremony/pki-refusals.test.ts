@@ -83,5 +83,5 @@ test("an intermediate valid beyond the root is refused, nothing signed", async (
   await expect(
     rehearse("intermediate-signing.yaml", `parameters:\n  rootCertificate: ${JSON.stringify(rootPem)}\n  validityYears: 10\n`, "long", await readFile(join(dir, "long.csr"))),
   ).rejects.toThrow(/after the root expires/);
-  expect(lastFailure().code).toBe("VALIDITY_BEYOND_ISSUER");
+  expect(lastFailure().code).toBe("VALIDITY_OUTSIDE_ISSUER");
 });

@@ -189,7 +189,7 @@ describe("handleInvocation: errors from the core", () => {
   });
 
   it("returns only plain data, which structured clone copies unchanged", async () => {
-    const answer = await invoke({ label: "root" }, { answer: () => { throw new CeremonyError("X", "y"); } }).result;
+    const answer = await invoke({ label: "root" }, { answer: () => { throw new CeremonyError("INTERNAL", "y"); } }).result;
     expect(structuredClone(answer)).toEqual(answer);
   });
 });

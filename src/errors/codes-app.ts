@@ -1,0 +1,28 @@
+import { entry } from "./advice.ts";
+
+const service = (advice: "retry" | "choose-another" | "stop", officer: string) => entry("api", ["ServiceError"], advice, officer);
+const ipc = (officer: string) => entry("electron", ["ApiError"], "stop", officer);
+
+/** The core service (src/api), the command line (src/cli), the printing layer, the Electron shell and the renderer. */
+export const APP_ERRORS = {
+  PRINT_INPUT_INVALID: entry("print", ["PrintInputError"], "stop", "The data handed to a printed page cannot be printed as given; nothing was printed. This is a fault in the program; report it."),
+  SCRIPT_NAME: service("choose-another", "That is not a ceremony script name. Choose a script from the list."),
+  NO_CEREMONY: service("retry", "No ceremony is open. Start one from the start screen."),
+  CEREMONY_OPEN: service("retry", "A ceremony is still open. Finish or abort it first."),
+  TOKEN_REQUIRED: service("retry", "Choose the HSM token (label and serial) for this ceremony."),
+  ACTION_RUNNING: service("retry", "The step's action is already running; wait for it to finish."),
+  CARD_UNKNOWN: service("choose-another", "That participant holds no printed card of this ceremony."),
+  DEMO_OUT_NOT_EMPTY: entry("cli", ["CeremonyError"], "choose-another", "The demo's output folder is not empty; the demo never overwrites. Choose a new folder."),
+  SERVICE_MISSING: entry("electron", ["CeremonyError"], "stop", "This build was made without its core, so it cannot run ceremonies. Do not use it in a ceremony; rebuild it from a complete source tree."),
+  SERVICE_INCOMPLETE: entry("electron", ["CeremonyError"], "stop", "This build's core does not implement every operation. Do not use it in a ceremony; rebuild it from a complete source tree."),
+  SERVICE_FAILED: entry("electron", ["CeremonyError"], "stop", "The core of the application could not start. Check the installation (docs/packaging.md)."),
+  FORBIDDEN_SENDER: ipc("A request did not come from the Ceremony Workstation window and was refused."),
+  UNKNOWN_CHANNEL: ipc("The screen asked for an operation the core does not have. Restart the application; if it happens again, report it."),
+  REQUEST_TOO_LARGE: ipc("A request was larger than the core accepts and was refused. Report it."),
+  INVALID_REQUEST: ipc("The screen sent a request the core does not accept. This is a fault in the app's screens; restart the application and report it."),
+  INVALID_RESPONSE: ipc("The core answered outside its contract. The details are in the application log; report it."),
+  INTERNAL: ipc("An internal error stopped this operation. The details are in the application log; report it."),
+  NO_BRIDGE: entry("renderer", ["ApiCallError"], "stop", "The screen runs without its connection to the core. Restart the application."),
+  BRIDGE_FAILED: entry("renderer", ["ApiCallError"], "retry", "The request did not reach the ceremony core. Try again; if it keeps failing, restart the application."),
+  UNEXPECTED: entry("renderer", ["ApiCallError"], "stop", "The screen met an error it does not expect. Restart the application and report it."),
+} as const;

@@ -1,0 +1,39 @@
+/**
+ * docs/errors.md, rendered from the registry. `npm run docs:errors` writes it; the registry test
+ * fails when the file in the repository differs, so the document cannot drift from the code.
+ */
+import { ADVICE_KINDS, ADVICE_TEXT, ERROR_TABLES, type ErrorEntry } from "./registry.ts";
+
+const KIND_TITLES = { retry: "retry", "choose-another": "choose another", stop: "stop" } as const;
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|");
+}
+
+function rows(code: string, e: ErrorEntry): string[] {
+  const main = `| \`${code}\` | ${e.layer} | ${e.classes.join(", ")} | ${KIND_TITLES[e.advice]} | ${cell(e.officer)} |`;
+  if (!e.whenCreatingKey) return [main];
+  return [main, `| \`${code}\` (creating a key) | ${e.layer} | ${e.classes.join(", ")} | ${KIND_TITLES[e.whenCreatingKey.advice]} | ${cell(e.whenCreatingKey.officer)} |`];
+}
+
+export function renderErrorsDoc(): string {
+  const out = [
+    "# Error codes",
+    "",
+    "<!-- Generated from src/errors/registry.ts by `npm run docs:errors`; do not edit by hand. -->",
+    "",
+    "Every error the application shows carries a stable code. The message on screen adds the particulars",
+    "(which key, which card, which file); the sentence here says in general what happened and what to do.",
+    "Each code has one advice kind, which decides what the screens and the terminal offer after a failed step:",
+    "",
+    ...ADVICE_KINDS.map((k) => `- **${KIND_TITLES[k]}** — ${ADVICE_TEXT[k]}${k === "retry" ? " Only these errors offer \"Retry\"." : ""}`),
+    "",
+    "A PKCS#11 code (`CKR_…`) the HSM returns that is not listed below is shown under its own name with the advice of `CKR_UNLISTED`.",
+    "Class `VerifyFailure` marks a finding of `ceremony verify`, not a thrown error.",
+  ];
+  for (const table of ERROR_TABLES) {
+    out.push("", `## ${table.title}`, "", "| Code | Layer | Class | Advice | What happened, what to do |", "| --- | --- | --- | --- | --- |");
+    for (const [code, e] of Object.entries(table.codes) as Array<[string, ErrorEntry]>) out.push(...rows(code, e));
+  }
+  return `${out.join("\n")}\n`;
+}
