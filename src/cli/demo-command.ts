@@ -30,7 +30,7 @@ export async function demoCommand(io: CliIo, outDir: string | undefined): Promis
   const out = resolve(outDir);
   await mkdir(out, { recursive: true });
   if ((await readdir(out)).length > 0) {
-    throw new CeremonyError("DEMO_OUT_NOT_EMPTY", `${out} is not empty; the demo never overwrites. Choose a new folder.`);
+    throw new CeremonyError("OUT_NOT_EMPTY", `${out} is not empty; the demo never overwrites. Choose a new folder.`);
   }
   const started = Date.now();
   io.out(`Ceremony Workstation demo — every ceremony rehearsed on throwaway SoftHSM2 tokens\nOutput: ${out}\n`);

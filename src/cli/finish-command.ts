@@ -47,7 +47,7 @@ export async function finishCommand(io: CliIo, args: FinishArgs, prompt: () => P
     }
     const started = journal.events(id)[0]!.body as { token?: { label?: string; serial?: string | null } };
     const label = args.token ?? started.token?.label;
-    if (!label) throw new CeremonyError("TOKEN_MISSING", "Give the token that signs the transcript with --token LABEL.");
+    if (!label) throw new CeremonyError("TOKEN_REQUIRED", "Give the token that signs the transcript with --token LABEL.");
     const runner = CeremonyRunner.resume(id, {
       journal,
       credentials: journal.credentials,

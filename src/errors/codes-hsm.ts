@@ -72,6 +72,8 @@ export const HSM_ERRORS = {
   HSM_INTERNAL: hsm("stop", "The HSM worker failed in a way this program does not expect. Stop, and give the ceremony administrator the message shown."),
   HSM_WORKER_EXITED: hsm("retry", "The connection to the HSM (its worker thread) was closed. Reconnect the HSM and choose Retry; if it repeats, restart the application."),
   HSM_MODULE_LOAD_FAILED: hsm("choose-another", "The PKCS#11 module could not be loaded. Check its path and that the HSM's driver is installed, or choose another module."),
+  HSM_NO_RFC5649_WRAP: hsm("choose-another", "This token offers no mechanism proven to produce RFC 5649 key wrap with padding, so an escrow made with it could not be recovered elsewhere. Use an HSM that offers CKM_AES_KEY_WRAP_KWP."),
+  PKCS11_URI_INVALID: entry("hsm", ["Pkcs11UriError"], "choose-another", "The PKCS#11 token URI (RFC 7512) is not usable. Correct it, or name the token with --token and --serial."),
   HSM_NO_SESSION: hsm("retry", "No HSM token is open. Choose a token (and log in) first, then try again."),
   HSM_TOKEN_NOT_FOUND: hsm("choose-another", "No token with this label (and serial) is present. Plug it in, or choose one of the tokens seen."),
   HSM_TOKEN_AMBIGUOUS: hsm("choose-another", "Several tokens carry this label. Give the serial number too."),
