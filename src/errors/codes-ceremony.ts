@@ -60,7 +60,10 @@ export const CEREMONY_ERRORS = {
   SHARE_READ_BACK_FAILED: readBack("retry", "Not every card read back correctly. Each holder whose card failed reads it again."),
   RECOVERY_BUNDLE_INVALID: readBack("stop", "The original bundle does not verify, so nothing in it can be trusted. Stop and call the ceremony administrator."),
   RECOVERY_WRAP_UNKNOWN: readBack("choose-another", "The bundle's wrapped key is not RFC 5649 key wrap with padding, which is all this application unwraps. Recover it with the tool that made it."),
-  RECOVERY_KEY_NOT_IN_BUNDLE: readBack("choose-another", "The bundle holds no escrow of a key with this label. Check the label and the bundle."),
+  RECOVERY_NO_ESCROW: entry("cli", ["CeremonyError"], "choose-another", "The bundle has no escrow/ folder: it is not the bundle of a master-key ceremony. Give that bundle with --bundle."),
+  RECOVERY_KEY_AMBIGUOUS: entry("cli", ["CeremonyError"], "choose-another", "The bundle escrows several keys (or none); choose one with --key LABEL."),
+  OUT_REQUIRED: entry("cli", ["CeremonyError"], "retry", "A witnessed recovery writes its bundle, the only record of it, to --out DIR: give a new or empty folder."),
+  RECOVERY_KEY_NOT_IN_BUNDLE: entry("ceremony", ["ShareReadBackError", "CeremonyError"], "choose-another", "The bundle holds no escrow of a key with this label. Check the label and the bundle."),
   ESCROW_KCV_MISMATCH: entry(
     "ceremony",
     ["HsmError", "KcvMismatchError"],
