@@ -25,10 +25,8 @@ export interface ErrorEntry {
   readonly advice: AdviceKind;
   /** What happened and what to do, in general; a thrown message adds the particulars. */
   readonly officer: string;
-  /** Some PKCS#11 codes mean something else when the HSM was creating a key (issue 11: tpm2-pkcs11). */
-  readonly whenCreatingKey?: { readonly advice: AdviceKind; readonly officer: string };
 }
 
-export function entry(layer: ErrorLayer, classes: readonly string[], advice: AdviceKind, officer: string, more: Partial<Pick<ErrorEntry, "whenCreatingKey">> = {}): ErrorEntry {
-  return { layer, classes, advice, officer, ...more };
+export function entry(layer: ErrorLayer, classes: readonly string[], advice: AdviceKind, officer: string): ErrorEntry {
+  return { layer, classes, advice, officer };
 }

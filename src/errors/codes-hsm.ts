@@ -1,8 +1,7 @@
 import { entry } from "./advice.ts";
 
 const H = ["HsmError"] as const;
-const hsm = (advice: "retry" | "choose-another" | "stop", officer: string, creatingKey?: string) =>
-  entry("hsm", H, advice, officer, creatingKey ? { whenCreatingKey: { advice: "choose-another", officer: creatingKey } } : {});
+const hsm = (advice: "retry" | "choose-another" | "stop", officer: string) => entry("hsm", H, advice, officer);
 
 const CAPABILITY = "Trying again cannot help: Abort the ceremony and run it on an HSM that offers what the script needs, or change the script's parameters.";
 
@@ -30,10 +29,11 @@ export const HSM_ERRORS = {
   CKR_SESSION_CLOSED: hsm("retry", "The HSM session was closed. Choose Retry to open a new session."),
   CKR_CRYPTOKI_NOT_INITIALIZED: hsm("retry", "The PKCS#11 library is not initialised. Choose Retry to load it again; if it repeats, restart the application."),
   CKR_FUNCTION_FAILED: hsm("retry", "The HSM could not complete the operation. Choose Retry; if it repeats, abort the ceremony."),
+  // Ambiguous by nature: SoftHSM2 answers it when its token vanishes (Retry re-opens the module),
+  // tpm2-pkcs11 when it refuses a key template (the backend then tries the minimal template first).
   CKR_GENERAL_ERROR: hsm(
     "retry",
-    "The HSM reported a general error. Re-seat the HSM and choose Retry; if it repeats, abort the ceremony.",
-    `The HSM refused to create the key with the attributes this ceremony asks for (a general error while creating it). ${CAPABILITY}`,
+    "The HSM reported a general error. If the HSM was disconnected, re-seat it and choose Retry; if the same error comes again, this HSM cannot do the step: abort the ceremony and use an HSM the preflight accepts.",
   ),
   CKR_KEY_FUNCTION_NOT_PERMITTED: hsm(
     "stop",

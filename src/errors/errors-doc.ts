@@ -10,10 +10,8 @@ function cell(text: string): string {
   return text.replace(/\|/g, "\\|");
 }
 
-function rows(code: string, e: ErrorEntry): string[] {
-  const main = `| \`${code}\` | ${e.layer} | ${e.classes.join(", ")} | ${KIND_TITLES[e.advice]} | ${cell(e.officer)} |`;
-  if (!e.whenCreatingKey) return [main];
-  return [main, `| \`${code}\` (creating a key) | ${e.layer} | ${e.classes.join(", ")} | ${KIND_TITLES[e.whenCreatingKey.advice]} | ${cell(e.whenCreatingKey.officer)} |`];
+function row(code: string, e: ErrorEntry): string {
+  return `| \`${code}\` | ${e.layer} | ${e.classes.join(", ")} | ${KIND_TITLES[e.advice]} | ${cell(e.officer)} |`;
 }
 
 export function renderErrorsDoc(): string {
@@ -33,7 +31,7 @@ export function renderErrorsDoc(): string {
   ];
   for (const table of ERROR_TABLES) {
     out.push("", `## ${table.title}`, "", "| Code | Layer | Class | Advice | What happened, what to do |", "| --- | --- | --- | --- | --- |");
-    for (const [code, e] of Object.entries(table.codes) as Array<[string, ErrorEntry]>) out.push(...rows(code, e));
+    for (const [code, e] of Object.entries(table.codes) as Array<[string, ErrorEntry]>) out.push(row(code, e));
   }
   return `${out.join("\n")}\n`;
 }

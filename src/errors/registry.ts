@@ -52,9 +52,8 @@ export function entryFor(code: string): ErrorEntry {
   return code.startsWith("CKR_") ? ERROR_REGISTRY.CKR_UNLISTED : ERROR_REGISTRY.ACTION_FAILED;
 }
 
-export function adviceKindOf(code: string, context: { creatingKey?: boolean } = {}): AdviceKind {
-  const e = entryFor(code);
-  return (context.creatingKey ? e.whenCreatingKey?.advice : undefined) ?? e.advice;
+export function adviceKindOf(code: string): AdviceKind {
+  return entryFor(code).advice;
 }
 
 /** Narrows a code that crossed a boundary (the HSM worker's messages, a journal row) to the registry's type. */

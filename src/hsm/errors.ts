@@ -1,5 +1,5 @@
 import { CeremonyError, type CeremonyErrorOptions, type CkrCode, type ErrorCode } from "../errors.ts";
-import { adviceKindOf, entryFor } from "../errors/registry.ts";
+import { entryFor } from "../errors/registry.ts";
 
 /**
  * The sentences for the officer, by CKR_ name, are in the error registry (src/errors/codes-hsm.ts,
@@ -31,18 +31,9 @@ export const DEVICE_LOST_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "CKR_CRYPTOKI_NOT_INITIALIZED",
 ]);
 
-/**
- * Functions that make a new key from a template. A CKR_GENERAL_ERROR there has meant a template
- * the token refuses (tpm2-pkcs11, issue 11), which no retry cures. C_UnwrapKey is not one: its
- * general error is as often a wrong escrow key or blob.
- */
-const KEY_CREATING_METHODS: ReadonlySet<string> = new Set(["C_GenerateKeyPair", "C_GenerateKey", "C_CreateObject", "C_DeriveKey", "C_CopyObject"]);
-
 /** What the officer reads for a CKR_ code (an unlisted one gets CKR_UNLISTED's sentence). */
-export function adviceFor(ckrName: string, method?: string): string {
-  const entry = entryFor(ckrName);
-  const creating = method !== undefined && KEY_CREATING_METHODS.has(method);
-  return (creating ? entry.whenCreatingKey?.officer : undefined) ?? entry.officer;
+export function adviceFor(ckrName: string): string {
+  return entryFor(ckrName).officer;
 }
 
 /** Turns whatever pkcs11js threw into an HsmError naming the CKR_ code and what to do. */
@@ -51,8 +42,7 @@ export function toHsmError(error: unknown, method: string, context?: string): Hs
   const raw = error instanceof Error ? error.message : String(error);
   const match = /CKR_[A-Z0-9_]+/.exec(raw);
   const code: ErrorCode | CkrCode = match ? (match[0] as CkrCode) : "HSM_NATIVE_ERROR";
-  const advice = match ? adviceFor(code, method) : `The PKCS#11 library failed: ${raw}. ${entryFor(code).officer}`;
+  const advice = match ? adviceFor(code) : `The PKCS#11 library failed: ${raw}. ${entryFor(code).officer}`;
   const prefix = context ? `${context}: ` : "";
-  const kind = adviceKindOf(code, { creatingKey: KEY_CREATING_METHODS.has(method) });
-  return new HsmError(code, `${prefix}${advice} (${code} from ${method})`, method, { cause: error, advice: kind });
+  return new HsmError(code, `${prefix}${advice} (${code} from ${method})`, method, { cause: error });
 }
