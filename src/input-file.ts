@@ -7,16 +7,24 @@
  */
 import { constants } from "node:fs";
 import { open } from "node:fs/promises";
-import { CeremonyError } from "./errors.ts";
+import { CeremonyError, type ErrorCode } from "./errors.ts";
 
 export type InputFileProblem = "missing" | "directory" | "not-regular" | "too-large" | "unreadable";
+
+const CODES: Readonly<Record<InputFileProblem, ErrorCode>> = {
+  missing: "INPUT_FILE_MISSING",
+  directory: "INPUT_FILE_DIRECTORY",
+  "not-regular": "INPUT_FILE_NOT_REGULAR",
+  "too-large": "INPUT_FILE_TOO_LARGE",
+  unreadable: "INPUT_FILE_UNREADABLE",
+};
 
 /** A file that cannot be used as input; the message names it and says what to do. */
 export class InputFileError extends CeremonyError {
   readonly path: string;
   readonly problem: InputFileProblem;
   constructor(path: string, problem: InputFileProblem, message: string) {
-    super(`INPUT_FILE_${problem.toUpperCase().replace("-", "_")}`, message);
+    super(CODES[problem], message);
     this.path = path;
     this.problem = problem;
   }

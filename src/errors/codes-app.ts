@@ -5,6 +5,12 @@ const ipc = (officer: string) => entry("electron", ["ApiError"], "stop", officer
 
 /** The core service (src/api), the command line (src/cli), the printing layer, the Electron shell and the renderer. */
 export const APP_ERRORS = {
+  INPUT_FILE_MISSING: entry("core", ["InputFileError"], "choose-another", "The file named does not exist. Check the path, or choose another file."),
+  INPUT_FILE_DIRECTORY: entry("core", ["InputFileError"], "choose-another", "The path names a folder, not a file. Choose the file itself."),
+  INPUT_FILE_NOT_REGULAR: entry("core", ["InputFileError"], "choose-another", "The path names a device, a pipe or another special file, not a regular file. Choose a regular file."),
+  INPUT_FILE_TOO_LARGE: entry("core", ["InputFileError"], "choose-another", "The file is larger than any file of its kind; it is not read. Choose the right file."),
+  INPUT_FILE_UNREADABLE: entry("core", ["InputFileError"], "choose-another", "The file cannot be read by this user. Check its permissions and the media, or choose another file."),
+  SHARE_INPUT_TOO_LARGE: entry("cli", ["CeremonyError"], "choose-another", "Standard input holds more than any set of share cards could. Give the cards' words or QR text only."),
   PRINT_INPUT_INVALID: entry("print", ["PrintInputError"], "stop", "The data handed to a printed page cannot be printed as given; nothing was printed. This is a fault in the program; report it."),
   SCRIPT_NAME: service("choose-another", "That is not a ceremony script name. Choose a script from the list."),
   NO_CEREMONY: service("retry", "No ceremony is open. Start one from the start screen."),

@@ -26,6 +26,12 @@ export const TRANSCRIPT_ERRORS = {
     "stop",
     "The transcript-signing key is not of a kind the transcript accepts, or its signature does not verify. Stop and check the token with the ceremony administrator.",
   ),
+  SIGNER_ANCHOR_INVALID: entry(
+    "transcript",
+    ["AnchorError"],
+    "choose-another",
+    "The expected signer (--signer) is not the signer's PEM file, its SHA-256 fingerprint or its 32 PGP words as on the witness sheet. Copy it again from the witness sheet.",
+  ),
   BUNDLE_UNREADABLE: finding(`The bundle folder or a file in it cannot be read. Check the media; ${DO_NOT_TRUST}`),
   BUNDLE_FILE_MISSING: finding(`A file every bundle has is missing. ${DO_NOT_TRUST}`),
   BUNDLE_FILE_NOT_REGULAR: finding(`A bundle file is a link or a special file, not a regular file. ${DO_NOT_TRUST}`),
