@@ -38,6 +38,7 @@ export const CEREMONY_ERRORS = {
   HSM_TOKEN_CHANGED: state("choose-another", "The connected token is not the one this ceremony began on. Connect the original HSM."),
   BUNDLE_DOES_NOT_VERIFY: state("stop", "The bundle was written but does not verify. Do not sign the witness sheet; call the ceremony administrator."),
   SCRIPT_RULES: entry("ceremony", ["VerifyFailure"], "stop", "The bundle's script breaks a rule of the ceremony's script schema. Do not trust this bundle; call the ceremony administrator."),
+  ACTION_EVENT_REFUSED: state("stop", "An action tried to record an event only the ceremony engine records. This is a defect of the program; stop and call the ceremony administrator."),
   AIR_GAP_BLOCKED: rehearsal("stop", "The script blocks ceremonies on a connected machine, and network interfaces are up. Disconnect them and start again."),
   FILE_MISSING: entry("ceremony", ["CeremonyError", "PkiActionError"], "choose-another", "The step reads a file (a CSR, a certificate) from the removable media, and none was given. Choose the file."),
   FILE_UNREADABLE: pkiAction("choose-another", "The file cannot be read. Check the removable media and the path, or choose another file."),

@@ -17,5 +17,11 @@ export const JOURNAL_ERRORS = {
     "retry",
     "The journal file cannot be used right now (disk full, read-only, closed, or a newer or foreign file). Do what the message says, then retry.",
   ),
+  JOURNAL_EVENT_INVALID: entry(
+    "journal",
+    ["JournalEventInvalidError"],
+    "stop",
+    "An event of an unknown type, or whose body does not fit its type's schema, was refused. This is a defect of the program; stop and call the ceremony administrator.",
+  ),
   KEY_INVENTORY_CONFLICT: entry("journal", ["KeyInventoryConflictError"], "stop", "The key inventory refused a change that would rewrite history. Stop and call the ceremony administrator."),
 } as const;

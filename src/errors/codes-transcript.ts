@@ -46,6 +46,7 @@ export const TRANSCRIPT_ERRORS = {
   SIGNER_KEY_UNEXPECTED: finding(`The bundle is signed by another key than the one expected (--signer). ${DO_NOT_TRUST}`),
   SIGNATURE_KEYID_MISMATCH: finding(`The signature names another key than the bundle's signer key. ${DO_NOT_TRUST}`),
   TRANSCRIPT_NOT_CANONICAL: finding(`The transcript is not canonical JSON (RFC 8785). ${DO_NOT_TRUST}`),
+  EVENT_INVALID: finding(`An event's type is not one of the transcript's format version, or its body does not fit its schema. ${DO_NOT_TRUST}`),
   CHAIN_BROKEN: finding(`The transcript's event chain does not verify: an event was changed, removed, inserted or reordered. ${DO_NOT_TRUST}`),
   CHECKPOINT_MISMATCH: finding(`The transcript's checkpoint is not the head of its chain. ${DO_NOT_TRUST}`),
   SCRIPT_HASH_MISMATCH: finding(`The script in the bundle is not the script the ceremony ran. ${DO_NOT_TRUST}`),
