@@ -61,6 +61,7 @@ export const CEREMONY_ERRORS = {
   SHARE_NOT_IN_SET: entry("ceremony", ["CardCheckError"], "retry", "These words are not any card of this set. Read the card again, word by word."),
   SHARE_ENTERED_TWICE: entry("ceremony", ["CardCheckError"], "choose-another", "This card was already entered for another holder. Each holder enters their own, different card."),
   SHARE_WRONG_HOLDER: entry("ceremony", ["CardCheckError"], "choose-another", "That card was printed for another holder. Each holder enters their own card."),
+  READ_BACK_NOT_NOW: state("retry", "Cards are read back only while the read-back step is the current step. Do it at that step."),
   SHARE_READ_BACK_FAILED: readBack("retry", "Not every card read back correctly. Each holder whose card failed reads it again."),
   RECOVERY_BUNDLE_INVALID: readBack("stop", "The original bundle does not verify, so nothing in it can be trusted. Stop and call the ceremony administrator."),
   RECOVERY_WRAP_UNKNOWN: readBack("choose-another", "The bundle's wrapped key is not RFC 5649 key wrap with padding, which is all this application unwraps. Recover it with the tool that made it."),
