@@ -110,6 +110,13 @@ export const StepView = z.object({
   shortfall: z.string().nullable(),
   lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
   milestone: z.string().nullable(),
+  /**
+   * For an action that signs, creates or destroys a key: what it will do (empty until shown),
+   * who confirmed it, and whether the action still waits for that confirmation. Null otherwise.
+   */
+  preview: z
+    .object({ required: z.boolean(), items: z.array(z.object({ label: z.string(), value: z.string() })), attesters: z.array(z.object({ participantId: z.string(), name: z.string() })) })
+    .nullable(),
 });
 export type StepView = z.infer<typeof StepView>;
 
@@ -274,6 +281,14 @@ export const contract = {
         file: z.object({ name: z.string().min(1).max(256), base64: z.string().max(200_000) }).strict().optional(),
       })
       .strict(),
+    response: CeremonyView,
+  },
+  "ceremony:preview": {
+    request: z.object({}).strict(),
+    response: CeremonyView,
+  },
+  "ceremony:attest-preview": {
+    request: z.object({ participantId: z.string().min(1).max(64), pin: Pin }).strict(),
     response: CeremonyView,
   },
   "ceremony:attest": {

@@ -281,6 +281,18 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       return view(a);
     },
 
+    async "ceremony:preview"() {
+      const a = requireActive();
+      await a.runner.previewAction();
+      return view(a);
+    },
+
+    async "ceremony:attest-preview"(req) {
+      const a = requireActive();
+      a.runner.attestPreview(req.participantId, pin(req.pin));
+      return view(a);
+    },
+
     async "ceremony:attest"(req) {
       const a = requireActive();
       const r = a.runner.attest(req.participantId, pin(req.pin), req.confirmed);

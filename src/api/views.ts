@@ -57,6 +57,13 @@ export function ceremonyView(
       shortfall: s.actionStatus === "succeeded" && !s.completed ? attestationShortfall(step.attestation, s, state.participants) : null,
       lastError: s.lastError,
       milestone: s.milestone,
+      preview: action.preview
+        ? {
+            required: state.currentStep === i && runner.previewNeeded(i),
+            items: s.preview?.items ?? [],
+            attesters: (s.preview?.attesters ?? []).map((id) => ({ participantId: id, name: nameOf(id) })),
+          }
+        : null,
     };
   });
   const split = lastEventOfType(events, "escrow.split");
@@ -176,6 +183,10 @@ export function eventSummary(e: RecordedEvent, names: Map<string, string>): stri
       return `${e.body.what}: ${e.body.checked} lints checked, ${e.body.notPassed.length} not passed`;
     case "pki.crl-number.taken":
       return `CRL number ${e.body.crlNumber} taken for ${e.body.issuer}`;
+    case "preview.shown":
+      return `before the HSM acts: ${e.body.items.map((i) => `${i.label}: ${i.value}`).join("; ")}`;
+    case "preview.attested":
+      return `${who(e.body.participantId)} confirmed what the HSM will do`;
     default:
       throw missingCaseError(e);
   }

@@ -93,6 +93,8 @@ export interface ActionContext {
     upsertKey(key: KeyInput): KeyRecord;
     markDestroyed(key: KeyRef, ceremonyId: string): KeyRecord;
     nextCrlNumber(issuerLabel: string, options?: { atLeast?: bigint }): bigint;
+    /** The number nextCrlNumber would return now, without taking it (for the preview). */
+    peekCrlNumber(issuerLabel: string): bigint;
     listKeys(options?: { now?: Date }): InventoryKey[];
   };
   cards: CardSink;
@@ -109,6 +111,12 @@ export interface ActionResult {
   facts?: Array<{ kind: "kcv" | "share-fingerprints" | "key-destroyed" | "public-key"; label: string; details: Record<string, string> }>;
 }
 
+/** One line of what an action is about to do, shown to witnesses before the HSM acts. Never secret. */
+export interface PreviewItem {
+  label: string;
+  value: string;
+}
+
 export interface ActionDefinition<P = unknown> {
   type: string;
   summary: string;
@@ -117,6 +125,12 @@ export interface ActionDefinition<P = unknown> {
   needs: Array<"hsm-pin" | "shares" | "file">;
   /** Needs a logged-in HSM session (every action but the air-gap check and hsm.login). */
   usesHsm: boolean;
+  /**
+   * For an action that signs, destroys or creates a key: exactly what it will do (label and full
+   * ID, subject and validity, serials to revoke), computed without touching the HSM, which the
+   * step's witnesses attest before `run` may act (docs/architecture.md, "Confirm, then act").
+   */
+  preview?(ctx: ActionContext, params: P): Promise<PreviewItem[]>;
   /** For share inputs: how many (all holders for read-back, k for recovery). */
   run(ctx: ActionContext, params: P): Promise<ActionResult>;
 }

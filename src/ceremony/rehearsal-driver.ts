@@ -81,6 +81,18 @@ export async function driveCeremony(runner: CeremonyRunner, options: DriveOption
         if (!options.file) throw new CeremonyError("FILE_MISSING", `Step ${index + 1} reads a file, and none was given.`);
         inputs.file = await options.file(step.id);
       }
+      if (runner.previewNeeded(index)) {
+        // Confirm, then act: the witnesses attest what the HSM will do before it does it.
+        const items = await runner.previewAction();
+        for (const item of items) log(`    preview: ${item.label}: ${item.value}`);
+        const done = new Set(runner.state().steps[index]!.preview?.attesters ?? []);
+        const witnesses = state.participants.filter((p) => step.attestation.roles.includes(p.role) && !done.has(p.id));
+        witnesses.sort((a, b) => Number(a.id === performer.id) - Number(b.id === performer.id));
+        for (const w of witnesses) {
+          if (!runner.previewNeeded(index)) break;
+          runner.attestPreview(w.id, pinOf(w.id));
+        }
+      }
       log(`step ${index + 1}: ${step.title} — ${performer.name} runs ${step.action.type}`);
       const result = await runner.runAction(performer.id, inputs);
       for (const o of Object.values(result.outputs)) for (const line of outputTextLines(o)) log(`    ${line}`);

@@ -4,14 +4,14 @@
  * kept only in memory except the HSM session, which a resumed process opens again.
  */
 import { checkHolderShare, journaledReadBacks, recordedSplit } from "./actions/escrow-common.ts";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { hostname, platform, release } from "node:os";
 import { CeremonyError, wipe } from "../errors.ts";
 import type { HsmClient} from "../hsm/index.ts";
 import { DEVICE_LOST_CODES, type TokenInfo, type TokenSelector } from "../hsm/index.ts";
 import type { EventBody, EventType } from "../events/index.ts";
 import type { Journal, JournalEvent } from "../journal/index.ts";
-import { type ActionContext, type ActionInputs, type ActionResult, type CardSink, isActionEventType } from "./action-api.ts";
+import { type ActionContext, type ActionInputs, type ActionResult, type CardSink, isActionEventType, type PreviewItem } from "./action-api.ts";
 import { actionRegistry } from "./actions/registry.ts";
 import type { CredentialStore } from "./credentials.ts";
 import { ActionFailedError, CeremonyStateError } from "./errors.ts";
@@ -271,6 +271,62 @@ export class CeremonyRunner {
     return this.hsm !== null && this.tokenInfo !== null;
   }
 
+  /** Whether the current step's action must be previewed and attested before it runs. */
+  previewNeeded(stepIndex: number): boolean {
+    const step = this.script.steps[stepIndex]!;
+    const state = this.state().steps[stepIndex]!;
+    if (!actionRegistry.get(step.action.type)!.preview || state.actionStatus === "succeeded") return false;
+    const attesters = state.preview?.attesters ?? [];
+    return attestationShortfall(step.attestation, { attestations: attesters.map((participantId) => ({ participantId })), performer: null }, this.state().participants) !== null;
+  }
+
+  /**
+   * Confirm, then act: shows what the current step's action will do (computed without the HSM)
+   * and journals it; the step's witnesses then attest it with attestPreview before runAction may
+   * act. Showing it again replaces the earlier preview and its attestations.
+   */
+  async previewAction(): Promise<PreviewItem[]> {
+    const state = this.state();
+    const index = this.currentStepIndex(state);
+    const step = this.script.steps[index]!;
+    const action = actionRegistry.get(step.action.type)!;
+    if (!action.preview) return [];
+    if (state.steps[index]!.actionStatus === "succeeded") throw new CeremonyStateError("ACTION_DONE", `Step ${index + 1}'s action already succeeded; it now needs its attestations.`);
+    const someone = state.participants.find((p) => p.role === step.performer) ?? state.participants[0]!;
+    const items = await action.preview(this.context(index, someone, {}), step.resolvedParams as never);
+    const previewSha256 = createHash("sha256").update(JSON.stringify(items)).digest("hex");
+    if (state.steps[index]!.preview?.sha256 !== previewSha256) {
+      if (!state.steps[index]!.started) {
+        this.append("system", "step.started", { stepIndex: index, stepId: step.id, title: step.title, action: step.action.type, attestation: step.attestation });
+      }
+      this.append("system", "preview.shown", { stepIndex: index, previewSha256, items });
+    }
+    return items;
+  }
+
+  /** A witness attests the preview on screen: what the HSM is about to do is what should happen. */
+  attestPreview(participantId: string, pin: Buffer): void {
+    const state = this.state();
+    const index = this.currentStepIndex(state);
+    const step = this.script.steps[index]!;
+    const p = this.participant(state, participantId);
+    const preview = state.steps[index]!.preview;
+    try {
+      if (!preview) throw new CeremonyStateError("PREVIEW_NOT_SHOWN", `Step ${index + 1}'s preview has not been shown yet; show what the HSM will do first.`);
+      if (!step.attestation.roles.includes(p.role)) {
+        throw new CeremonyStateError(
+          "ATTESTATION_ROLE",
+          `Step ${index + 1} is attested by ${step.attestation.roles.map((r) => ROLE_TITLES[r]).join(" or ")}; ${p.name} is ${ROLE_TITLES[p.role]}.`,
+        );
+      }
+      if (preview.attesters.includes(p.id)) throw new CeremonyStateError("ATTESTATION_DUPLICATE", `${p.name} has already confirmed this preview.`);
+      this.checkPin(p, pin);
+      this.append(p.id, "preview.attested", { stepIndex: index, participantId: p.id, previewSha256: preview.sha256 });
+    } finally {
+      wipe(pin);
+    }
+  }
+
   /**
    * Runs the current step's action as `performerId`. A failure is journaled and leaves the
    * step paused: the officer retries (call again) or aborts.
@@ -292,6 +348,12 @@ export class CeremonyRunner {
       }
       if (state.steps[index]!.actionStatus === "succeeded") {
         throw new CeremonyStateError("ACTION_DONE", `Step ${index + 1}'s action already succeeded; it now needs its attestations.`);
+      }
+      if (this.previewNeeded(index)) {
+        throw new CeremonyStateError(
+          "PREVIEW_NOT_ATTESTED",
+          `Step ${index + 1} signs, creates or destroys a key: its witnesses first confirm on screen what the HSM will do (${step.attestation.count} × ${step.attestation.roles.map((r) => ROLE_TITLES[r]).join(" or ")}).`,
+        );
       }
       if (!state.steps[index]!.started) {
         this.append("system", "step.started", { stepIndex: index, stepId: step.id, title: step.title, action: step.action.type, attestation: step.attestation });
@@ -548,6 +610,7 @@ export class CeremonyRunner {
         upsertKey: (k) => journal.upsertKey(k),
         markDestroyed: (k, c) => journal.markDestroyed(k, c),
         nextCrlNumber: (l, o) => journal.nextCrlNumber(l, o),
+        peekCrlNumber: (l) => journal.peekCrlNumber(l),
         listKeys: (o) => journal.listKeys(o),
       },
       cards: this.options.cards,

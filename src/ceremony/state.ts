@@ -4,7 +4,7 @@
  * the same events, so they cannot disagree.
  */
 import type { RecordedEvent } from "../events/index.ts";
-import type { OutputValue } from "./action-api.ts";
+import type { OutputValue, PreviewItem } from "./action-api.ts";
 import { CeremonyStateError } from "./errors.ts";
 import type { Participant } from "./participants.ts";
 import type { Role } from "./roles.ts";
@@ -20,6 +20,8 @@ export interface StepState {
   lastError: { code: string; message: string } | null;
   outputs: Record<string, OutputValue>;
   attestations: Array<{ participantId: string; time: string; checklist: string[] }>;
+  /** What the action will do, shown before it runs, and who attested it (the latest preview only). */
+  preview: { sha256: string; items: PreviewItem[]; attesters: string[] } | null;
   completed: boolean;
   milestone: string | null;
 }
@@ -52,6 +54,7 @@ export function foldState(events: ReadonlyArray<RecordedEvent>, stepCount: numbe
     lastError: null,
     outputs: {},
     attestations: [],
+    preview: null,
     completed: false,
     milestone: null,
   }));
@@ -125,6 +128,16 @@ export function foldState(events: ReadonlyArray<RecordedEvent>, stepCount: numbe
         }
         break;
       }
+      case "preview.shown": {
+        const step = stepOf(e.body.stepIndex);
+        if (step) step.preview = { sha256: e.body.previewSha256, items: e.body.items, attesters: [] };
+        break;
+      }
+      case "preview.attested": {
+        const step = stepOf(e.body.stepIndex);
+        if (step?.preview && step.preview.sha256 === e.body.previewSha256) step.preview.attesters.push(e.body.participantId);
+        break;
+      }
       case "attestation.recorded":
         stepOf(e.body.stepIndex)?.attestations.push({ participantId: e.body.participantId, time: e.time, checklist: e.body.checklist });
         break;
@@ -168,7 +181,7 @@ export function foldState(events: ReadonlyArray<RecordedEvent>, stepCount: numbe
  */
 export function attestationShortfall(
   rule: AttestationRule,
-  step: Pick<StepState, "attestations" | "performer">,
+  step: { attestations: ReadonlyArray<{ participantId: string }>; performer: string | null },
   participants: ReadonlyArray<Participant>,
 ): string | null {
   const byId = new Map(participants.map((p) => [p.id, p]));

@@ -228,6 +228,7 @@ async function steps(io: CliIo, prompt: Prompter, runner: CeremonyRunner): Promi
     if (step.instructions) io.out(step.instructions.trim());
     for (const item of step.checklist) io.out(`  ☐ ${item}`);
     if (state.steps[index]!.actionStatus !== "succeeded") {
+      if (runner.previewNeeded(index) && !(await confirmPreview(io, prompt, runner, index))) continue;
       const performer = await choose(io, prompt, state.participants.filter((p) => p.role === step.performer), `${ROLE_TITLES[step.performer]} performing the step`);
       const needs = runner.needsOf(index);
       const inputs = await gatherInputs(io, prompt, runner, index);
@@ -247,6 +248,35 @@ async function steps(io: CliIo, prompt: Prompter, runner: CeremonyRunner): Promi
     }
     await attest(io, prompt, runner, index);
   }
+}
+
+/**
+ * Confirm, then act: what the HSM is about to do, on screen, attested by the step's witnesses
+ * before anything happens. False when a witness does not confirm it (the officer then retries,
+ * which shows the preview again, or aborts).
+ */
+async function confirmPreview(io: CliIo, prompt: Prompter, runner: CeremonyRunner, index: number): Promise<boolean> {
+  const step = runner.script.steps[index]!;
+  const items = await runner.previewAction();
+  io.out("  Before the HSM acts, the witnesses confirm what it will do:");
+  for (const item of items) io.out(`    ${item.label}: ${item.value}`);
+  while (runner.previewNeeded(index) && runner.state().phase === "steps") {
+    const done = new Set(runner.state().steps[index]!.preview?.attesters ?? []);
+    const eligible = runner.state().participants.filter((p) => step.attestation.roles.includes(p.role) && !done.has(p.id));
+    const w = await choose(io, prompt, eligible, "Witness confirming what the HSM will do");
+    if (!(await yesNo(io, prompt, `  ${w.name}: is this exactly what should happen?`))) {
+      io.err(`  ${w.name} does not confirm it: nothing was done on the HSM.`);
+      await retryOrAbort(io, prompt, runner);
+      return false;
+    }
+    try {
+      runner.attestPreview(w.id, await prompt.secret(`  ${w.name}'s attestation PIN:`));
+    } catch (e) {
+      if (!(e instanceof CeremonyError)) throw e;
+      io.err(`  ${e.message}`);
+    }
+  }
+  return runner.state().phase === "steps";
 }
 
 /**

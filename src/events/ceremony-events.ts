@@ -49,6 +49,10 @@ export const ceremonyEvents = {
   "fact.recorded": z.strictObject({ stepIndex, kind: z.enum(FACT_KINDS), label: z.string(), details: stringMap }),
   "attestation.recorded": z.strictObject({ stepIndex, participantId, checklist: z.array(z.string()) }),
   "attestation.refused": z.strictObject({ participantId, reason: z.string() }),
+  /** Confirm, then act: what the step's action will do, shown before the HSM acts (never secret). */
+  "preview.shown": z.strictObject({ stepIndex, previewSha256: z.string().regex(/^[0-9a-f]{64}$/), items: z.array(z.strictObject({ label: z.string(), value: z.string() })) }),
+  /** A witness confirmed that preview with their attestation PIN. */
+  "preview.attested": z.strictObject({ stepIndex, participantId, previewSha256: z.string().regex(/^[0-9a-f]{64}$/) }),
   "step.completed": z.strictObject({ stepIndex, milestone: z.string() }),
   "ceremony.abort-requested": z.strictObject({
     reason: z.string().min(1),

@@ -197,6 +197,12 @@ export class Journal {
     return this.inventory.list(options.now ?? this.clock());
   }
 
+  /** See KeyInventory.peekCrlNumber: nothing is taken. */
+  peekCrlNumber(issuerLabel: string): bigint {
+    this.openDb();
+    return this.inventory.peekCrlNumber(issuerLabel);
+  }
+
   /** See KeyInventory.nextCrlNumber: persisted before it is returned, strictly increasing per issuer. */
   nextCrlNumber(issuerLabel: string, options: { atLeast?: bigint } = {}): bigint {
     this.openDb();

@@ -233,6 +233,12 @@ export class KeyInventory {
    * ever issued twice (RFC 5280 §5.2.3). `atLeast` lets the first ceremony continue a sequence
    * begun elsewhere; it can only move the number up.
    */
+  /** What nextCrlNumber would return now, without taking it. */
+  peekCrlNumber(issuerLabel: string): bigint {
+    requireText(issuerLabel, "issuer label");
+    return (this.selectCrl.get(issuerLabel)?.n ?? 0n) + 1n;
+  }
+
   nextCrlNumber(issuerLabel: string, atLeast = 1n): bigint {
     requireText(issuerLabel, "issuer label");
     if (atLeast < 1n || atLeast > 0x7fffffffffffffffn) throw new RangeError(`atLeast must be from 1 to 2^63-1, got ${atLeast}`);

@@ -16,6 +16,7 @@ import {
   chooseScript,
   clickForRpc,
   closeSignIn,
+  confirmPreview,
   finishCeremony,
   runAction,
   shownStepTitle,
@@ -107,6 +108,10 @@ describe.skipIf(chromiumMissing)("root CA rehearsal through the UI", () => {
         await screens.capture(page, `step-${n}-wrong-pin-error`);
         await runAction(page, { hsmPin: REHEARSAL_HSM_PIN });
       } else if (title === "Generate the root key in the HSM") {
+        // Confirm, then act: what the HSM will make is on screen and confirmed before it runs.
+        await confirmPreview(page, WITNESSES);
+        await screens.capture(page, `step-${n}-preview-confirmed`);
+        await expect(page.getByRole("button", { name: "Run the action" }).isEnabled()).resolves.toBe(true);
         // SoftHSM2 makes even an RSA-4096 key faster than a photograph: every answer of the
         // core (the action's and the state polls') reaches this window three seconds late, so
         // the progress display can be seen and audited.
@@ -161,5 +166,5 @@ describe.skipIf(chromiumMissing)("root CA rehearsal through the UI", () => {
     await clickForRpc(page, page.getByRole("button", { name: "Start another ceremony" }), "app:info").catch(() => undefined);
     expect(main.problems).toEqual([]);
     expect(witness.problems).toEqual([]);
-  });
+  }, 300_000); // a bound only: twenty audited screens and two witness windows on a busy 2-core machine
 });

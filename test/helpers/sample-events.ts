@@ -30,6 +30,8 @@ export const SAMPLE_BODIES: { [T in EventType]: EventBody<T> } = {
   "fact.recorded": { stepIndex: 3, kind: "kcv", label: "KEK-01", details: kcvs },
   "attestation.recorded": { stepIndex: 0, participantId: "p-2", checklist: ["The cable is unplugged"] },
   "attestation.refused": { participantId: "p-2", reason: "wrong attestation PIN" },
+  "preview.shown": { stepIndex: 3, previewSha256: "ab".repeat(32), items: [{ label: "Key pair to create", value: "ROOT-CA-R1" }] },
+  "preview.attested": { stepIndex: 3, participantId: "p-3", previewSha256: "ab".repeat(32) },
   "step.completed": { stepIndex: 0, milestone: "d6f7287d" },
   "ceremony.abort-requested": { reason: "the HSM failed", atStep: 2 },
   "ceremony.aborted": { reason: "the HSM failed" },

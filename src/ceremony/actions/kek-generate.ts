@@ -62,6 +62,13 @@ export const kekGenerate: ActionDefinition<z.infer<typeof Params>> = {
   params: Params,
   needs: [],
   usesHsm: true,
+  async preview(ctx, p) {
+    return [
+      { label: "Key to create", value: p.label },
+      { label: "Algorithm", value: "AES-256, generated in the HSM; only wraps and unwraps" },
+      { label: "Token", value: ctx.rehearsal ? "the rehearsal token" : "the token logged in at the HSM step" },
+    ];
+  },
   async run(ctx, p) {
     const { value: kek, origin } = await ensureObject(
       ctx,

@@ -18,6 +18,13 @@ export const keyDestroy: ActionDefinition<z.infer<typeof Params>> = {
   params: Params,
   needs: [],
   usesHsm: true,
+  async preview(_ctx, p) {
+    return [
+      { label: "Key to destroy", value: p.label },
+      { label: "Its full ID (CKA_ID)", value: p.expectedId },
+      { label: "What happens", value: "every object with this label is destroyed; nothing is destroyed if the token's key has another ID" },
+    ];
+  },
   async run(ctx, p) {
     const hsm = ctx.hsm();
     const objects = await hsm.call("findObjects", { label: p.label });

@@ -20,6 +20,13 @@ export const keyGeneratePair: ActionDefinition<z.infer<typeof Params>> = {
   params: Params,
   needs: [],
   usesHsm: true,
+  async preview(_ctx, p) {
+    return [
+      { label: "Key pair to create", value: p.label },
+      { label: "Algorithm", value: p.algorithm },
+      { label: "Purpose", value: p.purpose },
+    ];
+  },
   async run(ctx, p) {
     const { value: key, origin } = await ensureObject(
       ctx,

@@ -57,3 +57,12 @@ export function addYears(d: Date, years: number): Date {
   x.setUTCFullYear(x.getUTCFullYear() + years);
   return x;
 }
+
+/**
+ * The SPKI SHA-256 of a key this journal knows (the newest with that label), for a preview made
+ * before the HSM is touched; the action checks the HSM's key against it before signing.
+ */
+export function spkiOfKey(ctx: ActionContext, keyLabel: string): string {
+  const key = ctx.inventory.listKeys().filter((k) => k.label === keyLabel && k.spkiSha256 && !k.destroyedAt).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  return key?.spkiSha256 ?? `not in this workstation's inventory: read from the HSM key ${keyLabel} when it signs`;
+}

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { issueRootCertificate, ROOT_MAX_YEARS, certificateSummary } from "../../pki/index.ts";
+import { issueRootCertificate, ROOT_MAX_YEARS, certificateSummary, sha256Hex } from "../../pki/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
 import { fingerprintOutput } from "./common.ts";
-import { addYears, artifact, FileLabel, nowSeconds, recordLints, signerFor } from "./pki-common.ts";
+import { addYears, artifact, FileLabel, nowSeconds, PkiActionError, recordLints, signerFor, spkiOfKey } from "./pki-common.ts";
 
 const Params = z
   .object({
@@ -26,8 +26,26 @@ export const pkiRootCertificate: ActionDefinition<z.infer<typeof Params>> = {
   params: Params,
   needs: [],
   usesHsm: true,
+  async preview(ctx, p) {
+    const notBefore = nowSeconds(ctx);
+    return [
+      { label: "Subject (and issuer: self-signed)", value: p.subject },
+      { label: "Validity", value: `${notBefore.toISOString()} to ${addYears(notBefore, p.validityYears).toISOString()} (${p.validityYears} years)` },
+      {
+        label: "Extensions",
+        value: `basicConstraints critical CA:TRUE${p.pathLength !== undefined ? `, pathLen ${p.pathLength}` : ""}; keyUsage critical keyCertSign, cRLSign; subjectKeyIdentifier${p.policies?.length ? `; certificatePolicies ${p.policies.map((x) => x.oid ?? x.cpsUrl).join(", ")}` : ""}`,
+      },
+      { label: "Public key certified (SPKI SHA-256)", value: spkiOfKey(ctx, p.keyLabel) },
+      { label: "Signed by", value: `the key ${p.keyLabel} in the HSM` },
+    ];
+  },
   async run(ctx, p) {
     const signer = await signerFor(ctx, p.keyLabel);
+    // The witnesses attested the preview's public key: the HSM's key must be that one.
+    const previewed = spkiOfKey(ctx, p.keyLabel);
+    if (/^[0-9a-f]{64}$/.test(previewed) && previewed !== sha256Hex(signer.spki)) {
+      throw new PkiActionError("PREVIEW_KEY_CHANGED", `The key ${p.keyLabel} in the HSM is not the one the witnesses confirmed (SPKI ${previewed.slice(0, 16)}…). Nothing was signed; check the token.`);
+    }
     const notBefore = nowSeconds(ctx);
     const cert = await issueRootCertificate({
       subject: p.subject,

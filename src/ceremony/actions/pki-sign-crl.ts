@@ -34,6 +34,17 @@ export const pkiSignCrl: ActionDefinition<z.infer<typeof Params>> = {
   params: Params,
   needs: [],
   usesHsm: true,
+  async preview(ctx, p) {
+    const issuer = certificateSummary(await readCertificateFile(ctx, p.issuerCertificate));
+    const thisUpdate = nowSeconds(ctx);
+    return [
+      { label: "Issuer", value: issuer.subject },
+      { label: "CRL number", value: `${ctx.inventory.peekCrlNumber(issuer.spkiSha256)} (a retry takes the next one; numbers only grow)` },
+      { label: "Validity", value: `${thisUpdate.toISOString()} to ${new Date(thisUpdate.getTime() + p.nextUpdateDays * 86_400_000).toISOString()}` },
+      { label: "Serials to revoke", value: p.revoked.length ? p.revoked.map((r) => `${r.serial} (${r.reason ?? "no reason code"}, ${r.date})`).join("; ") : "none" },
+      { label: "Signed by", value: `the key ${p.issuerKeyLabel} in the HSM` },
+    ];
+  },
   async run(ctx, p) {
     const issuerDer = await readCertificateFile(ctx, p.issuerCertificate);
     const issuer = certificateSummary(issuerDer);

@@ -39,6 +39,32 @@ export const pkiSignIntermediate: ActionDefinition<z.infer<typeof Params>> = {
   params: Params,
   needs: [],
   usesHsm: true,
+  async preview(ctx, p) {
+    const csrPem = ctx.artifact(`csr/${p.csrLabel}.csr`);
+    if (!csrPem) throw new PkiActionError("CSR_NOT_READ", `No CSR "${p.csrLabel}" was read earlier in this ceremony; run the CSR step first.`);
+    const csr = parseCsr(csrPem);
+    const issuer = certificateSummary(await readCertificateFile(ctx, p.issuerCertificate));
+    const notBefore = nowSeconds(ctx);
+    return [
+      { label: "Subject", value: p.subject ?? csr.subject.text },
+      { label: "Issuer", value: issuer.subject },
+      { label: "Validity", value: `${notBefore.toISOString()} to ${addYears(notBefore, p.validityYears).toISOString()} (${p.validityYears} years)` },
+      {
+        label: "Extensions",
+        value: [
+          `basicConstraints critical CA:TRUE, pathLen ${p.pathLength}`,
+          "keyUsage critical keyCertSign, cRLSign",
+          p.crlDistributionPoints.length ? `CRL DP ${p.crlDistributionPoints.join(", ")}` : null,
+          p.aiaIssuerUrls.length || p.ocspUrls.length ? `AIA ${[...p.aiaIssuerUrls, ...p.ocspUrls].join(", ")}` : null,
+          p.extKeyUsages?.length ? `extKeyUsage ${p.extKeyUsages.join(", ")}` : null,
+          p.nameConstraints ? "nameConstraints" : null,
+        ]
+          .filter(Boolean)
+          .join("; "),
+      },
+      { label: "Public key certified (SPKI SHA-256)", value: csr.spkiSha256 },
+    ];
+  },
   async run(ctx, p) {
     const csrPem = ctx.artifact(`csr/${p.csrLabel}.csr`);
     if (!csrPem) throw new PkiActionError("CSR_NOT_READ", `No CSR "${p.csrLabel}" was read earlier in this ceremony; run the CSR step first.`);

@@ -4,7 +4,7 @@
  */
 import type { Locator, Page } from "playwright-core";
 import { LONG } from "./browser.ts";
-import type { Person } from "./people.ts";
+import { WITNESSES, type Person } from "./people.ts";
 
 
 /**
@@ -63,11 +63,31 @@ export async function waitForStep(page: Page, title: string): Promise<void> {
   await page.getByRole("heading", { level: 1, name: title, exact: true }).waitFor(LONG);
 }
 
-/** The officer runs the current step's action; with the HSM PIN when the step asks for it. */
-export async function runAction(page: Page, options: { hsmPin?: string; button?: string } = {}): Promise<void> {
+/**
+ * The officer runs the current step's action; with the HSM PIN when the step asks for it. A step
+ * that signs, creates or destroys a key first shows what the HSM will do, and the witnesses
+ * confirm it with their PINs.
+ */
+export async function runAction(page: Page, options: { hsmPin?: string; button?: string; witnesses?: Person[] } = {}): Promise<void> {
+  await confirmPreview(page, options.witnesses ?? WITNESSES);
   const pinField = page.getByLabel("HSM user PIN");
   if (options.hsmPin !== undefined && (await pinField.count()) > 0) await pinField.fill(options.hsmPin);
   await clickForRpc(page, page.getByRole("button", { name: options.button ?? /^(Run|Retry) the action$/ }), "ceremony:run-action");
+}
+
+/** Shows the step's preview and has witnesses confirm it until the core needs no more. */
+export async function confirmPreview(page: Page, witnesses: Person[]): Promise<void> {
+  const panel = page.locator(".preview-panel");
+  if ((await panel.count()) === 0) return;
+  const show = panel.getByRole("button", { name: "Show what the HSM will do" });
+  if ((await show.count()) > 0) await clickForRpc(page, show, "ceremony:preview");
+  for (const w of witnesses) {
+    const confirm = panel.getByRole("button", { name: "I confirm this is what should happen" });
+    if ((await confirm.count()) === 0) return;
+    await panel.getByLabel("Your name").selectOption({ label: `${w.name} — ${w.roleTitle}` });
+    await panel.getByLabel("Your attestation PIN").fill(w.pin);
+    await clickForRpc(page, confirm, "ceremony:attest-preview");
+  }
 }
 
 export async function waitForAwaitingWitnesses(page: Page): Promise<void> {

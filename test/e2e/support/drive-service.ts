@@ -17,6 +17,12 @@ export async function rehearseRootCaDirectly(service: ServiceImpl): Promise<stri
   while (view.phase === "steps" && view.currentStep !== null) {
     const step = view.steps[view.currentStep]!;
     const performer = view.participants.find((p) => p.role === step.performerRole)!;
+    if (step.preview?.required) {
+      view = await service["ceremony:preview"]({});
+      for (const w of WITNESSES) {
+        if (view.steps[view.currentStep!]!.preview?.required) view = await service["ceremony:attest-preview"]({ participantId: idOf(w.name), pin: w.pin });
+      }
+    }
     view = await service["ceremony:run-action"]({ performerId: performer.id, ...(step.needs.includes("hsm-pin") ? { hsmPin: REHEARSAL_HSM_PIN } : {}) });
     for (const w of WITNESSES) view = await service["ceremony:attest"]({ participantId: idOf(w.name), pin: w.pin, confirmed: step.checklist });
   }

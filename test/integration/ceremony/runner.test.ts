@@ -79,6 +79,13 @@ function options(): RunnerOptions {
 
 const pin = (s: string): Buffer => Buffer.from(s);
 
+/** Shows the current step's preview and has witnesses confirm it, as many as the step's rule needs. */
+async function confirmPreview(runner: CeremonyRunner, ...witnesses: Array<[string, string]>): Promise<void> {
+  await runner.previewAction();
+  const index = runner.state().currentStep!;
+  for (const [id, p] of witnesses) if (runner.previewNeeded(index)) runner.attestPreview(id, pin(p));
+}
+
 /** A ceremony of SCRIPT (key label `label`) with four people signed in and the air-gap override attested. */
 async function started(label = "TEST-KEY"): Promise<{ runner: CeremonyRunner; people: Record<"admin" | "officer" | "w1" | "w2", Participant> }> {
   const runner = CeremonyRunner.start(loadScript(SCRIPT.replace("default: TEST-KEY", `default: ${label}`), "runner.yaml"), options());
@@ -143,6 +150,17 @@ describe("steps and attestations", () => {
       expect(done.stepCompleted).toBe(true);
       expect(done.milestone).toMatch(/^[0-9a-f]{8}$/);
 
+      // Step 2 creates a key: a witness first confirms the preview of what the HSM will do.
+      await expect(runner.runAction(people.officer.id)).rejects.toMatchObject({ code: "PREVIEW_NOT_ATTESTED" });
+      expect(runner.state().steps[1]!.actionStatus).toBe("failed");
+      expect(await runner.previewAction()).toEqual([
+        { label: "Key pair to create", value: "TEST-KEY" },
+        { label: "Algorithm", value: "EC-P256" },
+        { label: "Purpose", value: "signing" },
+      ]);
+      expect(() => runner.attestPreview(people.w1.id, pin("not-wen"))).toThrow(/not Wen's attestation PIN/);
+      runner.attestPreview(people.w1.id, pin("wen-pin-1"));
+      expect(runner.events().filter((e) => e.type === "preview.attested")).toHaveLength(1);
       // Step 2 accepts one attestation from the crypto officer or a witness, but the officer
       // who generated the key cannot be its only witness.
       await runner.runAction(people.officer.id);
@@ -162,8 +180,10 @@ test("a failed action pauses on its step; an abort is recorded with its reason a
     await runner.runAction(officer.id, { hsmPin: pin(DEFAULT_REHEARSAL_PINS.userPin) });
     runner.attest(w1.id, pin("wen-pin-1"), ["Serial checked"]);
     runner.attest(w2.id, pin("xu-pin-12"), ["Serial checked"]);
+    await confirmPreview(runner, [w1.id, "wen-pin-1"], [w2.id, "xu-pin-12"]);
     await runner.runAction(officer.id);
     runner.attest(w1.id, pin("wen-pin-1"), ["Fingerprint read aloud"]);
+    await confirmPreview(runner, [w1.id, "wen-pin-1"], [w2.id, "xu-pin-12"]);
     // Step 3 fails: the key is not there. The ceremony pauses on it, error recorded.
     await expect(runner.runAction(officer.id)).rejects.toMatchObject({ code: "HSM_KEY_NOT_FOUND" });
     const state = runner.state();
@@ -204,6 +224,7 @@ test("an object under the label that this ceremony did not create is a conflict,
     await runner.runAction(officer.id, { hsmPin: pin(DEFAULT_REHEARSAL_PINS.userPin) });
     runner.attest(w1.id, pin("wen-pin-1"), ["Serial checked"]);
     runner.attest(w2.id, pin("xu-pin-12"), ["Serial checked"]);
+    await confirmPreview(runner, [w1.id, "wen-pin-1"], [w2.id, "xu-pin-12"]);
     await expect(runner.runAction(officer.id)).rejects.toThrow(new RegExp(`this ceremony did not create: .*${foreign.id}`));
   } finally {
     await runner.close();

@@ -63,6 +63,8 @@ test("a bundle that cannot be written at the end is written later by ceremony fi
   const pins = { ada: "ada-attest-1", cy: "cy-attest-22", wen: "wen-attest-3", xu: "xu-attest-44" };
   // One possible performer per step and one witness left for the second attestation: neither is asked.
   const attestBoth = (items: number) => ["1", ...Array(items).fill("y"), pins.wen, ...Array(items).fill("y"), pins.xu];
+  // Steps that create a key or sign: both witnesses first confirm the preview of what the HSM will do.
+  const previewBoth = ["1", "y", pins.wen, "y", pins.xu];
   const input = [
     "Ada", "1", "Ops", pins.ada, pins.ada,
     "Cy", "2", "Ops", pins.cy, pins.cy,
@@ -73,8 +75,8 @@ test("a bundle that cannot be written at the end is written later by ceremony fi
     ...attestBoth(2),
     DEFAULT_REHEARSAL_PINS.userPin, ...attestBoth(2),
     ...attestBoth(1),
-    ...attestBoth(1),
-    ...attestBoth(3),
+    ...previewBoth, ...attestBoth(1),
+    ...previewBoth, ...attestBoth(3),
   ];
   // The bundle's folder is fine when checked; by the last step its parent has become a file.
   const usb = join(dir, "usb");

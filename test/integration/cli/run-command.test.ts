@@ -41,6 +41,8 @@ test("ceremony run: a root-CA ceremony typed at the terminal ends in a verifying
   const pins = { ada: "ada-attest-1", cy: "cy-attest-22", wen: "wen-attest-3", xu: "xu-attest-44" };
   // The second witness is the only one left to attest, so nobody is asked to choose from "[1-1]".
   const attestBoth = (items: number) => ["1", ...Array(items).fill("y"), pins.wen, ...Array(items).fill("y"), pins.xu];
+  // Steps that create a key or sign: both witnesses first confirm the preview of what the HSM will do.
+  const previewBoth = ["1", "y", pins.wen, "y", pins.xu];
   const input = [
     "Ada", "1", "Security Ops", pins.ada, pins.ada,
     "Cy", "2", "Security Ops", pins.cy, pins.cy,
@@ -53,8 +55,8 @@ test("ceremony run: a root-CA ceremony typed at the terminal ends in a verifying
     "1", "n", ...attestBoth(2), // step 1: air gap; Wen first says "n" to an item: no PIN is asked
     DEFAULT_REHEARSAL_PINS.userPin, ...attestBoth(2), // step 2: HSM login
     ...attestBoth(1), // step 3: transcript signer
-    ...attestBoth(1), // step 4: root key
-    ...attestBoth(3), // step 5: root certificate
+    ...previewBoth, ...attestBoth(1), // step 4: root key
+    ...previewBoth, ...attestBoth(3), // step 5: root certificate
   ];
   const out = join(dir, "bundle");
   const r = await runCli(

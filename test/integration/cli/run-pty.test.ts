@@ -63,6 +63,7 @@ test("ceremony run in a pseudo-terminal: nothing secret is echoed, editing keys 
     [/Witness attesting the override \[1-2\]: /, () => String(++overrides)],
     [/performing the step \[1-\d\]: /, () => "1"],
     [/Witness attesting this step \[1-\d\]: /, () => "1"],
+    [/Witness confirming what the HSM will do \[1-\d\]: /, () => "1"],
     [/\[y\/n\] /, () => "y"],
     [/(\w+)'s attestation PIN: \(not shown\) /, (m) => PINS[m[1]!]!],
     [/HSM PIN \(typed once; never retried\): \(not shown\) /, () => hsmPins.shift()!],
@@ -96,6 +97,12 @@ test("ceremony run in a pseudo-terminal: nothing secret is echoed, editing keys 
   expect(screen).toContain("COMPLETED. Bundle");
   // A choice with one possible answer is not asked.
   expect(screen).not.toMatch(/\[1-1\]/);
+  // Confirm, then act: the certificate's subject and the key it certifies were on screen and
+  // attested before the HSM signed it (its fingerprint is shown only after).
+  const preview = screen.indexOf("Subject (and issuer: self-signed):");
+  expect(preview).toBeGreaterThan(-1);
+  expect(screen.indexOf("Public key certified (SPKI SHA-256):", preview)).toBeGreaterThan(preview);
+  expect(screen.indexOf("Certificate SHA-256:")).toBeGreaterThan(preview);
   const v = await verifyBundle(out);
   expect(v.failures).toEqual([]);
   // Backspace and Ctrl-U edited what was recorded: the names and PINs as meant.

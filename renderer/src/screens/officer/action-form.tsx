@@ -7,6 +7,7 @@ import { AbortCeremony } from "./abort-dialog.tsx";
 import { FilePicker, type PickedFile } from "./file-picker.tsx";
 import { HsmProgress } from "./hsm-progress.tsx";
 import { defaultPerformer, PerformerSelect } from "./performer-select.tsx";
+import { PreviewPanel } from "./preview-panel.tsx";
 import { useRunAction } from "./use-run-action.ts";
 
 /** The officer's controls for a step whose inputs are the performer, an HSM PIN and a file. */
@@ -18,7 +19,8 @@ export function ActionForm({ step }: { step: StepView }) {
   const action = useRunAction();
   const needsPin = step.needs.includes("hsm-pin");
   const needsFile = step.needs.includes("file");
-  const missing = [!performer ? "the performer" : null, needsPin && hsmPin === "" ? "the HSM PIN" : null, needsFile && !file ? "the file" : null].filter(Boolean);
+  const awaitingPreview = step.preview?.required === true;
+  const missing = [awaitingPreview ? "the witnesses' confirmation of what the HSM will do" : null, !performer ? "the performer" : null, needsPin && hsmPin === "" ? "the HSM PIN" : null, needsFile && !file ? "the file" : null].filter(Boolean);
   const failed = step.status === "failed";
   const error = action.error ?? (failed ? step.lastError : null);
 
@@ -34,39 +36,42 @@ export function ActionForm({ step }: { step: StepView }) {
   };
 
   return (
-    <form
-      className="action-form"
-      aria-label="Run the step's action"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (missing.length === 0 && !action.pending) submit();
-      }}
-    >
-      <PerformerSelect id={`performer-${step.index}`} role={step.performerRole} people={view.participants} value={performer} onChange={setPerformer} />
-      {needsPin ? (
-        <Field id="hsm-pin" label="HSM user PIN" hint={view.rehearsal ? "Rehearsal token: the PIN is rehearsal-user-1234." : "The crypto officer types it; nobody else looks at the keyboard. A wrong PIN is not retried by the app."}>
-          {/* A new step: typing the PIN is the next thing to do. */}
-          {(props) => <input {...props} type="password" value={hsmPin} onChange={(e) => setHsmPin(e.target.value)} autoComplete="off" maxLength={128} autoFocus />}
-        </Field>
-      ) : null}
-      {needsFile ? <FilePicker id="step-file" onPicked={setFile} /> : null}
-      {action.pending && action.startedAt !== null ? <HsmProgress startedAt={action.startedAt} /> : null}
-      {error && !action.pending ? (
-        <ErrorNotice error={error} title={`Step ${step.index + 1} failed`}>
-          <AbortCeremony />
-        </ErrorNotice>
-      ) : null}
-      <div className="button-row">
-        {/* A new step without a PIN: running it is the next thing to do. */}
-        <button type="submit" className="button-primary button-large" autoFocus={!needsPin} disabled={missing.length > 0 || action.pending} aria-describedby={missing.length || failed || action.error ? `action-missing-${step.index}` : undefined}>
-          {action.pending ? "Running…" : failed || action.error ? "Retry the action" : "Run the action"}
-        </button>
-      </div>
-      {missing.length || failed || action.error ? (
-        <p className="hint" id={`action-missing-${step.index}`}>
-          {missing.length ? `Before running: give ${missing.join(" and ")}.` : "Fix what the message says, then retry, or abort the ceremony."}
-        </p>
-      ) : null}
-    </form>
+    <>
+      <PreviewPanel step={step} />
+      <form
+        className="action-form"
+        aria-label="Run the step's action"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (missing.length === 0 && !action.pending) submit();
+        }}
+      >
+        <PerformerSelect id={`performer-${step.index}`} role={step.performerRole} people={view.participants} value={performer} onChange={setPerformer} />
+        {needsPin ? (
+          <Field id="hsm-pin" label="HSM user PIN" hint={view.rehearsal ? "Rehearsal token: the PIN is rehearsal-user-1234." : "The crypto officer types it; nobody else looks at the keyboard. A wrong PIN is not retried by the app."}>
+            {/* A new step: typing the PIN is the next thing to do. */}
+            {(props) => <input {...props} type="password" value={hsmPin} onChange={(e) => setHsmPin(e.target.value)} autoComplete="off" maxLength={128} autoFocus />}
+          </Field>
+        ) : null}
+        {needsFile ? <FilePicker id="step-file" onPicked={setFile} /> : null}
+        {action.pending && action.startedAt !== null ? <HsmProgress startedAt={action.startedAt} /> : null}
+        {error && !action.pending ? (
+          <ErrorNotice error={error} title={`Step ${step.index + 1} failed`}>
+            <AbortCeremony />
+          </ErrorNotice>
+        ) : null}
+        <div className="button-row">
+          {/* A new step without a PIN: running it is the next thing to do. */}
+          <button type="submit" className="button-primary button-large" autoFocus={!needsPin} disabled={missing.length > 0 || action.pending} aria-describedby={missing.length || failed || action.error ? `action-missing-${step.index}` : undefined}>
+            {action.pending ? "Running…" : failed || action.error ? "Retry the action" : "Run the action"}
+          </button>
+        </div>
+        {missing.length || failed || action.error ? (
+          <p className="hint" id={`action-missing-${step.index}`}>
+            {missing.length ? `Before running: give ${missing.join(" and ")}.` : "Fix what the message says, then retry, or abort the ceremony."}
+          </p>
+        ) : null}
+      </form>
+    </>
   );
 }
