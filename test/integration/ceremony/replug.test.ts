@@ -49,6 +49,11 @@ test("a token folder moved away mid-ceremony and back: the step fails naming the
   await driveCeremony(runner, { participants: cast, hsmPin: DEFAULT_REHEARSAL_PINS.userPin, stopAfterSteps: 3 });
   expect(opened).toBe(1);
   const officer = runner.state().participants.find((p) => p.role === "crypto-officer")!;
+  // The root key's step: the witnesses confirm what the HSM will do before the token is pulled.
+  await runner.previewAction();
+  for (const w of runner.state().participants.filter((p) => p.role === "internal-witness")) {
+    runner.attestPreview(w.id, Buffer.from(cast.find((c) => c.name === w.name)!.attestationPin));
+  }
 
   const tokens = join(env.dir, "tokens");
   await rename(tokens, `${tokens}.pulled`);
