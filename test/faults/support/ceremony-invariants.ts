@@ -27,6 +27,8 @@ const KNOWN_TYPES = new Set([
   "action.succeeded",
   "action.failed",
   "attestation.recorded",
+  "preview.shown",
+  "preview.attested",
   "hsm.token.selected",
   "hsm.relogin",
   "hsm.object.intent",
