@@ -77,7 +77,7 @@ export default tseslint.config(
   }),
   {
     files: ["src/*.ts"],
-    rules: { "no-restricted-imports": ["error", { paths: [electronPackage, ...ownedModules("")], patterns: [...srcLayerPatterns, { regex: "^\\./[a-z]+/", message: "the root files of src/ import no layer" }] }] },
+    rules: { "no-restricted-imports": ["error", { paths: [electronPackage, ...ownedModules("")], patterns: [...srcLayerPatterns, { regex: "^\\./(?!errors/)[a-z]+/", message: "the root files of src/ import no layer but the error registry (src/errors/)" }] }] },
   },
   {
     files: ["src/common/**/*.ts"],
