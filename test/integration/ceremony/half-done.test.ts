@@ -57,7 +57,9 @@ test("a key made by a step that then failed is journaled as left, adopted on Ret
   expect(ofType("hsm.object.created").at(-1)?.body).toMatchObject({ label: "ceremony-transcript-signing", adoptedAfterInterruption: true });
   await driveCeremony(runner, { participants: cast, hsmPin: DEFAULT_REHEARSAL_PINS.userPin, stopAfterSteps: 1 });
 
-  // Step 4, the root key: made, the read-back fails again; the officer aborts instead of retrying.
+  // Step 4, the root key: its witnesses confirm the preview; made, the read-back fails again; the officer aborts instead of retrying.
+  await runner.previewAction();
+  for (const w of people.filter((p) => p.role === "internal-witness")) runner.attestPreview(w.id, Buffer.from(cast.find((c) => c.name === w.name)!.attestationPin));
   await expect(runner.runAction(officer.id, { hsmPin: pin() })).rejects.toMatchObject({ code: "CKR_FUNCTION_FAILED" });
   const admin = people.find((p) => p.role === "ceremony-administrator")!;
   const witness = people.find((p) => p.role === "internal-witness")!;
