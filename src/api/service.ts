@@ -181,6 +181,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     },
 
     async "hsm:preflight"(req) {
+      // A PKCS#11 module is initialised once per process: the previous ceremony's session must be
+      // closed before the preflight loads a module, as ceremony:start would close it anyway.
+      if (active && !["completed", "aborted"].includes(active.runner.state().phase)) {
+        throw new ServiceError("CEREMONY_OPEN", `Ceremony ${active.runner.ceremonyId} is still open. Finish or abort it first.`);
+      }
+      await closeActive();
       const script = loadScript(await readFile(scriptPath(req.file), "utf8"), req.file, { parameters: req.parameters });
       const target = await preflightTarget(req.rehearsal || options.rehearsalOnly === true, req, script.definition.id);
       try {
