@@ -3,40 +3,32 @@
  * process registers it over IPC; test/harness serves it over loopback JSON-RPC. It holds at most
  * one ceremony at a time; everything durable is in the journal.
  */
-import { lastEventOfType } from "../events/index.ts";
-import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { promisify } from "node:util";
 import type { z } from "zod";
-import { formatSetId } from "../common/index.ts";
-import { recordedSplit } from "../ceremony/actions/escrow-common.ts";
 import { checkAirGap } from "../airgap/check.ts";
 import { RehearsalCardSink, PrinterCardSink } from "../ceremony/card-sinks.ts";
+import { withRecoveryHeadCount } from "../ceremony/escrow-holders.ts";
 import { finishCeremony } from "../ceremony/finish.ts";
-import { loadScript, parseYamlStrict } from "../ceremony/load-script.ts";
+import { loadScript } from "../ceremony/load-script.ts";
+import { preflightOnModule } from "../ceremony/preflight-session.ts";
+import type { Role } from "../ceremony/roles.ts";
 import { CeremonyRunner } from "../ceremony/runner.ts";
-import { checkCardForHolder, recoveryBundleOf, splitFromBundle, withRecoveryHeadCount, type KnownSplit } from "../ceremony/escrow-holders.ts";
-import { paperScriptInput } from "../ceremony/paper-script.ts";
-import { renderCeremonyScript } from "../print/index.ts";
-import { DEFAULT_ROLE_MINIMUMS, type Role } from "../ceremony/roles.ts";
 import { scriptRecheck } from "../ceremony/script-recheck.ts";
-import { ScriptDefinition } from "../ceremony/script-schema.ts";
-import { ScriptValidationError } from "../ceremony/validation-error.ts";
-import { CeremonyError, wipe } from "../errors.ts";
-import { decodeShare, SHARE_WORD_COUNT } from "../escrow/index.ts";
-import { lookupWord, suggestWords, WORDS } from "../escrow/wordlist.ts";
-import { createRehearsalEnvironment, HsmClient, SOFTHSM2_MODULE, type RehearsalEnvironment } from "../hsm/index.ts";
+import { wipe } from "../errors.ts";
+import { WORDS } from "../escrow/wordlist.ts";
+import { HsmClient, SOFTHSM2_MODULE } from "../hsm/index.ts";
 import { Journal } from "../journal/index.ts";
 import { verifyBundle } from "../transcript/index.ts";
 import { APP_VERSION } from "../version.ts";
-import type { Channel, Contract, PreflightView, ProgressEvent, ScriptSummary, ShareCheck } from "./contract.ts";
+import type { Channel, Contract, ProgressEvent } from "./contract.ts";
+import type { ActiveCeremony } from "./service/active.ts";
+import { cardPreview } from "./service/card-preview.ts";
+import { preflightTarget, preflightView } from "./service/preflight-target.ts";
+import { ScriptCatalogue } from "./service/scripts.ts";
+import { ServiceError } from "./service/service-error.ts";
+import { checkShare } from "./service/share-check.ts";
 import { ceremonyView, verificationView } from "./views.ts";
-import { preflightOnModule } from "../ceremony/preflight-session.ts";
-import type { PreflightReport } from "../ceremony/preflight.ts";
-import type { TokenSelector } from "../hsm/types.ts";
-
-const run = promisify(execFile);
 
 export interface ServiceOptions {
   onProgress(event: ProgressEvent): void;
@@ -58,81 +50,20 @@ export type Service = ServiceImpl & {
   close(): Promise<void>;
 };
 
-class ServiceError extends CeremonyError {}
-
-interface Active {
-  runner: CeremonyRunner;
-  env: RehearsalEnvironment | null;
-  sink: RehearsalCardSink | PrinterCardSink;
-  previews: Set<string>;
-  running: boolean;
-  bundleDir: string | null;
-}
-
 export async function createService(options: ServiceOptions): Promise<Service> {
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const bundlesDir = join(options.dataDir, "bundles");
   await mkdir(bundlesDir, { recursive: true });
   const journal = Journal.open(join(options.dataDir, "journal.db"));
   const credentials = journal.credentials;
-  let active: Active | null = null;
+  let active: ActiveCeremony | null = null;
+  const scripts = new ScriptCatalogue(options.ceremonyScriptsDir, options.dataDir);
 
-  const scriptPath = (file: string): string => {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/.test(file)) throw new ServiceError("SCRIPT_NAME", `"${file}" is not a ceremony script name.`);
-    return join(options.ceremonyScriptsDir, file);
-  };
-
-  const summarize = async (file: string, parameters?: Record<string, unknown>): Promise<ScriptSummary> => {
-    const text = await readFile(scriptPath(file), "utf8");
-    const base: ScriptSummary = { file, parameters: [], roles: {}, steps: [], issues: [] };
-    let definition;
-    try {
-      const raw = parseYamlStrict(text, file);
-      const parsed = ScriptDefinition.safeParse(raw);
-      if (parsed.success) definition = parsed.data;
-    } catch (e) {
-      if (e instanceof ScriptValidationError) return { ...base, issues: e.issues };
-      throw e;
-    }
-    let roles: Record<string, number> | undefined;
-    try {
-      const loaded = await withRecoveryHeadCount(loadScript(text, file, { parameters: parameters ?? {} }), options.ceremonyScriptsDir);
-      definition = loaded.definition;
-      base.sha256 = loaded.sha256;
-      base.parametersSha256 = loaded.parametersSha256;
-      roles = loaded.roleMinimums;
-    } catch (e) {
-      if (!(e instanceof ScriptValidationError)) throw e;
-      base.issues = e.issues;
-    }
-    if (!definition) return base;
-    return {
-      ...base,
-      id: definition.id,
-      title: definition.title,
-      version: definition.version,
-      ...(definition.description ? { description: definition.description } : {}),
-      parameters: Object.entries(definition.parameters).map(([name, d]) => ({
-        name,
-        type: d.type,
-        description: d.description,
-        required: d.required !== false && d.default === undefined,
-        ...(d.default !== undefined ? { default: d.default } : {}),
-        ...(d.type === "enum" ? { values: d.values } : {}),
-        ...(d.type === "integer" && d.min !== undefined ? { min: d.min } : {}),
-        ...(d.type === "integer" && d.max !== undefined ? { max: d.max } : {}),
-      })),
-      // Head-counts that depend on a parameter are known once the parameters validate.
-      roles: roles ?? { ...DEFAULT_ROLE_MINIMUMS, ...Object.fromEntries(Object.entries(definition.roles).filter(([, v]) => typeof v === "number")) },
-      steps: definition.steps.map((s) => ({ id: s.id, title: s.title, action: s.action.type })),
-    };
-  };
-
-  const requireActive = (): Active => {
+  const requireActive = (): ActiveCeremony => {
     if (!active) throw new ServiceError("NO_CEREMONY", "No ceremony is open. Start one from the start screen.");
     return active;
   };
-  const view = (a: Active) => ceremonyView(a.runner, a);
+  const view = (a: ActiveCeremony) => ceremonyView(a.runner, a);
 
   const closeActive = async (): Promise<void> => {
     if (!active) return;
@@ -150,25 +81,15 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     },
 
     async "scripts:list"() {
-      const files = (await readdir(options.ceremonyScriptsDir)).filter((f) => /\.ya?ml$/.test(f)).sort();
-      return Promise.all(files.map((f) => summarize(f)));
+      return scripts.list();
     },
 
     async "scripts:load"(req) {
-      return summarize(req.file, req.parameters);
+      return scripts.summarize(req.file, req.parameters);
     },
 
     async "scripts:print"(req) {
-      const text = await readFile(scriptPath(req.file), "utf8");
-      const script = loadScript(text, req.file, { parameters: req.parameters ?? {} });
-      const now = new Date();
-      const pdf = await renderCeremonyScript(paperScriptInput(script, { rehearsal: req.rehearsal, printedAt: now }));
-      const dir = join(options.dataDir, "printed-scripts");
-      await mkdir(dir, { recursive: true });
-      const stamp = now.toISOString().replace(/[-:]/g, "").slice(0, 15);
-      const path = join(dir, `${script.definition.id}-${stamp}-${script.parametersSha256.slice(0, 8)}.pdf`);
-      await writeFile(path, pdf, { flag: "wx" });
-      return { path, scriptSha256: script.sha256, parametersSha256: script.parametersSha256 };
+      return scripts.print(req.file, req.parameters ?? {}, req.rehearsal);
     },
 
     async "hsm:tokens"(req) {
@@ -187,7 +108,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         throw new ServiceError("CEREMONY_OPEN", `Ceremony ${active.runner.ceremonyId} is still open. Finish or abort it first.`);
       }
       await closeActive();
-      const script = loadScript(await readFile(scriptPath(req.file), "utf8"), req.file, { parameters: req.parameters });
+      const script = loadScript(await scripts.text(req.file), req.file, { parameters: req.parameters });
       const target = await preflightTarget(req.rehearsal || options.rehearsalOnly === true, req, script.definition.id);
       try {
         return preflightView(await preflightOnModule(target.module, target.token, script));
@@ -207,7 +128,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       }
       await closeActive();
       const rehearsal = req.rehearsal || options.rehearsalOnly === true;
-      const text = await readFile(scriptPath(req.file), "utf8");
+      const text = await scripts.text(req.file);
       const script = await withRecoveryHeadCount(loadScript(text, req.file, { parameters: req.parameters }), options.ceremonyScriptsDir);
       const target = await preflightTarget(rehearsal, req, script.definition.id);
       const { env, token } = target;
@@ -328,28 +249,11 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     },
 
     async "cards:preview"(req) {
-      const a = requireActive();
-      const split = recordedSplit(a.runner, lastEventOfType(a.runner.events(), "escrow.split")?.body.keyLabel ?? "");
-      const card = split.cards.find((c) => c.participantId === req.participantId);
-      if (!card) throw new ServiceError("CARD_UNKNOWN", "That participant holds no card of this ceremony.");
-      a.previews.add(req.participantId);
-      if (!(a.sink instanceof RehearsalCardSink)) {
-        return { card: card.card, holder: card.holder, pngDataUrl: null, destination: a.sink.description };
-      }
-      const printed = a.sink.delivered.find((d) => d.participantId === req.participantId);
-      if (!printed) throw new ServiceError("CARD_UNKNOWN", "That card was not printed.");
-      const dir = await mkdtemp(join(a.env!.dir, "preview-"));
-      try {
-        await run("pdftoppm", ["-r", "70", "-png", "-f", "1", "-l", "1", printed.path, join(dir, "p")]);
-        const png = (await readdir(dir)).find((f) => f.endsWith(".png"))!;
-        return { card: card.card, holder: card.holder, pngDataUrl: `data:image/png;base64,${(await readFile(join(dir, png))).toString("base64")}`, destination: a.sink.description };
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      return cardPreview(requireActive(), req.participantId);
     },
 
     async "shares:check"(req) {
-      return checkShare(req.text, req.participantId, active, req.entered);
+      return checkShare(req.text, req.participantId, active, req.entered, options.ceremonyScriptsDir);
     },
 
     async "shares:wordlist"() {
@@ -392,104 +296,4 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       journal.close();
     },
   });
-
-  /** The split whose cards this step's holders enter: this ceremony's (trial recovery) or the original bundle's (recovery). */
-  async function knownSplit(a: Active, action: string): Promise<KnownSplit | null> {
-    if (action === "escrow.trial-recovery") {
-      const e = a.runner.events().findLast((x) => x.type === "escrow.split");
-      if (!e) return null;
-      const split = e.body as unknown as { setId: string; k: number; n: number; cards: Array<{ card: number; holder: string; fingerprint: string }> };
-      return { setId: split.setId, k: split.k, n: split.n, cards: split.cards.map((c) => ({ card: c.card, holder: c.holder, fingerprint: c.fingerprint })) };
-    }
-    const bundle = recoveryBundleOf(a.runner.script, options.ceremonyScriptsDir);
-    return bundle ? splitFromBundle(bundle.dir, bundle.keyLabel) : null;
-  }
-
-  async function checkShare(
-    text: string,
-    participantId: string | undefined,
-    a: Active | null,
-    entered?: ReadonlyArray<{ participantId: string; fingerprint: string }>,
-  ): Promise<z.output<typeof ShareCheck>> {
-    const tokens = text
-      .replace(/^cws\d+:/i, "")
-      .split(/\s+/)
-      .filter((t) => /[a-z]/i.test(t))
-      .map((t) => t.replace(/^\d+[.):]?/, "").replace(/[.,;:]+$/, "").toLowerCase());
-    const words = tokens.map((w, index) => {
-      const known = lookupWord(w) !== undefined;
-      return { index, word: w, known, suggestion: known ? null : (suggestWords(w)[0] ?? null) };
-    });
-    const base = { words, wordCount: tokens.length, expectedWords: SHARE_WORD_COUNT, setId: null, k: null, n: null, fingerprint: null, card: null };
-    if (words.some((w) => !w.known)) {
-      const bad = words.find((w) => !w.known)!;
-      return { ...base, ok: false, message: `word ${bad.index + 1} "${bad.word}" is not in the word list${bad.suggestion ? `; did you mean "${bad.suggestion}"?` : ""}` };
-    }
-    if (tokens.length < SHARE_WORD_COUNT) return { ...base, ok: false, message: `${tokens.length} of ${SHARE_WORD_COUNT} words so far` };
-    try {
-      const d = decodeShare(text, { label: "this card" });
-      wipe(d.payload);
-      const result = { ...base, setId: d.setId, k: d.k, n: d.n, fingerprint: d.fingerprint };
-      if (participantId && a) {
-        const holder = a.runner.state().participants.find((p) => p.id === participantId);
-        const state = a.runner.state();
-        const step = state.currentStep === null ? undefined : a.runner.script.steps[state.currentStep];
-        const keyLabel = lastEventOfType(a.runner.events(), "escrow.split")?.body.keyLabel ?? "";
-        if (holder && keyLabel && step?.action.type === "escrow.read-back") {
-          // The runner checks the card and journals the match (share.read-back), never the words.
-          const r = a.runner.recordCardReadBack(participantId, text);
-          return { ...result, ok: true, card: r.card, message: `card ${r.card} matches what was printed for ${holder.name}` };
-        }
-        if (holder && (step?.action.type === "escrow.trial-recovery" || step?.action.type === "escrow.recover")) {
-          const split = await knownSplit(a, step.action.type);
-          if (split) {
-            const nameOf = (id: string): string => state.participants.find((p) => p.id === id)?.name ?? id;
-            const others = (entered ?? []).filter((e) => e.participantId !== participantId).map((e) => ({ holder: nameOf(e.participantId), fingerprint: e.fingerprint }));
-            const card = checkCardForHolder(split, holder.name, d, others);
-            return { ...result, ok: true, card: card.card, message: `${holder.name}'s card checks: set ${formatSetId(d.setId)}, card ${card.card}, ${d.k} of ${d.n} needed` };
-          }
-        }
-      }
-      return { ...result, ok: true, message: `the words check: set ${formatSetId(d.setId)}, ${d.k} of ${d.n} needed` };
-    } catch (e) {
-      if (e instanceof CeremonyError) return { ...base, ok: false, message: e.message };
-      throw e;
-    }
-  }
-}
-
-interface TokenRequest {
-  modulePath?: string | undefined;
-  moduleArgs?: string | undefined;
-  token?: TokenSelector | undefined;
-}
-
-/** The module and token a ceremony (or its preflight) uses; a rehearsal gets a throwaway SoftHSM2 token. */
-async function preflightTarget(
-  rehearsal: boolean,
-  req: TokenRequest,
-  scriptId: string,
-): Promise<{ env: RehearsalEnvironment | null; token: TokenSelector; module: { modulePath: string; moduleArgs?: string; env?: Record<string, string> } }> {
-  if (rehearsal) {
-    const env = await createRehearsalEnvironment([{ label: `rehearsal-${scriptId}`.slice(0, 32) }]);
-    return { env, token: { label: env.tokens[0]!.label, serial: env.tokens[0]!.serial }, module: { modulePath: env.modulePath, env: env.env } };
-  }
-  if (!req.token) throw new ServiceError("TOKEN_REQUIRED", "Choose the HSM token (label and serial) for this ceremony.");
-  return {
-    env: null,
-    token: req.token,
-    module: { modulePath: req.modulePath ?? SOFTHSM2_MODULE, ...(req.moduleArgs !== undefined ? { moduleArgs: req.moduleArgs } : {}) },
-  };
-}
-
-function preflightView(r: PreflightReport): PreflightView {
-  const t = r.profile.token;
-  return {
-    ok: r.ok,
-    elapsedMs: r.elapsedMs,
-    token: { label: t.label, serial: t.serial, manufacturer: t.manufacturer, model: t.model },
-    mechanismCount: r.profile.mechanisms.length,
-    rfc5649Mechanism: r.profile.rfc5649Mechanism,
-    rows: r.rows,
-  };
 }

@@ -1,0 +1,14 @@
+import type { RehearsalCardSink, PrinterCardSink } from "../../ceremony/card-sinks.ts";
+import type { CeremonyRunner } from "../../ceremony/runner.ts";
+import type { RehearsalEnvironment } from "../../hsm/index.ts";
+
+/** The one open ceremony: its runner, a rehearsal's throwaway token, where its cards go. Everything durable is in the journal. */
+export interface ActiveCeremony {
+  runner: CeremonyRunner;
+  env: RehearsalEnvironment | null;
+  sink: RehearsalCardSink | PrinterCardSink;
+  /** Holders whose card was shown on screen (read-back), by participant ID. */
+  previews: Set<string>;
+  running: boolean;
+  bundleDir: string | null;
+}
