@@ -35,9 +35,10 @@ const SRC_LAYERS = {
   hsm: ["common", "escrow"],
   print: ["common"],
   airgap: ["common"],
+  evidence: ["transcript", "events", "common"],
   ceremony: ["airgap", "common", "escrow", "events", "hsm", "journal", "pki", "print", "transcript"],
-  api: ["airgap", "ceremony", "common", "escrow", "events", "hsm", "journal", "pki", "print", "transcript"],
-  cli: ["airgap", "ceremony", "common", "escrow", "events", "hsm", "journal", "pki", "print", "transcript"],
+  api: ["airgap", "ceremony", "common", "escrow", "events", "evidence", "hsm", "journal", "pki", "print", "transcript"],
+  cli: ["airgap", "ceremony", "common", "escrow", "events", "evidence", "hsm", "journal", "pki", "print", "transcript"],
 };
 
 const electronPackage = { name: "electron", message: "src/ runs without Electron; only electron/ imports it" };

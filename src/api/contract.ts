@@ -182,8 +182,65 @@ export const KeyView = z.object({
   createdAt: z.string(),
   rotationDueAt: z.string().nullable(),
   destroyedAt: z.string().nullable(),
+  /** The script that rotates this kind of key (src/common/rotation.ts), and whether this workstation has it. */
+  rotation: z.object({ script: z.string(), available: z.boolean() }).nullable(),
 });
 export type KeyView = z.infer<typeof KeyView>;
+
+const EvidenceStatus = z.enum(["evidenced", "missing", "overdue", "contradicted"]);
+const PolicySourceView = z.object({ seed: z.string(), seedFile: z.string(), section: z.string(), quote: z.string() });
+
+/** The policy evidence report (src/evidence, docs/evidence-report.md), as the auditor's screen shows it. */
+export const EvidenceReportView = z.object({
+  format: z.string(),
+  generatedAt: z.string(),
+  asOf: z.string(),
+  anchors: z.array(z.string()),
+  bundles: z.array(
+    z.object({
+      path: z.string(),
+      ceremonyId: z.string().nullable(),
+      scriptId: z.string().nullable(),
+      verdict: z.string(),
+      signerSpkiSha256: z.string().nullable(),
+      anchored: z.boolean(),
+      rehearsal: z.boolean(),
+      use: z.enum(["evidence", "not-verified", "not-anchored-signer"]),
+      failures: z.array(z.object({ code: z.string(), message: z.string() })),
+    }),
+  ),
+  requirements: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      check: z.string(),
+      sources: z.array(PolicySourceView),
+      status: EvidenceStatus,
+      evidence: z.array(
+        z.object({
+          ceremonyId: z.string(),
+          bundle: z.string(),
+          seq: z.number().nullable(),
+          time: z.string(),
+          actor: z.object({ id: z.string(), name: z.string(), role: z.string() }).nullable(),
+          text: z.string(),
+        }),
+      ),
+      findings: z.array(z.object({ kind: EvidenceStatus.exclude(["evidenced"]), text: z.string(), ceremonyId: z.string().nullable(), bundle: z.string().nullable(), seq: z.number().nullable() })),
+    }),
+  ),
+  pciDss: z.array(z.object({ id: z.string(), pciTitle: z.string(), seedMapping: PolicySourceView.nullable(), requirements: z.array(z.string()), status: EvidenceStatus })),
+  notes: z.array(z.string()),
+  summary: z.object({
+    bundles: z.number(),
+    usedAsEvidence: z.number(),
+    notVerified: z.number(),
+    notAnchored: z.number(),
+    requirements: z.object({ evidenced: z.number(), missing: z.number(), overdue: z.number(), contradicted: z.number() }),
+  }),
+  exitStatus: z.number(),
+});
+export type EvidenceReportView = z.infer<typeof EvidenceReportView>;
 
 export const ShareCheck = z.object({
   ok: z.boolean(),
@@ -336,6 +393,22 @@ export const contract = {
   "keys:list": {
     request: z.object({}).strict(),
     response: z.array(KeyView),
+  },
+  /**
+   * The policy evidence report over bundle folders (the workstation's own bundles when none is
+   * given), judged as of `asOf` (a date); with `save`, its PDF and JSON are written under the data
+   * folder's reports/ and their paths returned.
+   */
+  "report:evidence": {
+    request: z
+      .object({
+        dirs: z.array(Path).max(64).optional(),
+        asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date such as 2027-12-31").optional(),
+        signers: z.array(z.string().min(1).max(4096)).max(16).optional(),
+        save: z.boolean(),
+      })
+      .strict(),
+    response: z.object({ report: EvidenceReportView, saved: z.object({ pdf: z.string(), json: z.string() }).nullable() }),
   },
 } as const;
 

@@ -3,7 +3,8 @@
  * process registers it over IPC; test/harness serves it over loopback JSON-RPC. It holds at most
  * one ceremony at a time; everything durable is in the journal.
  */
-import { mkdir, mkdtemp, readdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { z } from "zod";
 import { checkAirGap } from "../airgap/check.ts";
@@ -15,11 +16,14 @@ import { preflightOnModule } from "../ceremony/preflight-session.ts";
 import type { Role } from "../ceremony/roles.ts";
 import { CeremonyRunner } from "../ceremony/runner.ts";
 import { scriptRecheck } from "../ceremony/script-recheck.ts";
+import { rotationScriptFor } from "../common/index.ts";
 import { wipe } from "../errors.ts";
+import { buildEvidenceReport } from "../evidence/index.ts";
 import { WORDS } from "../escrow/wordlist.ts";
 import { HsmClient, SOFTHSM2_MODULE } from "../hsm/index.ts";
 import { Journal } from "../journal/index.ts";
-import { verifyBundle } from "../transcript/index.ts";
+import { AnchorError, anchorFromText, verifyBundle } from "../transcript/index.ts";
+import { renderEvidenceReport } from "../print/index.ts";
 import { APP_VERSION } from "../version.ts";
 import type { Channel, Contract, ProgressEvent } from "./contract.ts";
 import type { ActiveCeremony } from "./service/active.ts";
@@ -74,6 +78,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   };
 
   const pin = (text: string): Buffer => Buffer.from(text, "utf8");
+  const rotationOf = (purpose: string): { script: string; available: boolean } | null => {
+    const script = rotationScriptFor(purpose);
+    return script ? { script, available: existsSync(join(options.ceremonyScriptsDir, script)) } : null;
+  };
 
   const service: ServiceImpl = {
     async "app:info"() {
@@ -287,7 +295,30 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         createdAt: k.createdAt,
         rotationDueAt: k.rotationDueAt,
         destroyedAt: k.destroyedAt,
+        rotation: rotationOf(k.purpose),
       }));
+    },
+
+    async "report:evidence"(req) {
+      const anchors = (req.signers ?? []).map((text) => {
+        const fp = anchorFromText(text);
+        if (fp === null) throw new AnchorError(`"${text.slice(0, 80)}" is not a signer fingerprint: give the 64 hex digits or the 32 PGP words from the witness sheet.`);
+        return fp;
+      });
+      let asOf: Date | undefined;
+      if (req.asOf !== undefined) {
+        asOf = new Date(`${req.asOf}T00:00:00Z`);
+        if (Number.isNaN(asOf.getTime())) throw new ServiceError("REPORT_AS_OF", `${req.asOf} is not a date. Give it as 2027-12-31.`);
+      }
+      const dirs = req.dirs?.length ? req.dirs.map((d) => resolve(d.startsWith("/") ? d : join(bundlesDir, d))) : [bundlesDir];
+      const report = await buildEvidenceReport(dirs, { anchors, extraChecks: [scriptRecheck], ...(asOf ? { asOf } : {}) });
+      if (!req.save) return { report, saved: null };
+      const dir = join(options.dataDir, "reports", report.generatedAt.replace(/[:.]/g, "-"));
+      await mkdir(dir, { recursive: true });
+      const saved = { pdf: join(dir, "evidence-report.pdf"), json: join(dir, "evidence-report.json") };
+      await writeFile(saved.json, `${JSON.stringify(report, null, 2)}\n`, { flag: "wx" });
+      await writeFile(saved.pdf, await renderEvidenceReport(report), { flag: "wx" });
+      return { report, saved };
     },
   };
   return Object.assign(service, {

@@ -1,11 +1,12 @@
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { existsSync } from "node:fs";
-import { formatFingerprintPrefix, formatKcv, formatKeyId, formatUtcDate } from "../common/index.ts";
+import { formatFingerprintPrefix, formatKcv, formatKeyId, formatUtcDate, rotationIsDue, rotationScriptFor } from "../common/index.ts";
 import { Journal, type InventoryKey } from "../journal/index.ts";
 import type { CliIo } from "./io.ts";
 
 export const DEFAULT_JOURNAL = join(homedir(), ".ceremony-workstation", "journal.db");
+const SCRIPTS = resolve(import.meta.dirname, "../../ceremony-scripts");
 
 /**
  * `ceremony keys [--journal DB] [--full-ids]`: every key a ceremony made or used, overdue ones
@@ -22,7 +23,7 @@ export async function keysCommand(io: CliIo, journalPath = DEFAULT_JOURNAL, opti
     const keys = journal.listKeys();
     if (keys.length === 0) io.out("The key inventory is empty.");
     const aborted = new Set(journal.ceremonies().filter((id) => journal.events(id).some((e) => e.type === "ceremony.abort-requested" || e.type === "ceremony.aborted")));
-    for (const line of describeKeys(keys, { abortedCeremonies: aborted, fullIds: options.fullIds === true })) io.out(line);
+    for (const line of describeKeys(keys, { abortedCeremonies: aborted, fullIds: options.fullIds === true, scriptsDir: SCRIPTS })) io.out(line);
     return keys.some((k) => k.status === "overdue") ? 3 : 0;
   } finally {
     journal.close();
@@ -40,7 +41,7 @@ const STATUS: Record<InventoryKey["status"], string> = {
  * One line per key; a key that an aborted ceremony made gets a second line saying what to do,
  * because nothing witnessed its use: it is not active, whatever its rotation date says.
  */
-export function describeKeys(keys: InventoryKey[], options: { abortedCeremonies?: ReadonlySet<string>; fullIds?: boolean } = {}): string[] {
+export function describeKeys(keys: InventoryKey[], options: { abortedCeremonies?: ReadonlySet<string>; fullIds?: boolean; scriptsDir?: string } = {}): string[] {
   return keys.flatMap((k) => {
     const check = k.spkiSha256 ? `SPKI ${formatFingerprintPrefix(k.spkiSha256)}` : `KCV-ECB0 ${formatKcv(k.kcvEcb0 ?? "-")}, KCV-CMAC ${formatKcv(k.kcvCmac ?? "-")}`;
     const when = k.destroyedAt ? `destroyed ${formatUtcDate(k.destroyedAt)}` : k.rotationDueAt ? `rotate by ${formatUtcDate(k.rotationDueAt)}` : "no rotation date";
@@ -49,10 +50,23 @@ export function describeKeys(keys: InventoryKey[], options: { abortedCeremonies?
     const fromAborted = k.status !== "destroyed" && k.createdByCeremony !== null && options.abortedCeremonies?.has(k.createdByCeremony) === true;
     const status = fromAborted ? "ABORTED" : STATUS[k.status];
     const line = `${status.padEnd(9)} ${k.label.padEnd(28)} ${k.algorithm.padEnd(8)} ${k.purpose.padEnd(18)} token ${k.tokenLabel} (${k.tokenSerial})  ID ${id}  ${check}  ${when}`;
-    if (!fromAborted) return [line];
+    if (!fromAborted) return rotationIsDue(k.status) ? [line, rotationLine(k, options.scriptsDir)] : [line];
     return [
       line,
       `          made by ceremony ${k.createdByCeremony}, which was aborted: adopt the key in a new witnessed ceremony, or destroy it (key-destruction.yaml with expectedId ${k.ckaId}).`,
     ];
   });
+}
+
+/**
+ * What to do about a key due or overdue for rotation: the ceremony that rotates it (issue 15,
+ * "rotation due drives work"), or that no script rotates that kind of key.
+ */
+export function rotationLine(k: Pick<InventoryKey, "label" | "purpose" | "status" | "rotationDueAt">, scriptsDir?: string): string {
+  const script = rotationScriptFor(k.purpose);
+  const due = k.rotationDueAt ? formatUtcDate(k.rotationDueAt) : "?";
+  const when = k.status === "overdue" ? `overdue since ${due}` : `due ${due}`;
+  if (!script) return `          rotation ${when}: no ceremony script rotates a ${k.purpose} key; replace it in a new ceremony and destroy this one.`;
+  const missing = scriptsDir !== undefined && !existsSync(join(scriptsDir, script)) ? ` (${script} is not among this build's ceremony scripts)` : "";
+  return `          rotation ${when}: rotate ${k.label} with ${script}${missing}.`;
 }

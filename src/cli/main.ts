@@ -28,7 +28,10 @@ const USAGE = `usage:
                                                         and the signer is anchored (3 not anchored, 4 aborted, 5 both, 1 failed)
   ceremony shares inspect FILE... | -                   decode and check shares (from files or standard input) without combining
   ceremony recover --bundle DIR [--key LABEL] (--share FILE... --rehearsal [--out DIR] | --module PATH [--module-args STRING] (--token LABEL | --token-uri URI) --out DIR)
-  ceremony keys [--journal DB] [--full-ids]             key inventory with rotation status; keys of aborted ceremonies flagged`;
+  ceremony keys [--journal DB] [--full-ids]             key inventory with rotation status; keys of aborted ceremonies flagged
+  ceremony report PATH... --out DIR [--signer PEM|FINGERPRINT|WORDS]... [--at DATE]
+                                                        policy evidence (seed policies, PCI-DSS 3.7) as PDF and JSON; only
+                                                        verified bundles count (1 a requirement not evidenced, 3 not anchored)`;
 
 type Handler = (io: CliIo, positionals: string[], values: Record<string, string | string[] | boolean | undefined>) => Promise<number>;
 
@@ -52,6 +55,7 @@ const OPTIONS = {
   "save-cards": { type: "string" },
   rehearsal: { type: "boolean" },
   "full-ids": { type: "boolean" },
+  at: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -82,6 +86,8 @@ const commands: Record<string, Handler> = {
   demo: async (io, _p, v) => (await import("./demo-command.ts")).demoCommand(io, v.out as string | undefined),
   keys: async (io, _p, v) => (await import("./keys-command.ts")).keysCommand(io, v.journal as string | undefined, { fullIds: v["full-ids"] === true }),
   verify: async (io, p, v) => (await import("./verify-command.ts")).verifyCommand(io, p, { signers: v.signer as string[] | undefined, json: v.json === true }),
+  report: async (io, p, v) =>
+    (await import("./report-command.ts")).reportCommand(io, p, { out: v.out as string | undefined, signers: v.signer as string[] | undefined, at: v.at as string | undefined }),
   shares: async (io, p) => (await import("./shares-command.ts")).sharesCommand(io, p),
   run: async (io, p, v) =>
     (await import("./run-command.ts")).runCommand(

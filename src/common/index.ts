@@ -29,3 +29,4 @@ export {
   isHexDetail,
 } from "./format.ts";
 export { ROLES, ROLE_TITLES, type Role, roleTitle, roleTitlePlural } from "./roles.ts";
+export { rotationIsDue, rotationScriptFor } from "./rotation.ts";

@@ -15,7 +15,7 @@ export const ADVICE_TEXT: Readonly<Record<AdviceKind, string>> = {
 };
 
 /** The layer (src/ folder, or electron/ renderer/) whose code raises an error. */
-export type ErrorLayer = "core" | "hsm" | "journal" | "pki" | "escrow" | "transcript" | "print" | "ceremony" | "api" | "cli" | "electron" | "renderer";
+export type ErrorLayer = "core" | "hsm" | "journal" | "pki" | "escrow" | "transcript" | "evidence" | "print" | "ceremony" | "api" | "cli" | "electron" | "renderer";
 
 /** One registered code: declared once, with the classes that raise it and the sentence for the officer. */
 export interface ErrorEntry {

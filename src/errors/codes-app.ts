@@ -12,6 +12,13 @@ export const APP_ERRORS = {
   INPUT_FILE_UNREADABLE: entry("core", ["InputFileError"], "choose-another", "The file cannot be read by this user. Check its permissions and the media, or choose another file."),
   SHARE_INPUT_TOO_LARGE: entry("cli", ["CeremonyError"], "choose-another", "Standard input holds more than any set of share cards could. Give the cards' words or QR text only."),
   PRINT_INPUT_INVALID: entry("print", ["PrintInputError"], "stop", "The data handed to a printed page cannot be printed as given; nothing was printed. This is a fault in the program; report it."),
+  REPORT_NO_BUNDLES: entry(
+    "evidence",
+    ["NoBundlesError"],
+    "choose-another",
+    "No ceremony bundle was found where the report was asked to look, so there is nothing to report on. Give bundle folders, or a folder that holds them.",
+  ),
+  REPORT_AS_OF: service("choose-another", "The report's as-of date is not a date. Give it as 2027-12-31."),
   SCRIPT_NAME: service("choose-another", "That is not a ceremony script name. Choose a script from the list."),
   NO_CEREMONY: service("retry", "No ceremony is open. Start one from the start screen."),
   CEREMONY_OPEN: service("retry", "A ceremony is still open. Finish or abort it first."),

@@ -8,3 +8,5 @@ export { type PrintedStepOutcome, type TranscriptSummaryInput } from "./transcri
 export { renderTranscriptSummary } from "./transcript-summary.ts";
 export { type CeremonyScriptInput, type PrintedBlank, type PrintedScriptStep } from "./ceremony-script-input.ts";
 export { renderCeremonyScript } from "./ceremony-script.ts";
+export { type EvidenceReportInput, type PrintedStatus } from "./evidence-report-input.ts";
+export { renderEvidenceReport } from "./evidence-report.ts";

@@ -53,7 +53,7 @@ export {
 export { type SignedTranscriptInput, type SignedTranscriptVerification, verifySignedTranscript } from "./verify-signed-transcript.ts";
 export { MAX_BUNDLE_FILE_BYTES } from "./verify-bundle.ts";
 export { AnchorError, anchorFromPem, anchorFromText } from "./anchor.ts";
-export { type BundleReport, type Verdict, type VerifyReport, VERIFY_REPORT_FORMAT, exitStatusOf, findBundles, verifyArchive } from "./verify-archive.ts";
+export { type BundleReport, type Verdict, type VerifyArchiveOptions, type VerifyReport, VERIFY_REPORT_FORMAT, exitStatusOf, findBundles, verifyArchive } from "./verify-archive.ts";
 export { type LinkResult, type LinkedBundle, checkLinks } from "./verify-links.ts";
 export { checkArtifacts } from "./verify-artifacts.ts";
 export { checkMilestones, checkSignerFacts } from "./verify-records.ts";

@@ -8,6 +8,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { RESERVED_FILES } from "./bundle-paths.ts";
 import type { VerifyFailure } from "./failures.ts";
+import type { Transcript } from "./types.ts";
 import { type BundleVerification, type VerifyBundleOptions, verifyBundle } from "./verify-bundle.ts";
 import { checkLinks } from "./verify-links.ts";
 
@@ -100,12 +101,22 @@ function noBundleFailures(path: string, v: BundleVerification): VerifyFailure[] 
   return v.failures;
 }
 
-export async function verifyArchive(paths: readonly string[], options: VerifyBundleOptions = {}): Promise<VerifyReport> {
+export interface VerifyArchiveOptions extends VerifyBundleOptions {
+  /**
+   * Called with each bundle's transcript as soon as it is read, before the links between bundles
+   * are checked: trust it only when that bundle's verdict in the report is not "failed" (the
+   * evidence report, src/evidence, reads the events this way without reading a bundle twice).
+   */
+  onTranscript?(path: string, transcript: Transcript): void;
+}
+
+export async function verifyArchive(paths: readonly string[], options: VerifyArchiveOptions = {}): Promise<VerifyReport> {
   const bundlePaths = await findBundles(paths);
   const results: Array<{ path: string; v: BundleVerification }> = [];
   // One at a time: the bundles' bytes are dropped as soon as each is judged, so memory stays flat.
   for (const path of bundlePaths) {
     const v = await verifyBundle(path, options);
+    if (v.transcript) options.onTranscript?.(path, v.transcript);
     results.push({ path, v: { ...v, files: new Map(), failures: noBundleFailures(path, v) } });
   }
   const linkable = results.flatMap(({ path, v }) => (v.ok && v.transcript && v.signerSpkiSha256 ? [{ path, transcript: v.transcript, signerSpkiSha256: v.signerSpkiSha256 }] : []));

@@ -22,6 +22,25 @@ test("ceremony keys lists the inventory, flags overdue and due-soon keys, and ex
   expect(out.find((l) => l.includes("KEK-01"))).toMatch(/^OVERDUE\s+KEK-01\s+AES-256\s+kek .*KCV-ECB0 F290 00, KCV-CMAC 3778 22C0 93/);
   expect(out.find((l) => l.includes("KEK-02"))).toMatch(/^DUE SOON\s+KEK-02/);
   expect(out.find((l) => l.includes("ROOT-CA-R1"))).toMatch(/^active\s+ROOT-CA-R1\s+EC-P384\s+ca-signing .*SPKI ABAB ABAB ABAB ABAB…/);
+  // Rotation due drives work: each due or overdue key names the ceremony that rotates it; an active one does not.
+  const after = (label: string): string | undefined => out[out.findIndex((l) => l.includes(`${label} `)) + 1];
+  expect(after("KEK-01")).toMatch(/^ {10}rotation overdue since \d{4}-\d{2}-\d{2}: rotate KEK-01 with kek-rotation\.yaml/);
+  expect(after("KEK-02")).toMatch(/^ {10}rotation due \d{4}-\d{2}-\d{2}: rotate KEK-02 with kek-rotation\.yaml/);
+  expect(out.filter((l) => l.includes("root-rotation.yaml"))).toEqual([]);
+});
+
+test("ceremony keys names root-rotation.yaml for a root key due for rotation, and says when no script rotates a key", async () => {
+  const path = join(mkdtempSync(join(tmpdir(), "keys-cli-")), "journal.db");
+  const journal = Journal.open(path);
+  const iso = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString();
+  const base = { tokenSerial: "SN1", tokenLabel: "root-hsm", createdAt: iso(-7000), createdByCeremony: "c-1", algorithm: "EC-P384", spkiSha256: "cd".repeat(32) };
+  journal.upsertKey({ ...base, label: "ROOT-CA-R1", ckaId: "03", purpose: "ca-signing", rotationDueAt: iso(-2) });
+  journal.upsertKey({ ...base, label: "SIGNER-9", ckaId: "04", purpose: "signing", spkiSha256: "ef".repeat(32), rotationDueAt: iso(5) });
+  journal.close();
+  const out: string[] = [];
+  expect(await main(["keys", "--journal", path], { out: (l) => out.push(l), err: (l) => out.push(l) })).toBe(3);
+  expect(out[out.findIndex((l) => l.includes("ROOT-CA-R1 ")) + 1]).toMatch(/^ {10}rotation overdue since \d{4}-\d{2}-\d{2}: rotate ROOT-CA-R1 with root-rotation\.yaml/);
+  expect(out[out.findIndex((l) => l.includes("SIGNER-9 ")) + 1]).toMatch(/^ {10}rotation due \d{4}-\d{2}-\d{2}: no ceremony script rotates a signing key; replace it in a new ceremony and destroy this one\.$/);
 });
 
 test("ceremony keys without a journal says where it looked", async () => {

@@ -1,0 +1,190 @@
+/**
+ * `ceremony report` over the demo's genuine bundles, through the real CLI (docs/evidence-report.md):
+ * a requirement evidenced with the events that show it, one missing, an overdue rotation at a
+ * later --at, a destroyed key whose other copies the bundles do not account for, a tampered
+ * bundle reported as NOT VERIFIED and left out of the evidence, and one-line errors for bad
+ * input. The PDF is read back with pdftotext and every page rendered with pdftoppm
+ * (test-results/evidence-report/, to look at).
+ */
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import type { EvidenceReport, RequirementResult } from "../../../src/evidence/index.ts";
+import { type DemoBundles, runCeremony, runDemo } from "../../helpers/demo-bundles.ts";
+import { flatText, pageCount } from "../print-tools.ts";
+
+vi.setConfig({ testTimeout: 600_000 });
+
+const PAGES_DIR = resolve(import.meta.dirname, "../../../test-results/evidence-report");
+
+let demo: DemoBundles;
+let work: string;
+let runs = 0;
+
+beforeAll(async () => {
+  demo = await runDemo("evidence-report-");
+  work = mkdtempSync(join(tmpdir(), "evidence-report-work-"));
+}, 600_000);
+
+afterAll(() => {
+  demo?.cleanup();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+async function report(args: string[]): Promise<{ code: number; out: string; err: string; json: EvidenceReport; pdf: Buffer; dir: string }> {
+  const dir = join(work, `report-${runs++}`);
+  const r = await runCeremony(["report", ...args, "--out", dir]);
+  expect(r.err, r.out).toBe("");
+  return { ...r, dir, json: JSON.parse(readFileSync(join(dir, "evidence-report.json"), "utf8")) as EvidenceReport, pdf: readFileSync(join(dir, "evidence-report.pdf")) };
+}
+
+const requirement = (json: EvidenceReport, id: string): RequirementResult => {
+  const r = json.requirements.find((x) => x.id === id);
+  if (!r) throw new Error(`no requirement ${id}`);
+  return r;
+};
+
+describe("the demo's six bundles", () => {
+  let run: Awaited<ReturnType<typeof report>>;
+  beforeAll(async () => {
+    run = await report([demo.out]);
+  });
+
+  test("every bundle is verified with its signer named, not anchored without --signer, and used as evidence", () => {
+    expect(run.json.format).toBe("ceremony-workstation.evidence-report.v1");
+    expect(run.json.bundles.map((b) => b.scriptId)).toEqual(["root-ca", "intermediate-signing", "crl-signing", "master-key", "key-recovery", "key-destruction"]);
+    for (const b of run.json.bundles) {
+      expect(b).toMatchObject({ verdict: "verified-not-anchored", anchored: false, use: "evidence", rehearsal: true, failures: [] });
+      expect(b.signerSpkiSha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+    expect(run.out).toMatch(/verified, NOT anchored\s+\S+01-root-ca \(root-ca-\d{8}-[0-9a-f]{6}\) signer [0-9A-F]{4} /);
+    expect(run.json.notes.some((n) => n.includes("No --signer was given"))).toBe(true);
+    expect(run.json.notes.some((n) => n.includes("REHEARSALS"))).toBe(true);
+  });
+
+  test("split knowledge is evidenced by the master key's escrow: 3 of 5, every card read back, trial recovery, with the events cited", () => {
+    const split = requirement(run.json, "split-knowledge");
+    expect(split.status).toBe("evidenced");
+    const master = run.json.bundles.find((b) => b.scriptId === "master-key")!;
+    const item = split.evidence.find((e) => e.ceremonyId === master.ceremonyId)!;
+    expect(item.text).toMatch(/^KEK-01 escrow set [0-9A-F ]+ \(3 of 5 cards\): 5 different holders, no one with 3 cards; all 5 read back by their holders; trial recovery with 3 cards matched both KCVs$/);
+    expect(item.seq).toBeGreaterThan(0);
+    expect(item.actor?.role).toBe("crypto-officer");
+    expect(split.sources.map((s) => `${s.seedFile} ${s.section}`)).toContain("001_96d557ca56aef4e1.txt §7 Key Escrow & Recovery");
+  });
+
+  test("dual control is evidenced step by step: performer and two witnesses for every key operation", () => {
+    const dual = requirement(run.json, "dual-control");
+    expect(dual.status).toBe("evidenced");
+    expect(dual.evidence.some((e) => /step 4 "Generate the master key in the HSM" of master-key-\S+: performed by Cy Officer \(Crypto officer\), attested by \S+ Witness \(Internal witness\) and \S+ Witness \(Internal witness\)/.test(e.text))).toBe(true);
+    expect(requirement(run.json, "audit-trail").status).toBe("evidenced");
+  });
+
+  test("the CISO witness rule is missing: no bundle is a rotation ceremony", () => {
+    const rule = requirement(run.json, "rotation-witnesses");
+    expect(rule.status).toBe("missing");
+    expect(rule.findings[0]?.text).toContain("No verified bundle is a key rotation ceremony (root-rotation.yaml, kek-rotation.yaml)");
+    expect(rule.sources[0]?.quote).toBe("Key rotation ceremonies must include at least two witnesses, one being the CISO or Director of Cybersecurity.");
+    expect(run.json.pciDss.find((p) => p.id === "3.7.4")?.status).not.toBe("evidenced");
+  });
+
+  test("the destroyed master key's other copies (the recovered token, the escrow set) are named as not accounted for", () => {
+    const destruction = requirement(run.json, "destruction");
+    expect(destruction.evidence.some((e) => /^KEK-01 .* destroyed on token demo-root .* proof: not found by label; not found by ID/.test(e.text))).toBe(true);
+    const texts = destruction.findings.map((f) => f.text);
+    expect(texts.some((t) => /its copy on token demo-recovery .*recovered by key-recovery-\S+ .* is not recorded as destroyed/.test(t))).toBe(true);
+    expect(texts.some((t) => /its KEK-01 escrow set [0-9A-F ]+ \(3 of 5 cards\) held by .* is not recorded as destroyed/.test(t))).toBe(true);
+    expect(destruction.status).toBe("missing");
+  });
+
+  test("the root CA's 20-year certificate contradicts the 10-year rule of 001 §4", () => {
+    const schedule = requirement(run.json, "rotation-schedule");
+    expect(schedule.findings.some((f) => f.kind === "contradicted" && /root certificate root-ca-r1 is valid 20 years .* 001 §4 gives a root CA 10 years/.test(f.text))).toBe(true);
+    expect(schedule.evidence.some((e) => /^KEK-01 .*: rotation due \d{4}-\d{2}-\d{2}, in 36[45] days$/.test(e.text))).toBe(true);
+  });
+
+  test("exit 1 (requirements not evidenced); the PDF says the same, on pages that render", () => {
+    expect(run.code).toBe(1);
+    const text = flatText(run.pdf);
+    expect(text).toContain("POLICY EVIDENCE REPORT");
+    expect(text).toMatch(/\d+ of 11 requirements evidenced/);
+    expect(text).toContain('000 Key Rotation and Master Key Access: "Key rotation ceremonies must include at least two witnesses, one being the CISO or Director of Cybersecurity."');
+    expect(text).toContain("Split knowledge: a master key's escrow is split k-of-n with Shamir's Secret Sharing EVIDENCED");
+    expect(text).toMatch(/PCI-DSS 3\.7\.1 to 3\.7\.7/);
+    expect(text).toContain("no row in the seed's mapping");
+    for (const b of run.json.bundles) expect(text).toContain(b.ceremonyId!);
+    rmSync(PAGES_DIR, { recursive: true, force: true });
+    mkdirSync(PAGES_DIR, { recursive: true });
+    execFileSync("pdftoppm", ["-r", "60", "-png", join(run.dir, "evidence-report.pdf"), join(PAGES_DIR, "demo")]);
+    const pngs = readdirSync(PAGES_DIR).filter((f) => f.startsWith("demo") && f.endsWith(".png"));
+    expect(pngs.length).toBe(pageCount(run.pdf));
+  });
+});
+
+test("thirteen months later the master key's copy still held is overdue for rotation, naming kek-rotation.yaml", async () => {
+  const master = JSON.parse(readFileSync(join(demo.bundle("master-key"), "transcript.json"), "utf8")) as { ceremony: { startedAt: string } };
+  const later = new Date(Date.parse(master.ceremony.startedAt) + 400 * 86_400_000).toISOString().slice(0, 10);
+  const run = await report([demo.out, "--at", later]);
+  const schedule = requirement(run.json, "rotation-schedule");
+  expect(schedule.status).toBe("contradicted"); // the root's 20 years outrank the overdue KEK
+  const overdue = schedule.findings.filter((f) => f.kind === "overdue");
+  expect(overdue).toHaveLength(1);
+  expect(overdue[0]!.text).toMatch(/^KEK-01 \(AES-256 master key \(KEK\), KCV [0-9A-F]{6}\), made \d{4}-\d{2}-\d{2}, was due for rotation on \d{4}-\d{2}-\d{2}: 3[45] days overdue \(past the policy's 7-day alert\); rotate it with kek-rotation.yaml$/);
+  expect(run.json.asOf).toBe(`${later}T00:00:00.000Z`);
+  expect(run.json.keys.find((k) => k.label === "KEK-01")?.rotation).toBe("overdue");
+  expect(run.out).toMatch(/^ +overdue: KEK-01 .*rotate it with kek-rotation.yaml$/m);
+});
+
+test("a tampered bundle is reported NOT VERIFIED and none of its events is evidence", async () => {
+  const copy = join(work, "tampered-archive");
+  cpSync(demo.out, copy, { recursive: true });
+  const master = readdirSync(copy).find((n) => n.endsWith("-master-key"))!;
+  const file = join(copy, master, "transcript.json");
+  const bytes = readFileSync(file);
+  const at = bytes.indexOf("Master key generation") + 3;
+  bytes[at] = bytes[at]! ^ 0x01;
+  writeFileSync(file, bytes);
+  const run = await report([copy]);
+  const bad = run.json.bundles.find((b) => b.path.endsWith(master))!;
+  expect(bad).toMatchObject({ verdict: "failed", use: "not-verified" });
+  expect(bad.failures.map((f) => f.code)).toContain("MANIFEST_HASH_MISMATCH");
+  expect(run.json.summary).toMatchObject({ bundles: 6, usedAsEvidence: 5, notVerified: 1 });
+  const cited = run.json.requirements.flatMap((r) => r.evidence.map((e) => e.bundle));
+  expect(cited).not.toContain(bad.path);
+  expect(requirement(run.json, "split-knowledge").status).toBe("missing");
+  expect(run.code).toBe(1);
+  expect(run.out).toMatch(new RegExp(`NOT VERIFIED, excluded\\s+\\S+${master} .*\\[MANIFEST_HASH_MISMATCH\\]`));
+  expect(flatText(run.pdf)).toContain("NOT VERIFIED: excluded");
+});
+
+describe("bad input: one line, exit 2, no stack trace", () => {
+  const oneLine = (r: { code: number; out: string; err: string }, pattern: RegExp): void => {
+    expect(r.code, r.out + r.err).toBe(2);
+    expect(r.err.trim().split("\n")).toHaveLength(1);
+    expect(r.err).toMatch(pattern);
+    expect(r.err).not.toMatch(/\n\s+at |unexpected error/);
+  };
+
+  test("no path, no --out", async () => {
+    oneLine(await runCeremony(["report", "--out", join(work, "x")]), /^ceremony report: give one or more bundle folders/);
+    oneLine(await runCeremony(["report", demo.out]), /^ceremony report: give a folder for the PDF and JSON with --out DIR/);
+  });
+
+  test("a folder with no bundle in it, and a path that does not exist", async () => {
+    const empty = join(work, "no-bundles");
+    mkdirSync(join(empty, "sub"), { recursive: true });
+    writeFileSync(join(empty, "sub", "notes.txt"), "not a bundle");
+    oneLine(await runCeremony(["report", empty, "--out", join(work, "r-empty")]), /^ceremony report: No ceremony bundle found in \S+no-bundles \(a bundle is a folder holding transcript\.json/);
+    oneLine(await runCeremony(["report", join(work, "nowhere"), "--out", join(work, "r-nowhere")]), /^ceremony report: No ceremony bundle found in \S+nowhere/);
+  });
+
+  test("a bad --at, and report files that already exist", async () => {
+    oneLine(await runCeremony(["report", demo.out, "--at", "next year", "--out", join(work, "r-at")]), /^ceremony report: --at "next year" is not a date; give it as 2027-12-31/);
+    const dir = join(work, "r-exists");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "evidence-report.json"), "{}");
+    oneLine(await runCeremony(["report", demo.out, "--out", dir]), /evidence-report\.json already exists; a report is never written over another/);
+  });
+});
