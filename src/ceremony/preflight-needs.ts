@@ -69,6 +69,8 @@ export function keyPairNeed(algorithm: KeyPairAlgorithm): Pick<Need, "mechanisms
       return {
         mechanisms: [
           [{ mechanism: CKM.RSA_PKCS_KEY_PAIR_GEN, keyBits: bits, flag: CKF_MECH.GENERATE_KEY_PAIR }],
+          // PKCS#1 v1.5 only: it is what the backend signs with (hsm-signer.ts mechanismFor) and the
+          // only RSA scheme `verify` and the OpenSSL recipe check; PSS alone does not meet this need.
           // Without CKM_SHA256_RSA_PKCS the backend signs a host-made DigestInfo with CKM_RSA_PKCS.
           [
             { mechanism: CKM.SHA256_RSA_PKCS, keyBits: bits, flag: CKF_MECH.SIGN },

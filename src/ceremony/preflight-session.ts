@@ -4,13 +4,13 @@
  * closed. The ceremony's own session is opened later, at its login step (docs/hsm-support.md,
  * "The PIN and the preflight").
  */
-import { HsmClient } from "../hsm/hsm-client.ts";
+import { HsmClient, type HsmClientOptions } from "../hsm/hsm-client.ts";
 import type { TokenSelector } from "../hsm/types.ts";
 import type { LoadedScript } from "./load-script.ts";
 import { runPreflight, type PreflightReport } from "./preflight.ts";
 
 export async function preflightOnModule(
-  module: { modulePath: string; moduleArgs?: string | undefined; env?: Record<string, string> },
+  module: { modulePath: string; moduleArgs?: string | undefined; env?: Record<string, string>; mask?: HsmClientOptions["mask"] },
   selector: TokenSelector,
   script: LoadedScript,
   askPin?: () => Promise<Buffer>,
@@ -19,6 +19,7 @@ export async function preflightOnModule(
     modulePath: module.modulePath,
     ...(module.moduleArgs !== undefined ? { moduleArgs: module.moduleArgs } : {}),
     ...(module.env ? { env: module.env } : {}),
+    ...(module.mask ? { mask: module.mask } : {}),
   });
   try {
     await client.call("openToken", selector);

@@ -135,7 +135,7 @@ function evaluateChoices(need: Need, ctx: Context): PreflightRow {
   return {
     ...rows[0]!.row,
     offered: rows.map((r) => `${r.algorithm}: ${r.row.offered}`).join("; "),
-    advice: `Every ceremony signs its transcript with a key on the token (${need.choices!.join(", ")}); this token can make none of them. Use another HSM (docs/hsm-support.md).`,
+    advice: `Every ceremony signs its transcript with a key on the token (${need.choices!.join(", ")}; RSA signing with PKCS#1 v1.5); this token can make none of them. Use another HSM (docs/hsm-support.md).`,
   };
 }
 

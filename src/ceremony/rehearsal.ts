@@ -96,7 +96,13 @@ export async function rehearseScript(run: RehearsalRun): Promise<RehearsalResult
     : CeremonyRunner.start(run.script, {
         ...runnerOptions,
         preflight: await preflightOnModule(
-          { modulePath: run.env.modulePath, env: run.env.env, ...(run.env.moduleArgs !== undefined ? { moduleArgs: run.env.moduleArgs } : {}) },
+          {
+            modulePath: run.env.modulePath,
+            env: run.env.env,
+            ...(run.env.moduleArgs !== undefined ? { moduleArgs: run.env.moduleArgs } : {}),
+            // A masked token is masked for its preflight too: the preflight sees what the ceremony will.
+            ...(run.mask ? { mask: run.mask } : {}),
+          },
           runnerOptions.token,
           run.script,
         ),

@@ -660,7 +660,9 @@ export class Pkcs11Backend {
 
   /**
    * The transcript-signing key's algorithm, from what the token offers: ECDSA P-256, else P-384
-   * (by CKM_EC_KEY_PAIR_GEN's key-size range), else RSA-3072 (signed with PSS or PKCS#1 v1.5).
+   * (by CKM_EC_KEY_PAIR_GEN's key-size range), else RSA-3072 signed with PKCS#1 v1.5 — the one RSA
+   * scheme `verify` and the OpenSSL recipe check (src/transcript/dsse.ts), so a token that signs
+   * RSA only with PSS is refused here as the preflight refuses it (preflight-needs.ts).
    */
   transcriptSignerAlgorithm(): "EC-P256" | "EC-P384" | "RSA-3072" {
     const slot = this.slot;
@@ -676,11 +678,12 @@ export class Pkcs11Backend {
       if (range.min <= 256 && range.max >= 256) return "EC-P256";
       if (range.min <= 384 && range.max >= 384) return "EC-P384";
     }
-    const rsaSigns = [CKM.SHA256_RSA_PKCS_PSS, CKM.RSA_PKCS_PSS, CKM.SHA256_RSA_PKCS, CKM.RSA_PKCS].some((m) => this.offers(m));
+    // CKM_RSA_PKCS signs a host-made DigestInfo where CKM_SHA256_RSA_PKCS is missing (sign below).
+    const rsaSigns = [CKM.SHA256_RSA_PKCS, CKM.RSA_PKCS].some((m) => this.offers(m));
     if (this.offers(CKM.RSA_PKCS_KEY_PAIR_GEN) && rsaSigns) return "RSA-3072";
     throw new HsmError(
       "HSM_NO_TRANSCRIPT_SIGNER",
-      "This token can make none of the transcript-signing keys this application uses (ECDSA P-256 or P-384, RSA-3072). Use another HSM.",
+      "This token can make none of the transcript-signing keys this application uses (ECDSA P-256 or P-384, RSA-3072 signing with PKCS#1 v1.5). Use another HSM.",
     );
   }
 

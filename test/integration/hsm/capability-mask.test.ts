@@ -5,7 +5,10 @@
  * usage attributes, and NSS softokn without CKM_AES_KEY_WRAP_KWP (its 0x210A is not RFC 5649).
  */
 import { createPublicKey, verify } from "node:crypto";
+import { resolve } from "node:path";
 import { describe, expect, test } from "vitest";
+import { loadScriptFile } from "../../../src/ceremony/load-script.ts";
+import { preflightOnModule } from "../../../src/ceremony/preflight-session.ts";
 import { CKM, HsmClient, type HsmClientOptions } from "../../../src/hsm/index.ts";
 import type { CapabilityMask } from "../../../src/hsm/capability-mask.ts";
 import { clientOptions, createTestToken, HSM_IMPLEMENTATIONS, type HsmImplementation } from "../../helpers/rehearsal-hsm.ts";
@@ -58,6 +61,28 @@ describe.each(HSM_IMPLEMENTATIONS)("on %s", (implementation) => {
     await expect(
       withMaskedToken(implementation, { hideMechanisms: [CKM.EC_KEY_PAIR_GEN, CKM.RSA_PKCS_KEY_PAIR_GEN] }, (c) => c.call("transcriptSignerAlgorithm")),
     ).rejects.toMatchObject({ code: "HSM_NO_TRANSCRIPT_SIGNER", message: expect.stringMatching(/Use another HSM/) });
+  });
+
+  test("a token whose RSA signs only with PSS gets no RSA-3072 transcript signer: the backend and the preflight agree (verify checks PKCS#1 v1.5 only)", async () => {
+    const pssOnly = { hideMechanisms: [CKM.EC_KEY_PAIR_GEN, CKM.ECDSA, CKM.SHA256_RSA_PKCS, CKM.SHA384_RSA_PKCS, CKM.RSA_PKCS] };
+    await expect(withMaskedToken(implementation, pssOnly, (c) => c.call("transcriptSignerAlgorithm"))).rejects.toMatchObject({
+      code: "HSM_NO_TRANSCRIPT_SIGNER",
+      message: expect.stringContaining("RSA-3072 signing with PKCS#1 v1.5"),
+    });
+    const env = await createTestToken(implementation, ["pss-only"]);
+    try {
+      const { script } = await loadScriptFile(resolve(import.meta.dirname, "../../../ceremony-scripts/root-ca.yaml"));
+      const report = await preflightOnModule({ ...clientOptions(env), modulePath: env.modulePath, mask: pssOnly }, { label: env.tokens[0]!.label }, script);
+      const offered = report.profile.mechanisms.map((m) => m.name);
+      expect(offered).toContain("CKM_SHA256_RSA_PKCS_PSS");
+      const signer = report.rows.find((r) => r.need.startsWith("Transcript-signing key"))!;
+      expect(signer.verdict).toBe("refused");
+      expect(signer.offered).toContain("RSA-3072: CKM_RSA_PKCS_KEY_PAIR_GEN");
+      expect(signer.offered).toContain("no CKM_SHA256_RSA_PKCS / no CKM_RSA_PKCS");
+      expect(signer.advice).toContain("RSA signing with PKCS#1 v1.5");
+    } finally {
+      await env.cleanup();
+    }
   });
 
   test("a token refusing explicit false usage attributes gets the minimal template; the key is kept only when what it made is as strict", async () => {
