@@ -2,6 +2,7 @@ import type { MouseEvent } from "react";
 import { AppHeader } from "./components/app-header.tsx";
 import { useHashRoute } from "./routing/use-hash-route.ts";
 import { AuditorScreen } from "./screens/auditor/auditor-screen.tsx";
+import { EvidenceScreen } from "./screens/auditor/evidence-screen.tsx";
 import { CeremonyRoute } from "./screens/ceremony-route.tsx";
 import { KeyInventoryScreen } from "./screens/keys/key-inventory-screen.tsx";
 import { WitnessRoute } from "./screens/witness/witness-route.tsx";
@@ -20,6 +21,8 @@ export function App() {
           <WitnessRoute />
         ) : route.name === "auditor" ? (
           <AuditorScreen initialDir={route.params.get("dir")} />
+        ) : route.name === "evidence" ? (
+          <EvidenceScreen />
         ) : route.name === "keys" ? (
           <KeyInventoryScreen />
         ) : (

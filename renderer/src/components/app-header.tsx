@@ -5,6 +5,7 @@ const NAV: Array<{ route: RouteName; label: string }> = [
   { route: "ceremony", label: "Ceremony" },
   { route: "witness", label: "Witness view" },
   { route: "auditor", label: "Auditor" },
+  { route: "evidence", label: "Policy evidence" },
   { route: "keys", label: "Key inventory" },
 ];
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 
-export type RouteName = "ceremony" | "witness" | "auditor" | "keys";
+export type RouteName = "ceremony" | "witness" | "auditor" | "evidence" | "keys";
 
 export interface Route {
   name: RouteName;
@@ -10,7 +10,7 @@ export interface Route {
 /** "#/witness?x=1" → {name: "witness", params}; anything unknown is the ceremony screen. */
 export function parseHash(hash: string): Route {
   const [path = "", query = ""] = hash.replace(/^#\/?/, "").split("?", 2);
-  const name: RouteName = path === "witness" || path === "auditor" || path === "keys" ? path : "ceremony";
+  const name: RouteName = path === "witness" || path === "auditor" || path === "evidence" || path === "keys" ? path : "ceremony";
   return { name, params: new URLSearchParams(query) };
 }
 

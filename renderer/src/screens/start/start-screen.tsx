@@ -9,6 +9,7 @@ import { AirGapStatus } from "./airgap-status.tsx";
 import { HsmChoice, tokenKeyOf, type HsmChoiceState } from "./hsm-choice.tsx";
 import { PaperScriptPanel } from "./paper-script-panel.tsx";
 import { PreflightTable } from "./preflight-table.tsx";
+import { RotationDue } from "./rotation-due.tsx";
 import { ParameterForm } from "./parameter-form.tsx";
 import { initialValues, typedValues, type RawValues } from "./parameter-values.ts";
 import { ScriptPicker } from "./script-picker.tsx";
@@ -119,6 +120,7 @@ export function StartScreen({ onStarted }: { onStarted(): void }) {
             if (canStart) void start();
           }}
         >
+          <RotationDue scripts={scripts} onChoose={choose} />
           <ScriptPicker scripts={scripts} selected={file} onSelect={choose} />
           {summary ? <ParameterForm summary={summary} values={values} checking={checking} onChange={change} /> : null}
           {validationError ? <ErrorNotice error={validationError} title="The parameters could not be checked" /> : null}
