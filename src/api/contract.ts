@@ -205,7 +205,7 @@ export const EvidenceReportView = z.object({
       signerSpkiSha256: z.string().nullable(),
       anchored: z.boolean(),
       rehearsal: z.boolean(),
-      use: z.enum(["evidence", "not-verified", "not-anchored-signer"]),
+      use: z.enum(["evidence", "not-verified"]),
       failures: z.array(z.object({ code: z.string(), message: z.string() })),
     }),
   ),

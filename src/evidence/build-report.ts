@@ -57,10 +57,9 @@ function withFile(source: PolicySource): PolicySource & { seedFile: string } {
   return { ...source, seedFile: SEEDS[source.seed].file };
 }
 
-function bundleUse(b: BundleReport, anchors: readonly string[]): ReportBundle["use"] {
-  if (b.verdict === "failed") return "not-verified";
-  if (anchors.length > 0 && !b.anchored) return "not-anchored-signer";
-  return "evidence";
+/** With --signer, verify itself fails a bundle signed by another key (SIGNER_KEY_UNEXPECTED). */
+function bundleUse(b: BundleReport): ReportBundle["use"] {
+  return b.verdict === "failed" ? "not-verified" : "evidence";
 }
 
 export async function buildEvidenceReport(paths: readonly string[], options: EvidenceReportOptions = {}): Promise<EvidenceReport> {
@@ -80,7 +79,7 @@ export async function buildEvidenceReport(paths: readonly string[], options: Evi
     signerSpkiSha256: b.signerSpkiSha256,
     anchored: b.anchored,
     rehearsal: b.rehearsal,
-    use: bundleUse(b, anchors),
+    use: bundleUse(b),
     failures: b.failures.map((f) => ({ code: f.code, message: f.message })),
   }));
   const ceremonies: CeremonyRecord[] = verified.bundles.flatMap((b, i) => {
@@ -114,7 +113,7 @@ export async function buildEvidenceReport(paths: readonly string[], options: Evi
     notAnchored: bundles.filter((b) => b.use !== "not-verified" && !b.anchored).length,
     requirements: { contradicted: count("contradicted"), overdue: count("overdue"), missing: count("missing"), evidenced: count("evidenced") },
   };
-  const clean = summary.requirements.evidenced === requirements.length && summary.notVerified === 0 && bundles.every((b) => b.use === "evidence");
+  const clean = summary.requirements.evidenced === requirements.length && summary.notVerified === 0;
   const exitStatus = !clean ? 1 : summary.notAnchored > 0 ? 3 : 0;
   return {
     format: EVIDENCE_REPORT_FORMAT,
@@ -186,8 +185,6 @@ function notesFor(bundles: readonly ReportBundle[], ceremonies: readonly Ceremon
       `No --signer was given, so nothing is anchored: a bundle re-signed by someone else would read the same. Compare each signer with its witness sheet (${signers.map(formatFingerprintPrefix).join(", ")}) and run again with --signer.`,
     );
   }
-  const outsiders = bundles.filter((b) => b.use === "not-anchored-signer");
-  if (outsiders.length > 0) notes.push(`${outsiders.length} bundle${outsiders.length === 1 ? " verifies but is" : "s verify but are"} signed by a key not among the --signer anchors given, so ${outsiders.length === 1 ? "it is" : "they are"} not used as evidence.`);
   notes.push(
     `Seed 000 says keys rotate at least annually with a lifetime of at most 2 years; seed 001 §4 gives a root CA a 10-year validity. This report applies the annual rule to master keys (001 §3.6) and the 10-year rule to root CA keys; keys of other kinds (transcript-signing) have no rotation rule in the seeds.`,
     `The seed's PCI-DSS mapping (001 §9) numbers three rows differently from PCI-DSS v4.0.1 (3.7.2 is key distribution there, 3.7.7 the prevention of key substitution) and has no row for 3.7.3; each PCI row below is judged by the requirements of both readings.`,

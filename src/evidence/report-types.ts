@@ -57,7 +57,7 @@ export interface PciResult {
   status: RequirementStatus;
 }
 
-export type BundleUse = "evidence" | "not-verified" | "not-anchored-signer";
+export type BundleUse = "evidence" | "not-verified";
 
 export interface ReportBundle {
   path: string;
@@ -69,7 +69,7 @@ export interface ReportBundle {
   signerSpkiSha256: string | null;
   anchored: boolean;
   rehearsal: boolean;
-  /** evidence: its events are used; otherwise why it was left out. */
+  /** evidence: its events are used; not-verified: it failed a check (with --signer, a signer not among them fails too) and none of its events is used. */
   use: BundleUse;
   failures: Array<{ code: string; message: string }>;
 }

@@ -21,7 +21,7 @@ export interface EvidenceReportInput {
     signerSpkiSha256: string | null;
     anchored: boolean;
     rehearsal: boolean;
-    use: "evidence" | "not-verified" | "not-anchored-signer";
+    use: "evidence" | "not-verified";
     failures: ReadonlyArray<{ code: string; message: string }>;
   }>;
   requirements: ReadonlyArray<{

@@ -109,7 +109,7 @@ function drawBundles(doc: Pdf, flow: PageFlow, input: EvidenceReportInput): void
   drawSectionHeading(doc, flow, "Bundles read", 80);
   drawParagraph(doc, flow, "Each bundle was verified with the verify library (ceremony verify) before its events were read. A bundle that is not verified is listed with its first failure and none of its events is used.", SMALL);
   flow.y += 4;
-  const use = { evidence: "used as evidence", "not-verified": "NOT VERIFIED: excluded", "not-anchored-signer": "signer not an anchor: excluded" } as const;
+  const use = { evidence: "used as evidence", "not-verified": "NOT VERIFIED: excluded" } as const;
   drawTable(
     doc,
     flow,

@@ -19,7 +19,6 @@ const ORDER: Status[] = ["contradicted", "overdue", "missing", "evidenced"];
 const USE: Record<EvidenceReportView["bundles"][number]["use"], string> = {
   evidence: "used as evidence",
   "not-verified": "NOT VERIFIED — excluded",
-  "not-anchored-signer": "signer is not an anchor — excluded",
 };
 
 /** "| Split knowledge | PCI-DSS Req. 3.7.6 | … |" (a row of the seed's table) as "Split knowledge / PCI-DSS Req. 3.7.6 / …". */
