@@ -2,10 +2,11 @@
  * `ceremony demo --out DIR`: the whole tour on throwaway SoftHSM2 tokens — root CA, intermediate
  * signing (from a CSR the "online CA" made), CRL signing, master key with 3-of-5 escrow cards and
  * every card read back from its printed PDF, recovery from 3 cards into a fresh token with KCV
- * match, destruction of a key — then `verify` on every bundle.
+ * match, destruction of a key — then `verify` on every bundle, and the policy evidence report
+ * over them all (evidence-report/ beside the bundles).
  */
 import { execFile } from "node:child_process";
-import { mkdir, readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { loadScript, parseParams } from "../ceremony/load-script.ts";
@@ -15,6 +16,8 @@ import { formatFingerprintPrefix, formatHex } from "../common/index.ts";
 import { CeremonyError } from "../errors.ts";
 import { createRehearsalEnvironment } from "../hsm/index.ts";
 import { Journal } from "../journal/index.ts";
+import { STATUS_WORDS, buildEvidenceReport } from "../evidence/index.ts";
+import { renderEvidenceReport } from "../print/index.ts";
 import { verifyBundle } from "../transcript/index.ts";
 import type { CliIo } from "./io.ts";
 import { describeKeys } from "./keys-command.ts";
@@ -91,6 +94,14 @@ export async function demoCommand(io: CliIo, outDir: string | undefined): Promis
       failures += v.failures.length;
       io.out(`  ${v.ok ? "✔ verified" : "✘ FAILED  "} ${b.name}  signer ${formatFingerprintPrefix(b.result.signerSpkiSha256)}  ${v.failures.map((f) => f.message).join("; ")}`);
     }
+    io.out("\n── policy evidence (ceremony report) ──");
+    const report = await buildEvidenceReport(bundles.map((b) => b.dir), { extraChecks: [scriptRecheck] });
+    const reportDir = join(out, "evidence-report");
+    await mkdir(reportDir);
+    await writeFile(join(reportDir, "evidence-report.json"), `${JSON.stringify(report, null, 2)}\n`, { flag: "wx" });
+    await writeFile(join(reportDir, "evidence-report.pdf"), await renderEvidenceReport(report), { flag: "wx" });
+    for (const r of report.requirements) io.out(`  ${STATUS_WORDS[r.status].padEnd(13)} ${r.title}`);
+    io.out(`  written to ${reportDir} (evidence-report.pdf, evidence-report.json)`);
     io.out("\n── key inventory (ceremony keys) ──");
     for (const line of describeKeys(journal.listKeys())) io.out(`  ${line}`);
     io.out(`\nDemo ${failures === 0 ? "complete" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s. Bundles, sheets and REHEARSAL cards are under ${out}.`);

@@ -123,6 +123,13 @@ describe("the demo's six bundles", () => {
   });
 });
 
+test("the demo ends with the same report over its bundles, in evidence-report/", () => {
+  const json = JSON.parse(readFileSync(join(demo.out, "evidence-report", "evidence-report.json"), "utf8")) as EvidenceReport;
+  expect(json.format).toBe("ceremony-workstation.evidence-report.v1");
+  expect(json.summary.usedAsEvidence).toBe(6);
+  expect(flatText(readFileSync(join(demo.out, "evidence-report", "evidence-report.pdf")))).toContain("POLICY EVIDENCE REPORT");
+});
+
 test("thirteen months later the master key's copy still held is overdue for rotation, naming kek-rotation.yaml", async () => {
   const master = JSON.parse(readFileSync(join(demo.bundle("master-key"), "transcript.json"), "utf8")) as { ceremony: { startedAt: string } };
   const later = new Date(Date.parse(master.ceremony.startedAt) + 400 * 86_400_000).toISOString().slice(0, 10);
