@@ -156,7 +156,7 @@ function reportKey(key: LedgerKey, asOf: Date): ReportKey {
         ? {
             kind: "token",
             where: tokenCopyName(copy),
-            madeBy: copy.made.ceremony.id,
+            madeBy: copy.how === "elsewhere" ? "not in the bundles given" : copy.made.ceremony.id,
             how: copy.how,
             state: copy.destroyed ? `destroyed by ${copy.destroyed.ceremony.id} on ${day(copy.destroyed.event.time)}` : "live",
           }

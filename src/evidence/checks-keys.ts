@@ -32,7 +32,7 @@ export function checkStorage({ ledger }: CheckInput): CheckResult {
     for (const copy of key.copies) {
       if (copy.kind === "token") {
         if (copy.tokenSerial === "unknown") r.findings.push(finding("contradicted", `${keyName(key)}: ${copy.made.ceremony.id} recorded the key with no HSM token`, { ceremony: copy.made.ceremony, seq: copy.made.event.seq }));
-        else r.evidence.push(cite(copy.made, `${keyName(key)} ${copy.how === "generated" ? "held on" : "recovered into"} ${tokenCopyName(copy)}`));
+        else if (copy.how !== "elsewhere") r.evidence.push(cite(copy.made, `${keyName(key)} ${copy.how === "generated" ? "held on" : "recovered into"} ${tokenCopyName(copy)}`));
       } else {
         const wrap = copy.wrapAlgorithm ?? "AES key wrap (algorithm not recorded: a v1 transcript)";
         r.evidence.push(cite(copy.made, `${keyName(key)} left the HSM only wrapped: escrow blob SHA-256 ${copy.wrappedSha256.slice(0, 16)}…, ${wrap}; the one-time escrow key exists only as ${copy.n} cards`));
@@ -162,21 +162,23 @@ export function checkRotationSchedule({ ledger, asOf }: CheckInput): CheckResult
     if (!date) continue;
     const retired = retirement(key);
     const made = key.generated ?? key.copies[0]!.made;
+    // A key no bundle generated was made earlier than its first copy here: its dates may be sooner.
+    const madeWhen = key.generated ? `made ${day(date.madeAt)}` : `first seen ${day(date.madeAt)} (made earlier, outside the bundles given; dates counted from then)`;
     if (retired) {
-      r.evidence.push(cite(made, `${keyName(key)}, made ${day(date.madeAt)}: ${retired}`));
+      r.evidence.push(cite(made, `${keyName(key)}, ${madeWhen}: ${retired}`));
       continue;
     }
     const now = asOf.getTime();
     const rotateWith = key.kind === "master-key" ? "kek-rotation.yaml" : "root-rotation.yaml";
     if (date.endOfLifeAt && now >= date.endOfLifeAt.getTime()) {
-      r.findings.push(finding("overdue", `${keyName(key)}, made ${day(date.madeAt)}, passed its 2-year lifetime on ${day(date.endOfLifeAt.toISOString())} and is still held; rotate it (${rotateWith}) and destroy every copy`, { ceremony: made.ceremony, seq: made.event.seq }));
+      r.findings.push(finding("overdue", `${keyName(key)}, ${madeWhen}, passed its 2-year lifetime on ${day(date.endOfLifeAt.toISOString())} and is still held; rotate it (${rotateWith}) and destroy every copy`, { ceremony: made.ceremony, seq: made.event.seq }));
     } else if (now >= date.dueAt.getTime()) {
       const days = Math.floor((now - date.dueAt.getTime()) / DAY_MS);
       const alert = key.kind === "master-key" && days >= POLICY_NUMBERS.masterKeyAlertDays ? ` (past the policy's ${POLICY_NUMBERS.masterKeyAlertDays}-day alert)` : "";
-      r.findings.push(finding("overdue", `${keyName(key)}, made ${day(date.madeAt)}, was due for rotation on ${day(date.dueAt.toISOString())}: ${days} day${days === 1 ? "" : "s"} overdue${alert}; rotate it with ${rotateWith}`, { ceremony: made.ceremony, seq: made.event.seq }));
+      r.findings.push(finding("overdue", `${keyName(key)}, ${madeWhen}, was due for rotation on ${day(date.dueAt.toISOString())}: ${days} day${days === 1 ? "" : "s"} overdue${alert}; rotate it with ${rotateWith}`, { ceremony: made.ceremony, seq: made.event.seq }));
     } else {
       const days = Math.ceil((date.dueAt.getTime() - now) / DAY_MS);
-      r.evidence.push(cite(made, `${keyName(key)}, made ${day(date.madeAt)}: rotation due ${day(date.dueAt.toISOString())}, in ${days} day${days === 1 ? "" : "s"}`));
+      r.evidence.push(cite(made, `${keyName(key)}, ${madeWhen}: rotation due ${day(date.dueAt.toISOString())}, in ${days} day${days === 1 ? "" : "s"}`));
     }
   }
   if (r.evidence.length + r.findings.length === 0) r.findings.push(finding("missing", "No verified bundle makes a master key or a root CA key, the keys the rotation schedule covers."));
@@ -222,7 +224,7 @@ export function checkDestruction({ ledger }: CheckInput): CheckResult {
     for (const copy of liveCopies(key)) {
       const where =
         copy.kind === "token"
-          ? `its copy on ${tokenCopyName(copy)} (${copy.how} by ${copy.made.ceremony.id} on ${day(copy.made.event.time)})`
+          ? `its copy on ${tokenCopyName(copy)} (${copy.how === "elsewhere" ? "made outside the bundles given" : `${copy.how} by ${copy.made.ceremony.id} on ${day(copy.made.event.time)}`})`
           : `its ${setName(key, copy)} held by ${copy.cards.map((x) => x.holder).join(", ")} (split by ${copy.made.ceremony.id})`;
       r.findings.push(finding("missing", `${keyName(key)} was destroyed by ${last.ceremony.id}, but ${where} is not recorded as destroyed in the bundles given`, { ceremony: last.ceremony, seq: last.event.seq }));
     }

@@ -22,7 +22,9 @@ export interface TokenCopy {
   tokenLabel: string;
   tokenModel: string;
   ckaId: string;
-  how: "generated" | "recovered";
+  /** "elsewhere": no bundle given made this copy; a destruction named it by the key's CKA_ID. */
+  how: "generated" | "recovered" | "elsewhere";
+  /** Where the copy was made; for a copy made elsewhere, where it was first named. */
   made: Occurrence;
   destroyed: (Occurrence & { proof: string }) | null;
 }
@@ -159,9 +161,15 @@ export function buildKeyLedger(ceremonies: readonly CeremonyRecord[]): KeyLedger
       } else if (e.type === "key.destroyed") {
         const token = c.tokenAt(e.seq);
         const serial = token?.serial ?? "unknown";
-        const copy = [...keys.values()].flatMap((k) => k.copies).find((x): x is TokenCopy => x.kind === "token" && x.tokenSerial === serial && x.ckaId.toLowerCase() === e.body.id.toLowerCase());
+        const id = e.body.id.toLowerCase();
+        const copy = [...keys.values()].flatMap((k) => k.copies).find((x): x is TokenCopy => x.kind === "token" && x.tokenSerial === serial && x.ckaId.toLowerCase() === id);
+        // A recovery keeps the key's CKA_ID (random, from the HSM): a destruction of that ID and
+        // label on another token is a copy of the same key, made where no bundle given shows.
+        const sameKey = copy ? undefined : [...keys.values()].find((k) => k.label === e.body.label && k.copies.some((x) => x.kind === "token" && x.ckaId.toLowerCase() === id));
         if (copy) copy.destroyed ??= { ...at, proof: e.body.proof };
-        else unmatchedDestructions.push({ ...at, label: e.body.label, ckaId: e.body.id, tokenSerial: serial, proof: e.body.proof });
+        else if (sameKey) {
+          sameKey.copies.push({ kind: "token", tokenSerial: serial, tokenLabel: token?.label ?? "unknown", tokenModel: token ? `${token.manufacturer} ${token.model}` : "unknown", ckaId: e.body.id, how: "elsewhere", made: at, destroyed: { ...at, proof: e.body.proof } });
+        } else unmatchedDestructions.push({ ...at, label: e.body.label, ckaId: e.body.id, tokenSerial: serial, proof: e.body.proof });
       }
     }
   }

@@ -79,6 +79,7 @@ export interface ReportKeyCopy {
   /** "token demo-root (serial 616f…, SoftHSM project SoftHSM v2), CKA_ID 88fb…" or "escrow set EA22…, 3 of 5 cards". */
   where: string;
   madeBy: string;
+  /** generated, recovered, escrowed, or elsewhere (no bundle given made it; a destruction named it). */
   how: string;
   /** live, or how it ended (destroyed by ceremony X on date). */
   state: string;

@@ -123,7 +123,7 @@ function drawBundles(doc: Pdf, flow: PageFlow, input: EvidenceReportInput): void
       b.path.split("/").filter(Boolean).slice(-2).join("/"),
       `${b.ceremonyId ?? "(unreadable)"}${b.rehearsal ? " REHEARSAL" : ""}`,
       b.signerSpkiSha256 ? `${formatFingerprintPrefix(b.signerSpkiSha256)}${b.anchored ? " anchored" : " not anchored"}` : "none",
-      `${b.verdict === "failed" ? "NOT VERIFIED" : b.verdict.replace(/-/g, " ")}; ${use[b.use]}${b.failures[0] ? ` [${b.failures[0].code}] ${b.failures[0].message}` : ""}`,
+      b.use === "evidence" ? `${b.verdict.replace(/-/g, " ")}; ${use[b.use]}` : `${use[b.use]}${b.failures[0] ? ` [${b.failures[0].code}] ${b.failures[0].message}` : ""}`,
     ]),
   );
   flow.y += 14;

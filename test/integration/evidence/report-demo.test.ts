@@ -161,6 +161,10 @@ test("a tampered bundle is reported NOT VERIFIED and none of its events is evide
   const cited = run.json.requirements.flatMap((r) => r.evidence.map((e) => e.bundle));
   expect(cited).not.toContain(bad.path);
   expect(requirement(run.json, "split-knowledge").status).toBe("missing");
+  // Without the master key's bundle, the destroyed KEK is known by its recovered copy: the
+  // destruction on the demo's first token (same CKA_ID and label) still leaves that copy named.
+  expect(requirement(run.json, "destruction").findings.map((f) => f.text)).toEqual([expect.stringMatching(/^KEK-01 .* was destroyed by key-destruction-\S+, but its copy on token demo-recovery .* is not recorded as destroyed/)]);
+  expect(run.json.keys.find((k) => k.label === "KEK-01")?.copies.map((c) => c.how)).toEqual(["recovered", "elsewhere"]);
   expect(run.code).toBe(1);
   expect(run.out).toMatch(new RegExp(`NOT VERIFIED, excluded\\s+\\S+${master} .*\\[MANIFEST_HASH_MISMATCH\\]`));
   expect(flatText(run.pdf)).toContain("NOT VERIFIED: excluded");
