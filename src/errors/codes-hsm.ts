@@ -75,7 +75,7 @@ export const HSM_ERRORS = {
   HSM_MODULE_LOAD_FAILED: hsm("choose-another", "The PKCS#11 module could not be loaded. Check its path and that the HSM's driver is installed, or choose another module."),
   HSM_NO_RFC5649_WRAP: hsm("choose-another", "This token offers no mechanism proven to produce RFC 5649 key wrap with padding, so an escrow made with it could not be recovered elsewhere. Use an HSM that offers CKM_AES_KEY_WRAP_KWP."),
   PKCS11_URI_INVALID: entry("hsm", ["Pkcs11UriError"], "choose-another", "The PKCS#11 token URI (RFC 7512) is not usable. Correct it, or name the token with --token and --serial."),
-  HSM_KEY_POLICY_WEAKER: hsm("choose-another", "The token refused the signing-key template, and the key it makes without the explicit limits would be weaker than required; the key was destroyed. Use another HSM."),
+  HSM_KEY_POLICY_WEAKER: hsm("choose-another", "The key the token made (with the full template, or the minimal one where it refused the full) reads back weaker than required; the key was destroyed. Use another HSM."),
   HSM_NO_TRANSCRIPT_SIGNER: hsm("choose-another", "This token can make none of the transcript-signing keys this application uses (ECDSA P-256 or P-384, RSA-3072 signing with PKCS#1 v1.5). Use another HSM."),
   PREFLIGHT_REFUSED: entry("hsm", ["ServiceError", "CeremonyError"], "choose-another", "The token cannot do what this ceremony needs, so the ceremony was not started and nobody signed in. The preflight table says what to do: another algorithm the token offers, or another HSM."),
   HSM_NO_SESSION: hsm("retry", "No HSM token is open. Choose a token (and log in) first, then try again."),

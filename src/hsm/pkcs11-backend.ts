@@ -8,15 +8,15 @@ import pkcs11js from "pkcs11js";
 import { wipe } from "../errors.ts";
 import { CKA, CKF, CKG, CKK, CKM, CKO, CKU, EC_PARAMS } from "./constants.ts";
 import {
-  describeAttributes,
   kekAttributes,
+  minimalSecretKeyAttributes,
   minimalSigningKeyPairTemplates,
-  policyViolations,
   probeAttributes,
   SIGNING_KEY_POLICY,
+  SIGNING_KEY_RECORDED,
   signingKeyPairTemplates,
-  TEMPLATE_REFUSALS,
 } from "./templates.ts";
+import { makeKey, policyOf, type MadeKey } from "./key-policy.ts";
 import { CLASS_CODES, CLASS_NAMES, describeTokenInfo, KEY_TYPE_NAMES, retryState } from "./token-info.ts";
 import { adviceFor, HsmError, toHsmError } from "./errors.ts";
 import { runProbes } from "./preflight-probes.ts";
@@ -321,37 +321,6 @@ export class Pkcs11Backend {
     return Object.fromEntries(names.map((n, i) => [n, attrs[i]?.value?.[0] === 1]));
   }
 
-  /** Boolean attributes one at a time, so that one the token does not know reads as null instead of failing all. */
-  private readEffective(handle: string, names: Array<keyof typeof CKA>): Record<string, boolean | null> {
-    const session = this.requireSession();
-    try {
-      // One call where the token knows every attribute (SoftHSM2, NSS softokn); one per attribute where it does not.
-      const attrs = this.module.C_GetAttributeValue(session, handleOf(handle), names.map((n) => ({ type: CKA[n] })));
-      return Object.fromEntries(
-        names.map((n, i) => {
-          const v = attrs[i]?.value as Buffer | undefined;
-          return [n, v && v.length ? v[0] === 1 : null];
-        }),
-      );
-    } catch (e) {
-      const err = toHsmError(e, "C_GetAttributeValue");
-      if (err.code !== "CKR_ATTRIBUTE_TYPE_INVALID" && err.code !== "CKR_ATTRIBUTE_SENSITIVE") throw err;
-    }
-    const out: Record<string, boolean | null> = {};
-    for (const name of names) {
-      try {
-        const [attr] = this.module.C_GetAttributeValue(session, handleOf(handle), [{ type: CKA[name] }]);
-        const v = attr?.value as Buffer | undefined;
-        out[name] = v && v.length ? v[0] === 1 : null;
-      } catch (e) {
-        const err = toHsmError(e, "C_GetAttributeValue");
-        if (err.code !== "CKR_ATTRIBUTE_TYPE_INVALID" && err.code !== "CKR_ATTRIBUTE_SENSITIVE") throw err;
-        out[name] = null;
-      }
-    }
-    return out;
-  }
-
   /** Reads an attribute that should be secret; used by tests to prove the token refuses. */
   readValue(handle: string): Buffer {
     const session = this.requireSession();
@@ -382,7 +351,6 @@ export class Pkcs11Backend {
     const id = this.random(16);
     const full = signingKeyPairTemplates(request.label, id);
     const minimal = minimalSigningKeyPairTemplates(request.label, id);
-    const { publicTemplate, privateTemplate } = full;
     const keyParams: Attribute[] = [];
     let mechanism: number;
     switch (request.algorithm) {
@@ -407,45 +375,22 @@ export class Pkcs11Backend {
         );
         break;
     }
-    const generate = (t: { publicTemplate: Attribute[]; privateTemplate: Attribute[] }): pkcs11js.KeyPair =>
-      this.module.C_GenerateKeyPair(session, { mechanism }, [...t.publicTemplate, ...keyParams], t.privateTemplate);
-    let keys: pkcs11js.KeyPair;
-    let template: KeyPairInfo["template"] = "full";
-    try {
-      keys = generate({ publicTemplate, privateTemplate });
-    } catch (e) {
-      const refused = toHsmError(e, "C_GenerateKeyPair");
-      if (!TEMPLATE_REFUSALS.has(refused.code)) throw refused;
-      // tpm2-pkcs11 refuses explicit `false` usage attributes; what the minimal template makes is checked below.
-      keys = this.call("C_GenerateKeyPair", () => generate(minimal), `after the full template was refused with ${refused.code}`);
-      template = "minimal";
-    }
-    const effective = {
-      private: this.readEffective(hex(keys.privateKey), Object.keys(SIGNING_KEY_POLICY.private) as Array<keyof typeof CKA>),
-      public: this.readEffective(hex(keys.publicKey), Object.keys(SIGNING_KEY_POLICY.public) as Array<keyof typeof CKA>),
-    };
-    if (template === "minimal") {
-      const weaker = [...policyViolations(SIGNING_KEY_POLICY.private, effective.private), ...policyViolations(SIGNING_KEY_POLICY.public, effective.public)];
-      if (weaker.length) {
-        for (const h of [keys.privateKey, keys.publicKey]) {
-          try {
-            this.module.C_DestroyObject(session, h);
-          } catch {
-            // Reported below either way; the label check of a retry finds anything left.
-          }
-        }
-        throw new HsmError(
-          "HSM_KEY_POLICY_WEAKER",
-          `This token refused the signing-key template, and the key it makes without the explicit limits would be weaker than required (${weaker.join("; ")}). ` +
-            "The key was destroyed. This token cannot hold this key; use another HSM.",
-          "C_GenerateKeyPair",
-        );
-      }
-    }
+    const made = makeKey(this.module, session, {
+      what: "signing key pair",
+      method: "C_GenerateKeyPair",
+      make: (choice) => {
+        const t = choice === "full" ? full : minimal;
+        const keys = this.module.C_GenerateKeyPair(session, { mechanism }, [...t.publicTemplate, ...keyParams], t.privateTemplate);
+        return { private: keys.privateKey, public: keys.publicKey };
+      },
+      policy: SIGNING_KEY_POLICY,
+      recorded: { public: [...SIGNING_KEY_RECORDED.public] },
+    });
+    const keys = { privateKey: made.handles.private!, publicKey: made.handles.public! };
     const spki = this.publicKeySpki(hex(keys.publicKey), request.algorithm);
     return {
-      template,
-      effectiveAttributes: `private: ${describeAttributes(effective.private)}; public: ${describeAttributes(effective.public)}`,
+      template: made.template,
+      effectiveAttributes: made.effectiveAttributes,
       label: request.label,
       id: hex(id),
       algorithm: request.algorithm,
@@ -471,28 +416,45 @@ export class Pkcs11Backend {
     return algorithm === "Ed25519" ? spkiFromEdwardsPoint(value) : spkiFromEcPoint(algorithm, value);
   }
 
+  /**
+   * A secret key with the given usage (kekAttributes / probeAttributes): the full template, else the
+   * minimal one; kept only when what the token made meets the full template's values (key-policy.ts).
+   */
+  private makeSecretKey(what: string, method: string, base: Attribute[], usage: Attribute[], make: (template: Attribute[]) => Handle): MadeKey {
+    return makeKey(this.module, this.requireSession(), {
+      what,
+      method,
+      make: (choice) => ({ key: make([...base, ...(choice === "full" ? usage : minimalSecretKeyAttributes(usage))]) }),
+      policy: { key: policyOf(usage) },
+    });
+  }
+
   /** An AES-256 KEK: wraps and unwraps only; extractable only wrapped, and only when escrowable. */
   generateSecretKey(request: GenerateSecretKeyRequest): SecretKeyInfo {
     const session = this.requireSession();
     this.assertLabelFree(request.label);
     const id = this.random(16);
-    const template: Attribute[] = [
+    const base: Attribute[] = [
       { type: CKA.CLASS, value: CKO.SECRET_KEY },
       { type: CKA.KEY_TYPE, value: CKK.AES },
       { type: CKA.VALUE_LEN, value: 32 },
       { type: CKA.LABEL, value: request.label },
       { type: CKA.ID, value: id },
-      ...kekAttributes(request.escrowable, true),
     ];
-    const handle = this.call("C_GenerateKey", () => this.module.C_GenerateKey(session, { mechanism: CKM.AES_KEY_GEN }, template));
+    const made = this.makeSecretKey("KEK", "C_GenerateKey", base, kekAttributes(request.escrowable, true), (t) =>
+      this.module.C_GenerateKey(session, { mechanism: CKM.AES_KEY_GEN }, t),
+    );
+    const handle = hex(made.handles.key!);
     return {
       label: request.label,
       id: hex(id),
       algorithm: "AES-256",
       purpose: "kek",
-      handle: hex(handle),
+      handle,
       escrowable: request.escrowable,
-      ...this.kcvOf(hex(handle), false),
+      template: made.template,
+      effectiveAttributes: made.effectiveAttributes,
+      ...this.kcvOf(handle, false),
     };
   }
 
@@ -557,32 +519,26 @@ export class Pkcs11Backend {
     const value = Buffer.from(request.value);
     try {
       if (value.length !== 32) throw new RangeError("importAesKey: an AES-256 key is 32 bytes");
-      const template: Attribute[] = [
+      const base: Attribute[] = [
         { type: CKA.CLASS, value: CKO.SECRET_KEY },
         { type: CKA.KEY_TYPE, value: CKK.AES },
-        { type: CKA.TOKEN, value: false },
-        { type: CKA.PRIVATE, value: true },
-        { type: CKA.SENSITIVE, value: true },
-        { type: CKA.EXTRACTABLE, value: false },
         { type: CKA.LABEL, value: request.label },
         { type: CKA.VALUE, value },
-        { type: CKA.WRAP, value: !probe },
-        { type: CKA.UNWRAP, value: !probe },
-        { type: CKA.ENCRYPT, value: probe },
-        { type: CKA.DECRYPT, value: false },
-        { type: CKA.SIGN, value: probe },
-        { type: CKA.VERIFY, value: false },
-        { type: CKA.DERIVE, value: false },
       ];
-      const handle = this.call("C_CreateObject", () => this.module.C_CreateObject(session, template));
+      // The escrow transport key has a KEK's usage (wrap and unwrap only) as a session object; the probe encrypts and MACs.
+      const usage = probe ? probeAttributes() : kekAttributes(false, false);
+      const made = this.makeSecretKey(probe ? "KCV probe" : "escrow transport key", "C_CreateObject", base, usage, (t) => this.module.C_CreateObject(session, t));
+      const handle = hex(made.handles.key!);
       return {
         label: request.label,
         id: "",
         algorithm: "AES-256",
         purpose: request.use,
-        handle: hex(handle),
+        handle,
         escrowable: false,
-        ...this.kcvOf(hex(handle), probe),
+        template: made.template,
+        effectiveAttributes: made.effectiveAttributes,
+        ...this.kcvOf(handle, probe),
       };
     } finally {
       wipe(value, request.value);
@@ -631,25 +587,29 @@ export class Pkcs11Backend {
     const session = this.requireSession();
     if (request.as === "kek") this.assertLabelFree(request.label);
     const id = request.id ? Buffer.from(request.id, "hex") : Buffer.alloc(0);
-    const template: Attribute[] = [
+    const base: Attribute[] = [
       { type: CKA.CLASS, value: CKO.SECRET_KEY },
       { type: CKA.KEY_TYPE, value: CKK.AES },
       { type: CKA.LABEL, value: request.label },
       ...(id.length ? [{ type: CKA.ID, value: id }] : []),
-      ...(request.as === "kek" ? kekAttributes(request.escrowable ?? true, true) : probeAttributes()),
     ];
+    const kek = request.as === "kek";
+    const usage = kek ? kekAttributes(request.escrowable ?? true, true) : probeAttributes();
     const { mechanism } = this.escrowWrapMechanism();
-    const handle = this.call("C_UnwrapKey", () =>
-      this.module.C_UnwrapKey(session, { mechanism }, handleOf(request.unwrappingHandle), request.wrapped, template),
+    const made = this.makeSecretKey(kek ? "KEK" : "KCV probe", "C_UnwrapKey", base, usage, (t) =>
+      this.module.C_UnwrapKey(session, { mechanism }, handleOf(request.unwrappingHandle), request.wrapped, t),
     );
+    const handle = hex(made.handles.key!);
     return {
       label: request.label,
       id: hex(id),
       algorithm: "AES-256",
       purpose: request.as,
-      handle: hex(handle),
-      escrowable: request.as === "kek" && (request.escrowable ?? true),
-      ...this.kcvOf(hex(handle), request.as === "kcv-probe"),
+      handle,
+      escrowable: kek && (request.escrowable ?? true),
+      template: made.template,
+      effectiveAttributes: made.effectiveAttributes,
+      ...this.kcvOf(handle, !kek),
     };
   }
 

@@ -12,7 +12,8 @@ import { wrapKeyWithPadding } from "../escrow/key-wrap.ts";
 import { CKA, CKK, CKM, CKO, EC_PARAMS } from "./constants.ts";
 import { toHsmError } from "./errors.ts";
 import { spkiFromEcPoint } from "./public-key.ts";
-import { kekAttributes, minimalSigningKeyPairTemplates, probeAttributes, signingKeyPairTemplates } from "./templates.ts";
+import { makeKey, policyOf, WeakerThanRequired } from "./key-policy.ts";
+import { kekAttributes, minimalSecretKeyAttributes, minimalSigningKeyPairTemplates, probeAttributes, SIGNING_KEY_POLICY, signingKeyPairTemplates } from "./templates.ts";
 import type { KatName, KatResult, MechanismInfo, ProbeRequest, ProbeResult } from "./preflight-types.ts";
 
 type Handle = Buffer;
@@ -80,6 +81,10 @@ class KnownAnswerTests {
       if (detail !== null && typeof detail === "object") return { name, outcome: "passed", detail: detail.note };
       return { name, outcome: detail === null ? "passed" : "failed", detail: detail ?? "" };
     } catch (e) {
+      if (e instanceof Error && e.cause instanceof WeakerThanRequired) {
+        // The token made the key, but weaker than the ceremony requires: the ceremony would refuse it too.
+        return { name, outcome: "failed", detail: `HSM_KEY_POLICY_WEAKER, ${e.cause.message}` };
+      }
       const code = toHsmError(e, "").code;
       // Without a login some modules (tpm2-pkcs11) answer a public R/W session's writes with
       // CKR_SESSION_READ_ONLY rather than CKR_USER_NOT_LOGGED_IN: either means "try with the PIN".
@@ -100,15 +105,14 @@ class KnownAnswerTests {
         return r.failed ? `${r.failed}; ${r.note}` : { note: r.note };
       }
       case "kek-template": {
-        const template = [
+        const base = [
           { type: CKA.CLASS, value: CKO.SECRET_KEY },
           { type: CKA.KEY_TYPE, value: CKK.AES },
           { type: CKA.VALUE_LEN, value: 32 },
           { type: CKA.LABEL, value: "ceremony-preflight-kek" },
-          ...this.asSessionObject(kekAttributes(true, false)),
         ];
-        this.keep(this.module.C_GenerateKey(this.session, { mechanism: CKM.AES_KEY_GEN }, template));
-        return null;
+        const made = this.makeSecretKey("C_GenerateKey", kekAttributes(true, false), (t) => this.module.C_GenerateKey(this.session, { mechanism: CKM.AES_KEY_GEN }, [...base, ...t]));
+        return made.note ? { note: made.note } : null;
       }
       case "secret-import":
         this.importTestKey("escrow-transport");
@@ -194,47 +198,62 @@ class KnownAnswerTests {
   private importTestKey(use: "escrow-transport" | "kcv-probe"): Handle {
     // The escrow transport key has the KEK's usage (wrap and unwrap only); the probe encrypts and MACs.
     const usage = use === "kcv-probe" ? probeAttributes() : kekAttributes(false, false);
-    return this.keep(
-      this.module.C_CreateObject(this.session, [
-        { type: CKA.CLASS, value: CKO.SECRET_KEY },
-        { type: CKA.KEY_TYPE, value: CKK.AES },
-        { type: CKA.LABEL, value: `ceremony-preflight-${use}` },
-        { type: CKA.VALUE, value: Buffer.from(TEST_KEY) },
-        ...this.asSessionObject(usage),
-      ]),
-    );
+    const base = [
+      { type: CKA.CLASS, value: CKO.SECRET_KEY },
+      { type: CKA.KEY_TYPE, value: CKK.AES },
+      { type: CKA.LABEL, value: `ceremony-preflight-${use}` },
+      { type: CKA.VALUE, value: Buffer.from(TEST_KEY) },
+    ];
+    return this.makeSecretKey("C_CreateObject", usage, (t) => this.module.C_CreateObject(this.session, [...base, ...t])).handle;
+  }
+
+  /**
+   * A secret key as the backend makes it (key-policy.ts): the full template, else the minimal one,
+   * kept only when what the token made meets the policy; here as a session object.
+   */
+  private makeSecretKey(method: string, usage: Attribute[], make: (template: Attribute[]) => Handle): { handle: Handle; note: string | null } {
+    const full = this.asSessionObject(usage);
+    const made = makeKey(this.module, this.session, {
+      what: "test key",
+      method,
+      make: (choice) => ({ key: this.keep(make(choice === "full" ? full : minimalSecretKeyAttributes(full))) }),
+      policy: { key: policyOf(full) },
+    });
+    return { handle: made.handles.key!, note: made.refusedWith ? `full template refused (${made.refusedWith}), minimal template used` : null };
   }
 
   private signAndVerify(algorithm: "EC-P256" | "EC-P384"): string | null | { note: string } {
     const ecParams = { type: CKA.EC_PARAMS, value: EC_PARAMS[algorithm === "EC-P256" ? "P-256" : "P-384"] };
     const generate = (templates: { publicTemplate: Attribute[]; privateTemplate: Attribute[] }, asTemplate: (t: Attribute[]) => Attribute[]): pkcs11js.KeyPair =>
       this.module.C_GenerateKeyPair(this.session, { mechanism: CKM.EC_KEY_PAIR_GEN }, asTemplate([...templates.publicTemplate, ecParams]), asTemplate(templates.privateTemplate));
-    // The ceremony's own order: the full template, then (as the backend does) the minimal one,
-    // whose effective attributes the ceremony reads back before it keeps the key.
-    const attempts = [signingKeyPairTemplates, minimalSigningKeyPairTemplates].map((t) => t("ceremony-preflight-signing", Buffer.from("preflight")));
-    let keys: pkcs11js.KeyPair | null = null;
-    let refusedFull: string | null = null;
-    for (const templates of attempts) {
-      try {
-        keys = generate(templates, (t) => this.asSessionObject(t));
-      } catch (e) {
-        // tpm2-pkcs11 makes no session keys ("Expected attr 0x1 to be 0"): logged in, the test key
-        // is then a token object of the same template, destroyed before this returns.
-        const code = toHsmError(e, "").code;
+    // The ceremony's own order and check (key-policy.ts): the full template, then the minimal one,
+    // and the key kept only when its attributes read back as the ceremony requires.
+    const templates = { full: signingKeyPairTemplates, minimal: minimalSigningKeyPairTemplates };
+    let asToken = false;
+    const made = makeKey(this.module, this.session, {
+      what: "signing key pair",
+      method: "C_GenerateKeyPair",
+      make: (choice) => {
+        const t = templates[choice]("ceremony-preflight-signing", Buffer.from("preflight"));
+        let pair: pkcs11js.KeyPair;
         try {
-          if (!this.loggedIn || code !== "CKR_ATTRIBUTE_VALUE_INVALID") throw e;
-          keys = generate(templates, (t) => t);
-        } catch (again) {
-          if (templates === attempts[1]) throw again;
-          refusedFull = toHsmError(again, "").code;
-          continue;
+          pair = generate(t, asToken ? (x) => x : (x) => this.asSessionObject(x));
+        } catch (e) {
+          // tpm2-pkcs11 makes no session keys ("Expected attr 0x1 to be 0"): logged in, the test key
+          // is then a token object of the same template, destroyed before this returns.
+          if (asToken || !this.loggedIn || toHsmError(e, "").code !== "CKR_ATTRIBUTE_VALUE_INVALID") throw e;
+          asToken = true;
+          pair = generate(t, (x) => x);
         }
-      }
-      break;
-    }
-    if (!keys) return "no key pair was made";
-    this.keep(keys.publicKey);
-    this.keep(keys.privateKey);
+        this.keep(pair.publicKey);
+        this.keep(pair.privateKey);
+        return { private: pair.privateKey, public: pair.publicKey };
+      },
+      // Not logged in, the test key is public (CKA_PRIVATE false); everything else as the ceremony requires.
+      policy: { ...SIGNING_KEY_POLICY, private: { ...SIGNING_KEY_POLICY.private, PRIVATE: this.loggedIn } },
+    });
+    const keys = { privateKey: made.handles.private!, publicKey: made.handles.public! };
+    const refusedFull = made.refusedWith ?? null;
     const [point] = this.module.C_GetAttributeValue(this.session, keys.publicKey, [{ type: CKA.EC_POINT }]);
     const spki = spkiFromEcPoint(algorithm, point?.value ?? Buffer.alloc(0));
     // CKM_ECDSA signs a hash, as in a ceremony: the host hashes, the token signs, the host verifies.

@@ -91,6 +91,10 @@ export interface SecretKeyInfo {
   kcvEcb0: string | null;
   /** Where kcvEcb0 came from: the token's CKA_CHECK_VALUE, or AES-ECB of a zero block via C_Encrypt (probes only). */
   kcvSource: "CKA_CHECK_VALUE" | "C_Encrypt" | null;
+  /** "minimal" when the token refused our full template and the minimal one was used (then checked, key-policy.ts). */
+  template: "full" | "minimal";
+  /** The attributes the token reports for the new key, e.g. "!TOKEN PRIVATE SENSITIVE !EXTRACTABLE WRAP UNWRAP !ENCRYPT …". */
+  effectiveAttributes: string;
 }
 
 export interface KeyCheckValues {

@@ -10,6 +10,7 @@ import { ensureObject } from "../hsm-objects.ts";
 import { addMonths, fingerprintOutput } from "./common.ts";
 import { decodeShares, ShareReadBackError } from "./escrow-common.ts";
 import { unwrapProbe } from "./escrow-trial-recovery.ts";
+import { effectiveOf } from "./key-generate-pair.ts";
 
 const Params = z
   .object({
@@ -138,13 +139,13 @@ export const escrowRecover: ActionDefinition<z.infer<typeof Params>> = {
           expected: { kcvEcb0: source.kcvEcb0, kcvCmac: source.kcvCmac },
         });
         kcvs = r;
-        if (!r.restoredHandle) {
+        if (!r.restored) {
           throw new HsmError(
             "ESCROW_KCV_MISMATCH",
             `The cards rebuild a key with KCVs ${formatKcv(r.kcvEcb0)} / ${formatKcv(r.kcvCmac)}, but the escrowed key's are ${formatKcv(source.kcvEcb0)} / ${formatKcv(source.kcvCmac)}. Nothing was stored; check the cards.`,
           );
         }
-        return { id: source.ckaId };
+        return { id: source.ckaId, ...effectiveOf(r.restored) };
       },
       async (objects) => {
         wipeDecodedShares(decoded);
@@ -176,7 +177,7 @@ export const escrowRecover: ActionDefinition<z.infer<typeof Params>> = {
         kcvCmac: { label: "KCV-CMAC (recovered / original)", kind: "kcv", value: `${kcvs.kcvCmac} / ${source.kcvCmac}` },
         source: fingerprintOutput("Original bundle's signer SPKI SHA-256", source.signerSpkiSha256),
       },
-      facts: [{ kind: "kcv", label: p.keyLabel, details: { kcvEcb0: source.kcvEcb0, kcvCmac: source.kcvCmac, ckaId: value.id, recoveredFrom: source.ceremonyId } }],
+      facts: [{ kind: "kcv", label: p.keyLabel, details: { kcvEcb0: source.kcvEcb0, kcvCmac: source.kcvCmac, ckaId: value.id, recoveredFrom: source.ceremonyId, ...effectiveOf(value) } }],
     };
   },
 };

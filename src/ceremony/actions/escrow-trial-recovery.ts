@@ -2,7 +2,7 @@ import { z } from "zod";
 import { formatKcv, formatSetId } from "../../common/index.ts";
 import { wipe } from "../../errors.ts";
 import { combineShares, wipeDecodedShares } from "../../escrow/index.ts";
-import { HsmError, type HsmClient } from "../../hsm/index.ts";
+import { HsmError, type HsmClient, type SecretKeyInfo } from "../../hsm/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
 import { decodeShares, recordedSplit, ShareReadBackError } from "./escrow-common.ts";
 
@@ -58,7 +58,7 @@ export async function unwrapProbe(
   wrapped: Buffer,
   tag: string,
   restore?: { label: string; id: string; expected: { kcvEcb0: string; kcvCmac: string } },
-): Promise<{ kcvEcb0: string; kcvCmac: string; restoredHandle?: string }> {
+): Promise<{ kcvEcb0: string; kcvCmac: string; restored?: SecretKeyInfo }> {
   let escrowKey: Uint8Array | undefined;
   const handles: string[] = [];
   try {
@@ -71,7 +71,7 @@ export async function unwrapProbe(
     if (!restore) return kcvs;
     if (kcvs.kcvEcb0 !== restore.expected.kcvEcb0 || kcvs.kcvCmac !== restore.expected.kcvCmac) return kcvs;
     const kek = await hsm.call("unwrapAesKey", { unwrappingHandle: transport.handle, wrapped, as: "kek", label: restore.label, id: restore.id, escrowable: true });
-    return { ...kcvs, restoredHandle: kek.handle };
+    return { ...kcvs, restored: kek };
   } finally {
     wipe(escrowKey);
     wipeDecodedShares(decoded);

@@ -3,6 +3,7 @@ import { formatKcv } from "../../common/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
 import { ensureObject } from "../hsm-objects.ts";
 import { addMonths } from "./common.ts";
+import { effectiveOf } from "./key-generate-pair.ts";
 import { HsmError } from "../../hsm/index.ts";
 import type { ActionContext } from "../action-api.ts";
 
@@ -102,7 +103,7 @@ export const kekGenerate: ActionDefinition<z.infer<typeof Params>> = {
         kcvEcb0: { label: "KCV-ECB0", kind: "kcv", value: kcvs.kcvEcb0 },
         kcvCmac: { label: "KCV-CMAC", kind: "kcv", value: kcvs.kcvCmac },
       },
-      facts: [{ kind: "kcv", label: p.label, details: { kcvEcb0: kcvs.kcvEcb0, kcvCmac: kcvs.kcvCmac, ckaId: kek.id, kcvMethod: kcvs.kcvMethod } }],
+      facts: [{ kind: "kcv", label: p.label, details: { kcvEcb0: kcvs.kcvEcb0, kcvCmac: kcvs.kcvCmac, ckaId: kek.id, kcvMethod: kcvs.kcvMethod, ...effectiveOf(kek) } }],
     };
   },
 };

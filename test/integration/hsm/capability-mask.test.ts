@@ -1,8 +1,9 @@
 /**
  * What the HSM layer does on tokens less capable than SoftHSM2 and NSS softokn, made by masking
  * the real modules (src/hsm/capability-mask.ts): a missing CKM_SHA*_RSA_PKCS (openCryptoki), no
- * EC (openCryptoki) for the transcript-signing key, tpm2-pkcs11's refusal of explicit `false`
- * usage attributes, and NSS softokn without CKM_AES_KEY_WRAP_KWP (its 0x210A is not RFC 5649).
+ * EC (openCryptoki) for the transcript-signing key, and NSS softokn without CKM_AES_KEY_WRAP_KWP
+ * (its 0x210A is not RFC 5649). tpm2-pkcs11's refusal of the full key template is tested on
+ * tpm2-pkcs11 itself (tpm2-key-policy.test.ts).
  */
 import { createPublicKey, verify } from "node:crypto";
 import { resolve } from "node:path";
@@ -83,21 +84,6 @@ describe.each(HSM_IMPLEMENTATIONS)("on %s", (implementation) => {
     } finally {
       await env.cleanup();
     }
-  });
-
-  test("a token refusing explicit false usage attributes gets the minimal template; the key is kept only when what it made is as strict", async () => {
-    await withMaskedToken(implementation, { refuseExplicitFalseUsage: true }, async (client) => {
-      const made = await client.call("generateKeyPair", { label: "minimal", algorithm: "EC-P256", purpose: "signing" }).catch((e: unknown) => e);
-      if (made instanceof Error) {
-        // The module's defaults would let the key decrypt/derive (or its public half encrypt): refused, and nothing is left.
-        expect(made).toMatchObject({ code: "HSM_KEY_POLICY_WEAKER", message: expect.stringMatching(/weaker than required \(.*must be false.*The key was destroyed/) });
-        expect(await client.call("findObjects", { label: "minimal" })).toEqual([]);
-        console.log(`${implementation} with tpm2-style template refusal: ${made.message}`);
-      } else {
-        expect(made).toMatchObject({ template: "minimal" });
-        expect((made as { effectiveAttributes: string }).effectiveAttributes).toMatch(/private: PRIVATE SENSITIVE !EXTRACTABLE NEVER_EXTRACTABLE SIGN !DECRYPT !UNWRAP !DERIVE; public: VERIFY !ENCRYPT !WRAP/);
-      }
-    });
   });
 });
 
