@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { formatSetId } from "../common/index.ts";
 import { CeremonyError } from "../errors.ts";
+import { lastEventOfType, type RecordedEvent } from "../events/index.ts";
 import type { LoadedScript } from "./load-script.ts";
 
 export interface HolderCard {
@@ -55,6 +56,22 @@ export async function splitFromBundle(dir: string, keyLabel: string): Promise<Kn
   const n = Number(fact.details.n);
   if (!fact.details.setId || !Number.isInteger(k) || !Number.isInteger(n)) return null;
   return { setId: fact.details.setId, k, n, cards };
+}
+
+/**
+ * The split whose cards the current step's holders enter: the one recorded in this ceremony
+ * (trial recovery) or in the original bundle (recovery); null when none is known (the action
+ * then says why).
+ */
+export async function splitForCardEntry(events: readonly RecordedEvent[], script: LoadedScript, action: string, scriptDir: string): Promise<KnownSplit | null> {
+  if (action === "escrow.trial-recovery") {
+    const split = lastEventOfType(events, "escrow.split")?.body;
+    if (!split) return null;
+    return { setId: split.setId, k: split.k, n: split.n, cards: split.cards.map((c) => ({ card: c.card, holder: c.holder, fingerprint: c.fingerprint })) };
+  }
+  if (action !== "escrow.recover") return null;
+  const bundle = recoveryBundleOf(script, scriptDir);
+  return bundle ? splitFromBundle(bundle.dir, bundle.keyLabel) : null;
 }
 
 /** Head-counts from the original split: a recovery needs k holders (each with their own card). */

@@ -2,12 +2,14 @@
  * The preflight's report as text for a terminal: a table of need / steps / what the token offers /
  * verdict, then for each refusal what to do. Long cells wrap inside their column.
  */
+import { wrapWords } from "../common/index.ts";
 import type { PreflightReport, PreflightRow } from "./preflight.ts";
 
+// 34 + 6 + 44 + 10 and three gaps of 2: the terminal's 100 columns (src/common/terminal-text.ts).
 const COLUMNS: Array<{ title: string; width: number; cell: (r: PreflightRow) => string }> = [
-  { title: "NEEDED", width: 40, cell: (r) => r.need },
-  { title: "STEPS", width: 7, cell: (r) => r.steps },
-  { title: "TOKEN OFFERS", width: 52, cell: (r) => r.offered },
+  { title: "NEEDED", width: 34, cell: (r) => r.need },
+  { title: "STEPS", width: 6, cell: (r) => r.steps },
+  { title: "TOKEN OFFERS", width: 44, cell: (r) => r.offered },
   { title: "VERDICT", width: 10, cell: (r) => r.verdict.toUpperCase() },
 ];
 
@@ -36,8 +38,10 @@ function wrap(text: string, width: number): string[] {
 export function formatPreflightTable(report: PreflightReport, scriptName: string): string {
   const t = report.profile.token;
   const out: string[] = [
-    `Preflight of ${scriptName} on token "${t.label}" (serial ${t.serial}, ${t.manufacturer} ${t.model}, firmware ${t.firmware}): ` +
+    ...wrapWords(
+      `Preflight of ${scriptName} on token "${t.label}" (serial ${t.serial}, ${t.manufacturer} ${t.model}, firmware ${t.firmware}): ` +
       `${report.profile.mechanisms.length} mechanisms, ${report.profile.tests.length} known-answer tests${report.profile.loggedIn ? " (logged in)" : " (no PIN)"}, ${report.elapsedMs} ms`,
+    ),
     "",
     COLUMNS.map((c) => c.title.padEnd(c.width)).join("  ").trimEnd(),
   ];
@@ -49,13 +53,15 @@ export function formatPreflightTable(report: PreflightReport, scriptName: string
   const notes = report.rows.filter((r) => r.verdict !== "ok");
   if (notes.length) {
     out.push("");
-    for (const r of notes) out.push(`${r.verdict === "refused" ? "REFUSED" : "UNVERIFIED"}: ${r.need} — ${r.advice}`);
+    for (const r of notes) out.push(...wrapWords(`${r.verdict === "refused" ? "REFUSED" : "UNVERIFIED"}: ${r.need} — ${r.advice}`, "", "  "));
   }
   out.push("");
   out.push(
-    report.ok
-      ? `The token meets every need of ${scriptName}.`
-      : `The token cannot meet ${report.rows.filter((r) => r.verdict === "refused").length} need(s) of ${scriptName}; the ceremony cannot run on it.`,
+    ...wrapWords(
+      report.ok
+        ? `The token meets every need of ${scriptName}.`
+        : `The token cannot meet ${report.rows.filter((r) => r.verdict === "refused").length} need(s) of ${scriptName}; the ceremony cannot run on it.`,
+    ),
   );
   return out.join("\n");
 }

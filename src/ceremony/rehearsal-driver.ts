@@ -95,7 +95,7 @@ export async function driveCeremony(runner: CeremonyRunner, options: DriveOption
       }
       log(`step ${index + 1}: ${step.title} — ${performer.name} runs ${step.action.type}`);
       const result = await runner.runAction(performer.id, inputs);
-      for (const o of Object.values(result.outputs)) for (const line of outputTextLines(o)) log(`    ${line}`);
+      for (const o of Object.values(result.outputs)) for (const line of outputTextLines(o, "    ")) log(line);
     }
     const attesters = state.participants.filter(
       (p) => step.attestation.roles.includes(p.role) && !state.steps[index]!.attestations.some((a) => a.participantId === p.id),

@@ -505,6 +505,29 @@ export class CeremonyRunner {
 
   // --- HSM session -----------------------------------------------------------------------------
 
+  /**
+   * Finds the ceremony's token without logging in, so that its serial is on screen before the
+   * crypto officer types the PIN (a PIN typed into the wrong token is a PIN tried there).
+   * Refuses a token other than the one this ceremony began on.
+   */
+  async connectToken(): Promise<TokenInfo> {
+    try {
+      if (!this.hsm) this.hsm = await this.options.openHsm();
+      const info = await this.hsm.call("openToken", this.options.token);
+      const recorded = this.state().token;
+      if (recorded && recorded.serial !== info.serial) {
+        throw new CeremonyStateError(
+          "HSM_TOKEN_CHANGED",
+          `This ceremony began on token serial ${recorded.serial}; the token now connected is ${info.serial}. Connect the original HSM.`,
+        );
+      }
+      return info;
+    } catch (e) {
+      if (e instanceof CeremonyError && DEVICE_LOST_CODES.has(e.code)) await this.dropHsm();
+      throw e;
+    }
+  }
+
   async login(pin: Buffer, actor: string, relogin = false): Promise<TokenInfo> {
     // After ceremony.completed nothing more may be journaled (it is the transcript's last event);
     // a process resumed only to sign the transcript logs in without recording it.

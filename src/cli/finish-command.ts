@@ -11,7 +11,7 @@ import { finishCeremony } from "../ceremony/finish.ts";
 import { checkOutputDir } from "../ceremony/output-dir.ts";
 import { CeremonyRunner } from "../ceremony/runner.ts";
 import { CeremonyError } from "../errors.ts";
-import { formatFingerprint } from "../common/index.ts";
+import { formatFingerprint, labelledLines } from "../common/index.ts";
 import { HsmClient, SOFTHSM2_MODULE } from "../hsm/index.ts";
 import { Journal } from "../journal/index.ts";
 import type { CliIo } from "./io.ts";
@@ -65,8 +65,8 @@ export async function finishCommand(io: CliIo, args: FinishArgs, prompt: () => P
       const hsmPin = await p.secret("HSM PIN (to sign the transcript):");
       const result = await finishCeremony(runner, { outDir: resolve(args.out), hsmPin });
       io.out(`${result.status.toUpperCase()}. Bundle ${result.bundleDir} written and verified.`);
-      io.out(`Journal checkpoint: ${result.checkpoint.eventCount} events, head ${formatFingerprint(result.checkpoint.head)}`);
-      io.out(`Transcript-signing key: ${formatFingerprint(result.signerSpkiSha256)}`);
+      for (const line of labelledLines("", `Journal checkpoint: ${result.checkpoint.eventCount} events, head`, formatFingerprint(result.checkpoint.head))) io.out(line);
+      for (const line of labelledLines("", "Transcript-signing key", formatFingerprint(result.signerSpkiSha256))) io.out(line);
       return result.status === "completed" ? 0 : 1;
     } finally {
       p.close();

@@ -6,32 +6,52 @@
  */
 import { parseArgs } from "node:util";
 import { CeremonyError } from "../errors.ts";
-import { processIo, type CliIo } from "./io.ts";
+import { fittedIo, processIo, type CliIo } from "./io.ts";
 import type { Prompter } from "./prompt.ts";
 
+// Within the terminal's 100 columns: each verb's synopsis, then what it does.
 const USAGE = `usage:
-  ceremony tokens [--module PATH] [--module-args STRING]  slots and tokens: label, serial, model, flags
-  ceremony validate SCRIPT [--params FILE]             full validation, no HSM touched
+  ceremony tokens [--module PATH] [--module-args STRING]
+      slots and tokens: label, serial, model, flags
+  ceremony validate SCRIPT [--params FILE]
+      full validation, no HSM touched; prints the values the ceremony will run with
   ceremony print-script SCRIPT --params FILE --out PDF [--rehearsal]
-                                                        the paper script for witnesses, before the ceremony
-  ceremony preflight SCRIPT [--params FILE] [--module PATH [--module-args STRING]] (--token LABEL [--serial S] | --token-uri URI) [--login]
-                                                        can this token do everything the script needs? exit 1 when not
-  ceremony run SCRIPT [--params FILE] [--module PATH [--module-args STRING]] (--token LABEL [--serial S] | --token-uri URI) --out DIR
-                   [--journal DB] [--save-cards DIR]     --out must be absent or empty: checked before sign-in
-  ceremony finish --journal DB --out DIR [--ceremony ID] [--module PATH [--module-args STRING]] [--token LABEL]
-                                                        write a finished (or aborted) ceremony's bundle from its journal
-  ceremony rehearse SCRIPT [--params FILE] --out DIR    same on a throwaway SoftHSM2 token, scripted participants
-                   [--journal DB] [--share FILE...] [--csr FILE]
-  ceremony demo --out DIR                               full tour on throwaway tokens, then verify
+      the paper script for witnesses, before the ceremony
+  ceremony preflight SCRIPT [--params FILE] [--module PATH [--module-args STRING]]
+                     (--token LABEL [--serial S] | --token-uri URI) [--login]
+      can this token do everything the script needs? exit 1 when not
+  ceremony run SCRIPT [--params FILE] [--module PATH [--module-args STRING]]
+               (--token LABEL [--serial S] | --token-uri URI) --out DIR
+               [--journal DB] [--save-cards DIR]
+      a real ceremony in this terminal; --out must be absent or empty (checked before sign-in)
+  ceremony finish --journal DB --out DIR [--ceremony ID] [--module PATH [--module-args STRING]]
+                  [--token LABEL]
+      write a finished (or aborted) ceremony's bundle from its journal
+  ceremony rehearse SCRIPT [--params FILE] --out DIR [--journal DB] [--share FILE...] [--csr FILE]
+      the same on a throwaway SoftHSM2 token, scripted participants
+  ceremony demo --out DIR
+      full tour on throwaway tokens, then verify
   ceremony verify PATH... [--signer PEM|FINGERPRINT|WORDS]... [--json]
-                                                        bundles or folders of them; exit 0 only when every check passes
-                                                        and the signer is anchored (3 not anchored, 4 aborted, 5 both, 1 failed)
-  ceremony shares inspect FILE... | -                   decode and check shares (from files or standard input) without combining
-  ceremony recover --bundle DIR [--key LABEL] (--share FILE... --rehearsal [--out DIR] | --module PATH [--module-args STRING] (--token LABEL | --token-uri URI) --out DIR)
-  ceremony keys [--journal DB] [--full-ids]             key inventory with rotation status; keys of aborted ceremonies flagged
+      bundles or folders of them; exit 0 only when every check passes and the signer is
+      anchored (3 not anchored, 4 aborted, 5 both, 1 failed)
+  ceremony shares inspect FILE... | -
+      decode and check shares (from files or standard input) without combining
+  ceremony recover --bundle DIR [--key LABEL] --share FILE... --rehearsal [--out DIR]
+  ceremony recover --bundle DIR [--key LABEL] --module PATH [--module-args STRING]
+                   (--token LABEL | --token-uri URI) --out DIR
+      a recovery drill into a throwaway token, or the witnessed recovery ceremony
+  ceremony keys [--journal DB] [--full-ids]
+      key inventory with rotation status; keys of aborted ceremonies flagged
   ceremony report PATH... --out DIR [--signer PEM|FINGERPRINT|WORDS]... [--at DATE]
-                                                        policy evidence (seed policies, PCI-DSS 3.7) as PDF and JSON; only
-                                                        verified bundles count (1 a requirement not evidenced, 3 not anchored)`;
+      policy evidence (seed policies, PCI-DSS 3.7) as PDF and JSON; only verified bundles count
+      (1 a requirement not evidenced, 3 not anchored)`;
+
+/**
+ * The verbs of a ceremony session, read in the room at the laptop's console: every line they
+ * print, errors included, fits 100 columns (broken at spaces, never inside a hex group). The
+ * other verbs print one-line errors and their own layouts (validate wraps its listing itself).
+ */
+const CEREMONY_VERBS = new Set(["run", "rehearse", "recover", "finish"]);
 
 type Handler = (io: CliIo, positionals: string[], values: Record<string, string | string[] | boolean | undefined>) => Promise<number>;
 
@@ -172,6 +192,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.err(`ceremony: unknown command "${verb}"\n${USAGE}`);
     return 2;
   }
+  if (CEREMONY_VERBS.has(verb)) io = fittedIo(io);
   try {
     return await handler(io, rest, parsed.values);
   } catch (e) {

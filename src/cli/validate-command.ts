@@ -2,11 +2,8 @@ import { loadScriptFile } from "../ceremony/load-script.ts";
 import { actionRegistry } from "../ceremony/actions/registry.ts";
 import { ROLE_TITLES, ROLES } from "../ceremony/roles.ts";
 import { ScriptValidationError } from "../ceremony/validation-error.ts";
-import { formatFingerprint } from "../common/index.ts";
+import { formatFingerprint, wrapWords as wrap } from "../common/index.ts";
 import type { CliIo } from "./io.ts";
-
-/** Terminal lines stay within 100 columns (an 80-column terminal wraps, but never mid-group). */
-const WIDTH = 100;
 
 /**
  * `ceremony validate SCRIPT [--params FILE]`: every problem, no HSM touched; when valid, the
@@ -46,19 +43,4 @@ export async function validateCommand(io: CliIo, scriptPath: string | undefined,
     }
     throw e;
   }
-}
-
-/** Words into lines of at most WIDTH columns, the first with `first` before it, the rest with `rest`. */
-function wrap(text: string, first: string, rest: string): string[] {
-  const lines: string[] = [];
-  let line = first;
-  for (const word of text.split(" ")) {
-    const candidate = line.trim() === "" ? `${line}${word}` : `${line} ${word}`;
-    if (candidate.length > WIDTH && line.trim() !== "") {
-      lines.push(line);
-      line = `${rest}${word}`;
-    } else line = candidate;
-  }
-  lines.push(line);
-  return lines;
 }

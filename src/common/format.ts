@@ -7,6 +7,7 @@
  * placeholder "-") is shown as it is rather than hidden behind an error.
  */
 import { fingerprintForReadAloud, formatHexGroups } from "./fingerprint.ts";
+import { labelledLines, wrapWords } from "./terminal-text.ts";
 
 const HEX_BYTES = /^(?:[0-9a-f]{2})+$/i;
 
@@ -113,12 +114,13 @@ export function isHexDetail(key: string, value: string): boolean {
 }
 
 /**
- * A step output as lines of plain text (terminal, logs): "Label: value", then a fingerprint's
- * PGP words, eight to a line so the room can follow along word by word.
+ * A step output as lines of plain text (terminal, logs), each within the terminal's 100 columns:
+ * "Label: value" (the value on its own line when both do not fit), then a fingerprint's PGP
+ * words, eight to a line so the room can follow along word by word.
  */
-export function outputTextLines(o: { label: string; kind: "fingerprint" | "hex" | "kcv" | "text"; value: string }): string[] {
-  const lines = [`${o.label}: ${formatOutputValue(o)}`];
+export function outputTextLines(o: { label: string; kind: "fingerprint" | "hex" | "kcv" | "text"; value: string }, indent = ""): string[] {
+  const lines = labelledLines(indent, o.label, formatOutputValue(o));
   const words = o.kind === "fingerprint" ? fingerprintWords(o.value) : [];
-  for (let i = 0; i < words.length; i += 8) lines.push(`    ${words.slice(i, i + 8).join(" ")}`);
+  for (let i = 0; i < words.length; i += 8) lines.push(...wrapWords(words.slice(i, i + 8).join(" "), `${indent}    `, `${indent}    `));
   return lines;
 }

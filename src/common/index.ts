@@ -28,5 +28,6 @@ export {
   outputTextLines,
   isHexDetail,
 } from "./format.ts";
+export { TERMINAL_WIDTH, columns, fitLine, fitText, labelledLines, wrapWords } from "./terminal-text.ts";
 export { ROLES, ROLE_TITLES, type Role, roleTitle, roleTitlePlural } from "./roles.ts";
 export { rotationIsDue, rotationScriptFor } from "./rotation.ts";

@@ -6,4 +6,5 @@ export { HsmClient, SOFTHSM2_MODULE, type HsmBusy, type HsmClientOptions } from 
 export { HsmSigner, mechanismFor } from "./hsm-signer.ts";
 export { createRehearsalEnvironment, DEFAULT_REHEARSAL_PINS, type RehearsalEnvironment, type TokenEnvironment } from "./rehearsal-token.ts";
 export type { FaultPlan } from "./fault-injector.ts";
+export { ulongText } from "./ulong.ts";
 export { RFC5649_VECTOR, wrapMechanismName, type WrapChoice } from "./key-wrap-choice.ts";

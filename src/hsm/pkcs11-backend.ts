@@ -22,6 +22,7 @@ import { adviceFor, HsmError, toHsmError } from "./errors.ts";
 import { runProbes } from "./preflight-probes.ts";
 import type { ProbeRequest, ProbeResult } from "./preflight-types.ts";
 import { chooseEscrowWrap, type WrapChoice } from "./key-wrap-choice.ts";
+import { ulongText } from "./ulong.ts";
 import { ecdsaRawToDer, spkiFromEcPoint, spkiFromEdwardsPoint, spkiFromRsa, spkiSha256 } from "./public-key.ts";
 import type {
   GenerateKeyPairRequest,
@@ -180,7 +181,7 @@ export class Pkcs11Backend {
   }
 
   private describeToken(slot: Handle): TokenInfo {
-    return describeTokenInfo(hex(slot), this.call("C_GetTokenInfo", () => this.module.C_GetTokenInfo(slot)));
+    return describeTokenInfo(ulongText(slot), this.call("C_GetTokenInfo", () => this.module.C_GetTokenInfo(slot)));
   }
 
   /** Opens a read-write session on the token with this label (and serial). Never by slot index. */

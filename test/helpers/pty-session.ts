@@ -76,6 +76,27 @@ export class PtySession {
     }
   }
 
+  /**
+   * The lines the terminal showed wider than `width` columns, as a terminal lays them out:
+   * escape sequences take no room, a carriage return goes back to the first column, a backspace
+   * one column left. Empty when every line fitted.
+   */
+  linesWiderThan(width: number): string[] {
+    const wide: string[] = [];
+    const plain = this.screen.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]/g, "");
+    for (const raw of plain.split("\n")) {
+      let column = 0;
+      let widest = 0;
+      for (const ch of raw) {
+        if (ch === "\r") column = 0;
+        else if (ch === "\b") column = Math.max(0, column - 1);
+        else if (ch >= " ") widest = Math.max(widest, ++column);
+      }
+      if (widest > width) wide.push(`${widest}: ${raw.replace(/[\r\b]/g, "")}`);
+    }
+    return wide;
+  }
+
   /** Raw keystrokes (control characters included). */
   keys(text: string): void {
     this.child.stdin!.write(text);

@@ -6,7 +6,7 @@
  */
 import type { z } from "zod";
 import { formatSetId } from "../../common/index.ts";
-import { checkCardForHolder, recoveryBundleOf, splitFromBundle, type KnownSplit } from "../../ceremony/escrow-holders.ts";
+import { checkCardForHolder, splitForCardEntry } from "../../ceremony/escrow-holders.ts";
 import { lastEventOfType } from "../../events/index.ts";
 import { CeremonyError, wipe } from "../../errors.ts";
 import { decodeShare, SHARE_WORD_COUNT } from "../../escrow/index.ts";
@@ -16,17 +16,6 @@ import type { ShareCheck } from "../contract.ts";
 import type { ActiveCeremony } from "./active.ts";
 
 type Entered = ReadonlyArray<{ participantId: string; fingerprint: string }>;
-
-/** The split whose cards this step's holders enter: this ceremony's (trial recovery) or the original bundle's (recovery). */
-async function knownSplit(a: ActiveCeremony, action: string, scriptsDir: string): Promise<KnownSplit | null> {
-  if (action === "escrow.trial-recovery") {
-    const split = lastEventOfType(a.runner.events(), "escrow.split")?.body;
-    if (!split) return null;
-    return { setId: split.setId, k: split.k, n: split.n, cards: split.cards.map((c) => ({ card: c.card, holder: c.holder, fingerprint: c.fingerprint })) };
-  }
-  const bundle = recoveryBundleOf(a.runner.script, scriptsDir);
-  return bundle ? splitFromBundle(bundle.dir, bundle.keyLabel) : null;
-}
 
 export async function checkShare(
   text: string,
@@ -66,7 +55,7 @@ export async function checkShare(
         return { ...result, ok: true, card: r.card, message: `card ${r.card} matches what was printed for ${holder.name}` };
       }
       if (holder && (step?.action.type === "escrow.trial-recovery" || step?.action.type === "escrow.recover")) {
-        const split = await knownSplit(a, step.action.type, scriptsDir);
+        const split = await splitForCardEntry(a.runner.events(), a.runner.script, step.action.type, scriptsDir);
         if (split) {
           const nameOf = (id: string): string => state.participants.find((p) => p.id === id)?.name ?? id;
           const others = (entered ?? []).filter((e) => e.participantId !== participantId).map((e) => ({ holder: nameOf(e.participantId), fingerprint: e.fingerprint }));

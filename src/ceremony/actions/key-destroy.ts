@@ -1,7 +1,7 @@
 import { lastEventOfType } from "../../events/index.ts";
 import { z } from "zod";
 import { formatKeyId } from "../../common/index.ts";
-import { HsmError } from "../../hsm/index.ts";
+import { HsmError, ulongText } from "../../hsm/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
 
 // expectedId is required: a label alone can name a different key on another token or after a
@@ -50,9 +50,9 @@ export const keyDestroy: ActionDefinition<z.infer<typeof Params>> = {
     for (const h of handles) {
       try {
         await hsm.call("describeObject", h);
-        handleChecks.push(`handle ${h}: STILL USABLE`);
+        handleChecks.push(`handle ${ulongText(h)}: STILL USABLE`);
       } catch (e) {
-        handleChecks.push(`handle ${h}: ${(e as HsmError).code}`);
+        handleChecks.push(`handle ${ulongText(h)}: ${(e as HsmError).code}`);
       }
     }
     const gone = byLabel.length === 0 && byId.length === 0 && handleChecks.every((c) => !c.includes("STILL"));

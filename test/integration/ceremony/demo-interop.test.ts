@@ -76,7 +76,7 @@ test("the recovered KEK has the original KCVs, and the destroyed key is marked d
   }
   const destruction = JSON.parse(await readFile(join(out, "06-key-destruction/transcript.json"), "utf8")) as { outputs: Array<{ kind: string; details: Record<string, string> }> };
   const proof = destruction.outputs.find((o) => o.kind === "key-destroyed")!;
-  expect(proof.details.proof).toMatch(/not found by label; not found by ID [0-9a-f]+; handle [0-9a-f]+: CKR_OBJECT_HANDLE_INVALID/);
+  expect(proof.details.proof).toMatch(/not found by label; not found by ID [0-9a-f]+; handle [0-9]+: CKR_OBJECT_HANDLE_INVALID/);
 });
 
 test("all five cards were read back from their printed PDFs, and they are REHEARSAL cards", async () => {

@@ -49,6 +49,7 @@ test("ceremony run in a pseudo-terminal: nothing secret is echoed, editing keys 
   const retryAnswers = [PINS.Ada!, "again", "retry"];
   const hsmPins = [WRONG_HSM_PIN, DEFAULT_REHEARSAL_PINS.userPin];
   let overrides = 0;
+  let roleTypos = 0;
   let signingIn = "";
   const rules: Array<[RegExp, (m: RegExpExecArray) => string]> = [
     [/Participant name \(empty when everyone has signed in\): /, () => {
@@ -56,7 +57,8 @@ test("ceremony run in a pseudo-terminal: nothing secret is echoed, editing keys 
       signingIn = next ? next.name.replace("z\x7f", "") : "";
       return next?.name ?? "";
     }],
-    [/Role \([^)]*\): /, () => ["1", "2", "3", "internal-witness"][["Ada", "Cy", "Wen", "Xu"].indexOf(signingIn)]!],
+    // Xu first mistypes the role: it is asked again at once, before any PIN.
+    [/Role \([^)]*\): /, () => (signingIn === "Xu" && roleTypos++ === 0 ? "witnes" : ["1", "2", "3", "internal-witness"][["Ada", "Cy", "Wen", "Xu"].indexOf(signingIn)]!)],
     [/Organisation: /, () => ({ Ada: "Security Ops", Cy: "Security Ops", Wen: "Internal Audit", Xu: "Risk" })[signingIn]!],
     [/choose an attestation PIN \(6\+ characters\): \(not shown\) /, () => firstEntry[signingIn] ?? PINS[signingIn]!],
     [/Type it again: \(not shown\) /, () => secondEntry[signingIn] ?? PINS[signingIn]!],
@@ -86,6 +88,7 @@ test("ceremony run in a pseudo-terminal: nothing secret is echoed, editing keys 
     pty.kill();
   }
   const screen = pty.screen;
+  await writeFile("/tmp/term13-screen.txt", screen);
   for (const secret of [...Object.values(PINS), DEFAULT_REHEARSAL_PINS.userPin, WRONG_HSM_PIN, "oops-not-it"]) {
     expect(screen, `"${secret}" was shown on the terminal`).not.toContain(secret);
   }
@@ -97,6 +100,18 @@ test("ceremony run in a pseudo-terminal: nothing secret is echoed, editing keys 
   expect(screen).toContain("COMPLETED. Bundle");
   // A choice with one possible answer is not asked.
   expect(screen).not.toMatch(/\[1-1\]/);
+  // The role typo was caught at the role, before Xu's PIN; only the role was asked again.
+  const typo = screen.indexOf("That is not a role.");
+  expect(typo).toBeGreaterThan(-1);
+  expect(screen.indexOf("Xu, choose an attestation PIN")).toBeGreaterThan(typo);
+  expect(screen.slice(typo).indexOf("Role (number or name): ")).toBeLessThan(screen.slice(typo).indexOf("Organisation: "));
+  expect(screen.match(/Participant name \(empty/g)).toHaveLength(5);
+  // The token and its serial are on screen before each HSM PIN is asked.
+  for (const m of screen.matchAll(/HSM PIN \(typed once; never retried\)/g)) {
+    expect(screen.slice(0, m.index).lastIndexOf('Token "run-pty": serial ')).toBeGreaterThan(screen.slice(0, m.index).lastIndexOf("Step "));
+  }
+  // Every line of the whole ceremony fits 100 columns (preflight table, fingerprints, prompts).
+  expect(pty.linesWiderThan(100)).toEqual([]);
   // Confirm, then act: the certificate's subject and the key it certifies were on screen and
   // attested before the HSM signed it (its fingerprint is shown only after).
   const preview = screen.indexOf("Subject (and issuer: self-signed):");

@@ -48,6 +48,11 @@ async function runRefused(script: string, module: { modulePath: string; token: s
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
+/** The table's text with its wrapping undone (cells wrap within their column, notes at 100 columns). */
+function flat(text: string): string {
+  return text.replace(/\s+/g, " ");
+}
+
 function row(report: PreflightReport, need: string): { offered: string; verdict: string } {
   const r = report.rows.find((x) => x.need.startsWith(need));
   if (!r) throw new Error(`no row "${need}" in ${report.rows.map((x) => x.need).join(" | ")}`);
@@ -66,17 +71,17 @@ describe.skipIf(ockSkip !== null)("openCryptoki soft token", () => {
   test("the EC root CA is refused before sign-in: no EC at all; the advice names the RSA sizes it offers", async () => {
     const r = await runRefused("root-ca.yaml", { modulePath: ock.modulePath, token: OCK_TOKEN_LABEL });
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^Generate a key pair \(EC-P384\) and sign\s+4\s+no CKM_EC_KEY_PAIR_GEN; no CKM_ECDSA\s+REFUSED$/m);
-    expect(r.out).toContain("REFUSED: Generate a key pair (EC-P384) and sign with it — Choose an algorithm this token offers (RSA-4096, RSA-3072) in the parameters, or use an HSM that offers EC-P384.");
-    expect(r.out).toMatch(/^Transcript-signing key: EC-P256, else\s+3\s+RSA-3072 will be used: CKM_RSA_PKCS_KEY_PAIR_GEN/m);
+    expect(r.out).toMatch(/^Generate a key pair \(EC-P384\) and\s+4\s+no CKM_EC_KEY_PAIR_GEN; no CKM_ECDSA\s+REFUSED$/m);
+    expect(flat(r.out)).toContain("REFUSED: Generate a key pair (EC-P384) and sign with it — Choose an algorithm this token offers (RSA-4096, RSA-3072) in the parameters, or use an HSM that offers EC-P384.");
+    expect(r.out).toMatch(/^Transcript-signing key: EC-P256,\s+3\s+RSA-3072 will be used:/m);
     expect(r.err).toContain("The ceremony was not started; nobody has signed in.");
   });
 
   test("the master key is refused before sign-in: no key wrap and no CMAC", async () => {
     const r = await runRefused("master-key.yaml", { modulePath: ock.modulePath, token: OCK_TOKEN_LABEL });
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^Wrap a key with AES key wrap with\s+5\s+no CKM_AES_KEY_WRAP_KWP \/ no CKM_AES_KEY_WRAP_PAD\s+REFUSED$/m);
-    expect(r.out).toContain("CKM_AES_ECB 16–32; no CKM_AES_CMAC");
+    expect(r.out).toMatch(/^Wrap a key with AES key wrap with\s+5\s+no CKM_AES_KEY_WRAP_KWP \/ no\s+REFUSED$/m);
+    expect(flat(r.out)).toContain("CKM_AES_ECB 16–32; no CKM_AES_CMAC");
     expect(r.err).toContain("The ceremony was not started; nobody has signed in.");
   });
 

@@ -1,4 +1,5 @@
 import type { StepView } from "../../../../src/api/contract.ts";
+import { formatOutputDetail } from "../../../../src/common/index.ts";
 import { call } from "../../api/ceremony-client.ts";
 import { useApiCall } from "../../api/use-api-call.ts";
 import { ErrorNotice } from "../../components/error-notice.tsx";
@@ -35,7 +36,7 @@ export function PreviewPanel({ step }: { step: StepView }) {
               <div key={item.label}>
                 <dt>{item.label}</dt>
                 <dd>
-                  <code>{item.value}</code>
+                  <code>{formatOutputDetail(item.label, item.value)}</code>
                 </dd>
               </div>
             ))}
