@@ -107,7 +107,9 @@ export async function retryOrAbort(io: CliIo, prompt: Prompter, runner: Ceremony
 
 /** Dual-controlled abort; false when it did not happen (the officer chooses again). */
 export async function abortCeremony(io: CliIo, prompt: Prompter, runner: CeremonyRunner): Promise<boolean> {
-  const reason = await prompt.ask("  Reason for the abort (goes into the transcript; empty to go back): ");
+  // The prompt is short: the reason typed after it stays on the line.
+  io.out("  The reason goes into the transcript; an empty reason goes back.");
+  const reason = await prompt.ask("  Reason for the abort: ");
   if (!reason) return false;
   const people = runner.state().participants;
   const decider = await choose(io, prompt, people.filter((p) => ABORT_DECIDERS.includes(p.role)), "Person deciding the abort");

@@ -68,8 +68,11 @@ export async function runSteps(io: CliIo, prompt: Prompter, runner: CeremonyRunn
 
 /** Each output as it reads aloud, and the part of it the paper script asks to copy. */
 function showOutputs(io: CliIo, runner: CeremonyRunner, index: number, outputs: Record<string, OutputValue>): void {
-  const action = runner.script.steps[index]!.action.type;
-  for (const [name, o] of Object.entries(outputs)) {
+  const step = runner.script.steps[index]!;
+  const action = step.action.type;
+  // In the order the script shows them (the journal keeps outputs sorted by name).
+  const rank = (name: string): number => (step.show.includes(name) ? step.show.indexOf(name) : step.show.length);
+  for (const [name, o] of Object.entries(outputs).sort(([a], [b]) => rank(a) - rank(b))) {
     for (const line of outputTextLines(o, "  ")) io.out(line);
     const blank = paperBlankForOutput(action, name);
     if (!blank) continue;

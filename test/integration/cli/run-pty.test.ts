@@ -88,7 +88,6 @@ test("ceremony run in a pseudo-terminal: nothing secret is echoed, editing keys 
     pty.kill();
   }
   const screen = pty.screen;
-  await writeFile("/tmp/term13-screen.txt", screen);
   for (const secret of [...Object.values(PINS), DEFAULT_REHEARSAL_PINS.userPin, WRONG_HSM_PIN, "oops-not-it"]) {
     expect(screen, `"${secret}" was shown on the terminal`).not.toContain(secret);
   }
