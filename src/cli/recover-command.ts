@@ -8,6 +8,7 @@
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { splitFromBundle } from "../ceremony/escrow-holders.ts";
 import { CeremonyError } from "../errors.ts";
 import type { CliIo } from "./io.ts";
 import { terminalPrompter } from "./prompt.ts";
@@ -42,7 +43,6 @@ export async function recoverCommand(io: CliIo, args: RecoverArgs): Promise<numb
     // The bundle of a witnessed recovery is its only record: it must go where the officer chose.
     throw new CeremonyError("OUT_REQUIRED", "A witnessed recovery writes its bundle, the only record of it, to --out DIR: give a new or empty folder on the removable media.");
   }
-  if (args.rehearsal && !args.shares?.length) throw new CeremonyError("SHARES_MISSING", "A recovery drill needs the cards: --share FILE for each of k cards (words or QR text).");
   if (!args.rehearsal && args.shares?.length) {
     throw new CeremonyError(
       "SHARES_FROM_FILES",
@@ -50,6 +50,18 @@ export async function recoverCommand(io: CliIo, args: RecoverArgs): Promise<numb
     );
   }
   const keyLabel = await escrowedKeyLabel(resolve(args.bundle), args.keyLabel);
+  if (args.rehearsal) {
+    // The number comes from the bundle: its split says how many cards a recovery takes.
+    const split = await splitFromBundle(resolve(args.bundle), keyLabel);
+    const given = args.shares?.length ?? 0;
+    if (split && given < split.k) {
+      throw new CeremonyError(
+        "SHARES_MISSING",
+        `A recovery drill of ${keyLabel} needs ${split.k} cards (its split is ${split.k} of ${split.n}); ${given === 0 ? "none was" : `only ${given} ${given === 1 ? "was" : "were"}`} given. Give --share FILE for each card (words or QR text).`,
+      );
+    }
+    if (given === 0) throw new CeremonyError("SHARES_MISSING", "A recovery drill needs the cards: --share FILE for each card (words or QR text).");
+  }
   // The parameters file exists only for this run; nothing is left in the temp folder.
   const dir = await mkdtemp(join(tmpdir(), "recover-"));
   try {

@@ -60,6 +60,11 @@ test("recover finds the escrowed key's label in the bundle, refuses unused optio
   const wrongKey = await runCli(["recover", "--bundle", bundle, ...shares, "--rehearsal", "--key", "KEK-01"]);
   expect(wrongKey.err).toContain('The bundle escrows PAYMENTS-KEK-2027, not "KEK-01". Check --key.');
 
+  // How many cards a drill needs comes from the bundle's split, not from "k".
+  const oneCard = await runCli(["recover", "--bundle", bundle, ...shares.slice(0, 2), "--rehearsal"]);
+  expect(oneCard.code).toBe(1);
+  expect(oneCard.err.replace(/\s+/g, " ")).toContain("A recovery drill of PAYMENTS-KEK-2027 needs 2 cards (its split is 2 of 3); only 1 was given.");
+
   // The drill, with its own temp folder to look into afterwards.
   const temp = await mkdtemp(join(tmpdir(), "recover-tmp-"));
   const drill = await runCli(["recover", "--bundle", bundle, ...shares, "--rehearsal", "--out", join(dir, "drill")], { TMPDIR: temp });
