@@ -7,12 +7,14 @@
  * (test-results/evidence-report/, to look at).
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import type { EvidenceReport, RequirementResult } from "../../../src/evidence/index.ts";
 import { type DemoBundles, runCeremony, runDemo } from "../../helpers/demo-bundles.ts";
+import { attackerSigner, copyBundle, readTranscript, rechain, resign } from "../../helpers/forge-bundle.ts";
 import { flatText, pageCount } from "../print-tools.ts";
 
 vi.setConfig({ testTimeout: 600_000 });
@@ -168,6 +170,26 @@ test("a tampered bundle is reported NOT VERIFIED and none of its events is evide
   expect(run.code).toBe(1);
   expect(run.out).toMatch(new RegExp(`NOT VERIFIED, excluded\\s+\\S+${master} .*\\[MANIFEST_HASH_MISMATCH\\]`));
   expect(flatText(run.pdf)).toContain("NOT VERIFIED: excluded");
+});
+
+test("a key rotation ceremony whose witnesses include no CISO or Director of Cybersecurity contradicts the rule", async () => {
+  // A master-key transcript recast as a KEK rotation (script id, text and hash), rechained and
+  // re-signed: a bundle that verifies (not anchored), with two witnesses and no job titles.
+  const dir = copyBundle(demo.bundle("master-key"), join(work, "archive-rotation", "04-kek-rotation"));
+  const t = readTranscript(dir);
+  const text = t.script.text.replace(/^id: master-key$/m, "id: kek-rotation");
+  const sha = createHash("sha256").update(text, "utf8").digest("hex");
+  const events = t.events.map((e) => (e.type === "ceremony.started" ? { ...e, body: { ...e.body, scriptId: "kek-rotation", scriptText: text, scriptSha256: sha } } : e));
+  await resign(dir, rechain({ ...t, ceremony: { ...t.ceremony, scriptId: "kek-rotation" }, script: { ...t.script, text, sha256: sha }, events }), attackerSigner());
+  const run = await report([dir]);
+  expect(run.json.bundles[0]).toMatchObject({ scriptId: "kek-rotation", verdict: "verified-not-anchored", use: "evidence" });
+  const rule = requirement(run.json, "rotation-witnesses");
+  expect(rule.status).toBe("contradicted");
+  expect(rule.findings.map((f) => f.text)).toEqual([
+    expect.stringMatching(/^Rotation ceremony master-key-\S+ \(kek-rotation\): no witness who attested its key steps is the CISO or Director of Cybersecurity \(nobody gave a job title at sign-in\)\.$/),
+  ]);
+  expect(run.json.pciDss.find((p) => p.id === "3.7.4")?.status).toBe("contradicted");
+  expect(flatText(run.pdf)).toContain("no witness who attested its key steps is the CISO or Director of Cybersecurity");
 });
 
 describe("bad input: one line, exit 2, no stack trace", () => {
