@@ -1,6 +1,8 @@
 // Whether dist/cli still matches the sources. Kept apart from scripts/build-cli.mjs so that
-// bin/ceremony.js can ask at every start without loading esbuild (a few stat calls, ~1 ms).
+// bin/ceremony.js can ask at every start without loading esbuild: one stat call per source file,
+// which bin/ceremony.js runs in the background (cliBuildStaleness) while the CLI loads.
 import { readFileSync, statSync } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -33,3 +35,17 @@ export function isCliBuildStale(outDir = CLI_DIR) {
   return undefined;
 }
 
+
+/** isCliBuildStale, with every stat call in flight at once (libuv's threads), for bin/ceremony.js. */
+export async function cliBuildStaleness(outDir = CLI_DIR) {
+  let built;
+  let inputs;
+  try {
+    [built, inputs] = await Promise.all([stat(path.join(outDir, INPUTS)).then((s) => s.mtimeMs), readFile(path.join(outDir, INPUTS), "utf8").then(JSON.parse)]);
+  } catch {
+    return "is not built";
+  }
+  const times = await Promise.all(inputs.map((file) => stat(path.join(projectRoot, file)).then((s) => s.mtimeMs, () => 0)));
+  const newer = inputs.find((_, i) => times[i] > built);
+  return newer === undefined ? undefined : `is older than ${newer}`;
+}

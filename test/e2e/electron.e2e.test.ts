@@ -81,10 +81,18 @@ describe.skipIf(!electron.exists)("Ceremony Workstation in Electron", () => {
   });
 
   it("stays on app://ceremony when the page tries to navigate away", async () => {
+    // Wait on main's own answer to the attempt (its will-navigate event, refused by
+    // hardenWebContents before this listener runs), not on the clock.
+    await app.evaluate(({ webContents }) => {
+      const contents = webContents.getAllWebContents()[0]!;
+      (globalThis as { navigationRefused?: Promise<boolean> }).navigationRefused = new Promise<boolean>((resolve) => {
+        contents.once("will-navigate", (event) => resolve(event.defaultPrevented));
+      });
+    });
     await page.evaluate(() => {
       window.location.href = "https://example.org/";
     });
-    await page.waitForTimeout(500);
+    await expect(app.evaluate(() => (globalThis as { navigationRefused?: Promise<boolean> }).navigationRefused)).resolves.toBe(true);
     expect(page.url()).toMatch(/^app:\/\/ceremony\/index\.html/);
   });
 
