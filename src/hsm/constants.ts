@@ -3,7 +3,7 @@
  * instead of read from pkcs11js so that code outside the worker can use them without loading the
  * native module, and so that v3.0 values pkcs11js lacks (EdDSA) sit next to the rest.
  */
-export const CKO = { PUBLIC_KEY: 2, PRIVATE_KEY: 3, SECRET_KEY: 4 } as const;
+export const CKO = { DATA: 0, PUBLIC_KEY: 2, PRIVATE_KEY: 3, SECRET_KEY: 4 } as const;
 export const CKK = { RSA: 0x00, EC: 0x03, GENERIC_SECRET: 0x10, AES: 0x1f, EC_EDWARDS: 0x40 } as const;
 export const CKU = { SO: 0, USER: 1 } as const;
 

@@ -138,17 +138,53 @@ class KnownAnswerTests {
       case "sign-EC-P384":
         return this.signAndVerify(name === "sign-EC-P256" ? "EC-P256" : "EC-P384");
       case "destroy": {
-        const key = this.importTestKey("escrow-transport");
-        this.module.C_DestroyObject(this.session, key);
-        this.made.pop();
-        this.module.C_FindObjectsInit(this.session, [{ type: CKA.LABEL, value: "ceremony-preflight-escrow-transport" }]);
+        const made = this.destroyable("ceremony-preflight-destroy");
+        this.module.C_DestroyObject(this.session, made.handle);
+        const kept = this.made.indexOf(made.handle);
+        if (kept >= 0) this.made.splice(kept, 1);
+        this.module.C_FindObjectsInit(this.session, [{ type: CKA.LABEL, value: "ceremony-preflight-destroy" }]);
         let left: Handle[];
         try {
           left = this.module.C_FindObjects(this.session, 10);
         } finally {
           this.module.C_FindObjectsFinal(this.session);
         }
-        return left.length === 0 ? null : "the destroyed object is still found";
+        if (left.length) return "the destroyed object is still found";
+        return made.note ? { note: made.note } : null;
+      }
+    }
+  }
+
+  /**
+   * An object to destroy: an AES key made from bytes (as the escrow's), or where the token makes no
+   * such key (tpm2-pkcs11: "Can only create RSA Public key objects or data objects") a data object;
+   * a token object where the token makes no session objects and a user is logged in.
+   */
+  private destroyable(label: string): { handle: Handle; note: string | null } {
+    try {
+      const aes = [
+        { type: CKA.CLASS, value: CKO.SECRET_KEY },
+        { type: CKA.KEY_TYPE, value: CKK.AES },
+        { type: CKA.LABEL, value: label },
+        { type: CKA.VALUE, value: Buffer.from(TEST_KEY) },
+      ];
+      return { handle: this.makeSecretKey("C_CreateObject", kekAttributes(false, false), (t) => this.module.C_CreateObject(this.session, [...aes, ...t])).handle, note: null };
+    } catch (e) {
+      const code = toHsmError(e, "").code;
+      if (code === "CKR_USER_NOT_LOGGED_IN" || code === "CKR_SESSION_READ_ONLY") throw e;
+      const data = (token: boolean): Attribute[] => [
+        { type: CKA.CLASS, value: CKO.DATA },
+        { type: CKA.TOKEN, value: token },
+        { type: CKA.PRIVATE, value: this.loggedIn },
+        { type: CKA.LABEL, value: label },
+        { type: CKA.VALUE, value: Buffer.from("ceremony preflight") },
+      ];
+      const note = `on a data object: the token makes no AES key from bytes (${code})`;
+      try {
+        return { handle: this.keep(this.module.C_CreateObject(this.session, data(false))), note };
+      } catch (again) {
+        if (!this.loggedIn || toHsmError(again, "").code !== "CKR_ATTRIBUTE_VALUE_INVALID") throw again;
+        return { handle: this.keep(this.module.C_CreateObject(this.session, data(true))), note };
       }
     }
   }

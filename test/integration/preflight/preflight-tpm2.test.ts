@@ -1,7 +1,8 @@
 /**
- * tpm2-pkcs11 on swtpm: the preflight names what each lacks,
- * and `ceremony run` refuses every ceremony whose needs they cannot meet before anybody signs in,
- * with the reasons asserted here. swtpm, a private dbus-daemon and tpm2-abrmd run with their own state and port and are stopped by PID.
+ * tpm2-pkcs11 on swtpm: the preflight names what it lacks, and `ceremony run` refuses every
+ * ceremony whose needs it cannot meet (master key, key recovery, an RSA-4096 root) before anybody
+ * signs in, with the reasons asserted here. The ceremonies it can meet run in
+ * test/integration/ceremony/tpm2-ceremonies.test.ts. swtpm, a private dbus-daemon and tpm2-abrmd run with their own state and port and are stopped by PID.
  */
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -43,7 +44,7 @@ async function runRefused(script: string, module: { modulePath: string; token: s
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
-function row(report: PreflightReport, need: string): { offered: string; verdict: string } {
+function row(report: PreflightReport, need: string): { offered: string; verdict: string; advice: string } {
   const r = report.rows.find((x) => x.need.startsWith(need));
   if (!r) throw new Error(`no row "${need}" in ${report.rows.map((x) => x.need).join(" | ")}`);
   return r;
@@ -76,6 +77,16 @@ describe.skipIf(tpm2Skip !== null)("tpm2-pkcs11 on swtpm", () => {
     expect(row(report, "Key check values").offered).toBe("CKM_AES_ECB 16–32; no CKM_AES_CMAC");
   });
 
+  test("the key recovery is refused before sign-in: no key wrap, so nothing can be unwrapped", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tpm-recovery-"));
+    const params = join(dir, "recovery.yaml");
+    await writeFile(params, `parameters:\n  bundle: ${JSON.stringify(resolve(import.meta.dirname, "../../fixtures/bundles-v1/04-master-key"))}\n`);
+    const r = await runRefused("key-recovery.yaml", { modulePath: tpm.modulePath, token: tpm.tokens[0]!.label }, params);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^Unwrap a key wrapped with RFC 5649\s+\d+\s+no CKM_AES_KEY_WRAP_KWP \/ no CKM_AES_KEY_WRAP_PAD\s+REFUSED$/m);
+    expect(r.err).toContain("The ceremony was not started; nobody has signed in.");
+  });
+
   test("RSA-4096 is refused by CK_MECHANISM_INFO (the TPM stops at 3072 bits), RSA-3072 is named instead", async () => {
     const dir = await mkdtemp(join(tmpdir(), "tpm-rsa-"));
     const params = join(dir, "rsa.yaml");
@@ -98,6 +109,13 @@ describe.skipIf(tpm2Skip !== null)("tpm2-pkcs11 on swtpm", () => {
     // The module refuses the full template; the minimal one makes a sign-only key, checked as the ceremony checks it.
     expect(signer.offered).toContain("signing-key template, P-256 signature verified: passed (full template refused (CKR_GENERAL_ERROR), minimal template used)");
     expect(signer.verdict).toBe("ok");
+
+    // The destruction test object: the module makes no AES key from bytes, so a data object is destroyed instead.
+    const dir = await mkdtemp(join(tmpdir(), "tpm-destroy-"));
+    await writeFile(join(dir, "destroy.yaml"), 'parameters:\n  keyLabel: ROOT-CA-R1\n  expectedId: "0102"\n');
+    const destruction = await loadScriptFile(join(SCRIPTS, "key-destruction.yaml"), join(dir, "destroy.yaml"));
+    const destroy = await preflightOnModule({ modulePath: tpm.modulePath, env: tpm.env }, { label: tpm.tokens[0]!.label }, destruction.script, async () => Buffer.from(tpm.tokens[0]!.userPin));
+    expect(row(destroy, "Destroy a key")).toMatchObject({ verdict: "ok", offered: "C_DestroyObject: passed (on a data object: the token makes no AES key from bytes (CKR_ATTRIBUTE_VALUE_INVALID))" });
   });
 });
 
