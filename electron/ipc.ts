@@ -3,11 +3,14 @@
  *
  * One ipcMain.handle per contract entry, all through handleInvocation: check who is asking,
  * parse the request with the entry's schema, call the core, parse what it answers, and return
- * `{ok: true, value}` or `{ok: false, error: {name, code, message}}`. Nothing else crosses: no
- * stack, no cause, no field the contract does not declare.
+ * `{ok: true, value}` or `{ok: false, error: {name, code, message, advice, adviceText}}` (the
+ * advice kind and its sentence from the error registry). Nothing else crosses: no stack, no
+ * cause, no field the contract does not declare.
  */
 import { z } from "zod";
+import { apiError } from "../src/api/api-error.ts";
 import type { ApiError, ApiResult } from "../src/api/contract.ts";
+import type { AdviceKind } from "../src/errors.ts";
 import { CeremonyError } from "../src/errors.ts";
 import { isAppUrl } from "./app-url.ts";
 
@@ -28,9 +31,8 @@ export const MAX_REQUEST_BYTES = 1024 * 1024;
 export type InternalErrorLog = (message: string, error: unknown) => void;
 const logToConsole: InternalErrorLog = (message, error) => console.error(message, error);
 
-const INTERNAL_MESSAGE =
-  "An internal error stopped this operation. The details are in the application log. " +
-  "Try the step again; if it fails the same way, stop the ceremony and report it.";
+// INTERNAL and INVALID_RESPONSE are "stop" in the registry: nothing here can tell that trying again would help.
+const INTERNAL_MESSAGE = "An internal error stopped this operation. The details are in the application log; report it.";
 
 /**
  * The whole IPC policy as one pure function: `senderUrl` is the URL of the frame that sent the
@@ -66,7 +68,7 @@ export async function handleInvocation<C extends ContractShape>(
   try {
     value = await (service[channel] as (request: unknown) => Promise<unknown>).call(service, request.data);
   } catch (error) {
-    if (error instanceof CeremonyError) return failure(error.name, error.code, error.message);
+    if (error instanceof CeremonyError) return failure(error.name, error.code, error.message, error.advice);
     log(`${channel} failed with an unexpected error`, error);
     return failure("InternalError", "INTERNAL", INTERNAL_MESSAGE);
   }
@@ -155,6 +157,6 @@ function invalidRequest(channel: string, why: string): ApiResult<never> {
   return failure("InvalidRequestError", "INVALID_REQUEST", `The request for "${channel}" is not valid: ${why}. This is a fault in the app's screens; restart the application and report it.`);
 }
 
-function failure(name: string, code: string, message: string): { ok: false; error: ApiError } {
-  return { ok: false, error: { name, code, message } };
+function failure(name: string, code: string, message: string, advice?: AdviceKind): { ok: false; error: ApiError } {
+  return { ok: false, error: apiError(name, code, message, advice) };
 }

@@ -14,7 +14,7 @@ export interface CeremonyErrorOptions {
  * Every error the core raises for a person to read is a CeremonyError: a stable `code` from the
  * registry (src/errors/registry.ts, listed in docs/errors.md), a message for the officer that says
  * what happened and what to do next, and the advice kind that decides whether "Retry" is offered.
- * Only `{name, code, message}` and the advice kind cross IPC (electron/ipc.ts).
+ * Only `{name, code, message}` and the advice kind with its sentence cross IPC (electron/ipc.ts).
  */
 export class CeremonyError extends Error {
   readonly code: ErrorCode | CkrCode;

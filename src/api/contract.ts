@@ -6,8 +6,14 @@
  * entries over JSON-RPC. Renderer code imports only types from here.
  */
 import { z } from "zod";
+import { ADVICE_KINDS } from "../common/advice.ts";
 
-export const ApiError = z.object({ name: z.string(), code: z.string(), message: z.string() });
+/**
+ * A failure as the renderer sees it: the code, the message for the officer, and the code's advice
+ * kind from the error registry (src/errors/registry.ts) with its one sentence, which decide what
+ * the screen offers next ("Retry" only where retrying can help; src/common/advice.ts).
+ */
+export const ApiError = z.object({ name: z.string(), code: z.string(), message: z.string(), advice: z.enum(ADVICE_KINDS), adviceText: z.string() });
 export type ApiError = z.infer<typeof ApiError>;
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
@@ -108,7 +114,8 @@ export const StepView = z.object({
   outputs: z.array(OutputView),
   attestations: z.array(z.object({ participantId: z.string(), name: z.string(), time: z.string() })),
   shortfall: z.string().nullable(),
-  lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** The step's last failure, from the journal; the advice kind and sentence come from the registry (they are not journaled). */
+  lastError: ApiError.omit({ name: true }).nullable(),
   milestone: z.string().nullable(),
   /**
    * For an action that signs, creates or destroys a key: what it will do (empty until shown),

@@ -9,6 +9,7 @@ import { attestationShortfall } from "../ceremony/state.ts";
 import { type RecordedEvent, eventsOfType, lastEventOfType } from "../events/index.ts";
 import { fingerprintWords, formatFingerprint, formatHex, formatKeyId, formatOutputValue, formatSetId, roleTitle } from "../common/index.ts";
 import type { Transcript, VerifyFailure } from "../transcript/index.ts";
+import { stepError } from "./api-error.ts";
 import type { CeremonyView, OutputView, StepView, VerificationView } from "./contract.ts";
 
 export function outputView(name: string, o: { label: string; kind: OutputView["kind"]; value: string }, blank?: PaperBlank): OutputView {
@@ -55,7 +56,7 @@ export function ceremonyView(
       outputs: shown.filter((n) => s.outputs[n]).map((n) => outputView(n, s.outputs[n]!, paperBlankForOutput(step.action.type, n))),
       attestations: s.attestations.map((a) => ({ participantId: a.participantId, name: nameOf(a.participantId), time: a.time })),
       shortfall: s.actionStatus === "succeeded" && !s.completed ? attestationShortfall(step.attestation, s, state.participants) : null,
-      lastError: s.lastError,
+      lastError: s.lastError ? stepError(s.lastError) : null,
       milestone: s.milestone,
       preview: action.preview
         ? {

@@ -95,7 +95,11 @@ export async function runCommand(io: CliIo, args: RunArgs, prompt: Prompter): Pr
     if (!runner) return 1;
     await signIn(io, prompt, runner);
     if (!(await airGap(io, prompt, runner))) return 1;
-    await runSteps(io, prompt, runner, options.scriptDir!);
+    if ((await runSteps(io, prompt, runner, options.scriptDir!)) === "exited") {
+      io.out(`\nExited. Ceremony ${runner.ceremonyId} stays open; every finished step is in the journal ${journalPath}.`);
+      io.out(`To resume it at this step, run the same command again with --journal ${journalPath}.`);
+      return 1;
+    }
     let result;
     try {
       result = await finishCeremony(runner, {

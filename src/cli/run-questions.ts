@@ -1,12 +1,13 @@
 /**
  * The questions `ceremony run` asks people at the terminal: who signs in, who does or attests
- * something, yes or no, retry or abort, and the dual-controlled abort. Each question fits the
+ * something, yes or no, what to do after a failed step (retry, abort or exit, as the error's
+ * advice allows), and the dual-controlled abort. Each question fits the
  * terminal's 100 columns; a list to choose from is printed above a short prompt.
  */
 import type { Participant } from "../ceremony/participants.ts";
 import { ROLE_TITLES, ROLES, type Role } from "../ceremony/roles.ts";
 import { ABORT_DECIDERS, type CeremonyRunner } from "../ceremony/runner.ts";
-import { columns, TERMINAL_WIDTH } from "../common/index.ts";
+import { columns, type FailureOffer, TERMINAL_WIDTH } from "../common/index.ts";
 import { CeremonyError, wipe } from "../errors.ts";
 import type { CliIo } from "./io.ts";
 import type { Prompter } from "./prompt.ts";
@@ -89,19 +90,29 @@ export async function yesNo(io: CliIo, prompt: Prompter, question: string): Prom
   }
 }
 
+const AFTER_FAILURE: Record<FailureOffer, { question: string; choices: readonly [string, string] }> = {
+  retry: { question: '  Type "retry" to run the step again, or "abort" to stop the ceremony: ', choices: ["retry", "abort"] },
+  "different-input": { question: '  Type "retry" to run it again with different input, or "abort" to stop the ceremony: ', choices: ["retry", "abort"] },
+  none: { question: '  Type "abort" to stop the ceremony, or "exit" to leave it open and resume it later: ', choices: ["abort", "exit"] },
+};
+
 /**
- * After a failed step: "retry" or "abort", typed in full (an answer that merely starts with "a"
- * must not stop a ceremony). An abort needs a reason, who decides it, and a witness's PIN.
+ * After a failed step, what its error's advice kind allows (src/common/advice.ts): "retry" only
+ * where retrying (or retrying with different input) can help, otherwise "abort" or "exit", which
+ * leaves the ceremony open in the journal. Answers are typed in full (an answer that merely
+ * starts with "a" must not stop a ceremony). An abort needs a reason, who decides it, and a
+ * witness's PIN; when it does not happen the officer chooses again.
  */
-export async function retryOrAbort(io: CliIo, prompt: Prompter, runner: CeremonyRunner): Promise<void> {
+export async function afterFailure(io: CliIo, prompt: Prompter, runner: CeremonyRunner, offer: FailureOffer): Promise<"retry" | "aborted" | "exit"> {
+  const { question, choices } = AFTER_FAILURE[offer];
   for (;;) {
-    const answer = await prompt.choice('  Type "retry" to run the step again, or "abort" to stop the ceremony: ', ["retry", "abort"]);
-    if (answer === "retry") return;
+    const answer = await prompt.choice(question, choices);
+    if (answer === "retry" || answer === "exit") return answer;
     if (answer === null) {
-      io.err('  Type the word "retry" or the word "abort".');
+      io.err(`  Type the word "${choices[0]}" or the word "${choices[1]}".`);
       continue;
     }
-    if (await abortCeremony(io, prompt, runner)) return;
+    if (await abortCeremony(io, prompt, runner)) return "aborted";
   }
 }
 

@@ -12,22 +12,22 @@ import { paperBlankForOutput } from "../ceremony/paper-blanks.ts";
 import type { Participant } from "../ceremony/participants.ts";
 import { ROLE_TITLES } from "../ceremony/roles.ts";
 import type { CeremonyRunner } from "../ceremony/runner.ts";
-import { formatHex, formatOutputDetail, formatOutputValue, labelledLines, outputTextLines } from "../common/index.ts";
+import { ADVICE_TEXT, failureOffer, formatHex, formatOutputDetail, formatOutputValue, labelledLines, outputTextLines } from "../common/index.ts";
 import { CeremonyError, wipe } from "../errors.ts";
 import { decodeShare } from "../escrow/index.ts";
 import type { CliIo } from "./io.ts";
 import type { Prompter } from "./prompt.ts";
-import { choose, clearCards, retryOrAbort, tokenThenPin, yesNo } from "./run-questions.ts";
+import { afterFailure, choose, clearCards, tokenThenPin, yesNo } from "./run-questions.ts";
 
-/** Runs the steps until the ceremony is ready to finish, or aborted. */
-export async function runSteps(io: CliIo, prompt: Prompter, runner: CeremonyRunner, scriptDir: string): Promise<void> {
+/** Runs the steps until the ceremony is ready to finish or aborted ("done"), or the officer leaves it open ("exited"). */
+export async function runSteps(io: CliIo, prompt: Prompter, runner: CeremonyRunner, scriptDir: string): Promise<"done" | "exited"> {
   // Steps whose outputs this process has shown: after a resume, they are shown again before
   // anyone attests that they were read aloud.
   const shown = new Set<number>();
   let headed = -1;
   for (;;) {
     const state = runner.state();
-    if (state.phase !== "steps" || state.currentStep === null) return;
+    if (state.phase !== "steps" || state.currentStep === null) return "done";
     const index = state.currentStep;
     const step = runner.script.steps[index]!;
     if (headed !== index) {
@@ -50,9 +50,11 @@ export async function runSteps(io: CliIo, prompt: Prompter, runner: CeremonyRunn
         // The person at the keyboard sees the whole message (a hint may name card words); the
         // journal keeps only its secret-free form.
         io.err(`  FAILED: ${e.message} [${e.code}]`);
-        await retryOrAbort(io, prompt, runner);
+        io.err(`  ${ADVICE_TEXT[e.advice]}`);
+        const next = await afterFailure(io, prompt, runner, failureOffer(e.advice, needs));
         // A hint about a card's words leaves the screen once it has been acted on.
         if (needs.includes("shares")) clearCards(io, prompt, `step ${index + 1}'s error`);
+        if (next === "exit") return "exited";
       }
       continue;
     }
@@ -99,7 +101,8 @@ async function confirmPreview(io: CliIo, prompt: Prompter, runner: CeremonyRunne
     const w = await choose(io, prompt, eligible, "Witness confirming what the HSM will do");
     if (!(await yesNo(io, prompt, `  ${w.name}: is this exactly what should happen?`))) {
       io.err(`  ${w.name} does not confirm it: nothing was done on the HSM.`);
-      await retryOrAbort(io, prompt, runner);
+      // "retry" shows the preview again (after the script or the token was checked).
+      await afterFailure(io, prompt, runner, "retry");
       return false;
     }
     try {

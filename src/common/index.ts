@@ -31,3 +31,4 @@ export {
 export { TERMINAL_WIDTH, columns, fitLine, fitText, labelledLines, wrapWords } from "./terminal-text.ts";
 export { ROLES, ROLE_TITLES, type Role, roleTitle, roleTitlePlural } from "./roles.ts";
 export { rotationIsDue, rotationScriptFor } from "./rotation.ts";
+export { ADVICE_KINDS, ADVICE_TEXT, type AdviceKind, type FailureOffer, type StepNeed, failureOffer } from "./advice.ts";

@@ -1,18 +1,13 @@
 /**
  * What an officer can do about an error, in three kinds. The kind decides what the screens and
  * the terminal offer after a failure: "Retry" only where retrying can help (docs/errors.md).
- * This folder imports nothing from the layers, so that every layer (and the renderer, for types)
- * may import it.
+ * The kinds, their sentences and the offer per kind are pure (src/common/advice.ts), so that the
+ * renderer decides as the core does; this folder imports nothing else, so that every layer may
+ * import it.
  */
-export const ADVICE_KINDS = ["retry", "choose-another", "stop"] as const;
-export type AdviceKind = (typeof ADVICE_KINDS)[number];
+import type { AdviceKind } from "../common/advice.ts";
 
-/** One sentence per kind, shown under the error's own message. */
-export const ADVICE_TEXT: Readonly<Record<AdviceKind, string>> = {
-  retry: "Retrying can help: do what the message says, then retry.",
-  "choose-another": "Retrying the same thing cannot help: this HSM or this input cannot do it. Choose another input, or abort and use another HSM.",
-  stop: "Stop: do not retry. Call the ceremony administrator; abort the ceremony if they say so.",
-};
+export { ADVICE_KINDS, ADVICE_TEXT, type AdviceKind } from "../common/advice.ts";
 
 /** The layer (src/ folder, or electron/ renderer/) whose code raises an error. */
 export type ErrorLayer = "core" | "hsm" | "journal" | "pki" | "escrow" | "transcript" | "evidence" | "print" | "ceremony" | "api" | "cli" | "electron" | "renderer";

@@ -6,6 +6,13 @@ import { ADVICE_KINDS, ADVICE_TEXT, ERROR_TABLES, type ErrorEntry } from "./regi
 
 const KIND_TITLES = { retry: "retry", "choose-another": "choose another", stop: "stop" } as const;
 
+const OFFERS = {
+  retry: 'Only these errors offer "Retry" (at the terminal, "retry").',
+  "choose-another":
+    'At a step that reads a file or share cards, the screen offers "Choose a different file" or "Enter different cards" (at the terminal, "retry" with different input); anywhere else no retry is offered, only Abort.',
+  stop: 'No retry is offered: the screen says to stop and call the ceremony administrator, and offers Abort.',
+} as const;
+
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|");
 }
@@ -22,9 +29,13 @@ export function renderErrorsDoc(): string {
     "",
     "Every error the application shows carries a stable code. The message on screen adds the particulars",
     "(which key, which card, which file); the sentence here says in general what happened and what to do.",
-    "Each code has one advice kind, which decides what the screens and the terminal offer after a failed step:",
+    "Each code has one advice kind, which decides what the screens and the terminal offer after a failed step",
+    "(src/common/advice.ts); the screens and the terminal show the kind's sentence under the message:",
     "",
-    ...ADVICE_KINDS.map((k) => `- **${KIND_TITLES[k]}** — ${ADVICE_TEXT[k]}${k === "retry" ? " Only these errors offer \"Retry\"." : ""}`),
+    ...ADVICE_KINDS.map((k) => `- **${KIND_TITLES[k]}** — ${ADVICE_TEXT[k]} ${OFFERS[k]}`),
+    "",
+    "Where no retry is offered, the terminal asks for \"abort\" or \"exit\": exit leaves the ceremony open in its journal,",
+    "and the same command run again with the same `--journal` resumes it at that step. An abort is dual-controlled: a witness confirms it with their PIN.",
     "",
     "A PKCS#11 code (`CKR_…`) the HSM returns that is not listed below is shown under its own name with the advice of `CKR_UNLISTED`.",
     "Class `VerifyFailure` marks a finding of `ceremony verify`, not a thrown error.",

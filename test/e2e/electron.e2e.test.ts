@@ -103,7 +103,7 @@ describe.skipIf(!electron.exists)("Ceremony Workstation in Electron", () => {
       return [await info({}), await info({ unexpected: true })];
     });
     expect(valid.ok).toBe(true);
-    expect(invalid).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST" } });
-    expect(Object.keys(invalid.error ?? {})).toEqual(["name", "code", "message"]);
+    expect(invalid).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST", advice: "stop" } });
+    expect(Object.keys(invalid.error ?? {})).toEqual(["name", "code", "message", "advice", "adviceText"]);
   });
 });

@@ -1,13 +1,14 @@
 /**
  * The browser harness holds to the contract's rules as the Electron IPC does: a session token,
  * loopback only, the channel list and request schemas enforced, errors as {name, code, message}
- * and nothing else; the page gets the app's CSP and a window.ceremony shaped like the preload's.
+ * with the code's advice kind and sentence, and nothing else; the page gets the app's CSP and a window.ceremony shaped like the preload's.
  */
 import { request as httpRequest } from "node:http";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONTENT_SECURITY_POLICY } from "../../electron/csp.ts";
 import { contract } from "../../src/api/contract.ts";
+import { ADVICE_TEXT } from "../../src/common/advice.ts";
 import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { HARNESS_CSP } from "../harness/harness-csp.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
@@ -50,7 +51,7 @@ describe("browser harness", () => {
     }
   });
 
-  it("refuses unknown channels and requests outside the schema, with only name, code and message", async () => {
+  it("refuses unknown channels and requests outside the schema, with only name, code, message and advice", async () => {
     const unknown = await rpc({ token: harness.token, channel: "fs:read", request: {} });
     expect(unknown.json).toMatchObject({ ok: false, error: { code: "UNKNOWN_CHANNEL" } });
     const inherited = await rpc({ token: harness.token, channel: "toString", request: {} });
@@ -59,13 +60,16 @@ describe("browser harness", () => {
     expect(extra.json).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST" } });
     const wrongType = await rpc({ token: harness.token, channel: "scripts:load", request: { file: 42 } });
     expect(wrongType.json).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST" } });
-    for (const { json } of [unknown, inherited, extra, wrongType]) expect(Object.keys(json.error ?? {})).toEqual(["name", "code", "message"]);
+    for (const { json } of [unknown, inherited, extra, wrongType]) {
+      expect(Object.keys(json.error ?? {})).toEqual(["name", "code", "message", "advice", "adviceText"]);
+      expect(json.error).toMatchObject({ advice: "stop", adviceText: ADVICE_TEXT.stop });
+    }
   });
 
-  it("passes the core's own errors through as {name, code, message}, never a stack", async () => {
+  it("passes the core's own errors through as {name, code, message} with their advice, never a stack", async () => {
     const { json } = await rpc({ token: harness.token, channel: "scripts:load", request: { file: "../etc/passwd.yaml" } });
-    expect(json).toMatchObject({ ok: false, error: { code: "SCRIPT_NAME" } });
-    expect(Object.keys(json.error ?? {})).toEqual(["name", "code", "message"]);
+    expect(json).toMatchObject({ ok: false, error: { code: "SCRIPT_NAME", advice: "choose-another", adviceText: ADVICE_TEXT["choose-another"] } });
+    expect(Object.keys(json.error ?? {})).toEqual(["name", "code", "message", "advice", "adviceText"]);
     expect(JSON.stringify(json)).not.toMatch(/\bat .+\.ts:\d+/);
   });
 

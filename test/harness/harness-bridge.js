@@ -2,12 +2,13 @@
  * window.ceremony for the browser test harness: the same shape as the Electron preload's bridge
  * (one function per contract channel taking one request, plus onProgress), carried over
  * loopback HTTP instead of IPC. Served as a file from the harness's own origin, because the
- * page's CSP allows no inline script. The server prepends `const CHANNELS = [...]`.
+ * page's CSP allows no inline script. The server prepends `const CHANNELS = [...]` and
+ * `const ADVICE_TEXT = {...}` (src/common/advice.ts), the sentence for each advice kind.
  *
  * The session token arrives once in the URL fragment (#token=…, never sent to the server by the
  * browser), is kept in this tab's sessionStorage, and the fragment is replaced by the app route.
  */
-/* global CHANNELS */
+/* global CHANNELS, ADVICE_TEXT */
 (() => {
   const STORAGE_KEY = "ceremony-harness-token";
   const fragment = new URLSearchParams(window.location.hash.replace(/^#/, ""));
@@ -19,7 +20,7 @@
   }
   const token = window.sessionStorage.getItem(STORAGE_KEY) ?? "";
 
-  const failure = (code, message) => ({ ok: false, error: { name: "HarnessBridgeError", code, message } });
+  const failure = (code, message, advice) => ({ ok: false, error: { name: "HarnessBridgeError", code, message, advice, adviceText: ADVICE_TEXT[advice] } });
 
   async function invoke(channel, request) {
     let response;
@@ -31,12 +32,12 @@
         cache: "no-store",
       });
     } catch {
-      return failure("HARNESS_UNREACHABLE", "The test harness does not answer. Is `npm run ui` still running?");
+      return failure("HARNESS_UNREACHABLE", "The test harness does not answer. Is `npm run ui` still running?", "retry");
     }
     try {
       return await response.json();
     } catch {
-      return failure("HARNESS_BAD_REPLY", `The test harness answered ${response.status} without a result.`);
+      return failure("HARNESS_BAD_REPLY", `The test harness answered ${response.status} without a result.`, "stop");
     }
   }
 

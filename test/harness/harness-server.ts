@@ -10,7 +10,8 @@
  *
  * Each request is checked the way electron/ipc.ts checks IPC (it is the same function): the
  * channel must be in the contract, the request must parse with its schema, the answer is parsed
- * with the response schema, and only {name, code, message} of an error crosses — never a stack.
+ * with the response schema, and only {name, code, message} of an error crosses with its advice
+ * kind and sentence (src/api/api-error.ts) — never a stack.
  * Instead of Electron's sender-frame check, a random session token and the Host header are
  * checked; the server binds 127.0.0.1 only.
  */
@@ -23,7 +24,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { START_URL } from "../../electron/app-url.ts";
 import { handleInvocation, MAX_REQUEST_BYTES, type ServiceFor } from "../../electron/ipc.ts";
+import { apiError } from "../../src/api/api-error.ts";
 import { contract, ProgressEvent } from "../../src/api/contract.ts";
+import { ADVICE_TEXT } from "../../src/common/advice.ts";
 import { createService, type ServiceImpl } from "../../src/api/service.ts";
 import { HARNESS_CSP, harnessIndexHtml } from "./harness-csp.ts";
 import { PROJECT_DIR, RENDERER_DIST } from "./renderer-build.ts";
@@ -76,7 +79,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       for (const res of listeners) res.write(frame);
     },
   });
-  const bridge = `"use strict";\nconst CHANNELS = ${JSON.stringify(Object.keys(contract))};\n${BRIDGE_SOURCE}`;
+  const bridge = `"use strict";\nconst CHANNELS = ${JSON.stringify(Object.keys(contract))};\nconst ADVICE_TEXT = ${JSON.stringify(ADVICE_TEXT)};\n${BRIDGE_SOURCE}`;
 
   const tokenMatches = (given: unknown): boolean => {
     if (typeof given !== "string") return false;
@@ -190,7 +193,7 @@ function json(res: ServerResponse, status: number, value: unknown): void {
 }
 
 function failure(name: string, code: string, message: string) {
-  return { ok: false as const, error: { name, code, message } };
+  return { ok: false as const, error: apiError(name, code, message) };
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string | null> {

@@ -1,5 +1,5 @@
 /**
- * Builds renderer/dist when it is missing or older than any renderer source, so `npm run ui`,
+ * Builds renderer/dist when it is missing or older than any renderer source (src/common included), so `npm run ui`,
  * the E2E tests and the bench always serve what the sources say.
  */
 import { execFile } from "node:child_process";
@@ -23,7 +23,8 @@ function newestMtime(target: string): number {
 export function rendererBuildIsStale(): boolean {
   const built = path.join(RENDERER_DIST, "index.html");
   if (!existsSync(built)) return true;
-  const sources = ["renderer/index.html", "renderer/vite.config.ts", "renderer/tsconfig.json", "renderer/src"].map((p) => path.join(PROJECT_DIR, p));
+  // The renderer bundles src/common too (and types from src/api): a change there is a change of the renderer.
+  const sources = ["renderer/index.html", "renderer/vite.config.ts", "renderer/tsconfig.json", "renderer/src", "src/common", "src/api/contract.ts"].map((p) => path.join(PROJECT_DIR, p));
   return Math.max(...sources.filter(existsSync).map(newestMtime)) > statSync(built).mtimeMs;
 }
 

@@ -21,8 +21,9 @@ export class PtySession {
   private wake: (() => void) | null = null;
   private closed = false;
 
-  constructor(args: string[], env: Record<string, string> = {}) {
-    const command = [process.execPath, join(ROOT, "bin/ceremony.js"), ...args].map(shellQuote).join(" ");
+  /** `program`: what starts the command; the compiled CLI unless a test needs its own entry. */
+  constructor(args: string[], env: Record<string, string> = {}, program: string[] = [process.execPath, join(ROOT, "bin/ceremony.js")]) {
+    const command = [...program, ...args].map(shellQuote).join(" ");
     this.child = spawn("script", ["-qfec", command, "/dev/null"], { cwd: ROOT, env: { ...process.env, TERM: "xterm", ...env } });
     const take = (d: Buffer) => {
       this.screen += d.toString("utf8");

@@ -3,12 +3,15 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { CeremonyView } from "../../../src/api/contract.ts";
+import { ceremonyView } from "../../../src/api/views.ts";
 import { RehearsalCardSink } from "../../../src/ceremony/card-sinks.ts";
 import { finishCeremony } from "../../../src/ceremony/finish.ts";
 import { loadScript } from "../../../src/ceremony/load-script.ts";
 import type { Participant } from "../../../src/ceremony/participants.ts";
 import { CeremonyRunner, type RunnerOptions } from "../../../src/ceremony/runner.ts";
 import { scriptRecheck } from "../../../src/ceremony/script-recheck.ts";
+import { ADVICE_TEXT } from "../../../src/common/advice.ts";
 import { createRehearsalEnvironment, DEFAULT_REHEARSAL_PINS, HsmClient, type RehearsalEnvironment } from "../../../src/hsm/index.ts";
 import { Journal } from "../../../src/journal/index.ts";
 import { verifyBundle } from "../../../src/transcript/index.ts";
@@ -190,6 +193,9 @@ test("a failed action pauses on its step; an abort is recorded with its reason a
     expect(state.currentStep).toBe(2);
     expect(state.steps[2]!.actionStatus).toBe("failed");
     expect(state.steps[2]!.lastError?.message).toMatch(/No key labelled "NO-SUCH-KEY"/);
+    // The screens get the failure with its code's advice (from the registry; it is not journaled).
+    const view = CeremonyView.parse(ceremonyView(runner, { running: false, previews: new Set(), bundleDir: null }));
+    expect(view.steps[2]!.lastError).toMatchObject({ code: "HSM_KEY_NOT_FOUND", advice: "choose-another", adviceText: ADVICE_TEXT["choose-another"] });
     // A retry fails the same way; nothing is retried by itself.
     await expect(runner.runAction(officer.id)).rejects.toMatchObject({ code: "HSM_KEY_NOT_FOUND" });
     expect(() => runner.abort(officer.id, "  ", { participantId: w1.id, pin: pin("wen-pin-1") })).toThrow(/Say why/);

@@ -8,6 +8,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, expect, test } from "vitest";
+import { ADVICE_TEXT } from "../../../src/common/advice.ts";
 import { createRehearsalEnvironment, DEFAULT_REHEARSAL_PINS, type RehearsalEnvironment } from "../../../src/hsm/index.ts";
 import { verifyBundle } from "../../../src/transcript/index.ts";
 import { PtySession } from "../../helpers/pty-session.ts";
@@ -93,6 +94,8 @@ test("ceremony run in a pseudo-terminal: nothing secret is echoed, editing keys 
   }
   // The wrong HSM PIN failed the step; a PIN and "again" at the choice were neither taken nor shown.
   expect(screen).toMatch(/FAILED: .*\[HSM_PIN_INCORRECT\]|FAILED: .*PIN/);
+  // A wrong PIN is a retry error: its advice says so, and the question offers "retry".
+  expect(screen).toContain(`\r\n  ${ADVICE_TEXT.retry}\r\n`);
   const choices = [...screen.matchAll(/or "abort" to stop the ceremony: (.*)\r\n/g)].map((m) => m[1]);
   expect(choices).toEqual(["", "", "retry"]);
   expect(screen.match(/Type the word "retry" or the word "abort"\./g)).toHaveLength(2);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { contract } from "../../../src/api/contract.ts";
+import { ApiError, contract } from "../../../src/api/contract.ts";
+import { ADVICE_TEXT } from "../../../src/common/advice.ts";
 import { CeremonyError } from "../../../src/errors.ts";
 import { PROGRESS_CHANNEL } from "../../../electron/channels.ts";
 import {
@@ -91,7 +92,13 @@ describe("handleInvocation: who is asking", () => {
     const { result, calls } = invoke({ label: "root" }, { senderUrl, isMainFrame });
     expect(await result).toEqual({
       ok: false,
-      error: { name: "ForbiddenSenderError", code: "FORBIDDEN_SENDER", message: "This request did not come from the Ceremony Workstation window and was refused." },
+      error: {
+        name: "ForbiddenSenderError",
+        code: "FORBIDDEN_SENDER",
+        message: "This request did not come from the Ceremony Workstation window and was refused.",
+        advice: "stop",
+        adviceText: ADVICE_TEXT.stop,
+      },
     });
     expect(calls).toEqual([]);
   });
@@ -152,21 +159,30 @@ describe("handleInvocation: malformed requests", () => {
 });
 
 describe("handleInvocation: errors from the core", () => {
-  it("passes a CeremonyError on as exactly its name, code and message", async () => {
-    const thrown = new HsmLockedError("CKR_PIN_LOCKED", "The user PIN is locked. Unlock it with the SO PIN, then choose Retry.", { cause: new Error("C_Login") });
+  it("passes a CeremonyError on as exactly its name, code, message and the code's advice kind with its sentence", async () => {
+    const thrown = new HsmLockedError("CKR_PIN_LOCKED", "The user PIN is locked. Stop; the security officer unlocks it.", { cause: new Error("C_Login") });
     const answer = await invoke({ label: "root" }, { answer: () => { throw thrown; } }).result;
     expect(answer).toEqual({
       ok: false,
-      error: { name: "HsmLockedError", code: "CKR_PIN_LOCKED", message: "The user PIN is locked. Unlock it with the SO PIN, then choose Retry." },
+      error: { name: "HsmLockedError", code: "CKR_PIN_LOCKED", message: "The user PIN is locked. Stop; the security officer unlocks it.", advice: "stop", adviceText: ADVICE_TEXT.stop },
     });
-    expect(answer.ok === false && Object.keys(answer.error)).toEqual(["name", "code", "message"]);
+    expect(answer.ok === false && Object.keys(answer.error)).toEqual(["name", "code", "message", "advice", "adviceText"]);
+    expect(answer.ok === false && ApiError.strict().parse(answer.error)).toBeTruthy();
+  });
+
+  it("keeps the advice a CeremonyError carries (the HSM worker's), and gives its own refusals the registry's", async () => {
+    const thrown = new CeremonyError("CKR_GENERAL_ERROR", "The HSM failed.", { advice: "choose-another" });
+    expect(await invoke({ label: "root" }, { answer: () => { throw thrown; } }).result).toMatchObject({ ok: false, error: { advice: "choose-another", adviceText: ADVICE_TEXT["choose-another"] } });
+    expect(await invoke({ label: "x".repeat(MAX_REQUEST_BYTES) }).result).toMatchObject({ ok: false, error: { code: "REQUEST_TOO_LARGE", advice: "stop" } });
   });
 
   it("turns any other error into INTERNAL with a generic message, and logs the original in main", async () => {
     const thrown = new TypeError("Cannot read properties of undefined (reading 'wrap') at /opt/ceremony/src/escrow/wrap.ts:41");
     const { result, logged } = invoke({ label: "root" }, { answer: () => { throw thrown; } });
     const answer = await result;
-    expect(answer).toMatchObject({ ok: false, error: { name: "InternalError", code: "INTERNAL" } });
+    // A stop: nothing says that trying again would help, and the message does not suggest it.
+    expect(answer).toMatchObject({ ok: false, error: { name: "InternalError", code: "INTERNAL", advice: "stop" } });
+    expect(answer.ok === false && answer.error.message).not.toMatch(/\b(retry|try .* again)\b/i);
     const text = JSON.stringify(answer);
     expect(text).not.toContain("wrap");
     expect(text).not.toContain("/opt/ceremony");

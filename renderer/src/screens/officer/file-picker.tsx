@@ -19,7 +19,8 @@ function readAsBase64(file: File): Promise<string> {
 }
 
 /** A file the step reads (a CSR from removable media), read here and sent as base64. */
-export function FilePicker({ id, onPicked }: { id: string; onPicked(file: PickedFile | null): void }) {
+/** `autoFocus`: the picker was opened again after a failure, and choosing the file is the next thing to do. */
+export function FilePicker({ id, onPicked, autoFocus = false }: { id: string; onPicked(file: PickedFile | null): void; autoFocus?: boolean }) {
   const [error, setError] = useState<string | null>(null);
   const [picked, setPicked] = useState<string | null>(null);
   return (
@@ -29,6 +30,7 @@ export function FilePicker({ id, onPicked }: { id: string; onPicked(file: Picked
           <input
             {...props}
             type="file"
+            autoFocus={autoFocus}
             onChange={(e) => {
               const file = e.target.files?.[0];
               setError(null);

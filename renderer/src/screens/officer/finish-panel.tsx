@@ -1,12 +1,12 @@
-import { useState, type ReactNode } from "react";
+import { useRef, useState, type ReactNode } from "react";
 import type { VerificationView } from "../../../../src/api/contract.ts";
 import { call } from "../../api/ceremony-client.ts";
 import { useApiCall } from "../../api/use-api-call.ts";
-import { ErrorNotice } from "../../components/error-notice.tsx";
 import { Field } from "../../components/field.tsx";
 import { ScreenHeading } from "../../components/screen-heading.tsx";
 import { useOpenCeremony } from "../../state/ceremony-context.tsx";
 import { HsmProgress } from "./hsm-progress.tsx";
+import { StepFailureNotice, useStepFailure } from "./step-failure.tsx";
 
 /**
  * The last act: the transcript is built from the journal, signed in the HSM, written as a
@@ -19,10 +19,15 @@ export function FinishPanel({ onFinished, note }: { onFinished(verification: Ver
   const finishing = useApiCall();
   const aborted = view.phase === "aborted";
   const needsPin = !view.hsmReady;
+  const pinInput = useRef<HTMLInputElement>(null);
+  const signButton = useRef<HTMLButtonElement>(null);
+  // Signing takes no input but the PIN: "Retry" only where retrying can help, else Abort.
+  const failure = useStepFailure(finishing.pending ? null : finishing.error, [], needsPin ? pinInput : signButton, () => undefined);
 
   const finish = async () => {
     const pin = hsmPin;
     setHsmPin("");
+    failure.attempted();
     setStartedAt(Date.now());
     const result = await finishing.run(() => call("ceremony:finish", needsPin ? { hsmPin: pin } : {}));
     setStartedAt(null);
@@ -45,19 +50,21 @@ export function FinishPanel({ onFinished, note }: { onFinished(verification: Ver
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          if (!needsPin || hsmPin) void finish();
+          if ((!needsPin || hsmPin) && failure.mayRun) void finish();
         }}
       >
         {needsPin ? (
           <Field id="finish-hsm-pin" label="HSM user PIN" hint="The transcript is signed inside the HSM, and no HSM session is open (none yet, or closed by a restart or a replug): the crypto officer types the PIN.">
-            {(props) => <input {...props} type="password" value={hsmPin} onChange={(e) => setHsmPin(e.target.value)} autoComplete="off" maxLength={128} />}
+            {(props) => <input {...props} ref={pinInput} type="password" value={hsmPin} onChange={(e) => setHsmPin(e.target.value)} autoComplete="off" maxLength={128} />}
           </Field>
         ) : null}
         {finishing.pending && startedAt !== null ? <HsmProgress startedAt={startedAt} /> : null}
-        {finishing.error ? <ErrorNotice error={finishing.error} title="The transcript was not signed" /> : null}
-        <button type="submit" className="button-primary button-large" disabled={finishing.pending || (needsPin && !hsmPin)}>
-          {finishing.pending ? "Signing and verifying…" : finishing.error ? "Retry: sign and verify" : "Sign the transcript and write the bundle"}
-        </button>
+        <StepFailureNotice failure={failure} title="The transcript was not signed" canAbort={!aborted} />
+        {failure.mayRun ? (
+          <button ref={signButton} type="submit" className="button-primary button-large" disabled={finishing.pending || (needsPin && !hsmPin)}>
+            {finishing.pending ? "Signing and verifying…" : failure.offer === "retry" ? "Retry: sign and verify" : "Sign the transcript and write the bundle"}
+          </button>
+        ) : null}
       </form>
     </section>
   );

@@ -1,11 +1,11 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ShareCheck, StepView } from "../../../../src/api/contract.ts";
 import { formatSetId } from "../../../../src/common/index.ts";
-import { ErrorNotice } from "../../components/error-notice.tsx";
 import { Field } from "../../components/field.tsx";
 import { useOpenCeremony } from "../../state/ceremony-context.tsx";
 import { HsmProgress } from "../officer/hsm-progress.tsx";
 import { defaultPerformer, PerformerSelect } from "../officer/performer-select.tsx";
+import { StepFailureNotice, useStepFailure } from "../officer/step-failure.tsx";
 import { useRunAction } from "../officer/use-run-action.ts";
 import { ShareWordsEntry } from "../shares/share-words-entry.tsx";
 
@@ -28,11 +28,18 @@ export function RecoveryScreen({ step }: { step: StepView }) {
   const [performer, setPerformer] = useState(() => defaultPerformer(step.performerRole, view.participants));
   const [hsmPin, setHsmPin] = useState("");
   const action = useRunAction();
+  const pinInput = useRef<HTMLInputElement>(null);
+  const recoverButton = useRef<HTMLButtonElement>(null);
   const needsPin = step.needs.includes("hsm-pin");
   const k = entries.find((e) => e.check?.ok && e.check.k !== null)?.check?.k ?? null;
   const good = entries.filter((e) => e.participantId && e.check?.ok);
   const distinct = new Set(good.map((e) => e.participantId)).size === good.length;
   const ready = k !== null && good.length >= k && distinct && !!performer && (!needsPin || hsmPin !== "");
+  const shown = action.pending ? null : (action.error ?? (step.status === "failed" ? step.lastError : null));
+  // Different cards: every entry is emptied (the words were never kept) and the first holder starts again.
+  const failure = useStepFailure(shown, step.needs, needsPin ? pinInput : recoverButton, () =>
+    setEntries((list) => [{ key: Math.max(...list.map((e) => e.key)) + 1, participantId: "", text: "", check: null }]),
+  );
 
   const update = (key: number, change: Partial<Entry>) => setEntries((list) => list.map((e) => (e.key === key ? { ...e, ...change } : e)));
   const add = () => setEntries((list) => [...list, { key: Math.max(...list.map((e) => e.key)) + 1, participantId: "", text: "", check: null }]);
@@ -51,9 +58,10 @@ export function RecoveryScreen({ step }: { step: StepView }) {
       aria-labelledby="recovery-heading"
       onSubmit={(e) => {
         e.preventDefault();
-        if (!ready) return;
+        if (!ready || !failure.mayRun) return;
         const pin = hsmPin;
         setHsmPin("");
+        failure.attempted();
         void action.runAction({ performerId: performer, shares: good.map((g) => ({ participantId: g.participantId, text: g.text })), ...(needsPin ? { hsmPin: pin } : {}) });
       }}
     >
@@ -85,7 +93,8 @@ export function RecoveryScreen({ step }: { step: StepView }) {
               <>
                 <Field id={`recovery-holder-${entry.key}`} label="Holder’s name">
                   {(props) => (
-                    <select {...props} value={entry.participantId} onChange={(e) => update(entry.key, { participantId: e.target.value })}>
+                    // After "Enter different cards" the first holder's name is the next thing to give.
+                    <select {...props} autoFocus={failure.reopened && i === 0} value={entry.participantId} onChange={(e) => update(entry.key, { participantId: e.target.value })}>
                       <option value="">Choose your name…</option>
                       {holders
                         .filter((h) => !taken.has(h.id))
@@ -119,14 +128,16 @@ export function RecoveryScreen({ step }: { step: StepView }) {
         <PerformerSelect id="recovery-performer" role={step.performerRole} people={view.participants} value={performer} onChange={setPerformer} />
         {needsPin ? (
           <Field id="recovery-hsm-pin" label="HSM user PIN" hint="The HSM session was closed; the crypto officer types the PIN.">
-            {(props) => <input {...props} type="password" value={hsmPin} onChange={(e) => setHsmPin(e.target.value)} autoComplete="off" maxLength={128} />}
+            {(props) => <input {...props} ref={pinInput} type="password" value={hsmPin} onChange={(e) => setHsmPin(e.target.value)} autoComplete="off" maxLength={128} />}
           </Field>
         ) : null}
         {action.pending && action.startedAt !== null ? <HsmProgress startedAt={action.startedAt} /> : null}
-        {action.error ?? step.lastError ? <ErrorNotice error={(action.error ?? step.lastError)!} title="The recovery failed" /> : null}
-        <button type="submit" className="button-primary button-large" disabled={!ready || action.pending}>
-          {action.pending ? "Recovering…" : action.error || step.status === "failed" ? "Retry the recovery" : good.length === 0 ? "Recover the key" : `Recover with these ${good.length} cards`}
-        </button>
+        <StepFailureNotice failure={failure} title="The recovery failed" reopenLabel="Enter different cards" />
+        {failure.mayRun ? (
+          <button ref={recoverButton} type="submit" className="button-primary button-large" disabled={!ready || action.pending}>
+            {action.pending ? "Recovering…" : failure.offer === "retry" ? "Retry the recovery" : good.length === 0 ? "Recover the key" : `Recover with these ${good.length} cards`}
+          </button>
+        ) : null}
         {!distinct ? <p className="text-danger">Each card needs its own holder.</p> : null}
       </div>
     </form>

@@ -1,10 +1,10 @@
-import { useState } from "react";
+import { useRef, useState } from "react";
 import type { ShareCheck, StepView } from "../../../../src/api/contract.ts";
-import { ErrorNotice } from "../../components/error-notice.tsx";
 import { Notice } from "../../components/notice.tsx";
 import { useOpenCeremony } from "../../state/ceremony-context.tsx";
 import { HsmProgress } from "../officer/hsm-progress.tsx";
 import { defaultPerformer, PerformerSelect } from "../officer/performer-select.tsx";
+import { StepFailureNotice, useStepFailure } from "../officer/step-failure.tsx";
 import { useRunAction } from "../officer/use-run-action.ts";
 import { CardPreview } from "./card-preview.tsx";
 import { ShareBoard } from "./share-board.tsx";
@@ -25,6 +25,11 @@ export function ShareCardsScreen({ step }: { step: StepView }) {
   const activeCard = board.find((c) => c.participantId === active) ?? null;
   const missing = board.filter((c) => !c.verified);
   const allVerified = board.length > 0 && missing.length === 0;
+  const recordButton = useRef<HTMLButtonElement>(null);
+  const shown = action.pending ? null : (action.error ?? (step.status === "failed" ? step.lastError : null));
+  // Recording takes no input of its own: each card was read back on the board, and a card that
+  // does not match is refused there. So a failure here offers Retry or Abort, nothing else.
+  const failure = useStepFailure(shown, [], recordButton, () => undefined);
 
   const onResult = (check: ShareCheck | null) => {
     if (check?.ok && check.card !== null) void refresh();
@@ -61,7 +66,8 @@ export function ShareCardsScreen({ step }: { step: StepView }) {
         aria-label="Run the read-back"
         onSubmit={(e) => {
           e.preventDefault();
-          if (!allVerified || !performer) return;
+          if (!allVerified || !performer || !failure.mayRun) return;
+          failure.attempted();
           // Every card's match is in the journal (share.read-back): the step needs no words.
           void action.runAction({ performerId: performer, shares: [] });
         }}
@@ -77,10 +83,12 @@ export function ShareCardsScreen({ step }: { step: StepView }) {
         )}
         <PerformerSelect id="read-back-performer" role={step.performerRole} people={view.participants} value={performer} onChange={setPerformer} />
         {action.pending && action.startedAt !== null ? <HsmProgress startedAt={action.startedAt} /> : null}
-        {action.error ?? step.lastError ? <ErrorNotice error={(action.error ?? step.lastError)!} title="The read-back was not recorded" /> : null}
-        <button id="read-back-record" type="submit" className="button-primary button-large" disabled={!allVerified || action.pending || !performer}>
-          {action.pending ? "Recording…" : `Record the read-back of all ${board.length} cards`}
-        </button>
+        <StepFailureNotice failure={failure} title="The read-back was not recorded" />
+        {failure.mayRun ? (
+          <button ref={recordButton} id="read-back-record" type="submit" className="button-primary button-large" disabled={!allVerified || action.pending || !performer}>
+            {action.pending ? "Recording…" : failure.offer === "retry" ? "Retry: record the read-back" : `Record the read-back of all ${board.length} cards`}
+          </button>
+        ) : null}
       </form>
     </section>
   );
