@@ -51,6 +51,8 @@ describe.skipIf(chromiumMissing)("each compared value reads the same on terminal
     const session = new PtySession(["rehearse", join(ROOT, "ceremony-scripts/master-key.yaml"), "--params", params, "--out", bundle]);
     expect(await session.exit(), session.screen.slice(-2000)).toBe(0);
     terminal = session.screen;
+    // The whole rehearsal's terminal output fits 100 columns.
+    expect(session.linesWiderThan(100)).toEqual([]);
 
     const verified = await verifyBundle(bundle);
     expect(verified.failures).toEqual([]);

@@ -1,8 +1,10 @@
 /**
  * The witness view on a projector (1920×1080): for each kind of moment in a 2-of-3 master key
- * rehearsal — a fingerprint to copy, KCVs, the card read-back, the end — every element a witness
- * needs is inside the first screen, and the checklist and attestation progress are at least
- * 32 px. The officer works in the main window; the projector window only follows.
+ * rehearsal — a fingerprint to copy, KCVs, the card read-back, VERIFIED at the end — and for an
+ * aborted root-CA rehearsal (ABORTED), the page is no taller than the screen, every element a
+ * witness needs (values, checklist, name, PIN and button) is inside it, and the checklist,
+ * attestation progress and verdict are at least 32 px. The officer works in the main window;
+ * the projector window only follows.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -46,8 +48,13 @@ describe.skipIf(chromiumMissing)("witness view on a projector", () => {
     await waitForAwaitingWitnesses(projector);
     const problems = await projectorProblems(projector, [
       { name: "step title", locator: projector.getByRole("heading", { level: 1 }) },
+      { name: "value to check", locator: projector.locator(".read-aloud") },
       { name: "checklist item", locator: projector.locator(".checklist li label"), minFontPx: 32 },
+      { name: "checklist box", locator: projector.locator(".checklist input[type=checkbox]") },
       { name: "attestation progress", locator: projector.locator(".attest-rule"), minFontPx: 32 },
+      { name: "name to choose", locator: projector.getByLabel("Your name") },
+      { name: "PIN field", locator: projector.getByLabel("Your attestation PIN") },
+      { name: "attest button", locator: projector.getByRole("button", { name: "Attest this step" }) },
       { name: "digits to copy", locator: projector.locator("mark.copy-digits") },
       ...(options.words ? [{ name: "words to copy", locator: projector.locator("li.copy-word") }] : []),
     ]);
@@ -81,6 +88,7 @@ describe.skipIf(chromiumMissing)("witness view on a projector", () => {
       await runAction(page, { hsmPin: REHEARSAL_HSM_PIN });
       await waitForAwaitingWitnesses(page);
       if (title === "Find or create the transcript-signing key") await expectStepFits(projector.page, title, "01-signer-fingerprint", { words: true });
+      if (title === "Generate the master key in the HSM") await expectStepFits(projector.page, title, "02a-kek-kcv", { words: false });
       if (title === "Escrow the master key onto share cards") await expectStepFits(projector.page, title, "02-escrow-kcvs", { words: false });
       await attestAll();
     }
@@ -154,10 +162,45 @@ describe.skipIf(chromiumMissing)("witness view on a projector", () => {
     await expect(p.locator(".witness-final .pgp-words li").count()).resolves.toBe(32);
     await screens.capture(p, "05-verified-signer");
     expect(fit).toEqual([]);
+
+    // An aborted ceremony ends on the projector as ABORTED, with its reason and the signer.
+    await page.bringToFront();
+    await page.getByRole("button", { name: "Start another ceremony" }).click();
+    await chooseScript(page, "Root CA key generation");
+    await startRehearsal(page);
+    await signIn(page, [ADMIN, OFFICER, ...WITNESSES]);
+    await abortCeremony(page, "The HSM bag number did not match the inventory sheet.");
+    await page.getByLabel("HSM user PIN").fill(REHEARSAL_HSM_PIN);
+    await clickForRpc(page, page.getByRole("button", { name: "Sign the transcript and write the bundle" }), "ceremony:finish");
+    await p.bringToFront();
+    await p.locator(".witness-verdict.verdict-aborted").waitFor(LONG);
+    await p.locator(".witness-final .pgp-words").waitFor(LONG);
+    await expect(p.locator(".witness-verdict").innerText()).resolves.toMatch(/^\W*ABORTED$/);
+    const abortedFit = await projectorProblems(p, [
+      { name: "verdict", locator: p.locator(".witness-verdict"), minFontPx: 32 },
+      { name: "abort reason", locator: p.getByText("Reason: The HSM bag number did not match the inventory sheet."), minFontPx: 32 },
+      { name: "signer fingerprint hex", locator: p.locator(".witness-final .read-aloud-hex").first() },
+      { name: "signer fingerprint words", locator: p.locator(".witness-final .pgp-words li") },
+      { name: "final journal head", locator: p.locator(".witness-head") },
+    ]);
+    await screens.capture(p, "06-aborted-signer");
+    expect(abortedFit).toEqual([]);
     expect(officerProblems).toEqual([]);
     expect(projector.problems).toEqual([]);
   });
 });
+
+/** The officer aborts with dual control: the administrator decides, the first witness confirms. */
+async function abortCeremony(page: Page, reason: string): Promise<void> {
+  await page.getByRole("button", { name: "Abort the ceremony…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Abort the ceremony?" });
+  await dialog.getByLabel("Who decides to abort").selectOption({ label: `${ADMIN.name} — ${ADMIN.roleTitle}` });
+  await dialog.getByLabel("Reason (goes into the transcript)").fill(reason);
+  await dialog.getByLabel("Internal witness confirming the abort").selectOption({ label: `${WITNESSES[0]!.name} — ${WITNESSES[0]!.roleTitle}` });
+  await dialog.getByLabel("The witness’s attestation PIN").fill(WITNESSES[0]!.pin);
+  await clickForRpc(page, dialog.getByRole("button", { name: "Abort the ceremony" }), "ceremony:abort");
+  await page.getByText(`Aborted: ${reason}`).waitFor(LONG);
+}
 
 async function enterRecoveryCard(page: Page, n: number, holder: Person, text: string): Promise<void> {
   const entry = page.getByRole("region", { name: `Holder ${n}`, exact: true });

@@ -22,7 +22,8 @@ const PHASE_TEXT: Record<string, string> = {
 export function AppHeader({ route }: { route: RouteName }) {
   const { view } = useCeremony();
   return (
-    <header className="app-header">
+    // On the projector (the witness view) the header is one thin line: the room's eyes go to the step.
+    <header className={`app-header${route === "witness" ? " app-header-compact" : ""}`}>
       <div className="app-header-bar">
         <p className="app-name">Ceremony Workstation</p>
         {view ? (

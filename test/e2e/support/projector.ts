@@ -6,10 +6,16 @@ import type { Locator, Page } from "playwright-core";
 
 export const PROJECTOR = { width: 1920, height: 1080 };
 
-/** Problems found: "NAME is below the fold (bottom at 1234 px)", "NAME is 24 px, needs 32". */
+/**
+ * Problems found: "the page is 1198 px tall", "NAME is below the fold (bottom at 1234 px)",
+ * "NAME is 24 px, needs 32".
+ */
 export async function projectorProblems(page: Page, needed: Array<{ name: string; locator: Locator; minFontPx?: number }>): Promise<string[]> {
   await page.evaluate(() => window.scrollTo(0, 0));
   const problems: string[] = [];
+  // Nothing at all below the fold: a projector cannot scroll while the room reads.
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  if (height > PROJECTOR.height) problems.push(`the page is ${height} px tall (the projector shows ${PROJECTOR.height})`);
   for (const { name, locator, minFontPx } of needed) {
     const count = await locator.count();
     if (count === 0) {

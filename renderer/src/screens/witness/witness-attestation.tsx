@@ -39,7 +39,8 @@ export function WitnessAttestation({ step, headingLevel = 2 }: { step: StepView;
       <p className="attest-rule">
         Attested by {step.attestations.length} of the {who} this step needs.
       </p>
-      {step.shortfall ? (
+      {/* While attestations are too few, the line above says so; the core's sentence is shown when it says more (the performer cannot be the only witness). */}
+      {step.shortfall && step.attestations.length >= step.attestation.count ? (
         <p className="attest-shortfall">
           <span aria-hidden="true">○ </span>Still missing: {step.shortfall}.
         </p>
