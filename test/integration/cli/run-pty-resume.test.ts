@@ -145,6 +145,9 @@ test("a master-key ceremony interrupted after the KCV shows it again on resume; 
   expect(typed).toEqual(["Hana", "Ivo", "Ivo", "Jo", "Hana", "Ivo"]);
   expect(screen).toMatch(/Ivo enters the card again; nobody else needs to\./);
   expect(screen).toContain("2 cards of set");
+  // Instructions give the number, never "k".
+  expect(screen).toContain("2 holders enter their cards.");
+  expect(screen).not.toMatch(/\bk (holders|cards)\b/);
   // Every line of both sessions fits 100 columns.
   expect(first.linesWiderThan(100)).toEqual([]);
   expect(second.linesWiderThan(100)).toEqual([]);

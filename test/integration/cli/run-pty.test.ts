@@ -51,6 +51,7 @@ test("ceremony run in a pseudo-terminal: nothing secret is echoed, editing keys 
   const hsmPins = [WRONG_HSM_PIN, DEFAULT_REHEARSAL_PINS.userPin];
   let overrides = 0;
   let roleTypos = 0;
+  let wenRefused = 0;
   let signingIn = "";
   const rules: Array<[RegExp, (m: RegExpExecArray) => string]> = [
     [/Participant name \(empty when everyone has signed in\): /, () => {
@@ -67,6 +68,8 @@ test("ceremony run in a pseudo-terminal: nothing secret is echoed, editing keys 
     [/performing the step \[1-\d\]: /, () => "1"],
     [/Witness attesting this step \[1-\d\]: /, () => "1"],
     [/Witness confirming what the HSM will do \[1-\d\]: /, () => "1"],
+    // Wen first says she did not see the first item done: no PIN is asked, nothing is recorded.
+    [/Wen: "No network cable is connected"\? \[y\/n\] /, () => (wenRefused++ === 0 ? "n" : "y")],
     [/\[y\/n\] /, () => "y"],
     [/(\w+)'s attestation PIN: \(not shown\) /, (m) => PINS[m[1]!]!],
     [/HSM PIN \(typed once; never retried\): \(not shown\) /, () => hsmPins.shift()!],
@@ -112,6 +115,11 @@ test("ceremony run in a pseudo-terminal: nothing secret is echoed, editing keys 
   for (const m of screen.matchAll(/HSM PIN \(typed once; never retried\)/g)) {
     expect(screen.slice(0, m.index).lastIndexOf('Token "run-pty": serial ')).toBeGreaterThan(screen.slice(0, m.index).lastIndexOf("Step "));
   }
+  // "n" to a checklist item ends that attestation before any PIN is asked.
+  const refusal = screen.indexOf('Wen did not confirm "No network cable is connected": no attestation recorded.');
+  expect(refusal).toBeGreaterThan(-1);
+  const refusedAt = screen.indexOf('Wen: "No network cable is connected"? [y/n] ');
+  expect(screen.slice(refusedAt, refusal)).not.toContain("attestation PIN");
   // Every line of the whole ceremony fits 100 columns (preflight table, fingerprints, prompts).
   expect(pty.linesWiderThan(100)).toEqual([]);
   // Confirm, then act: the certificate's subject and the key it certifies were on screen and
