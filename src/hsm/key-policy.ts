@@ -118,20 +118,15 @@ export function makeKey(module: PolicyModule, session: Handle, options: MakeKeyO
     }
     template = "minimal";
   }
-  const effective: Record<string, Record<string, boolean | null>> = {};
-  const weaker: string[] = [];
+  let checked: PolicyCheck;
   try {
-    for (const [part, required] of Object.entries(options.policy)) {
-      const handle = handles[part];
-      if (!handle) continue;
-      const names = [...new Set([...(options.recorded?.[part] ?? []), ...(Object.keys(required) as AttributeName[])])];
-      effective[part] = readBooleans(module, session, handle, names);
-      weaker.push(...policyViolations(required as Record<string, boolean>, effective[part]).map((v) => (Object.keys(options.policy).length > 1 ? `${part}: ${v}` : v)));
-    }
+    checked = checkPolicy(module, session, handles, options.policy, options.recorded);
   } catch (e) {
-    // The key is left as it is: the step journals what it left, and Retry adopts it (ceremony/hsm-objects.ts).
+    // The key is left as it is: the step journals what it left, and Retry adopts it (ceremony/hsm-objects.ts),
+    // where the same check runs on it (Pkcs11Backend.checkKeyPolicy).
     throw toHsmError(e, "C_GetAttributeValue");
   }
+  const { effective, effectiveAttributes, violations: weaker } = checked;
   if (weaker.length) {
     destroyAll(module, session, handles);
     const why =
@@ -142,9 +137,31 @@ export function makeKey(module: PolicyModule, session: Handle, options: MakeKeyO
       cause: new WeakerThanRequired(template, weaker),
     });
   }
-  const parts = Object.keys(effective);
-  const effectiveAttributes = parts.length === 1 ? describeAttributes(effective[parts[0]!]!) : parts.map((p) => `${p}: ${describeAttributes(effective[p]!)}`).join("; ");
   return { handles, template, effective, effectiveAttributes, ...(refusedWith ? { refusedWith } : {}) };
+}
+
+export interface PolicyCheck {
+  effective: Record<string, Record<string, boolean | null>>;
+  effectiveAttributes: string;
+  /** What falls short of the policy, e.g. "private: DECRYPT is true, must be false"; empty when none. */
+  violations: string[];
+}
+
+/** Reads a key's attributes back (by policy part) and compares them with the policy. */
+export function checkPolicy(module: PolicyModule, session: Handle, handles: Record<string, Handle>, policy: KeyPolicy, recorded?: Record<string, AttributeName[]>): PolicyCheck {
+  const effective: Record<string, Record<string, boolean | null>> = {};
+  const violations: string[] = [];
+  const parts = Object.keys(policy);
+  for (const [part, required] of Object.entries(policy)) {
+    const handle = handles[part];
+    if (!handle) continue;
+    const names = [...new Set([...(recorded?.[part] ?? []), ...(Object.keys(required) as AttributeName[])])];
+    effective[part] = readBooleans(module, session, handle, names);
+    violations.push(...policyViolations(required as Record<string, boolean>, effective[part]).map((v) => (parts.length > 1 ? `${part}: ${v}` : v)));
+  }
+  const read = Object.keys(effective);
+  const effectiveAttributes = read.length === 1 ? describeAttributes(effective[read[0]!]!) : read.map((p) => `${p}: ${describeAttributes(effective[p]!)}`).join("; ");
+  return { effective, effectiveAttributes, violations };
 }
 
 function destroyAll(module: PolicyModule, session: Handle, handles: Record<string, Handle>): void {

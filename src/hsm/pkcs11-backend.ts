@@ -16,7 +16,7 @@ import {
   SIGNING_KEY_RECORDED,
   signingKeyPairTemplates,
 } from "./templates.ts";
-import { makeKey, policyOf, type MadeKey } from "./key-policy.ts";
+import { checkPolicy, makeKey, policyOf, type MadeKey } from "./key-policy.ts";
 import { CLASS_CODES, CLASS_NAMES, describeTokenInfo, KEY_TYPE_NAMES, retryState } from "./token-info.ts";
 import { adviceFor, HsmError, toHsmError } from "./errors.ts";
 import { runProbes } from "./preflight-probes.ts";
@@ -401,6 +401,31 @@ export class Pkcs11Backend {
       spki,
       spkiSha256: spkiSha256(spki),
     };
+  }
+
+  /**
+   * The check of key-policy.ts on a key this ceremony made that is already on the token: adopted
+   * after a step failed (or the program stopped) before the check ran, or found again on resume. A
+   * key weaker than required is refused and left in place, never destroyed here: the step's
+   * journal lists it, and the abort reports it.
+   */
+  checkKeyPolicy(
+    request: { kind: "signing-pair"; label: string; privateHandle: string; publicHandle: string } | { kind: "kek"; label: string; handle: string; escrowable: boolean },
+  ): { effectiveAttributes: string } {
+    const session = this.requireSession();
+    const checked =
+      request.kind === "signing-pair"
+        ? checkPolicy(this.module, session, { private: handleOf(request.privateHandle), public: handleOf(request.publicHandle) }, SIGNING_KEY_POLICY, { public: [...SIGNING_KEY_RECORDED.public] })
+        : checkPolicy(this.module, session, { key: handleOf(request.handle) }, { key: policyOf(kekAttributes(request.escrowable, true)) });
+    if (checked.violations.length) {
+      throw new HsmError(
+        "HSM_KEY_POLICY_WEAKER",
+        `The key "${request.label}" this ceremony made reads back weaker than required (${checked.violations.join("; ")}); it was not used. ` +
+          "Abort the ceremony (its transcript lists the key) and destroy the key in a key-destruction ceremony. This token cannot hold this key; use another HSM.",
+        "C_GetAttributeValue",
+      );
+    }
+    return { effectiveAttributes: checked.effectiveAttributes };
   }
 
   publicKeySpki(publicHandle: string, algorithm: KeyPairAlgorithm): Buffer {

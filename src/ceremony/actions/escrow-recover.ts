@@ -152,7 +152,8 @@ export const escrowRecover: ActionDefinition<z.infer<typeof Params>> = {
         const o = objects.find((x) => x.class === "secret");
         // Adopted after an interruption: the token's own KCV where it has one (NSS softokn has none).
         kcvs = { kcvEcb0: (o ? await ctx.hsm().call("checkValue", o.handle) : null) ?? "(not readable)", kcvCmac: source.kcvCmac };
-        return { id: o?.id ?? "" };
+        const checked = o ? await ctx.hsm().call("checkKeyPolicy", { kind: "kek", label: p.keyLabel, handle: o.handle, escrowable: true }) : {};
+        return { id: o?.id ?? "", ...checked };
       },
     );
     const token = ctx.token();

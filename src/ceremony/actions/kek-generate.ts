@@ -78,7 +78,8 @@ export const kekGenerate: ActionDefinition<z.infer<typeof Params>> = {
       async (objects) => {
         const o = objects.find((x) => x.class === "secret");
         if (!o) throw new HsmError("HSM_KEY_KIND_MISMATCH", `The object labelled "${p.label}" on the token is not a secret key. Stop and check the token with the ceremony administrator.`);
-        return { id: o.id, kcvEcb0: await ctx.hsm().call("checkValue", o.handle), handle: o.handle };
+        const checked = await ctx.hsm().call("checkKeyPolicy", { kind: "kek", label: p.label, handle: o.handle, escrowable: p.escrow });
+        return { id: o.id, kcvEcb0: await ctx.hsm().call("checkValue", o.handle), handle: o.handle, ...checked };
       },
     );
     const kcvs = await kcvsByProbe(ctx, kek.handle, kek.kcvEcb0);

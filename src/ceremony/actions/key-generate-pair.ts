@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { HsmError, HsmSigner, spkiSha256 as sha256OfSpki } from "../../hsm/index.ts";
-import type { ActionDefinition } from "../action-api.ts";
+import { HsmError, HsmSigner, spkiSha256 as sha256OfSpki, type ObjectSummary } from "../../hsm/index.ts";
+import type { ActionContext, ActionDefinition } from "../action-api.ts";
 import { ensureObject } from "../hsm-objects.ts";
 import { addMonths, fingerprintOutput } from "./common.ts";
 
@@ -32,12 +32,12 @@ export const keyGeneratePair: ActionDefinition<z.infer<typeof Params>> = {
       ctx,
       p.label,
       () => ctx.hsm().call("generateKeyPair", { label: p.label, algorithm: p.algorithm, purpose: p.purpose }),
-      async () => {
+      async (objects) => {
         const signer = await HsmSigner.forLabel(ctx.hsm(), p.label);
         if (signer.algorithm !== p.algorithm) {
           throw new HsmError("HSM_KEY_KIND_MISMATCH", `The key "${p.label}" on the token is ${signer.algorithm}; the script asks for ${p.algorithm}. Stop and check the token with the ceremony administrator.`);
         }
-        return { id: signer.id, spki: signer.spki };
+        return { id: signer.id, spki: signer.spki, ...(await checkedPair(ctx, p.label, objects)) };
       },
     );
     const spkiSha256 = sha256OfSpki(key.spki);
@@ -65,8 +65,19 @@ export const keyGeneratePair: ActionDefinition<z.infer<typeof Params>> = {
   },
 };
 
-/** What the token reports it made (and with which template), when this step made the key. */
+/**
+ * What the token reports for the key (and with which template it was made, when this step made
+ * it; an adopted or reused key has its attributes read back, its template unknown).
+ */
 export function effectiveOf(key: object): Record<string, string> {
   const k = key as { template?: string; effectiveAttributes?: string };
-  return k.effectiveAttributes ? { template: k.template ?? "full", effectiveAttributes: k.effectiveAttributes } : {};
+  return k.effectiveAttributes ? { ...(k.template ? { template: k.template } : {}), effectiveAttributes: k.effectiveAttributes } : {};
+}
+
+/** A key pair this ceremony made, found on the token again (adopted, reused): checked as a new one is (src/hsm/key-policy.ts). */
+export async function checkedPair(ctx: ActionContext, label: string, objects: ObjectSummary[]): Promise<{ effectiveAttributes: string }> {
+  const priv = objects.find((o) => o.class === "private");
+  const pub = objects.find((o) => o.class === "public");
+  if (!priv || !pub) throw new HsmError("HSM_KEY_NOT_FOUND", `Expected one key pair labelled "${label}" on the token. Check the token and the label.`);
+  return ctx.hsm().call("checkKeyPolicy", { kind: "signing-pair", label, privateHandle: priv.handle, publicHandle: pub.handle });
 }

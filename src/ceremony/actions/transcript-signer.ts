@@ -6,7 +6,7 @@ import type { ActionContext, ActionDefinition, ActionResult } from "../action-ap
 import { ensureObject } from "../hsm-objects.ts";
 import { TRANSCRIPT_SIGNER_ALGORITHMS } from "../../transcript/dsse.ts";
 import { fingerprintOutput } from "./common.ts";
-import { effectiveOf } from "./key-generate-pair.ts";
+import { checkedPair, effectiveOf } from "./key-generate-pair.ts";
 
 const SIGNER_NAMES: Record<string, string> = { "EC-P256": "ECDSA P-256", "EC-P384": "ECDSA P-384", "RSA-3072": "RSA-3072 PKCS#1 v1.5" };
 
@@ -35,9 +35,9 @@ export async function ensureTranscriptSigner(ctx: ActionContext, label = TRANSCR
       ctx,
       label,
       async () => ctx.hsm().call("generateKeyPair", { label, algorithm: await ctx.hsm().call("transcriptSignerAlgorithm"), purpose: "transcript-signing" }),
-      async () => {
+      async (objects) => {
         const s = await HsmSigner.forLabel(ctx.hsm(), label);
-        return { id: s.id, spki: s.spki };
+        return { id: s.id, spki: s.spki, ...(await checkedPair(ctx, label, objects)) };
       },
     );
     origin = r.origin;

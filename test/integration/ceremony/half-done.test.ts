@@ -54,6 +54,9 @@ test("a key made by a step that then failed is journaled as left, adopted on Ret
   // Retry (a fresh module load, so the PIN again): the key is adopted, not refused as a conflict.
   const retried = await runner.runAction(officer.id, { hsmPin: pin() });
   expect(retried.outputs.signerLabel?.value).toMatch(/adopted/);
+  // The adopted key was checked as a new one is (src/hsm/key-policy.ts); its template is not known any more.
+  expect(retried.facts?.[0]?.details).toMatchObject({ effectiveAttributes: "private: PRIVATE SENSITIVE !EXTRACTABLE NEVER_EXTRACTABLE SIGN !DECRYPT !UNWRAP !DERIVE; public: VERIFY !ENCRYPT !WRAP" });
+  expect(retried.facts?.[0]?.details.template).toBeUndefined();
   expect(ofType("hsm.object.created").at(-1)?.body).toMatchObject({ label: "ceremony-transcript-signing", adoptedAfterInterruption: true });
   await driveCeremony(runner, { participants: cast, hsmPin: DEFAULT_REHEARSAL_PINS.userPin, stopAfterSteps: 1 });
 

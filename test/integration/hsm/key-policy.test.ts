@@ -8,11 +8,11 @@
  * tpm2-key-policy.test.ts.)
  */
 import { describe, expect, test } from "vitest";
-import { CKA, CKK, CKM, CKO, EC_PARAMS, HsmError } from "../../../src/hsm/index.ts";
+import { CKA, CKK, CKM, CKO, EC_PARAMS, HsmClient, HsmError } from "../../../src/hsm/index.ts";
 import { makeKey, policyOf, WeakerThanRequired } from "../../../src/hsm/key-policy.ts";
 import { kekAttributes, minimalSecretKeyAttributes, minimalSigningKeyPairTemplates, probeAttributes, SIGNING_KEY_POLICY } from "../../../src/hsm/templates.ts";
 import { openDirect } from "../../helpers/direct-module.ts";
-import { HSM_IMPLEMENTATIONS, openRehearsalHsm } from "../../helpers/rehearsal-hsm.ts";
+import { clientOptions, HSM_IMPLEMENTATIONS, openRehearsalHsm } from "../../helpers/rehearsal-hsm.ts";
 
 const KEK = "TOKEN PRIVATE SENSITIVE EXTRACTABLE WRAP UNWRAP !ENCRYPT !DECRYPT !SIGN !VERIFY !DERIVE";
 const TRANSPORT = "!TOKEN PRIVATE SENSITIVE !EXTRACTABLE WRAP UNWRAP !ENCRYPT !DECRYPT !SIGN !VERIFY !DERIVE";
@@ -128,5 +128,71 @@ describe.each(HSM_IMPLEMENTATIONS)("on %s", (implementation) => {
           ? ["public: WRAP is true, must be false"]
           : ["kept: private: PRIVATE SENSITIVE !EXTRACTABLE NEVER_EXTRACTABLE SIGN !DECRYPT !UNWRAP !DERIVE; public: VERIFY !ENCRYPT !WRAP"],
     });
+  });
+
+  test("a key this ceremony made, found on the token again (adopted after a failed step, reused on resume), is checked as a new one: a weaker one is refused and left in place", async () => {
+    const hsm = await openRehearsalHsm(["policy"], implementation);
+    const good = await hsm.client.call("generateSecretKey", { label: "KEK-GOOD", escrowable: true });
+    await hsm.client.close();
+    const token = hsm.env.tokens[0]!;
+    const options = { modulePath: hsm.env.modulePath, env: hsm.env.env, label: token.label, userPin: token.userPin, ...(hsm.env.moduleArgs ? { moduleArgs: hsm.env.moduleArgs } : {}) };
+    const direct = openDirect(options);
+    try {
+      // Made with explicit weaker attributes, as a module's defaults could: the KEK may encrypt; the pair's private half may derive and be extracted.
+      direct.module.C_GenerateKey(direct.session, { mechanism: CKM.AES_KEY_GEN }, [
+        { type: CKA.CLASS, value: CKO.SECRET_KEY },
+        { type: CKA.KEY_TYPE, value: CKK.AES },
+        { type: CKA.VALUE_LEN, value: 32 },
+        { type: CKA.LABEL, value: "KEK-WEAK" },
+        ...kekAttributes(true, true).map((a) => (a.type === CKA.ENCRYPT ? { type: CKA.ENCRYPT, value: true } : a)),
+      ]);
+      direct.module.C_GenerateKeyPair(
+        direct.session,
+        { mechanism: CKM.EC_KEY_PAIR_GEN },
+        [{ type: CKA.TOKEN, value: true }, { type: CKA.LABEL, value: "PAIR-WEAK" }, { type: CKA.VERIFY, value: true }, { type: CKA.EC_PARAMS, value: EC_PARAMS["P-256"] }],
+        [
+          { type: CKA.TOKEN, value: true },
+          { type: CKA.LABEL, value: "PAIR-WEAK" },
+          { type: CKA.PRIVATE, value: true },
+          { type: CKA.SENSITIVE, value: true },
+          { type: CKA.EXTRACTABLE, value: true },
+          { type: CKA.SIGN, value: true },
+          { type: CKA.DERIVE, value: true },
+        ],
+      );
+    } finally {
+      direct.close();
+    }
+    const client = await HsmClient.open(clientOptions(hsm.env));
+    try {
+      await client.call("openToken", { label: token.label });
+      await client.login("user", Buffer.from(token.userPin));
+      // Handles do not survive a fresh module load: every key is found again by label, as a resumed step does.
+      const [goodKek] = await client.call("findObjects", { label: "KEK-GOOD" });
+      expect(goodKek!.id).toBe(good.id);
+      expect(await client.call("checkKeyPolicy", { kind: "kek", label: "KEK-GOOD", handle: goodKek!.handle, escrowable: true })).toEqual({ effectiveAttributes: KEK });
+      const [weakKek] = await client.call("findObjects", { label: "KEK-WEAK" });
+      await expect(client.call("checkKeyPolicy", { kind: "kek", label: "KEK-WEAK", handle: weakKek!.handle, escrowable: true })).rejects.toMatchObject({
+        code: "HSM_KEY_POLICY_WEAKER",
+        message: 'The key "KEK-WEAK" this ceremony made reads back weaker than required (ENCRYPT is true, must be false); it was not used. Abort the ceremony (its transcript lists the key) and destroy the key in a key-destruction ceremony. This token cannot hold this key; use another HSM.',
+      });
+      const pair = await client.call("findObjects", { label: "PAIR-WEAK" });
+      const request = { kind: "signing-pair" as const, label: "PAIR-WEAK", privateHandle: pair.find((o) => o.class === "private")!.handle, publicHandle: pair.find((o) => o.class === "public")!.handle };
+      await expect(client.call("checkKeyPolicy", request)).rejects.toMatchObject({
+        code: "HSM_KEY_POLICY_WEAKER",
+        // SoftHSM2's defaults also let the private half decrypt and unwrap, and the public half wrap.
+        message: expect.stringContaining(
+          implementation === "SoftHSM2"
+            ? "(private: EXTRACTABLE is true, must be false; private: NEVER_EXTRACTABLE is false, must be true; private: DECRYPT is true, must be false; private: UNWRAP is true, must be false; private: DERIVE is true, must be false; public: WRAP is true, must be false); it was not used."
+            : "(private: EXTRACTABLE is true, must be false; private: NEVER_EXTRACTABLE is false, must be true; private: DERIVE is true, must be false); it was not used.",
+        ),
+      });
+      // Left in place for the abort to report, never destroyed by the check.
+      expect((await client.call("findObjects", { label: "KEK-WEAK" })).length).toBe(1);
+      expect((await client.call("findObjects", { label: "PAIR-WEAK" })).length).toBe(2);
+    } finally {
+      await client.close();
+      await hsm.env.cleanup();
+    }
   });
 });
