@@ -175,6 +175,18 @@ export const VerificationView = z.object({
 });
 export type VerificationView = z.infer<typeof VerificationView>;
 
+/** One copy of a key (a token, a share card, a wrapped blob) and what became of it, in words. */
+export const KeyCopyView = z.object({
+  kind: z.enum(["token", "card", "wrapped-key"]),
+  what: z.string(),
+  fate: z.string(),
+  status: z.enum(["present", "destroyed", "collected-and-destroyed", "unknown"]),
+  /** Not accounted for: present or lost. */
+  remains: z.boolean(),
+});
+export type KeyCopyView = z.infer<typeof KeyCopyView>;
+
+/** A key (label + check values or SPKI), its first token, and every copy; destroyed only when all are accounted for. */
 export const KeyView = z.object({
   label: z.string(),
   ckaId: z.string(),
@@ -182,7 +194,8 @@ export const KeyView = z.object({
   tokenSerial: z.string(),
   algorithm: z.string(),
   purpose: z.string(),
-  status: z.enum(["active", "due-soon", "overdue", "destroyed"]),
+  status: z.enum(["active", "due-soon", "overdue", "destroyed", "partly-destroyed"]),
+  copies: z.array(KeyCopyView),
   spkiSha256: z.string().nullable(),
   kcvEcb0: z.string().nullable(),
   kcvCmac: z.string().nullable(),

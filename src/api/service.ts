@@ -17,6 +17,7 @@ import type { Role } from "../ceremony/roles.ts";
 import { CeremonyRunner } from "../ceremony/runner.ts";
 import { scriptRecheck } from "../ceremony/script-recheck.ts";
 import { rotationScriptFor } from "../common/index.ts";
+import { describeCopy, describeFate, isAccountedFor } from "../common/key-copies.ts";
 import { wipe } from "../errors.ts";
 import { buildEvidenceReport } from "../evidence/index.ts";
 import { WORDS } from "../escrow/wordlist.ts";
@@ -281,22 +282,26 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     },
 
     async "keys:list"() {
-      return journal.listKeys().map((k) => ({
-        label: k.label,
-        ckaId: k.ckaId,
-        tokenLabel: k.tokenLabel,
-        tokenSerial: k.tokenSerial,
-        algorithm: k.algorithm,
-        purpose: k.purpose,
-        status: k.status,
-        spkiSha256: k.spkiSha256,
-        kcvEcb0: k.kcvEcb0,
-        kcvCmac: k.kcvCmac,
-        createdAt: k.createdAt,
-        rotationDueAt: k.rotationDueAt,
-        destroyedAt: k.destroyedAt,
-        rotation: rotationOf(k.purpose),
-      }));
+      return journal.listKeysWithCopies().map((g) => {
+        const k = g.tokens[0]!;
+        return {
+          label: g.label,
+          ckaId: k.ckaId,
+          tokenLabel: k.tokenLabel,
+          tokenSerial: k.tokenSerial,
+          algorithm: g.algorithm,
+          purpose: g.purpose,
+          status: g.status,
+          copies: g.copies.map((c) => ({ kind: c.kind, what: describeCopy(c), fate: describeFate(c), status: c.status, remains: !isAccountedFor(c) })),
+          spkiSha256: g.spkiSha256,
+          kcvEcb0: g.kcvEcb0,
+          kcvCmac: g.kcvCmac,
+          createdAt: k.createdAt,
+          rotationDueAt: k.rotationDueAt,
+          destroyedAt: k.destroyedAt,
+          rotation: rotationOf(g.purpose),
+        };
+      });
     },
 
     async "report:evidence"(req) {

@@ -7,7 +7,19 @@ import { paperBlankForOutput, type PaperBlank } from "../ceremony/paper-blanks.t
 import type { CeremonyRunner } from "../ceremony/runner.ts";
 import { attestationShortfall } from "../ceremony/state.ts";
 import { type RecordedEvent, eventsOfType, lastEventOfType } from "../events/index.ts";
-import { fingerprintWords, formatFingerprint, formatHex, formatKeyId, formatOutputValue, formatSetId, roleTitle } from "../common/index.ts";
+import {
+  describeCopy,
+  describeFate,
+  fingerprintWords,
+  formatFingerprint,
+  formatHex,
+  formatKeyId,
+  formatOutputValue,
+  formatSetId,
+  remainingCopies,
+  roleTitle,
+  verdictText,
+} from "../common/index.ts";
 import type { Transcript, VerifyFailure } from "../transcript/index.ts";
 import { stepError } from "./api-error.ts";
 import type { CeremonyView, OutputView, StepView, VerificationView } from "./contract.ts";
@@ -180,6 +192,14 @@ export function eventSummary(e: RecordedEvent, names: Map<string, string>): stri
       return `destroying ${e.body.label} (ID ${e.body.id}): ${e.body.objects.join(", ")}`;
     case "key.destroyed":
       return `${e.body.label} destroyed: ${e.body.proof}`;
+    case "key.copies.listed":
+      return `${e.body.copies.length} copies of ${e.body.label} listed${e.body.bundles.length ? ` (with ${e.body.bundles.length} bundles given)` : ""}: ${e.body.copies.map(describeCopy).join("; ")}`;
+    case "key.copy.accounted":
+      return `${e.body.label}: ${describeCopy(e.body.copy)}: ${describeFate(e.body.copy)}`;
+    case "key.copies.accounted": {
+      const left = remainingCopies(e.body.copies);
+      return `${e.body.label}: ${verdictText(e.body.verdict)}${left.length ? `; remains: ${left.map(describeCopy).join("; ")}` : ""}`;
+    }
     case "pki.linted":
       return `${e.body.what}: ${e.body.checked} lints checked, ${e.body.notPassed.length} not passed`;
     case "pki.crl-number.taken":

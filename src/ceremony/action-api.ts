@@ -5,7 +5,7 @@
 import type { z } from "zod";
 import type { EventBody, EventType, OutputValue } from "../events/index.ts";
 import type { HsmClient, TokenInfo } from "../hsm/index.ts";
-import type { InventoryKey, JournalEvent, KeyInput, KeyRecord, KeyRef } from "../journal/index.ts";
+import type { EscrowCopyFate, EscrowCopyRef, EscrowSetInput, InventoryKey, JournalEvent, KeyInput, KeyRecord, KeyRef, KeyWithCopies } from "../journal/index.ts";
 import type { ExtraCheck } from "../transcript/index.ts";
 import type { Participant } from "./participants.ts";
 
@@ -29,6 +29,9 @@ const ACTION_EVENT_TYPES = [
   "escrow.recovered",
   "key.destroying",
   "key.destroyed",
+  "key.copies.listed",
+  "key.copy.accounted",
+  "key.copies.accounted",
   "pki.linted",
   "pki.crl-number.taken",
 ] as const satisfies readonly EventType[];
@@ -91,7 +94,12 @@ export interface ActionContext {
   artifact(path: string): Buffer | undefined;
   inventory: {
     upsertKey(key: KeyInput): KeyRecord;
-    markDestroyed(key: KeyRef, ceremonyId: string): KeyRecord;
+    /** `at` and `note` for a copy destroyed away from this ceremony's token (a bundle's proof, a declaration). */
+    markDestroyed(key: KeyRef, ceremonyId: string, options?: { at?: string; note?: string | null }): KeyRecord;
+    /** An escrow set and its cards: the key's copies that are not on a token. */
+    recordEscrowSet(set: EscrowSetInput): void;
+    markEscrowCopy(ref: EscrowCopyRef, fate: EscrowCopyFate): void;
+    listKeysWithCopies(options?: { now?: Date }): KeyWithCopies[];
     nextCrlNumber(issuerLabel: string, options?: { atLeast?: bigint }): bigint;
     /** The number nextCrlNumber would return now, without taking it (for the preview). */
     peekCrlNumber(issuerLabel: string): bigint;

@@ -8,7 +8,9 @@ import { readFile } from "node:fs/promises";
 import { wipe } from "../errors.ts";
 import { spkiSha256 } from "../hsm/index.ts";
 import { type RecordedEvent, type RecordedEventOf, eventsOfType } from "../events/index.ts";
-import { renderTranscriptSummary, renderWitnessSheet } from "../print/index.ts";
+import { foldKeyCopies } from "../events/key-copies.ts";
+import { describeCopy, describeFate, isAccountedFor } from "../common/key-copies.ts";
+import { type PrintedKeyCopies, renderTranscriptSummary, renderWitnessSheet } from "../print/index.ts";
 import {
   buildTranscript,
   signTranscript,
@@ -95,9 +97,13 @@ async function signAndWrite(runner: CeremonyRunner, ctx: ActionContext, options:
   // The sheets and cards are made before signing so that their hashes are in the signed
   // transcript: every file of a bundle is a signed output (docs/architecture.md, "Bundle layout").
   const airGapDecision = state.airGap?.decision === "pending" || !state.airGap ? "blocked" : state.airGap.decision;
+  const keyCopies = printedKeyCopies(events);
   const documents: BundleFile[] = [
-    { path: "sheets/witness-sheet.pdf", bytes: await renderWitnessSheet(witnessSheetInput(runner, state, checkpoint, signerFp, started.time)) },
-    { path: "sheets/transcript-summary.pdf", bytes: await renderTranscriptSummary(summaryInput(runner, state, events, startBody.host, checkpoint, signerFp, airGapDecision)) },
+    { path: "sheets/witness-sheet.pdf", bytes: await renderWitnessSheet({ ...witnessSheetInput(runner, state, checkpoint, signerFp, started.time), ...keyCopies }) },
+    {
+      path: "sheets/transcript-summary.pdf",
+      bytes: await renderTranscriptSummary({ ...summaryInput(runner, state, events, startBody.host, checkpoint, signerFp, airGapDecision), ...keyCopies }),
+    },
   ];
   const cards: BundleFile[] = [];
   for (const card of options.printedCards ?? []) cards.push({ path: `print/${card.fileName}`, bytes: await readFile(card.path) });
@@ -164,6 +170,23 @@ export function transcriptOutputs(events: ReadonlyArray<RecordedEvent>): Transcr
 
 function stepEvents<T extends "step.started" | "step.completed">(events: ReadonlyArray<RecordedEvent>, index: number, type: T): Array<RecordedEventOf<T>> {
   return eventsOfType(events, type).filter((e) => e.body.stepIndex === index);
+}
+
+/**
+ * A destruction's copies as its events leave them (the same fold verify recomputes): printed on
+ * the witness sheet and the summary, so the paper says PARTLY DESTROYED when a copy remains, even
+ * when the ceremony stopped before its verdict.
+ */
+function printedKeyCopies(events: ReadonlyArray<RecordedEvent>): { keyCopies?: PrintedKeyCopies } {
+  const folded = foldKeyCopies(events);
+  if (!folded || folded.copies.length === 0) return {};
+  return {
+    keyCopies: {
+      label: folded.label,
+      verdict: folded.verdict,
+      copies: folded.copies.map((c) => ({ what: describeCopy(c), fate: describeFate(c), remains: !isAccountedFor(c) })),
+    },
+  };
 }
 
 function witnessSheetInput(runner: CeremonyRunner, state: CeremonyState, checkpoint: FinishResult["checkpoint"], signerFp: string, date: string) {

@@ -48,6 +48,7 @@ const BLANKS: Record<string, readonly PaperBlank[]> = {
   "escrow.split": [kcv("kcvEcb0", "KCV-ECB0", 6), kcv("kcvCmac", "KCV-CMAC", 10)],
   "escrow.trial-recovery": [kcv("kcvEcb0", "Recovered KCV-ECB0", 6), kcv("kcvCmac", "Recovered KCV-CMAC", 10)],
   "escrow.recover": [kcv("kcvEcb0", "Recovered KCV-ECB0", 6), kcv("kcvCmac", "Recovered KCV-CMAC", 10)],
+  "key.copies.account": [{ output: "verdict", label: "Verdict: DESTROYED, or PARTLY DESTROYED", copy: "the first word or two", chars: 18 }],
 };
 
 /** The journal head every completed step shows (docs/architecture.md, Journal chain: milestones). */

@@ -631,7 +631,10 @@ export class CeremonyRunner {
       },
       inventory: {
         upsertKey: (k) => journal.upsertKey(k),
-        markDestroyed: (k, c) => journal.markDestroyed(k, c),
+        markDestroyed: (k, c, o) => journal.markDestroyed(k, c, o),
+        recordEscrowSet: (set) => journal.recordEscrowSet(set),
+        markEscrowCopy: (ref, fate) => journal.markEscrowCopy(ref, fate),
+        listKeysWithCopies: (o) => journal.listKeysWithCopies(o),
         nextCrlNumber: (l, o) => journal.nextCrlNumber(l, o),
         peekCrlNumber: (l) => journal.peekCrlNumber(l),
         listKeys: (o) => journal.listKeys(o),

@@ -2,8 +2,10 @@
  * `ceremony demo --out DIR`: the whole tour on throwaway SoftHSM2 tokens — root CA, intermediate
  * signing (from a CSR the "online CA" made), CRL signing, master key with 3-of-5 escrow cards and
  * every card read back from its printed PDF, recovery from 3 cards into a fresh token with KCV
- * match, destruction of a key — then `verify` on every bundle, and the policy evidence report
- * over them all (evidence-report/ beside the bundles).
+ * match, destruction of the key on its first token (PARTLY DESTROYED: copies remain, named), then
+ * of every remaining copy (the recovered one, the cards, the wrapped key: DESTROYED) — then
+ * `verify` on every bundle, and the policy evidence report over them all (evidence-report/ beside
+ * the bundles).
  */
 import { execFile } from "node:child_process";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
@@ -82,10 +84,18 @@ export async function demoCommand(io: CliIo, outDir: string | undefined): Promis
       cardTexts: master.cardTexts,
     });
 
+    // The key has copies: the token it was made on, the token it was recovered into, five cards
+    // and the wrapped key. Destroying it on one token leaves it PARTLY DESTROYED, and says what remains.
     const kek = journal.listKeys().find((k) => k.label === "KEK-01" && k.tokenLabel === "demo-root");
-    await ceremony("06-key-destruction", "key-destruction.yaml", `parameters:\n  keyLabel: KEK-01\n  expectedId: "${kek?.ckaId ?? ""}"\n`, {
-      participants: rehearsalCast(0),
-    });
+    const destroy = `parameters:\n  keyLabel: KEK-01\n  expectedId: "${kek?.ckaId ?? ""}"\n`;
+    await ceremony("06-key-destruction", "key-destruction.yaml", destroy, { participants: rehearsalCast(0) });
+    // Then the last copies: the recovered one on its token, the five cards handed in (number and
+    // printed fingerprint) and the wrapped key's media. Every copy accounted for: DESTROYED.
+    const copies = journal.listKeysWithCopies().find((g) => g.label === "KEK-01")?.copies ?? [];
+    const cards = copies.flatMap((c) => (c.kind === "card" ? [`"${c.card} ${formatHex(c.fingerprint.slice(0, 16))}"`] : []));
+    const blobs = copies.flatMap((c) => (c.kind === "wrapped-key" ? [`"${c.sha256.slice(0, 16)}"`] : []));
+    const rest = `${destroy}  cardsCollected: [${cards.join(", ")}]\n  wrappedKeysDestroyed: [${blobs.join(", ")}]\n`;
+    await ceremony("07-copies-destruction", "key-destruction.yaml", rest, { tokenLabel: "demo-recovery", participants: rehearsalCast(0) });
 
     io.out("── verify every bundle (as an auditor would: ceremony verify BUNDLE) ──");
     let failures = 0;
@@ -103,7 +113,7 @@ export async function demoCommand(io: CliIo, outDir: string | undefined): Promis
     for (const r of report.requirements) io.out(`  ${STATUS_WORDS[r.status].padEnd(13)} ${r.title}`);
     io.out(`  written to ${reportDir} (evidence-report.pdf, evidence-report.json)`);
     io.out("\n── key inventory (ceremony keys) ──");
-    for (const line of describeKeys(journal.listKeys())) io.out(`  ${line}`);
+    for (const line of describeKeys(journal.listKeysWithCopies())) io.out(`  ${line}`);
     io.out(`\nDemo ${failures === 0 ? "complete" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s. Bundles, sheets and REHEARSAL cards are under ${out}.`);
     return failures === 0 ? 0 : 1;
   } finally {

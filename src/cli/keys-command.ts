@@ -2,7 +2,8 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { formatFingerprintPrefix, formatKcv, formatKeyId, formatUtcDate, rotationIsDue, rotationScriptFor } from "../common/index.ts";
-import { Journal, type InventoryKey } from "../journal/index.ts";
+import { describeCopy, describeFate, remainingCopies } from "../common/key-copies.ts";
+import { Journal, type InventoryKey, type KeyWithCopies } from "../journal/index.ts";
 import type { CliIo } from "./io.ts";
 
 export const DEFAULT_JOURNAL = join(homedir(), ".ceremony-workstation", "journal.db");
@@ -10,8 +11,10 @@ const SCRIPTS = resolve(import.meta.dirname, "../../ceremony-scripts");
 
 /**
  * `ceremony keys [--journal DB] [--full-ids]`: every key a ceremony made or used, overdue ones
- * flagged, keys of aborted ceremonies named as such. IDs are shortened unless `--full-ids` asks
- * for the whole CKA_ID (to copy, e.g. into key-destruction's expectedId).
+ * flagged, keys of aborted ceremonies named as such, and each key's copies (other tokens, escrow
+ * cards, wrapped keys) with what became of each: a key is "destroyed" only when every copy is
+ * accounted for. IDs are shortened unless `--full-ids` asks for the whole CKA_ID (to copy, e.g.
+ * into key-destruction's expectedId).
  */
 export async function keysCommand(io: CliIo, journalPath = DEFAULT_JOURNAL, options: { fullIds?: boolean } = {}): Promise<number> {
   if (!existsSync(journalPath)) {
@@ -20,7 +23,7 @@ export async function keysCommand(io: CliIo, journalPath = DEFAULT_JOURNAL, opti
   }
   const journal = Journal.open(journalPath);
   try {
-    const keys = journal.listKeys();
+    const keys = journal.listKeysWithCopies();
     if (keys.length === 0) io.out("The key inventory is empty.");
     const aborted = new Set(journal.ceremonies().filter((id) => journal.events(id).some((e) => e.type === "ceremony.abort-requested" || e.type === "ceremony.aborted")));
     for (const line of describeKeys(keys, { abortedCeremonies: aborted, fullIds: options.fullIds === true, scriptsDir: SCRIPTS })) io.out(line);
@@ -30,31 +33,42 @@ export async function keysCommand(io: CliIo, journalPath = DEFAULT_JOURNAL, opti
   }
 }
 
-const STATUS: Record<InventoryKey["status"], string> = {
+const STATUS: Record<KeyWithCopies["status"], string> = {
   active: "active",
   "due-soon": "DUE SOON",
   overdue: "OVERDUE",
   destroyed: "destroyed",
+  "partly-destroyed": "PARTLY DESTROYED",
 };
 
 /**
- * One line per key; a key that an aborted ceremony made gets a second line saying what to do,
+ * One line per key (its first token), then one per other copy with its fate; a partly destroyed
+ * key ends with what to do. A key that an aborted ceremony made gets a line saying what to do,
  * because nothing witnessed its use: it is not active, whatever its rotation date says.
  */
-export function describeKeys(keys: InventoryKey[], options: { abortedCeremonies?: ReadonlySet<string>; fullIds?: boolean; scriptsDir?: string } = {}): string[] {
-  return keys.flatMap((k) => {
-    const check = k.spkiSha256 ? `SPKI ${formatFingerprintPrefix(k.spkiSha256)}` : `KCV-ECB0 ${formatKcv(k.kcvEcb0 ?? "-")}, KCV-CMAC ${formatKcv(k.kcvCmac ?? "-")}`;
+export function describeKeys(keys: KeyWithCopies[], options: { abortedCeremonies?: ReadonlySet<string>; fullIds?: boolean; scriptsDir?: string } = {}): string[] {
+  return keys.flatMap((g) => {
+    const k = g.tokens[0]!;
+    const check = g.spkiSha256 ? `SPKI ${formatFingerprintPrefix(g.spkiSha256)}` : `KCV-ECB0 ${formatKcv(g.kcvEcb0 ?? "-")}, KCV-CMAC ${formatKcv(g.kcvCmac ?? "-")}`;
     const when = k.destroyedAt ? `destroyed ${formatUtcDate(k.destroyedAt)}` : k.rotationDueAt ? `rotate by ${formatUtcDate(k.rotationDueAt)}` : "no rotation date";
     // --full-ids is for copying into a script's expectedId, which takes the ID as the token gives it.
     const id = options.fullIds ? k.ckaId : k.ckaId.length <= 12 ? formatKeyId(k.ckaId) : `${formatKeyId(k.ckaId.slice(0, 12))}…`;
-    const fromAborted = k.status !== "destroyed" && k.createdByCeremony !== null && options.abortedCeremonies?.has(k.createdByCeremony) === true;
-    const status = fromAborted ? "ABORTED" : STATUS[k.status];
-    const line = `${status.padEnd(9)} ${k.label.padEnd(28)} ${k.algorithm.padEnd(8)} ${k.purpose.padEnd(18)} token ${k.tokenLabel} (${k.tokenSerial})  ID ${id}  ${check}  ${when}`;
-    if (!fromAborted) return rotationIsDue(k.status) ? [line, rotationLine(k, options.scriptsDir)] : [line];
-    return [
-      line,
-      `          made by ceremony ${k.createdByCeremony}, which was aborted: adopt the key in a new witnessed ceremony, or destroy it (key-destruction.yaml with expectedId ${k.ckaId}).`,
-    ];
+    const fromAborted = g.status !== "destroyed" && k.createdByCeremony !== null && options.abortedCeremonies?.has(k.createdByCeremony) === true;
+    const status = fromAborted ? "ABORTED" : STATUS[g.status];
+    const lines = [`${status.padEnd(9)} ${g.label.padEnd(28)} ${g.algorithm.padEnd(8)} ${g.purpose.padEnd(18)} token ${k.tokenLabel} (${k.tokenSerial})  ID ${id}  ${check}  ${when}`];
+    if (fromAborted) {
+      lines.push(`          made by ceremony ${k.createdByCeremony}, which was aborted: adopt the key in a new witnessed ceremony, or destroy it (key-destruction.yaml with expectedId ${k.ckaId}).`);
+    } else if (rotationIsDue(g.status)) lines.push(rotationLine({ ...k, label: g.label, purpose: g.purpose, status: g.status }, options.scriptsDir));
+    const others = g.copies.filter((c) => !(c.kind === "token" && c.tokenSerial === k.tokenSerial && c.id === k.ckaId));
+    for (const c of others) lines.push(`          ${describeCopy(c)}: ${describeFate(c)}`);
+    const left = remainingCopies(g.copies);
+    if (g.status === "partly-destroyed") {
+      lines.push(
+        `          ${left.length} of ${g.copies.length} copies remain: ${g.label} is not destroyed until each is accounted for ` +
+          "(key-destruction.yaml on each token that holds it; cards and wrapped keys in its cardsCollected and wrappedKeysDestroyed).",
+      );
+    }
+    return lines;
   });
 }
 

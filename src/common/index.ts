@@ -32,3 +32,20 @@ export { TERMINAL_WIDTH, columns, fitLine, fitText, labelledLines, wrapWords } f
 export { ROLES, ROLE_TITLES, type Role, roleTitle, roleTitlePlural } from "./roles.ts";
 export { rotationIsDue, rotationScriptFor } from "./rotation.ts";
 export { ADVICE_KINDS, ADVICE_TEXT, type AdviceKind, type FailureOffer, type StepNeed, failureOffer } from "./advice.ts";
+export {
+  COPY_STATUSES,
+  type CardCopy,
+  type CopiesVerdict,
+  type CopyStatus,
+  type KeyCopy,
+  type TokenCopy,
+  type WrappedKeyCopy,
+  copiesVerdict,
+  copyIdentity,
+  describeCopy,
+  describeFate,
+  describeRemaining,
+  isAccountedFor,
+  remainingCopies,
+  verdictText,
+} from "./key-copies.ts";

@@ -4,6 +4,8 @@ const state = (advice: "retry" | "choose-another" | "stop", officer: string) => 
 const readBack = (advice: "retry" | "choose-another" | "stop", officer: string) => entry("ceremony", ["ShareReadBackError"], advice, officer);
 const pkiAction = (advice: "retry" | "choose-another" | "stop", officer: string) => entry("ceremony", ["PkiActionError"], advice, officer);
 const cards = (advice: "retry" | "choose-another" | "stop", officer: string) => entry("ceremony", ["CardDeliveryError"], advice, officer);
+const copies = (officer: string) => entry("ceremony", ["KeyCopiesError"], "stop", officer);
+const FIX_PARAMETERS = "Nothing was destroyed: abort, correct the destruction's parameters, and start it again.";
 const rehearsal = (advice: "retry" | "choose-another" | "stop", officer: string) => entry("ceremony", ["CeremonyError"], advice, officer);
 
 /** The ceremony runner, its actions, the rehearsal driver and the card sinks (src/ceremony). */
@@ -78,6 +80,18 @@ export const CEREMONY_ERRORS = {
     "stop",
     "The key rebuilt from the cards (or unwrapped from the escrow) has other check values than the escrowed key: it is not the same key. Stop, and tell the ceremony administrator.",
   ),
+  COPIES_BUNDLE_INVALID: copies(`A bundle given for the key's copies does not verify, so nothing in it can be trusted. ${FIX_PARAMETERS}`),
+  COPIES_BUNDLE_UNRELATED: copies(`A bundle given shows no copy of this key: only its master-key, recovery and destruction bundles belong in the parameters. ${FIX_PARAMETERS}`),
+  COPIES_BUNDLE_OTHER_KEY: copies(`A bundle given is about another key with the same label (its check values differ). ${FIX_PARAMETERS}`),
+  COPIES_SET_UNKNOWN: copies(`A recovery used an escrow set whose cards are not known here: add that set's master-key bundle to the bundles. ${FIX_PARAMETERS}`),
+  COPIES_NO_TOKEN: copies("The key's copies are listed after the HSM login step. Stop and check the script with the ceremony administrator."),
+  COPIES_NOT_LISTED: copies("The key's copies have not been listed in this ceremony; the step that lists them comes first. Stop and check the script with the ceremony administrator."),
+  COPIES_DECLARATION_INVALID: copies(`A declared card, wrapped key or token copy is not written as the parameter's description says. ${FIX_PARAMETERS}`),
+  COPIES_CARD_UNKNOWN: copies(`A card declared (by its number and the share fingerprint printed on it) is not a card of this key. Read the card again. ${FIX_PARAMETERS}`),
+  COPIES_WRAPPED_UNKNOWN: copies(`A wrapped key declared destroyed is not one of this key's escrow sets (its SHA-256 differs). ${FIX_PARAMETERS}`),
+  COPIES_TOKEN_UNKNOWN: copies(`A token declared is not one the key's copies are listed on. ${FIX_PARAMETERS}`),
+  COPIES_DECLARED_TWICE: copies(`A copy is declared twice (collected, lost or destroyed). ${FIX_PARAMETERS}`),
+  COPIES_ALREADY_ACCOUNTED: copies(`A copy declared was already destroyed by an earlier ceremony. ${FIX_PARAMETERS}`),
   PRINTER_UNAVAILABLE: cards("retry", "A card could not be sent to the printer. Check the printer and retry the step."),
   PRINTER_FAILED: cards("retry", "The printer refused a card. Check the printer and retry the step."),
   CARD_SAVE_NOT_CONFIRMED: cards("retry", "Saving share cards writes secrets to disk. Confirm the warning explicitly, or print the cards instead."),

@@ -60,5 +60,6 @@ export const TRANSCRIPT_ERRORS = {
   SIGNER_NOT_RECORDED: finding(`The bundle's signing key is not the transcript-signing key the ceremony recorded. ${DO_NOT_TRUST}`),
   FILE_NOT_SIGNED: finding(`A file is in the bundle but the signed transcript does not list it: it was added or swapped in after the ceremony. ${DO_NOT_TRUST}`),
   ARTIFACT_MISMATCH: finding(`A file in the bundle differs from the artifact the ceremony recorded. ${DO_NOT_TRUST}`),
+  KEY_COPIES_MISMATCH: finding(`A key destruction's verdict does not follow from the copies its transcript lists and accounts for: it may call a key destroyed while a copy remains. ${DO_NOT_TRUST}`),
   LINK_MISMATCH: finding(`The bundle does not agree with the earlier ceremony's bundle it names (a recovery's escrow, an issuer certificate). ${DO_NOT_TRUST}`),
 } as const;

@@ -32,6 +32,13 @@ export {
   ROTATION_WARNING_DAYS,
   keyStatus,
 } from "./key-inventory.ts";
+export {
+  type EscrowCopyFate,
+  type EscrowCopyRef,
+  type EscrowSetInput,
+  type KeyIdentity,
+  type KeyWithCopies,
+} from "./key-copy-inventory.ts";
 export { JOURNAL_APPLICATION_ID, migrate, schemaVersion } from "./migrate.ts";
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from "./migrations/index.ts";
 export { type StoredRow, verifyStoredRows } from "./stored-chain.ts";

@@ -12,6 +12,7 @@ import { type EventBody, type EventType, type RecordedEvent, eventMisfit } from 
 import { JournalArgumentError, JournalEventInvalidError, JournalSecretRefusedError, JournalUnavailableError } from "./errors.ts";
 import { CredentialTable, type StoredCredential } from "./credential-table.ts";
 import { type InventoryKey, type KeyInput, KeyInventory, type KeyRecord, type KeyRef } from "./key-inventory.ts";
+import { type EscrowCopyFate, type EscrowCopyRef, type EscrowSetInput, KeyCopyInventory, type KeyWithCopies } from "./key-copy-inventory.ts";
 import { migrate } from "./migrate.ts";
 import { findQuotedWord, findSecret } from "./secret-guard.ts";
 import { type StoredRow, verifyStoredRows } from "./stored-chain.ts";
@@ -34,6 +35,7 @@ export class Journal {
   /** Share words being typed now (guardWords); never stored. */
   private readonly guardedWords = new Set<string>();
   private readonly inventory: KeyInventory;
+  private readonly copyInventory: KeyCopyInventory;
   private readonly credentialTable: CredentialTable;
   private readonly selectLast: BetterSqlite3.Statement<[string], { seq: number; head: Buffer }>;
   private readonly insertEvent: BetterSqlite3.Statement<[string, number, Buffer, Buffer, Buffer]>;
@@ -45,6 +47,7 @@ export class Journal {
     private readonly clock: Clock,
   ) {
     this.inventory = new KeyInventory(db);
+    this.copyInventory = new KeyCopyInventory(db);
     this.credentialTable = new CredentialTable(db);
     this.selectLast = db.prepare("SELECT seq, head FROM events WHERE ceremony_id = ? ORDER BY seq DESC LIMIT 1");
     this.insertEvent = db.prepare("INSERT INTO events (ceremony_id, seq, record, leaf, head) VALUES (?, ?, ?, ?, ?)");
@@ -185,10 +188,31 @@ export class Journal {
     return this.inventory.upsert(key);
   }
 
-  markDestroyed(key: KeyRef, ceremonyId: string): KeyRecord {
+  /** `at` (default now) and `note` for a copy destroyed elsewhere and recorded here (KeyInventory.markDestroyed). */
+  markDestroyed(key: KeyRef, ceremonyId: string, options: { at?: string; note?: string | null } = {}): KeyRecord {
     this.openDb();
     requireIdentifier(ceremonyId, "ceremonyId");
-    return this.inventory.markDestroyed(key, ceremonyId, this.clock().toISOString());
+    return this.inventory.markDestroyed(key, ceremonyId, options.at ?? this.clock().toISOString(), options.note ?? null);
+  }
+
+  /** An escrow set and its cards (KeyCopyInventory.recordSet). */
+  recordEscrowSet(set: EscrowSetInput): void {
+    this.openDb();
+    requireIdentifier(set.ceremonyId, "ceremonyId");
+    this.copyInventory.recordSet(set);
+  }
+
+  /** What became of a card or a wrapped blob (KeyCopyInventory.markCopy). */
+  markEscrowCopy(ref: EscrowCopyRef, fate: EscrowCopyFate): void {
+    this.openDb();
+    requireIdentifier(fate.ceremonyId, "ceremonyId");
+    this.copyInventory.markCopy(ref, fate);
+  }
+
+  /** Every key once, with all its copies and the status they give it (default time: the journal's clock). */
+  listKeysWithCopies(options: { now?: Date } = {}): KeyWithCopies[] {
+    this.openDb();
+    return this.copyInventory.group(this.inventory.list(options.now ?? this.clock()));
   }
 
   /** Every key with its rotation status at `now` (default: the journal's clock). */

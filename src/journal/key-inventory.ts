@@ -48,6 +48,8 @@ export interface KeyRecord {
   retiredAt: string | null;
   destroyedAt: string | null;
   destroyedByCeremony: string | null;
+  /** How a copy destroyed away from a ceremony's token was declared (e.g. "token zeroised"); null when destroyed on the token. */
+  destroyedNote: string | null;
   rotationDueAt: string | null;
 }
 
@@ -95,7 +97,7 @@ function optionalHex(value: string | null | undefined, name: string, bytes?: num
   return hex;
 }
 
-function normaliseKey(input: KeyInput): Omit<KeyRecord, "destroyedAt" | "destroyedByCeremony"> {
+function normaliseKey(input: KeyInput): Omit<KeyRecord, "destroyedAt" | "destroyedByCeremony" | "destroyedNote"> {
   const ckaId = optionalHex(requireText(input.ckaId, "ckaId"), "ckaId");
   const createdAt = optionalTime(requireText(input.createdAt, "createdAt"), "createdAt");
   const record = {
@@ -132,15 +134,15 @@ const IDENTITY_FIELDS = ["label", "algorithm", "purpose", "spkiSha256", "kcvEcb0
 const COLUMNS = `label, cka_id AS ckaId, token_serial AS tokenSerial, token_label AS tokenLabel, algorithm, purpose,
   spki_sha256 AS spkiSha256, kcv_ecb0 AS kcvEcb0, kcv_cmac AS kcvCmac, created_at AS createdAt,
   created_by_ceremony AS createdByCeremony, retired_at AS retiredAt, destroyed_at AS destroyedAt,
-  destroyed_by_ceremony AS destroyedByCeremony, rotation_due_at AS rotationDueAt`;
+  destroyed_by_ceremony AS destroyedByCeremony, destroyed_note AS destroyedNote, rotation_due_at AS rotationDueAt`;
 
 export class KeyInventory {
   private readonly selectOne: BetterSqlite3.Statement<[string, string], KeyRecord>;
   private readonly selectAll: BetterSqlite3.Statement<[], KeyRecord>;
   private readonly selectByLabel: BetterSqlite3.Statement<[string, string], { ckaId: string }>;
-  private readonly insert: BetterSqlite3.Statement<[Omit<KeyRecord, "destroyedAt" | "destroyedByCeremony">]>;
+  private readonly insert: BetterSqlite3.Statement<[Omit<KeyRecord, "destroyedAt" | "destroyedByCeremony" | "destroyedNote">]>;
   private readonly updateMutable: BetterSqlite3.Statement<[{ tokenSerial: string; ckaId: string; tokenLabel: string; retiredAt: string | null; rotationDueAt: string | null }]>;
-  private readonly updateDestroyed: BetterSqlite3.Statement<[{ tokenSerial: string; ckaId: string; destroyedAt: string; destroyedByCeremony: string }]>;
+  private readonly updateDestroyed: BetterSqlite3.Statement<[{ tokenSerial: string; ckaId: string; destroyedAt: string; destroyedByCeremony: string; note: string | null }]>;
   private readonly selectCrl: BetterSqlite3.Statement<[string], { n: bigint }>;
   private readonly upsertCrl: BetterSqlite3.Statement<[{ issuer: string; next: bigint }]>;
 
@@ -153,7 +155,7 @@ export class KeyInventory {
       @algorithm, @purpose, @spkiSha256, @kcvEcb0, @kcvCmac, @createdAt, @createdByCeremony, @retiredAt, @rotationDueAt)`);
     this.updateMutable = db.prepare(`UPDATE keys SET token_label = @tokenLabel, retired_at = @retiredAt, rotation_due_at = @rotationDueAt
       WHERE token_serial = @tokenSerial AND cka_id = @ckaId`);
-    this.updateDestroyed = db.prepare(`UPDATE keys SET destroyed_at = @destroyedAt, destroyed_by_ceremony = @destroyedByCeremony
+    this.updateDestroyed = db.prepare(`UPDATE keys SET destroyed_at = @destroyedAt, destroyed_by_ceremony = @destroyedByCeremony, destroyed_note = @note
       WHERE token_serial = @tokenSerial AND cka_id = @ckaId`);
     this.selectCrl = db.prepare<[string], { n: bigint }>("SELECT last_number AS n FROM crl_numbers WHERE issuer_label = ?").safeIntegers(true);
     this.upsertCrl = db.prepare(
@@ -201,9 +203,10 @@ export class KeyInventory {
 
   /**
    * Records that a key was destroyed. Repeating it for the same ceremony returns the entry unchanged
-   * (a resumed ceremony may run the step twice); another ceremony cannot destroy it again.
+   * (a resumed ceremony may run the step twice); another ceremony cannot destroy it again. `note`
+   * says how a copy that was not destroyed on the ceremony's own token was (declared, with witnesses).
    */
-  markDestroyed(ref: KeyRef, ceremonyId: string, at: string): KeyRecord {
+  markDestroyed(ref: KeyRef, ceremonyId: string, at: string, note: string | null = null): KeyRecord {
     const ckaId = optionalHex(ref.ckaId, "ckaId") as string;
     optionalTime(at, "destroyedAt");
     return this.db
@@ -218,7 +221,7 @@ export class KeyInventory {
             `Key ${existing.label} was already destroyed by ceremony ${existing.destroyedByCeremony} at ${existing.destroyedAt}.`,
           );
         }
-        this.updateDestroyed.run({ tokenSerial: ref.tokenSerial, ckaId, destroyedAt: at, destroyedByCeremony: ceremonyId });
+        this.updateDestroyed.run({ tokenSerial: ref.tokenSerial, ckaId, destroyedAt: at, destroyedByCeremony: ceremonyId, note });
         return this.selectOne.get(ref.tokenSerial, ckaId) as KeyRecord;
       })
       .immediate();

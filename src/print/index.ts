@@ -10,3 +10,4 @@ export { type CeremonyScriptInput, type PrintedBlank, type PrintedScriptStep } f
 export { renderCeremonyScript } from "./ceremony-script.ts";
 export { type EvidenceReportInput, type PrintedStatus } from "./evidence-report-input.ts";
 export { renderEvidenceReport } from "./evidence-report.ts";
+export { type PrintedKeyCopies } from "./key-copies-input.ts";

@@ -1,4 +1,5 @@
 import { PrintInputError } from "./errors.ts";
+import { type PrintedKeyCopies, validateKeyCopies } from "./key-copies-input.ts";
 import { optionalText, requireArray, requireHex, requireInteger, requireIsoDate, requireText } from "./validate.ts";
 import { validateCheckpoint, validateParticipants, type PrintedCheckpoint, type PrintedParticipant } from "./witness-sheet-input.ts";
 
@@ -35,6 +36,8 @@ export interface TranscriptSummaryInput {
     wrappedKeys: ReadonlyArray<{ keyLabel: string; sha256: string }>;
     shares: ReadonlyArray<{ keyLabel: string; index: number; k: number; n: number; holderId: string; fingerprint: string }>;
   };
+  /** A destruction's copies of the key and its verdict (docs/architecture.md, "Key copies"). */
+  keyCopies?: PrintedKeyCopies;
   checkpoint: PrintedCheckpoint;
   transcriptSigner: { spkiSha256: string };
 }
@@ -97,6 +100,7 @@ export function validateTranscriptSummaryInput(input: TranscriptSummaryInput): v
     knownId(s.holderId, `${path}.holderId`);
     requireHex(s.fingerprint, `${path}.fingerprint`, 64);
   });
+  validateKeyCopies(input.keyCopies);
   validateCheckpoint(input.checkpoint);
   requireHex(input.transcriptSigner?.spkiSha256, "transcriptSigner.spkiSha256", 64);
 }

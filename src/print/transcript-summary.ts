@@ -13,6 +13,7 @@ import {
   drawSectionHeading,
   fingerprintRows,
 } from "./sheet-sections.ts";
+import { drawKeyCopies } from "./key-copies-section.ts";
 import { drawTable, type TableColumn } from "./table.ts";
 import { drawLine, lineHeight, wrapToWidth, type Type } from "./text-fit.ts";
 import { validateTranscriptSummaryInput, type TranscriptSummaryInput } from "./transcript-summary-input.ts";
@@ -61,6 +62,7 @@ export async function renderTranscriptSummary(input: TranscriptSummaryInput): Pr
       flow.y += 14;
       drawSteps(doc, flow, input);
       drawOutputs(doc, flow, input);
+      if (input.keyCopies) drawKeyCopies(doc, flow, input.keyCopies);
 
       drawSectionHeading(doc, flow, "Journal checkpoint", 80);
       drawFieldRows(doc, flow, checkpointRows(doc, input.checkpoint));

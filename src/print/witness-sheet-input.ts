@@ -1,4 +1,5 @@
 import { PrintInputError } from "./errors.ts";
+import { type PrintedKeyCopies, validateKeyCopies } from "./key-copies-input.ts";
 import { requireArray, requireHex, requireInteger, requireIsoDate, requireText, optionalText } from "./validate.ts";
 
 export interface PrintedParticipant {
@@ -30,6 +31,8 @@ export interface WitnessSheetInput {
   steps: ReadonlyArray<{ number: number; title: string; witnessIds: readonly string[]; done?: boolean }>;
   /** Set when the ceremony was aborted: the sheet says ABORTED and why. */
   aborted?: { reason: string };
+  /** A destruction's copies of the key and its verdict: DESTROYED only when every copy is accounted for. */
+  keyCopies?: PrintedKeyCopies;
   checkpoint: PrintedCheckpoint;
   /** SHA-256 of the transcript-signing key's SubjectPublicKeyInfo: what witnesses sign under. */
   transcriptSigner: { spkiSha256: string };
@@ -73,6 +76,7 @@ export function validateWitnessSheetInput(input: WitnessSheetInput): void {
     });
   });
   if (input.aborted !== undefined) requireText(input.aborted.reason, "aborted.reason", 1000);
+  validateKeyCopies(input.keyCopies);
   validateCheckpoint(input.checkpoint);
   requireHex(input.transcriptSigner?.spkiSha256, "transcriptSigner.spkiSha256", 64);
 }

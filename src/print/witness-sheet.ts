@@ -1,5 +1,6 @@
 import { formatFingerprint, formatUtc, roleTitle } from "../common/index.ts";
 import { measureFieldRow } from "./field-row.ts";
+import { drawKeyCopies } from "./key-copies-section.ts";
 import { SAFE } from "./page-geometry.ts";
 import { PageFlow } from "./page-flow.ts";
 import { renderPdf, type Pdf } from "./pdf-document.ts";
@@ -81,6 +82,7 @@ export async function renderWitnessSheet(input: WitnessSheetInput): Promise<Buff
       flow.y += 4;
       drawSteps(doc, flow, input);
       flow.y += 14;
+      if (input.keyCopies) drawKeyCopies(doc, flow, input.keyCopies);
 
       drawClosingBlock(doc, flow, input);
       flow.finish();

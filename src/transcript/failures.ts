@@ -45,6 +45,7 @@ export type FailureCode = Registered<
   | "FILE_NOT_SIGNED"
   | "ARTIFACT_MISMATCH"
   | "LINK_MISMATCH"
+  | "KEY_COPIES_MISMATCH"
 >;
 
 export function failure(code: FailureCode, message: string): VerifyFailure {

@@ -4,9 +4,13 @@
  *   (the first digits of the head before it, docs/architecture.md "Journal chain"), and it must be
  *   the head the chain recomputes — a forger who rebuilds the chain changes those values;
  * - the transcript-signing key the transcript records (in its header, and in any
- *   transcript-signing public-key fact, read aloud at the ceremony) is the one in signer.pub.pem.
+ *   transcript-signing public-key fact, read aloud at the ceremony) is the one in signer.pub.pem;
+ * - a destruction's verdict follows from the copies it lists and accounts for.
  * Run only after the chain itself has been checked, so the heads compared against are genuine.
  */
+import { copyIdentity, describeCopy } from "../common/key-copies.ts";
+import { eventsOfType, lastEventOfType } from "../events/index.ts";
+import { foldKeyCopies } from "../events/key-copies.ts";
 import { MILESTONE_DIGITS } from "../journal/chain.ts";
 import { type VerifyFailure, failure } from "./failures.ts";
 import { type Transcript, signerOf } from "./types.ts";
@@ -48,6 +52,44 @@ export function checkSignerFacts(t: Transcript): VerifyFailure[] {
         ),
       );
     }
+  }
+  return failures;
+}
+
+/**
+ * A destruction ceremony's verdict must follow from what its transcript records: the copies it
+ * listed, the copy destroyed on its token and each copy accounted for. A transcript cannot say
+ * "destroyed" while a copy it lists is left (docs/architecture.md, "Key copies").
+ */
+export function checkKeyCopies(t: Transcript): VerifyFailure[] {
+  const verdict = lastEventOfType(t.events, "key.copies.accounted");
+  const accounted = eventsOfType(t.events, "key.copy.accounted");
+  if (!verdict && accounted.length === 0) return [];
+  const folded = foldKeyCopies(t.events);
+  if (!folded) {
+    return [failure("KEY_COPIES_MISMATCH", `event ${(verdict ?? accounted[0]!).seq}: copies are accounted for, but the transcript lists no copies of the key (no key.copies.listed)`)];
+  }
+  if (!verdict) return [];
+  const failures: VerifyFailure[] = [];
+  if (verdict.body.label !== folded.label) {
+    failures.push(failure("KEY_COPIES_MISMATCH", `event ${verdict.seq}: the verdict is about ${verdict.body.label}, but the copies listed are of ${folded.label}`));
+  }
+  if (verdict.body.verdict !== folded.verdict) {
+    failures.push(
+      failure("KEY_COPIES_MISMATCH", `event ${verdict.seq}: the transcript says ${verdict.body.label} is ${verdict.body.verdict}, but the copies it records make it ${folded.verdict}`),
+    );
+  }
+  const recorded = new Map(verdict.body.copies.map((c) => [copyIdentity(c), c.status]));
+  for (const c of folded.copies) {
+    const status = recorded.get(copyIdentity(c));
+    if (status !== c.status) {
+      failures.push(
+        failure("KEY_COPIES_MISMATCH", `event ${verdict.seq}: the ${describeCopy(c)} is ${status ?? "missing"} in the verdict, but ${c.status} in the events before it`),
+      );
+    }
+  }
+  if (verdict.body.copies.length !== folded.copies.length) {
+    failures.push(failure("KEY_COPIES_MISMATCH", `event ${verdict.seq}: the verdict names ${verdict.body.copies.length} copies, but ${folded.copies.length} were listed`));
   }
   return failures;
 }

@@ -11,7 +11,7 @@ import { eventMisfit, eventTypesOf, isTranscriptFormat } from "../events/index.t
 import { checkAttestations, joinedParticipants } from "./attestation-rules.ts";
 import { type VerifyFailure, failure } from "./failures.ts";
 import { scanCanonicalTranscript } from "./canonical-scan.ts";
-import { checkMilestones, checkSignerFacts } from "./verify-records.ts";
+import { checkKeyCopies, checkMilestones, checkSignerFacts } from "./verify-records.ts";
 import { type SerializedTranscript, serializeTranscript } from "./transcript-json.ts";
 import { type Transcript, TranscriptHeaderSchema } from "./types.ts";
 
@@ -195,7 +195,7 @@ export function checkTranscriptBytes(bytes: Uint8Array): TranscriptCheck {
   if (!failures.some((f) => f.code === "EVENT_INVALID")) {
     checkCeremony(transcript, failures);
     if (head !== null) failures.push(...checkMilestones(transcript));
-    failures.push(...checkSignerFacts(transcript));
+    failures.push(...checkSignerFacts(transcript), ...checkKeyCopies(transcript));
   }
   return { failures, transcript };
 }
@@ -207,6 +207,6 @@ export function checkSerializedTranscript(transcript: Transcript, serialized: Se
   checkCheckpoint(transcript, head, failures);
   checkCeremony(transcript, failures);
   if (head !== null) failures.push(...checkMilestones(transcript));
-  failures.push(...checkSignerFacts(transcript));
+  failures.push(...checkSignerFacts(transcript), ...checkKeyCopies(transcript));
   return failures;
 }

@@ -79,6 +79,30 @@ export const SAMPLE_BODIES: { [T in EventType]: EventBody<T> } = {
   "escrow.recovered": { keyLabel: "KEK-01", id: "88fb830904292b52afeaa8d51a235a53", cardsUsed: 2, ...kcvs, origin: "created" },
   "key.destroying": { label: "KEK-01", id: "88fb830904292b52afeaa8d51a235a53", objects: ["secret AES"] },
   "key.destroyed": { label: "KEK-01", id: "88fb830904292b52afeaa8d51a235a53", proof: "not found by label" },
+  "key.copies.listed": {
+    label: "KEK-01",
+    ...kcvs,
+    spkiSha256: null,
+    copies: [
+      { kind: "token", tokenSerial: token.serial, tokenLabel: "t", id: "88fb830904292b52afeaa8d51a235a53", origin: "master-key-1", status: "present", by: null, at: null, note: null },
+      { kind: "card", setId: "0a1b2c3d4e", card: 1, holder: "Hana Holder", fingerprint: FP, status: "present", by: null, at: null, note: null },
+      { kind: "wrapped-key", setId: "0a1b2c3d4e", sha256: FP, path: "escrow/KEK-01.wrapped", ceremonyId: "master-key-1", status: "present", by: null, at: null, note: null },
+    ],
+    bundles: [{ dir: "/media/usb/master-key", ceremonyId: "master-key-1", scriptId: "master-key", signerSpkiSha256: FP }],
+  },
+  "key.copy.accounted": {
+    label: "KEK-01",
+    copy: { kind: "card", setId: "0a1b2c3d4e", card: 1, holder: "Hana Holder", fingerprint: FP, status: "collected-and-destroyed", by: "key-destruction-1", at: "2026-05-01T09:30:00.000Z", note: null },
+  },
+  "key.copies.accounted": {
+    label: "KEK-01",
+    verdict: "partly-destroyed",
+    copies: [
+      { kind: "token", tokenSerial: token.serial, tokenLabel: "t", id: "88fb830904292b52afeaa8d51a235a53", origin: "master-key-1", status: "destroyed", by: "key-destruction-1", at: "2026-05-01T09:29:00.000Z", note: null },
+      { kind: "card", setId: "0a1b2c3d4e", card: 1, holder: "Hana Holder", fingerprint: FP, status: "collected-and-destroyed", by: "key-destruction-1", at: "2026-05-01T09:30:00.000Z", note: null },
+      { kind: "wrapped-key", setId: "0a1b2c3d4e", sha256: FP, path: "escrow/KEK-01.wrapped", ceremonyId: "master-key-1", status: "present", by: null, at: null, note: null },
+    ],
+  },
   "pki.linted": { stepIndex: 4, what: "root certificate", checked: 53, notPassed: [], skipped: [] },
   "pki.crl-number.taken": { issuer: "CN=Root", crlNumber: "1" },
 };

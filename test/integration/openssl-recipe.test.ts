@@ -50,7 +50,7 @@ const fingerprint = (dir: string): string => readTranscript(dir).signer!.spkiSha
 
 describe("docs/recipes/verify-bundle.sh", () => {
   test("every demo bundle verifies with its witness-sheet fingerprint (exit 0), and is 'not anchored' without one (exit 3)", () => {
-    for (const name of ["root-ca", "intermediate", "crl", "master-key", "key-recovery", "key-destruction"]) {
+    for (const name of ["root-ca", "intermediate", "crl", "master-key", "key-recovery", "key-destruction", "copies-destruction"]) {
       const dir = demo.bundle(name);
       const r = script("verify-bundle.sh", [dir, fingerprint(dir).replace(/(.{4})/g, "$1 ")]);
       expect(r.status, `${name}: ${r.stderr}`).toBe(0);

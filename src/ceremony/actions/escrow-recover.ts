@@ -35,6 +35,10 @@ export interface EscrowRecord {
   wrapFormat: string;
   wrapMechanism: string;
   fingerprints: string[];
+  /** Each card of the set as the split recorded it (number, holder, share fingerprint). */
+  cards: Array<{ card: number; holder: string; fingerprint: string }>;
+  /** Where the bundle keeps the wrapped key, e.g. escrow/KEK-01.wrapped. */
+  wrappedPath: string;
 }
 
 /**
@@ -70,6 +74,11 @@ export async function readEscrowBundle(dir: string, keyLabel: string, extraCheck
     throw new ShareReadBackError("RECOVERY_BUNDLE_INVALID", `The bundle at ${dir} lost ${wrappedOut.file} or its signer while it was verified; check the bundle.`);
   }
   const wrapped = Buffer.from(verifiedWrapped);
+  // "card3": "<fingerprint> (<holder>)", as escrow.split writes its share-fingerprints fact.
+  const cards = Object.entries(shares.details)
+    .map(([k, v]) => ({ m: /^card(\d+)$/.exec(k), v }))
+    .filter((x) => x.m !== null)
+    .map(({ m, v }) => ({ card: Number(m![1]), fingerprint: v.split(" ")[0]!, holder: /\((.*)\)$/.exec(v)?.[1] ?? "(holder not recorded)" }));
   return {
     ceremonyId: t.ceremony.id,
     signerSpkiSha256: v.signerSpkiSha256,
@@ -83,9 +92,9 @@ export async function readEscrowBundle(dir: string, keyLabel: string, extraCheck
     wrappedSha256: createHash("sha256").update(wrapped).digest("hex"),
     wrapFormat,
     wrapMechanism: wrappedOut.details.pkcs11Mechanism ?? "CKM_AES_KEY_WRAP_PAD (0x210A)",
-    fingerprints: Object.entries(shares.details)
-      .filter(([k]) => /^card\d+$/.test(k))
-      .map(([, v]) => v.split(" ")[0]!),
+    fingerprints: cards.map((c) => c.fingerprint),
+    cards,
+    wrappedPath: wrappedOut.file,
   };
 }
 
@@ -157,6 +166,20 @@ export const escrowRecover: ActionDefinition<z.infer<typeof Params>> = {
       },
     );
     const token = ctx.token();
+    // The set these cards belong to is a copy of the key too, wherever this journal first hears of it.
+    ctx.inventory.recordEscrowSet({
+      setId: source.setId,
+      keyLabel: p.keyLabel,
+      kcvEcb0: source.kcvEcb0,
+      kcvCmac: source.kcvCmac,
+      k: source.k,
+      n: source.n,
+      wrappedSha256: source.wrappedSha256,
+      wrappedPath: source.wrappedPath,
+      ceremonyId: source.ceremonyId,
+      recordedAt: ctx.now().toISOString(),
+      cards: source.cards,
+    });
     ctx.inventory.upsertKey({
       label: p.keyLabel,
       ckaId: value.id,

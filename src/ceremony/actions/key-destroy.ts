@@ -1,6 +1,7 @@
 import { lastEventOfType } from "../../events/index.ts";
 import { z } from "zod";
 import { formatKeyId } from "../../common/index.ts";
+import { remainingCopies } from "../../common/key-copies.ts";
 import { HsmError, ulongText } from "../../hsm/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
 
@@ -18,12 +19,18 @@ export const keyDestroy: ActionDefinition<z.infer<typeof Params>> = {
   params: Params,
   needs: [],
   usesHsm: true,
-  async preview(_ctx, p) {
-    return [
+  async preview(ctx, p) {
+    const items = [
       { label: "Key to destroy", value: p.label },
       { label: "Its full ID (CKA_ID)", value: p.expectedId },
       { label: "What happens", value: "every object with this label is destroyed; nothing is destroyed if the token's key has another ID" },
     ];
+    // Only this token's copy goes here; the list of copies says what else exists, and the next step accounts for it.
+    const listed = lastEventOfType(ctx.events(), "key.copies.listed", (e) => e.body.label === p.label);
+    const here = lastEventOfType(ctx.events(), "hsm.token.selected")?.body.serial;
+    const elsewhere = listed ? remainingCopies(listed.body.copies).filter((c) => !(c.kind === "token" && c.tokenSerial === here && c.id === p.expectedId)) : [];
+    if (elsewhere.length) items.push({ label: "Copies elsewhere", value: `${elsewhere.length} other copies are listed; this step destroys only the one on this token` });
+    return items;
   },
   async run(ctx, p) {
     const hsm = ctx.hsm();

@@ -11,6 +11,8 @@ import { pkiRootCertificate } from "./pki-root-certificate.ts";
 import { pkiSignCrl } from "./pki-sign-crl.ts";
 import { pkiSignIntermediate } from "./pki-sign-intermediate.ts";
 import { kekGenerate } from "./kek-generate.ts";
+import { keyCopiesAccount } from "./key-copies-account.ts";
+import { keyCopiesList } from "./key-copies-list.ts";
 import { keyDestroy } from "./key-destroy.ts";
 import { keyGeneratePair } from "./key-generate-pair.ts";
 import { transcriptEnsureSigner } from "./transcript-signer.ts";
@@ -21,7 +23,9 @@ const actions: Array<ActionDefinition<never>> = [
   keyGeneratePair,
   transcriptEnsureSigner,
   kekGenerate,
+  keyCopiesList,
   keyDestroy,
+  keyCopiesAccount,
   escrowSplit,
   escrowReadBack,
   escrowTrialRecovery,

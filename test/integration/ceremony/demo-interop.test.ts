@@ -1,8 +1,9 @@
 /**
  * The README's main job, `ceremony demo`, end to end, with its outputs checked by OpenSSL: the
  * root and intermediate verify with -x509_strict, the CRL verifies, the extensions are the
- * profile's; every bundle verifies; the recovered KEK's KCVs equal the original's; the destroyed
- * key is marked destroyed in the inventory.
+ * profile's; every bundle verifies; the recovered KEK's KCVs equal the original's; the key
+ * destroyed on its first token is PARTLY DESTROYED with what remains named, then DESTROYED once the
+ * second destruction accounts for every copy.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
@@ -31,7 +32,7 @@ const openssl = async (...args: string[]): Promise<string> => {
 test("the demo completes and every bundle verifies", () => {
   expect(code, lines.join("\n")).toBe(0);
   const verified = lines.filter((l) => l.includes("✔ verified"));
-  expect(verified).toHaveLength(6);
+  expect(verified).toHaveLength(7);
 });
 
 test("OpenSSL agrees: root and intermediate verify strictly, the CRL verifies, the profile is as specified", async () => {
@@ -60,7 +61,7 @@ test("OpenSSL agrees: root and intermediate verify strictly, the CRL verifies, t
   expect(crlText).toContain("Key Compromise");
 });
 
-test("the recovered KEK has the original KCVs, and the destroyed key is marked destroyed", async () => {
+test("the recovered KEK has the original KCVs; destroyed on one token it is PARTLY DESTROYED, and DESTROYED once every copy is accounted for", async () => {
   const journal = Journal.open(join(out, "journal.db"));
   try {
     const keks = journal.listKeys().filter((k) => k.label === "KEK-01");
@@ -69,14 +70,31 @@ test("the recovered KEK has the original KCVs, and the destroyed key is marked d
     expect(recovered.kcvEcb0).toBe(original.kcvEcb0);
     expect(recovered.kcvCmac).toBe(original.kcvCmac);
     expect(recovered.ckaId).toBe(original.ckaId);
-    expect(original.status).toBe("destroyed");
-    expect(recovered.status).toBe("active");
+    const [kek] = journal.listKeysWithCopies().filter((g) => g.label === "KEK-01");
+    expect(kek!.status).toBe("destroyed");
+    expect(kek!.copies.map((c) => `${c.kind}:${c.status}`)).toEqual([
+      "token:destroyed",
+      "token:destroyed",
+      ...Array(5).fill("card:collected-and-destroyed"),
+      "wrapped-key:collected-and-destroyed",
+    ]);
   } finally {
     journal.close();
   }
-  const destruction = JSON.parse(await readFile(join(out, "06-key-destruction/transcript.json"), "utf8")) as { outputs: Array<{ kind: string; details: Record<string, string> }> };
-  const proof = destruction.outputs.find((o) => o.kind === "key-destroyed")!;
+  type Copies = { verdict: string; copies: Array<{ kind: string; status: string; tokenLabel?: string }> };
+  const transcriptOf = async (name: string) =>
+    JSON.parse(await readFile(join(out, name, "transcript.json"), "utf8")) as { outputs: Array<{ kind: string; details: Record<string, string> }>; events: Array<{ type: string; body: Copies }> };
+  const first = await transcriptOf("06-key-destruction");
+  const proof = first.outputs.find((o) => o.kind === "key-destroyed")!;
   expect(proof.details.proof).toMatch(/not found by label; not found by ID [0-9a-f]+; handle [0-9]+: CKR_OBJECT_HANDLE_INVALID/);
+  // The first destruction says plainly what remains: the recovered copy, five cards, the wrapped key.
+  const partly = first.events.find((e) => e.type === "key.copies.accounted")!.body;
+  expect(partly.verdict).toBe("partly-destroyed");
+  expect(partly.copies.filter((c) => c.status === "present").map((c) => c.tokenLabel ?? c.kind)).toEqual(["demo-recovery", "card", "card", "card", "card", "card", "wrapped-key"]);
+  expect(lines.join("\n")).toMatch(/Remains 1: copy on token demo-recovery \(serial [0-9a-f]+\), ID .*: PRESENT/);
+  const last = (await transcriptOf("07-copies-destruction")).events.find((e) => e.type === "key.copies.accounted")!.body;
+  expect(last.verdict).toBe("destroyed");
+  expect(lines.join("\n")).toContain("KEK-01: DESTROYED — every copy accounted for");
 });
 
 test("all five cards were read back from their printed PDFs, and they are REHEARSAL cards", async () => {

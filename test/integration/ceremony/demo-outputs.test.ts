@@ -6,7 +6,7 @@
  *    (rehearsal tokens, card staging, QR scans, kept by test/helpers/keep-temp.mjs instead of
  *    deleted) — nor on its stdout or stderr. Only the REHEARSAL cards hold share words: the
  *    bundles' print/ folders and the staged copies of the same cards.
- * 2. Tampering: in all six bundles, any single byte changed (every byte of signer.pub.pem, a
+ * 2. Tampering: in all seven bundles, any single byte changed (every byte of signer.pub.pem, a
  *    deterministic sample of positions in every other file), any file removed, and any event
  *    removed from the transcript fails verification.
  */
@@ -76,8 +76,8 @@ afterAll(() => {
 
 test("the demo completes and every bundle verifies", () => {
   expect(exitCode, stderr).toBe(0);
-  expect(bundles).toHaveLength(6);
-  expect(stdout.match(/✔ verified/g)).toHaveLength(6);
+  expect(bundles).toHaveLength(7);
+  expect(stdout.match(/✔ verified/g)).toHaveLength(7);
 });
 
 describe("secrets", () => {

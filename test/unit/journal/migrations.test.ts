@@ -25,13 +25,15 @@ describe("journal migrations", () => {
       `INSERT INTO keys (token_serial, cka_id, label, token_label, algorithm, purpose, spki_sha256, created_at)
        VALUES ('SN1', '01', 'root-2026', 'ceremony', 'EC-P256', 'root-ca', ?, '2026-03-01T09:30:00.000Z')`,
     ).run("ab".repeat(32));
-    expect(() => db.prepare("SELECT * FROM attestation_credentials").all()).toThrow("no such table");
+    expect(() => db.prepare("SELECT * FROM escrow_sets").all()).toThrow("no such table");
 
     expect(migrate(db)).toBe(LATEST_SCHEMA_VERSION);
     expect(db.prepare("SELECT count(*) AS n FROM events").get()).toEqual({ n: 1 });
     expect(db.prepare("SELECT label FROM keys").pluck().all()).toEqual(["root-2026"]);
     expect(db.prepare("SELECT count(*) AS n FROM crl_numbers").get()).toEqual({ n: 0 });
     expect(db.prepare("SELECT count(*) AS n FROM attestation_credentials").get()).toEqual({ n: 0 });
+    expect(db.prepare("SELECT count(*) AS n FROM escrow_sets").get()).toEqual({ n: 0 });
+    expect(db.prepare("SELECT destroyed_note FROM keys").pluck().all()).toEqual([null]);
     expect(db.pragma("application_id", { simple: true })).toBe(JOURNAL_APPLICATION_ID);
     db.close();
 

@@ -11,10 +11,15 @@ const STATUS: Record<KeyView["status"], { text: string; symbol: string }> = {
   "due-soon": { text: "Rotation due soon", symbol: "▲" },
   overdue: { text: "OVERDUE for rotation", symbol: "■" },
   destroyed: { text: "Destroyed", symbol: "✖" },
+  "partly-destroyed": { text: "PARTLY DESTROYED", symbol: "◐" },
 };
-const ORDER: KeyView["status"][] = ["overdue", "due-soon", "active", "destroyed"];
+const ORDER: KeyView["status"][] = ["overdue", "partly-destroyed", "due-soon", "active", "destroyed"];
 
-/** Every key the journal knows, most urgent first; status is in words and symbols, not only colour. */
+/**
+ * Every key the journal knows, most urgent first; status is in words and symbols, not only colour.
+ * A key with copies besides its first token (other tokens, escrow cards, wrapped keys) gets a list
+ * of them with what became of each: "Destroyed" only when every copy is accounted for.
+ */
 export function KeyInventoryScreen() {
   const [keys, setKeys] = useState<KeyView[] | null>(null);
   const loading = useApiCall();
@@ -55,6 +60,7 @@ export function KeyInventoryScreen() {
                   <th scope="col">Check value or fingerprint</th>
                   <th scope="col">Created</th>
                   <th scope="col">Rotation due / destroyed</th>
+                  <th scope="col">Copies</th>
                 </tr>
               </thead>
               <tbody>
@@ -85,13 +91,56 @@ export function KeyInventoryScreen() {
                     </td>
                     <td>{formatUtc(k.createdAt)}</td>
                     <td>{k.destroyedAt ? `destroyed ${formatUtc(k.destroyedAt)}` : k.rotationDueAt ? formatUtc(k.rotationDueAt) : "no rotation date"}</td>
+                    <td>{copiesSummary(k)}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
+          {sorted
+            .filter((k) => k.copies.length > 1)
+            .map((k) => (
+              <KeyCopiesList key={`copies-${k.tokenSerial}/${k.ckaId}/${k.label}`} keyView={k} />
+            ))}
         </>
       )}
     </div>
+  );
+}
+
+function copiesSummary(k: KeyView): string {
+  const left = k.copies.filter((c) => c.remains).length;
+  if (k.copies.length <= 1) return left ? "this token only" : "none left";
+  return left ? `${k.copies.length} copies, ${left} remain` : `${k.copies.length} copies, none left`;
+}
+
+/** One key's copies: what each is, where, and what became of it; those that remain come first. */
+function KeyCopiesList({ keyView: k }: { keyView: KeyView }) {
+  const copies = [...k.copies].sort((a, b) => Number(b.remains) - Number(a.remains));
+  const left = copies.filter((c) => c.remains).length;
+  const headline =
+    k.status === "destroyed"
+      ? "DESTROYED — every copy accounted for"
+      : k.status === "partly-destroyed"
+        ? `PARTLY DESTROYED — ${left} of ${copies.length} copies remain`
+        : `${left} of ${copies.length} copies remain`;
+  return (
+    <section className="key-copies" aria-label={`Copies of ${k.label}`}>
+      <h2>
+        {k.label}: <span className={`key-status key-${k.status}`}>{headline}</span>
+      </h2>
+      <ul className="key-copy-list">
+        {copies.map((c) => (
+          <li key={`${c.kind}-${c.what}`} className={c.remains ? "key-copy key-copy-remains" : "key-copy key-copy-gone"}>
+            <span className="key-copy-fate">
+              <span aria-hidden="true">{c.remains ? "● " : "✖ "}</span>
+              {c.remains ? (c.status === "unknown" ? "LOST" : "REMAINS") : "Gone"}
+            </span>{" "}
+            <span className="key-copy-what">{c.what}</span>
+            <span className="cell-note">{c.fate}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
