@@ -104,6 +104,7 @@ export function buildKeyLedger(ceremonies: readonly CeremonyRecord[]): KeyLedger
     key.copies.push({ kind: "token", tokenSerial: serial, tokenLabel: token?.label ?? "unknown", tokenModel: token ? `${token.manufacturer} ${token.model}` : "unknown", ckaId, how, made: at, destroyed: null });
   };
 
+  const accounted = new Map<EscrowSetCopy, Set<string>>();
   for (const c of ordered) {
     const kcvIdentity = new Map<string, string>(); // key label → identity, within this ceremony
     const rotationMonths = c.transcript.script.params.rotationMonths;
@@ -158,6 +159,8 @@ export function buildKeyLedger(ceremonies: readonly CeremonyRecord[]): KeyLedger
         if (e.type === "escrow.card.delivered") set.delivered.add(e.body.card);
         else if (e.type === "escrow.trial-recovered") set.trial = e as RecordedEventOf<"escrow.trial-recovered">;
         else set.readBack.add(e.body.card);
+      } else if (e.type === "key.copy.accounted") {
+        accountCopy(keys, e.body.copy, at, accounted);
       } else if (e.type === "key.destroyed") {
         const token = c.tokenAt(e.seq);
         const serial = token?.serial ?? "unknown";
@@ -174,6 +177,28 @@ export function buildKeyLedger(ceremonies: readonly CeremonyRecord[]): KeyLedger
     }
   }
   return { keys: [...keys.values()], unmatchedDestructions };
+}
+
+/**
+ * A copy a destruction accounted for under witness (key.copy.accounted): a token's copy declared
+ * destroyed, or a card or wrapped key collected and destroyed. An escrow set is retired once each
+ * of its delivered cards and its wrapped key are; a card declared lost leaves it live.
+ */
+function accountCopy(keys: ReadonlyMap<string, LedgerKey>, copy: RecordedEventOf<"key.copy.accounted">["body"]["copy"], at: Occurrence, accounted: Map<EscrowSetCopy, Set<string>>): void {
+  const copies = [...keys.values()].flatMap((k) => k.copies);
+  if (copy.kind === "token") {
+    if (copy.status !== "destroyed") return;
+    const token = copies.find((x): x is TokenCopy => x.kind === "token" && x.tokenSerial === copy.tokenSerial && x.ckaId.toLowerCase() === copy.id.toLowerCase());
+    if (token) token.destroyed ??= { ...at, proof: `declared destroyed under witness: ${copy.note ?? "no note"}` };
+    return;
+  }
+  if (copy.status !== "collected-and-destroyed") return;
+  const set = copies.find((x): x is EscrowSetCopy => x.kind === "escrow-set" && x.setId.toLowerCase() === copy.setId.toLowerCase());
+  if (!set) return;
+  const done = accounted.get(set) ?? new Set<string>();
+  accounted.set(set, done.add(copy.kind === "card" ? `card ${copy.card}` : "wrapped key"));
+  const cards = set.delivered.size > 0 ? [...set.delivered] : set.cards.map((x) => x.card);
+  if (done.has("wrapped key") && cards.every((n) => done.has(`card ${n}`))) set.retired ??= { ...at, how: "every card and the wrapped key collected and destroyed" };
 }
 
 /** The escrow set of `keyLabel` that this ceremony split (its events name the key by label). */

@@ -1,7 +1,8 @@
 /**
  * `ceremony report` over the demo's genuine bundles, through the real CLI (docs/evidence-report.md):
  * a requirement evidenced with the events that show it, one missing, an overdue rotation at a
- * later --at, a destroyed key whose other copies the bundles do not account for, a tampered
+ * later --at, a destroyed key whose other copies the bundles do not account for (and, with the
+ * demo's last destruction, do account for), a tampered
  * bundle reported as NOT VERIFIED and left out of the evidence, and one-line errors for bad
  * input. The PDF is read back with pdftotext and every page rendered with pdftoppm
  * (test-results/evidence-report/, to look at).
@@ -48,7 +49,14 @@ const requirement = (json: EvidenceReport, id: string): RequirementResult => {
   return r;
 };
 
-describe("the demo's six bundles", () => {
+/** The demo's bundles before its last destruction: KEK-01 is destroyed on demo-root only. */
+const beforeLastDestruction = (): string[] =>
+  readdirSync(demo.out)
+    .filter((n) => /^0[1-6]-/.test(n))
+    .sort()
+    .map((n) => join(demo.out, n));
+
+describe("the demo's seven bundles", () => {
   let run: Awaited<ReturnType<typeof report>>;
   beforeAll(async () => {
     run = await report([demo.out]);
@@ -56,7 +64,7 @@ describe("the demo's six bundles", () => {
 
   test("every bundle is verified with its signer named, not anchored without --signer, and used as evidence", () => {
     expect(run.json.format).toBe("ceremony-workstation.evidence-report.v1");
-    expect(run.json.bundles.map((b) => b.scriptId)).toEqual(["root-ca", "intermediate-signing", "crl-signing", "master-key", "key-recovery", "key-destruction"]);
+    expect(run.json.bundles.map((b) => b.scriptId)).toEqual(["root-ca", "intermediate-signing", "crl-signing", "master-key", "key-recovery", "key-destruction", "key-destruction"]);
     for (const b of run.json.bundles) {
       expect(b).toMatchObject({ verdict: "verified-not-anchored", anchored: false, use: "evidence", rehearsal: true, failures: [] });
       expect(b.signerSpkiSha256).toMatch(/^[0-9a-f]{64}$/);
@@ -92,19 +100,18 @@ describe("the demo's six bundles", () => {
     expect(run.json.pciDss.find((p) => p.id === "3.7.4")?.status).not.toBe("evidenced");
   });
 
-  test("the destroyed master key's other copies (the recovered token, the escrow set) are named as not accounted for", () => {
+  test("the master key destroyed on both tokens, every card and the wrapped key collected and destroyed: no copy unaccounted", () => {
     const destruction = requirement(run.json, "destruction");
-    expect(destruction.evidence.some((e) => /^KEK-01 .* destroyed on token demo-root .* proof: not found by label; not found by ID/.test(e.text))).toBe(true);
-    const texts = destruction.findings.map((f) => f.text);
-    expect(texts.some((t) => /its copy on token demo-recovery .*recovered by key-recovery-\S+ .* is not recorded as destroyed/.test(t))).toBe(true);
-    expect(texts.some((t) => /its KEK-01 escrow set [0-9A-F ]+ \(3 of 5 cards\) held by .* is not recorded as destroyed/.test(t))).toBe(true);
-    expect(destruction.status).toBe("missing");
+    expect(destruction.evidence.some((e) => /^KEK-01 .* destroyed on token demo-recovery .* proof: not found by label; not found by ID/.test(e.text))).toBe(true);
+    expect(destruction.findings.filter((f) => f.text.startsWith("KEK-01"))).toEqual([]);
+    expect(run.json.keys.find((k) => k.label === "KEK-01")?.rotation).toBe("retired");
   });
 
   test("the root CA's 20-year certificate contradicts the 10-year rule of 001 §4", () => {
     const schedule = requirement(run.json, "rotation-schedule");
     expect(schedule.findings.some((f) => f.kind === "contradicted" && /root certificate root-ca-r1 is valid 20 years .* 001 §4 gives a root CA 10 years/.test(f.text))).toBe(true);
-    expect(schedule.evidence.some((e) => /^KEK-01 .*: rotation due \d{4}-\d{2}-\d{2}, in 36[45] days$/.test(e.text))).toBe(true);
+    // Every copy of KEK-01 is destroyed by the demo's last ceremony: nothing is left to rotate.
+    expect(schedule.evidence.some((e) => /^KEK-01 .*, made \d{4}-\d{2}-\d{2}: no copy left \(every copy destroyed or retired\)$/.test(e.text))).toBe(true);
   });
 
   test("exit 1 (requirements not evidenced); the PDF says the same, on pages that render", () => {
@@ -128,14 +135,26 @@ describe("the demo's six bundles", () => {
 test("the demo ends with the same report over its bundles, in evidence-report/", () => {
   const json = JSON.parse(readFileSync(join(demo.out, "evidence-report", "evidence-report.json"), "utf8")) as EvidenceReport;
   expect(json.format).toBe("ceremony-workstation.evidence-report.v1");
-  expect(json.summary.usedAsEvidence).toBe(6);
+  expect(json.summary.usedAsEvidence).toBe(7);
   expect(flatText(readFileSync(join(demo.out, "evidence-report", "evidence-report.pdf")))).toContain("POLICY EVIDENCE REPORT");
+});
+
+test("before the last destruction, the destroyed master key's other copies (the recovered token, the escrow set) are named as not accounted for", async () => {
+  const run = await report(beforeLastDestruction());
+  const destruction = requirement(run.json, "destruction");
+  expect(destruction.evidence.some((e) => /^KEK-01 .* destroyed on token demo-root .* proof: not found by label; not found by ID/.test(e.text))).toBe(true);
+  const texts = destruction.findings.map((f) => f.text);
+  expect(texts.some((t) => /its copy on token demo-recovery .*recovered by key-recovery-\S+ .* is not recorded as destroyed/.test(t))).toBe(true);
+  expect(texts.some((t) => /its KEK-01 escrow set [0-9A-F ]+ \(3 of 5 cards\) held by .* is not recorded as destroyed/.test(t))).toBe(true);
+  expect(destruction.status).toBe("missing");
+  // A copy is still held, so its rotation date still counts.
+  expect(requirement(run.json, "rotation-schedule").evidence.some((e) => /^KEK-01 .*: rotation due \d{4}-\d{2}-\d{2}, in 36[45] days$/.test(e.text))).toBe(true);
 });
 
 test("thirteen months later the master key's copy still held is overdue for rotation, naming kek-rotation.yaml", async () => {
   const master = JSON.parse(readFileSync(join(demo.bundle("master-key"), "transcript.json"), "utf8")) as { ceremony: { startedAt: string } };
   const later = new Date(Date.parse(master.ceremony.startedAt) + 400 * 86_400_000).toISOString().slice(0, 10);
-  const run = await report([demo.out, "--at", later]);
+  const run = await report([...beforeLastDestruction(), "--at", later]);
   const schedule = requirement(run.json, "rotation-schedule");
   expect(schedule.status).toBe("contradicted"); // the root's 20 years outrank the overdue KEK
   const overdue = schedule.findings.filter((f) => f.kind === "overdue");
@@ -159,7 +178,7 @@ test("a tampered bundle is reported NOT VERIFIED and none of its events is evide
   const bad = run.json.bundles.find((b) => b.path.endsWith(master))!;
   expect(bad).toMatchObject({ verdict: "failed", use: "not-verified" });
   expect(bad.failures.map((f) => f.code)).toContain("MANIFEST_HASH_MISMATCH");
-  expect(run.json.summary).toMatchObject({ bundles: 6, usedAsEvidence: 5, notVerified: 1 });
+  expect(run.json.summary).toMatchObject({ bundles: 7, usedAsEvidence: 6, notVerified: 1 });
   const cited = run.json.requirements.flatMap((r) => r.evidence.map((e) => e.bundle));
   expect(cited).not.toContain(bad.path);
   expect(requirement(run.json, "split-knowledge").status).toBe("missing");

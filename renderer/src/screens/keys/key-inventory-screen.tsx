@@ -137,7 +137,7 @@ function KeyCopiesList({ keyView: k }: { keyView: KeyView }) {
               {c.remains ? (c.status === "unknown" ? "LOST" : "REMAINS") : "Gone"}
             </span>{" "}
             <span className="key-copy-what">{c.what}</span>
-            <span className="cell-note">{c.fate}</span>
+            {c.status === "present" ? null : <span className="cell-note">{c.fate}</span>}
           </li>
         ))}
       </ul>
