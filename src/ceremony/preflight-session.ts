@@ -5,7 +5,7 @@
  * "The PIN and the preflight").
  */
 import { HsmClient, type HsmClientOptions } from "../hsm/hsm-client.ts";
-import type { TokenSelector } from "../hsm/types.ts";
+import type { TokenInfo, TokenSelector } from "../hsm/types.ts";
 import type { LoadedScript } from "./load-script.ts";
 import { runPreflight, type PreflightReport } from "./preflight.ts";
 
@@ -13,7 +13,8 @@ export async function preflightOnModule(
   module: { modulePath: string; moduleArgs?: string | undefined; env?: Record<string, string>; mask?: HsmClientOptions["mask"] },
   selector: TokenSelector,
   script: LoadedScript,
-  askPin?: () => Promise<Buffer>,
+  /** Asked with the opened token, so its serial can be shown before the PIN is typed. */
+  askPin?: (token: TokenInfo) => Promise<Buffer>,
 ): Promise<PreflightReport> {
   const client = await HsmClient.open({
     modulePath: module.modulePath,
@@ -22,9 +23,9 @@ export async function preflightOnModule(
     ...(module.mask ? { mask: module.mask } : {}),
   });
   try {
-    await client.call("openToken", selector);
+    const token = await client.call("openToken", selector);
     if (!askPin) return await runPreflight(client, selector, script, { openToken: false });
-    await client.login("user", await askPin());
+    await client.login("user", await askPin(token));
     try {
       return await runPreflight(client, selector, script, { openToken: false, loggedIn: true });
     } finally {

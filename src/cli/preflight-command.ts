@@ -42,7 +42,13 @@ export async function preflightCommand(io: CliIo, args: PreflightArgs, prompter:
       { modulePath: choice.modulePath ?? SOFTHSM2_MODULE, moduleArgs: args.moduleArgs },
       choice.selector,
       script,
-      prompt ? () => prompt.secret("HSM user PIN for the preflight's tests (the token is logged out afterwards):") : undefined,
+      prompt
+        ? (t) => {
+            // The serial first: a PIN typed into the wrong token is a PIN tried there.
+            io.out(`Token "${t.label}": serial ${t.serial} (${t.manufacturer} ${t.model}, firmware ${t.firmware}).`);
+            return prompt.secret("HSM user PIN for the preflight's tests (logged out afterwards):");
+          }
+        : undefined,
     );
     io.out(formatPreflightTable(report, basename(args.script)));
     return report.ok ? 0 : 1;

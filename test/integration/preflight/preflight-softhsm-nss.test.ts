@@ -77,6 +77,8 @@ test("SoftHSM2 with --login: the tests use the private templates, the PIN is ask
   expect(code).toBe(0);
   expect(asked).toBe(1);
   expect(out.join("\n")).toMatch(/known-answer tests \(logged in\), \d+ ms/);
+  // The token and its serial were on screen before the PIN was asked (the first line out).
+  expect(out[0]).toMatch(/^Token "preflight token": serial [0-9a-f]{16} \(SoftHSM project SoftHSM v2, firmware [\d.]+\)\.$/);
 
   const client = await HsmClient.open({ modulePath: soft.modulePath });
   try {
