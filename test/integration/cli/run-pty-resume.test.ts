@@ -1,6 +1,7 @@
 /**
  * A 2-of-3 master-key ceremony typed at a real pseudo-terminal, interrupted with Ctrl-C after the
- * master key's KCV was shown and before the witnesses attested it, then resumed: the KCV is shown
+ * master key's KCV was shown and before the witnesses attested it; a run with other parameters is
+ * refused; then it is resumed: the KCV is shown
  * again before anyone attests that it was read aloud; the HSM PIN is asked only once the token's
  * serial is on screen; one holder's typo in the read-back asks that holder again and nobody
  * else; the trial recovery asks for the split's k cards; and every line of both sessions fits
@@ -94,6 +95,23 @@ test("a master-key ceremony interrupted after the KCV shows it again on resume; 
     first.kill();
   }
   expect(first.screen).toContain("run the same command again to resume");
+
+  // A parameters file that differs from the ceremony's is refused, after listing what it started with.
+  const otherParams = join(dir, "other.yaml");
+  await writeFile(otherParams, "parameters:\n  threshold: 3\n  cardCount: 3\n");
+  const refused = new PtySession(args.map((a) => (a === params ? otherParams : a)), env.env);
+  try {
+    await refused.answer('Type "save cards" to confirm: ', "save cards");
+    expect(await refused.exit()).toBe(1);
+  } finally {
+    refused.kill();
+  }
+  const refusal = refused.screen.replace(/\s+/g, " ");
+  expect(refusal).toMatch(/Ceremony master-key-\S+ of this script is unfinished \(started [^)]+\)\. Its parameters:/);
+  expect(refused.screen).toContain("  threshold = 2");
+  expect(refusal).toContain("other.yaml differ from those ceremony");
+  expect(refused.screen).not.toContain("Resume ceremony");
+  expect(refused.linesWiderThan(100)).toEqual([]);
 
   // Second session: resumed; the KCV is on screen again before the first attestation.
   const second = new PtySession(args, env.env);
