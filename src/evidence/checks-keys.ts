@@ -4,7 +4,7 @@
  */
 import { formatSetId } from "../common/index.ts";
 import { type CheckInput, type CheckResult, DAY_MS, KIND_NAMES, addMonthsUtc, cite, day, emptyResult, finding, keyName, monthsBetween, names, stepName, tokenCopyName } from "./check-kit.ts";
-import { type EscrowSetCopy, type LedgerKey, type TokenCopy, liveCopies } from "./key-ledger.ts";
+import { type EscrowSetCopy, type LedgerKey, type TokenCopy, liveCopies, remainingCards } from "./key-ledger.ts";
 import { POLICY_NUMBERS } from "./policy.ts";
 import { ROTATION_SCRIPTS, isRotationCeremony } from "./checks-people.ts";
 
@@ -209,9 +209,30 @@ export function checkReplacement({ ceremonies, ledger }: CheckInput): CheckResul
   return r;
 }
 
+/** What of an escrow set no bundle shows destroyed: its cards, its wrapped key, cards declared lost. */
+function setRemains(set: EscrowSetCopy): string {
+  const cards = remainingCards(set);
+  const lost = [...set.cardsLost].sort((a, b) => a - b);
+  const parts = [
+    cards.length ? `card${cards.length === 1 ? "" : "s"} ${cards.join(", ")}` : null,
+    set.wrappedDestroyed ? null : "the wrapped key",
+  ].filter((p) => p !== null);
+  const left = parts.length ? `${parts.join(" and ")} not collected and destroyed` : "every part collected and destroyed";
+  return lost.length ? `${left}; card${lost.length === 1 ? "" : "s"} ${lost.join(", ")} declared lost` : left;
+}
+
 /** 001 §3.8 and §8; docs/architecture.md "Key copies": destroyed only when no copy is unaccounted. */
-export function checkDestruction({ ledger }: CheckInput): CheckResult {
+export function checkDestruction({ ceremonies, ledger }: CheckInput): CheckResult {
   const r = emptyResult();
+  // Each destruction's own verdict over the copies it listed (key.copies.accounted), as the ceremony recorded it.
+  for (const c of ceremonies) {
+    for (const e of c.transcript.events) {
+      if (e.type !== "key.copies.accounted") continue;
+      const left = e.body.copies.filter((x) => x.status !== "destroyed" && x.status !== "collected-and-destroyed").length;
+      const verdict = e.body.verdict === "destroyed" ? "DESTROYED, every copy it listed accounted for" : `${e.body.verdict.toUpperCase().replace("-", " ")}, ${left} of ${e.body.copies.length} copies it listed remaining`;
+      r.evidence.push(cite({ ceremony: c, step: null, event: e }, `${c.id} recorded its verdict on ${e.body.label}: ${verdict}`));
+    }
+  }
   for (const key of ledger.keys) {
     const destroyed = key.copies.filter((x): x is TokenCopy & { destroyed: NonNullable<TokenCopy["destroyed"]> } => x.kind === "token" && x.destroyed !== null);
     if (destroyed.length === 0) continue;
@@ -225,7 +246,7 @@ export function checkDestruction({ ledger }: CheckInput): CheckResult {
       const where =
         copy.kind === "token"
           ? `its copy on ${tokenCopyName(copy)} (${copy.how === "elsewhere" ? "made outside the bundles given" : `${copy.how} by ${copy.made.ceremony.id} on ${day(copy.made.event.time)}`})`
-          : `its ${setName(key, copy)} held by ${copy.cards.map((x) => x.holder).join(", ")} (split by ${copy.made.ceremony.id})`;
+          : `its ${setName(key, copy)} held by ${copy.cards.map((x) => x.holder).join(", ")} (split by ${copy.made.ceremony.id}; ${setRemains(copy)})`;
       r.findings.push(finding("missing", `${keyName(key)} was destroyed by ${last.ceremony.id}, but ${where} is not recorded as destroyed in the bundles given`, { ceremony: last.ceremony, seq: last.event.seq }));
     }
   }

@@ -40,6 +40,11 @@ export interface EscrowSetCopy {
   delivered: Set<number>;
   readBack: Set<number>;
   trial: RecordedEventOf<"escrow.trial-recovered"> | null;
+  /** Cards collected and destroyed under witness (key.copy.accounted), by card number. */
+  cardsDestroyed: Set<number>;
+  wrappedDestroyed: boolean;
+  /** Cards a destruction declared lost: nobody can say they are gone. */
+  cardsLost: Set<number>;
   made: Occurrence;
   /** The event that destroyed, revoked or collected this set, when a later ceremony recorded one. */
   retired: (Occurrence & { how: string }) | null;
@@ -104,7 +109,6 @@ export function buildKeyLedger(ceremonies: readonly CeremonyRecord[]): KeyLedger
     key.copies.push({ kind: "token", tokenSerial: serial, tokenLabel: token?.label ?? "unknown", tokenModel: token ? `${token.manufacturer} ${token.model}` : "unknown", ckaId, how, made: at, destroyed: null });
   };
 
-  const accounted = new Map<EscrowSetCopy, Set<string>>();
   for (const c of ordered) {
     const kcvIdentity = new Map<string, string>(); // key label → identity, within this ceremony
     const rotationMonths = c.transcript.script.params.rotationMonths;
@@ -150,6 +154,9 @@ export function buildKeyLedger(ceremonies: readonly CeremonyRecord[]): KeyLedger
           delivered: new Set(),
           readBack: new Set(),
           trial: null,
+          cardsDestroyed: new Set(),
+          wrappedDestroyed: false,
+          cardsLost: new Set(),
           made: at,
           retired: null,
         });
@@ -160,7 +167,7 @@ export function buildKeyLedger(ceremonies: readonly CeremonyRecord[]): KeyLedger
         else if (e.type === "escrow.trial-recovered") set.trial = e as RecordedEventOf<"escrow.trial-recovered">;
         else set.readBack.add(e.body.card);
       } else if (e.type === "key.copy.accounted") {
-        accountCopy(keys, e.body.copy, at, accounted);
+        accountCopy(keys, e.body.copy, at);
       } else if (e.type === "key.destroyed") {
         const token = c.tokenAt(e.seq);
         const serial = token?.serial ?? "unknown";
@@ -184,7 +191,7 @@ export function buildKeyLedger(ceremonies: readonly CeremonyRecord[]): KeyLedger
  * destroyed, or a card or wrapped key collected and destroyed. An escrow set is retired once each
  * of its delivered cards and its wrapped key are; a card declared lost leaves it live.
  */
-function accountCopy(keys: ReadonlyMap<string, LedgerKey>, copy: RecordedEventOf<"key.copy.accounted">["body"]["copy"], at: Occurrence, accounted: Map<EscrowSetCopy, Set<string>>): void {
+function accountCopy(keys: ReadonlyMap<string, LedgerKey>, copy: RecordedEventOf<"key.copy.accounted">["body"]["copy"], at: Occurrence): void {
   const copies = [...keys.values()].flatMap((k) => k.copies);
   if (copy.kind === "token") {
     if (copy.status !== "destroyed") return;
@@ -192,13 +199,21 @@ function accountCopy(keys: ReadonlyMap<string, LedgerKey>, copy: RecordedEventOf
     if (token) token.destroyed ??= { ...at, proof: `declared destroyed under witness: ${copy.note ?? "no note"}` };
     return;
   }
-  if (copy.status !== "collected-and-destroyed") return;
   const set = copies.find((x): x is EscrowSetCopy => x.kind === "escrow-set" && x.setId.toLowerCase() === copy.setId.toLowerCase());
   if (!set) return;
-  const done = accounted.get(set) ?? new Set<string>();
-  accounted.set(set, done.add(copy.kind === "card" ? `card ${copy.card}` : "wrapped key"));
+  if (copy.kind === "card" && copy.status === "unknown") set.cardsLost.add(copy.card);
+  if (copy.status !== "collected-and-destroyed") return;
+  if (copy.kind === "card") {
+    set.cardsDestroyed.add(copy.card);
+    set.cardsLost.delete(copy.card);
+  } else set.wrappedDestroyed = true;
+  if (set.wrappedDestroyed && remainingCards(set).length === 0) set.retired ??= { ...at, how: "every card and the wrapped key collected and destroyed" };
+}
+
+/** The set's cards (those delivered, where deliveries are recorded) not yet collected and destroyed. */
+export function remainingCards(set: EscrowSetCopy): number[] {
   const cards = set.delivered.size > 0 ? [...set.delivered] : set.cards.map((x) => x.card);
-  if (done.has("wrapped key") && cards.every((n) => done.has(`card ${n}`))) set.retired ??= { ...at, how: "every card and the wrapped key collected and destroyed" };
+  return cards.filter((n) => !set.cardsDestroyed.has(n)).sort((a, b) => a - b);
 }
 
 /** The escrow set of `keyLabel` that this ceremony split (its events name the key by label). */

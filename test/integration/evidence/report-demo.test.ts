@@ -104,6 +104,7 @@ describe("the demo's seven bundles", () => {
     const destruction = requirement(run.json, "destruction");
     expect(destruction.evidence.some((e) => /^KEK-01 .* destroyed on token demo-recovery .* proof: not found by label; not found by ID/.test(e.text))).toBe(true);
     expect(destruction.findings.filter((f) => f.text.startsWith("KEK-01"))).toEqual([]);
+    expect(destruction.evidence.some((e) => /^key-destruction-\S+ recorded its verdict on KEK-01: DESTROYED, every copy it listed accounted for$/.test(e.text))).toBe(true);
     expect(run.json.keys.find((k) => k.label === "KEK-01")?.rotation).toBe("retired");
   });
 
@@ -145,7 +146,8 @@ test("before the last destruction, the destroyed master key's other copies (the 
   expect(destruction.evidence.some((e) => /^KEK-01 .* destroyed on token demo-root .* proof: not found by label; not found by ID/.test(e.text))).toBe(true);
   const texts = destruction.findings.map((f) => f.text);
   expect(texts.some((t) => /its copy on token demo-recovery .*recovered by key-recovery-\S+ .* is not recorded as destroyed/.test(t))).toBe(true);
-  expect(texts.some((t) => /its KEK-01 escrow set [0-9A-F ]+ \(3 of 5 cards\) held by .* is not recorded as destroyed/.test(t))).toBe(true);
+  expect(texts.some((t) => /its KEK-01 escrow set [0-9A-F ]+ \(3 of 5 cards\) held by .*; cards 1, 2, 3, 4, 5 and the wrapped key not collected and destroyed\) is not recorded as destroyed/.test(t))).toBe(true);
+  expect(destruction.evidence.some((e) => /^key-destruction-\S+ recorded its verdict on KEK-01: PARTLY DESTROYED, \d+ of \d+ copies it listed remaining$/.test(e.text))).toBe(true);
   expect(destruction.status).toBe("missing");
   // A copy is still held, so its rotation date still counts.
   expect(requirement(run.json, "rotation-schedule").evidence.some((e) => /^KEK-01 .*: rotation due \d{4}-\d{2}-\d{2}, in 36[45] days$/.test(e.text))).toBe(true);
