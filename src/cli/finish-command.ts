@@ -17,6 +17,7 @@ import { Journal } from "../journal/index.ts";
 import type { CliIo } from "./io.ts";
 import { DEFAULT_JOURNAL } from "./keys-command.ts";
 import type { Prompter } from "./prompt.ts";
+import { tokenThenPin } from "./run-questions.ts";
 
 export interface FinishArgs {
   journal?: string;
@@ -62,7 +63,7 @@ export async function finishCommand(io: CliIo, args: FinishArgs, prompt: () => P
     io.out(`Writing the bundle of ${id} (${runner.script.definition.title}, ${runner.state().phase}) from ${journalPath}.`);
     const p = prompt();
     try {
-      const hsmPin = await p.secret("HSM PIN (to sign the transcript):");
+      const hsmPin = await tokenThenPin(io, p, runner, "HSM PIN (to sign the transcript):");
       const result = await finishCeremony(runner, { outDir: resolve(args.out), hsmPin });
       io.out(`${result.status.toUpperCase()}. Bundle ${result.bundleDir} written and verified.`);
       for (const line of labelledLines("", `Journal checkpoint: ${result.checkpoint.eventCount} events, head`, formatFingerprint(result.checkpoint.head))) io.out(line);

@@ -105,6 +105,8 @@ test("a bundle that cannot be written at the end is written later by ceremony fi
   const out = join(dir, "written-later");
   const f = await runCli(["finish", "--journal", journal, "--ceremony", command![2]!, "--out", out, "--module", env.modulePath], [DEFAULT_REHEARSAL_PINS.userPin], env.env);
   expect(f.code, f.err).toBe(0);
+  // The token that will sign is named before its PIN is asked.
+  expect(f.out).toMatch(/^ {2}Token "finish-cli": serial [0-9a-f]{16} \(SoftHSM project SoftHSM v2, firmware [\d.]+\)\.$/m);
   expect(f.out).toContain(`COMPLETED. Bundle ${out} written and verified.`);
   const v = await verifyBundle(out);
   expect(v.failures).toEqual([]);
