@@ -124,6 +124,21 @@ export const StepView = z.object({
   preview: z
     .object({ required: z.boolean(), items: z.array(z.object({ label: z.string(), value: z.string() })), attesters: z.array(z.object({ participantId: z.string(), name: z.string() })) })
     .nullable(),
+  /**
+   * A card set this step split before (a printer jam, a crash while printing) that is void: its
+   * delivered cards, who attested they were collected for destruction, and how many must.
+   * The step's action waits until it is voided. Null otherwise.
+   */
+  cardSetVoid: z
+    .object({
+      keyLabel: z.string(),
+      setId: z.string(),
+      notice: z.array(z.string()),
+      deliveredCards: z.array(z.object({ card: z.number(), participantId: z.string(), holder: z.string(), fingerprint: z.string() })),
+      attesters: z.array(z.object({ participantId: z.string(), name: z.string() })),
+      needed: z.number(),
+    })
+    .nullable(),
 });
 export type StepView = z.infer<typeof StepView>;
 
@@ -148,6 +163,10 @@ export const CeremonyView = z.object({
   /** Which share holders' cards are verified (read back), for the board. */
   shareBoard: z.array(z.object({ card: z.number(), participantId: z.string(), holder: z.string(), verified: z.boolean(), preview: z.boolean() })),
   bundleDir: z.string().nullable(),
+  /** Where the bundle is to be written (chosen at the start, or again after a failed write). */
+  outDir: z.string(),
+  /** Why the last attempt to sign and write the bundle failed; null before one and after success. */
+  finishError: ApiError.omit({ name: true }).nullable(),
 });
 export type CeremonyView = z.infer<typeof CeremonyView>;
 
@@ -320,12 +339,22 @@ export const contract = {
     request: z.object({}).strict(),
     response: z.object({ interfacesUp: z.array(z.string()), clear: z.boolean() }),
   },
+  /**
+   * Before anybody signs in: the bundle folder must be absent or an empty folder that can be
+   * written (ceremony:start checks it again). The answer is the folder as it will be used.
+   */
+  "output:check": {
+    request: z.object({ dir: Path }).strict(),
+    response: z.object({ dir: z.string() }),
+  },
   "ceremony:start": {
     request: z
       .object({
         file: z.string().min(1).max(256),
         parameters: z.record(z.string(), z.unknown()),
         rehearsal: z.boolean(),
+        /** Where the bundle goes; without it, a new folder named after the ceremony in the workstation's bundles folder. */
+        outDir: Path.optional(),
         modulePath: Path.optional(),
         moduleArgs: ModuleArgs.optional(),
         token: z.object({ label: Label, serial: z.string().max(64).optional() }).strict().optional(),
@@ -368,6 +397,11 @@ export const contract = {
     request: z.object({ participantId: z.string().min(1).max(64), pin: Pin }).strict(),
     response: CeremonyView,
   },
+  /** A witness attests that the delivered cards of the set being voided were collected for destruction. */
+  "ceremony:attest-card-set-void": {
+    request: z.object({ participantId: z.string().min(1).max(64), pin: Pin }).strict(),
+    response: CeremonyView,
+  },
   "ceremony:attest": {
     request: z.object({ participantId: z.string().min(1).max(64), pin: Pin, confirmed: z.array(z.string().max(300)).max(30) }).strict(),
     response: CeremonyView,
@@ -380,7 +414,11 @@ export const contract = {
     response: CeremonyView,
   },
   "ceremony:finish": {
-    request: z.object({ hsmPin: Pin.optional() }).strict(),
+    /**
+     * `outDir`: after writing the bundle failed (a full disk, a pulled stick, a folder no longer
+     * empty), another new or empty folder; the bundle is built from the journal again.
+     */
+    request: z.object({ hsmPin: Pin.optional(), outDir: Path.optional() }).strict(),
     response: z.object({ view: CeremonyView, verification: VerificationView }),
   },
   "cards:preview": {

@@ -11,6 +11,7 @@ import { checkAirGap } from "../airgap/check.ts";
 import { RehearsalCardSink, PrinterCardSink } from "../ceremony/card-sinks.ts";
 import { withRecoveryHeadCount } from "../ceremony/escrow-holders.ts";
 import { finishCeremony } from "../ceremony/finish.ts";
+import { checkOutputDir } from "../ceremony/output-dir.ts";
 import { loadScript } from "../ceremony/load-script.ts";
 import { preflightOnModule } from "../ceremony/preflight-session.ts";
 import type { Role } from "../ceremony/roles.ts";
@@ -18,10 +19,11 @@ import { CeremonyRunner } from "../ceremony/runner.ts";
 import { scriptRecheck } from "../ceremony/script-recheck.ts";
 import { rotationScriptFor } from "../common/index.ts";
 import { describeCopy, describeFate, isAccountedFor } from "../common/key-copies.ts";
-import { wipe } from "../errors.ts";
+import { CeremonyError, wipe } from "../errors.ts";
 import { buildEvidenceReport } from "../evidence/index.ts";
 import { WORDS } from "../escrow/wordlist.ts";
 import { HsmClient, SOFTHSM2_MODULE } from "../hsm/index.ts";
+import { lastEventOfType } from "../events/index.ts";
 import { Journal } from "../journal/index.ts";
 import { AnchorError, anchorFromText, verifyBundle } from "../transcript/index.ts";
 import { renderEvidenceReport } from "../print/index.ts";
@@ -131,10 +133,19 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       return { interfacesUp: r.interfacesUp, clear: r.clear };
     },
 
+    async "output:check"(req) {
+      const dir = resolve(req.dir);
+      await checkOutputDir(dir, null);
+      return { dir };
+    },
+
     async "ceremony:start"(req) {
       if (active && !["completed", "aborted"].includes(active.runner.state().phase)) {
         throw new ServiceError("CEREMONY_OPEN", `Ceremony ${active.runner.ceremonyId} is still open. Finish or abort it first.`);
       }
+      // Before anything else: a bundle with nowhere to go must not cost an HSM signature.
+      const chosenOut = req.outDir !== undefined ? resolve(req.outDir) : null;
+      if (chosenOut) await checkOutputDir(chosenOut, null);
       await closeActive();
       const rehearsal = req.rehearsal || options.rehearsalOnly === true;
       const text = await scripts.text(req.file);
@@ -171,7 +182,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         scriptDir: options.ceremonyScriptsDir,
         preflight: report,
       });
-      active = { runner, env, sink, previews: new Set(), running: false, bundleDir: null };
+      active = { runner, env, sink, previews: new Set(), running: false, bundleDir: null, outDir: chosenOut ?? join(bundlesDir, runner.ceremonyId), finishError: null };
       return view(active);
     },
 
@@ -229,6 +240,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       return view(a);
     },
 
+    async "ceremony:attest-card-set-void"(req) {
+      const a = requireActive();
+      a.runner.attestCardSetVoid(req.participantId, pin(req.pin));
+      return view(a);
+    },
+
     async "ceremony:attest"(req) {
       const a = requireActive();
       const r = a.runner.attest(req.participantId, pin(req.pin), req.confirmed);
@@ -245,13 +262,28 @@ export async function createService(options: ServiceOptions): Promise<Service> {
 
     async "ceremony:finish"(req) {
       const a = requireActive();
-      const outDir = join(bundlesDir, a.runner.ceremonyId);
+      // Another folder after a failed write: checked first, then kept for a further retry.
+      if (req.outDir !== undefined) {
+        const dir = resolve(req.outDir);
+        await checkOutputDir(dir, null);
+        a.outDir = dir;
+      }
+      const outDir = a.outDir;
       const hsmPin = req.hsmPin !== undefined ? pin(req.hsmPin) : undefined;
-      const result = await finishCeremony(a.runner, {
-        outDir,
-        ...(hsmPin ? { hsmPin } : {}),
-        ...(a.sink instanceof RehearsalCardSink ? { printedCards: a.sink.delivered } : {}),
-      });
+      let result;
+      try {
+        result = await finishCeremony(a.runner, {
+          outDir,
+          ...(hsmPin ? { hsmPin } : {}),
+          // Only the valid set's cards: a set voided after a failed split stays out of print/.
+          ...(a.sink instanceof RehearsalCardSink ? { printedCards: await validRehearsalCards(a) } : {}),
+        });
+      } catch (e) {
+        // Kept for the screen, which may be shown anew (the journal may already say "completed").
+        a.finishError = e instanceof CeremonyError ? { code: e.code, message: e.message } : { code: "INTERNAL", message: `Signing or writing the bundle failed: ${(e as Error).message}` };
+        throw e;
+      }
+      a.finishError = null;
       a.bundleDir = result.bundleDir;
       const v = result.verification;
       return { view: view(a), verification: verificationView(outDir, v.ok, v.failures, v.transcript, result.signerSpkiSha256) };
@@ -332,4 +364,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       journal.close();
     },
   });
+}
+
+/** A rehearsal's cards of the latest split (a set made again supersedes a voided one); none before a split. */
+async function validRehearsalCards(a: ActiveCeremony): Promise<Array<{ fileName: string; path: string }>> {
+  const split = lastEventOfType(a.runner.events(), "escrow.split");
+  return split && a.sink instanceof RehearsalCardSink ? a.sink.cardsOf(split.body.setId) : [];
 }

@@ -5,7 +5,9 @@ import type { z } from "zod";
 import { actionRegistry } from "../ceremony/actions/registry.ts";
 import { paperBlankForOutput, type PaperBlank } from "../ceremony/paper-blanks.ts";
 import type { CeremonyRunner } from "../ceremony/runner.ts";
-import { attestationShortfall } from "../ceremony/state.ts";
+import { attestationShortfall, type CardSet } from "../ceremony/state.ts";
+import { cardSetToVoid, deliveredCards, voidNotice, voidRule } from "../ceremony/card-set-void.ts";
+import type { AttestationRule } from "../ceremony/script-schema.ts";
 import { type RecordedEvent, eventsOfType, lastEventOfType } from "../events/index.ts";
 import {
   describeCopy,
@@ -34,7 +36,7 @@ export function outputView(name: string, o: { label: string; kind: OutputView["k
 
 export function ceremonyView(
   runner: CeremonyRunner,
-  extras: { running: boolean; previews: ReadonlySet<string>; bundleDir: string | null },
+  extras: { running: boolean; previews: ReadonlySet<string>; bundleDir: string | null; outDir: string; finishError: { code: string; message: string } | null },
 ): z.output<typeof CeremonyView> {
   const state = runner.state();
   const events = runner.events();
@@ -77,6 +79,7 @@ export function ceremonyView(
             attesters: (s.preview?.attesters ?? []).map((id) => ({ participantId: id, name: nameOf(id) })),
           }
         : null,
+      cardSetVoid: cardSetVoidView(state.currentStep === i ? cardSetToVoid(s) : null, step.attestation, nameOf),
     };
   });
   const split = lastEventOfType(events, "escrow.split");
@@ -111,6 +114,20 @@ export function ceremonyView(
     head: state.head.slice(0, 8),
     shareBoard,
     bundleDir: extras.bundleDir,
+    outDir: extras.outDir,
+    finishError: extras.finishError ? stepError(extras.finishError) : null,
+  };
+}
+
+function cardSetVoidView(set: CardSet | null, rule: AttestationRule, nameOf: (id: string) => string): z.output<typeof StepView>["cardSetVoid"] {
+  if (!set) return null;
+  return {
+    keyLabel: set.keyLabel,
+    setId: set.setId,
+    notice: voidNotice(set).map((l) => l.trim()),
+    deliveredCards: deliveredCards(set),
+    attesters: set.voidAttesters.map((id) => ({ participantId: id, name: nameOf(id) })),
+    needed: voidRule(rule).count,
   };
 }
 
@@ -177,7 +194,13 @@ export function eventSummary(e: RecordedEvent, names: Map<string, string>): stri
     case "escrow.split":
       return `${e.body.keyLabel} split ${e.body.k} of ${e.body.n}, set ${formatSetId(e.body.setId)}`;
     case "escrow.card.delivered":
-      return `card ${e.body.card} delivered to ${who(e.body.participantId)} (${e.body.destination})`;
+      return `card ${e.body.card}${e.body.setId ? ` of set ${formatSetId(e.body.setId)}` : ""} delivered to ${who(e.body.participantId)} (${e.body.destination})`;
+    case "escrow.set.void-attested":
+      return `${who(e.body.participantId)} attested that the delivered cards of set ${formatSetId(e.body.setId)} were collected for destruction`;
+    case "escrow.set.voided":
+      return `card set ${formatSetId(e.body.setId)} of ${e.body.keyLabel} VOID: ${
+        e.body.deliveredCards.length ? `${e.body.deliveredCards.map((c) => `card ${c.card} (${who(c.participantId)})`).join(", ")} collected for destruction` : "no card of it was delivered"
+      }, attested by ${e.body.attesters.map(who).join(" and ")}`;
     case "share.read-back":
       return `card ${e.body.card} read back and matched by ${who(e.body.participantId)}`;
     case "share.verified":

@@ -10,6 +10,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import { formatSetId } from "../common/index.ts";
 import { CeremonyError } from "../errors.ts";
 import { lastEventOfType, type RecordedEvent } from "../events/index.ts";
+import { voidedCardMessage, voidedSetIds } from "./card-set-void.ts";
 import type { LoadedScript } from "./load-script.ts";
 
 export interface HolderCard {
@@ -24,6 +25,8 @@ export interface KnownSplit {
   k: number;
   n: number;
   cards: HolderCard[];
+  /** Sets split and voided earlier in the same ceremony (a jam, a crash while printing). */
+  voidedSetIds?: ReadonlySet<string>;
 }
 
 class CardCheckError extends CeremonyError {}
@@ -67,7 +70,13 @@ export async function splitForCardEntry(events: readonly RecordedEvent[], script
   if (action === "escrow.trial-recovery") {
     const split = lastEventOfType(events, "escrow.split")?.body;
     if (!split) return null;
-    return { setId: split.setId, k: split.k, n: split.n, cards: split.cards.map((c) => ({ card: c.card, holder: c.holder, fingerprint: c.fingerprint })) };
+    return {
+      setId: split.setId,
+      k: split.k,
+      n: split.n,
+      cards: split.cards.map((c) => ({ card: c.card, holder: c.holder, fingerprint: c.fingerprint })),
+      voidedSetIds: voidedSetIds(events),
+    };
   }
   if (action !== "escrow.recover") return null;
   const bundle = recoveryBundleOf(script, scriptDir);
@@ -94,6 +103,7 @@ export function checkCardForHolder(
   alreadyEntered: ReadonlyArray<{ holder: string; fingerprint: string }>,
 ): HolderCard {
   const set = formatSetId(split.setId);
+  if (card.setId !== split.setId && split.voidedSetIds?.has(card.setId)) throw new CardCheckError("SHARE_WRONG_SET", voidedCardMessage("This card", card.setId, split.setId));
   if (card.setId !== split.setId) {
     throw new CardCheckError("SHARE_WRONG_SET", `This card is from set ${formatSetId(card.setId)}, not from set ${set} (the set on ${holder}'s card). Check the set printed on the card.`);
   }

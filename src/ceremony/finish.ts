@@ -168,6 +168,16 @@ export function transcriptOutputs(events: ReadonlyArray<RecordedEvent>): Transcr
 }
 
 
+/** The card sets voided in this ceremony (docs/architecture.md, "Voided card sets"), for the sheets. */
+function voidedCardSets(events: ReadonlyArray<RecordedEvent>) {
+  return eventsOfType(events, "escrow.set.voided").map(({ body: b }) => ({
+    keyLabel: b.keyLabel,
+    setId: b.setId,
+    cards: b.deliveredCards.map((c) => ({ card: c.card, holderId: c.participantId, fingerprint: c.fingerprint })),
+    attesterIds: b.attesters,
+  }));
+}
+
 function stepEvents<T extends "step.started" | "step.completed">(events: ReadonlyArray<RecordedEvent>, index: number, type: T): Array<RecordedEventOf<T>> {
   return eventsOfType(events, type).filter((e) => e.body.stepIndex === index);
 }
@@ -206,6 +216,7 @@ function witnessSheetInput(runner: CeremonyRunner, state: CeremonyState, checkpo
       done: state.steps[i]!.completed,
     })),
     ...(state.phase === "aborted" ? { aborted: { reason: state.abortReason ?? "no reason recorded" } } : {}),
+    voidedCardSets: voidedCardSets(runner.events()),
     checkpoint,
     transcriptSigner: { spkiSha256: signerFp },
   };
@@ -222,7 +233,7 @@ function summaryInput(
 ) {
   const facts = eventsOfType(events, "fact.recorded").map((e) => e.body);
   const artifacts = eventsOfType(events, "artifact.recorded").map((e) => e.body);
-  // A split rerun after a crash supersedes the earlier one (its cards were never handed out as valid).
+  // A split made again (after a jam or a crash) supersedes the earlier one, which was voided.
   const latestSplit = new Map(eventsOfType(events, "escrow.split").map((e) => [e.body.keyLabel, e.body]));
   const splits = [...latestSplit.values()];
   const last = <T,>(xs: T[]): T | undefined => xs.at(-1);
@@ -271,6 +282,7 @@ function summaryInput(
       wrappedKeys: artifacts.filter((a) => a.kind === "wrapped-key").map((a) => ({ keyLabel: a.label, sha256: a.sha256 })),
       shares: splits.flatMap((s) => s.cards.map((c) => ({ keyLabel: s.keyLabel, index: c.card, k: s.k, n: s.n, holderId: c.participantId, fingerprint: c.fingerprint }))),
     },
+    voidedCardSets: voidedCardSets(events),
     checkpoint,
     transcriptSigner: { spkiSha256: signerFp },
   };

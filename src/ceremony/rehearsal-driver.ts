@@ -8,6 +8,7 @@ import { formatHex, outputTextLines } from "../common/index.ts";
 import { lastEventOfType } from "../events/index.ts";
 import { CeremonyError } from "../errors.ts";
 import type { ActionInputs, ShareInput } from "./action-api.ts";
+import { voidNotice } from "./card-set-void.ts";
 import type { Participant } from "./participants.ts";
 import type { Role } from "./roles.ts";
 import type { CeremonyRunner } from "./runner.ts";
@@ -80,6 +81,17 @@ export async function driveCeremony(runner: CeremonyRunner, options: DriveOption
       if (needs.includes("file")) {
         if (!options.file) throw new CeremonyError("FILE_MISSING", `Step ${index + 1} reads a file, and none was given.`);
         inputs.file = await options.file(step.id);
+      }
+      const toVoid = runner.cardSetToVoid(index);
+      if (toVoid) {
+        // A split redone after a crash while printing: the old set is voided first, its
+        // delivered cards (rehearsal files) attested as collected by the step's witnesses.
+        for (const line of voidNotice(toVoid)) log(`    ${line}`);
+        const witnesses = state.participants.filter((p) => step.attestation.roles.includes(p.role) && !toVoid.voidAttesters.includes(p.id));
+        for (const w of witnesses) {
+          if (runner.cardSetToVoid(index)?.setId !== toVoid.setId) break;
+          runner.attestCardSetVoid(w.id, pinOf(w.id));
+        }
       }
       if (runner.previewNeeded(index)) {
         // Confirm, then act: the witnesses attest what the HSM will do before it does it.

@@ -20,7 +20,8 @@ import { loadScript } from "./load-script.ts";
 import { hashPin, newParticipantId, pinMatches, type Participant } from "./participants.ts";
 import { ROLE_TITLES, ROLES, type Role } from "./roles.ts";
 import { scriptRecheck } from "./script-recheck.ts";
-import { attestationShortfall, foldState, type CeremonyState } from "./state.ts";
+import { attestationShortfall, foldState, type CardSet, type CeremonyState } from "./state.ts";
+import { cardSetToVoid, deliveredCards, voidedSetIds, voidNotice, voidShortfall } from "./card-set-void.ts";
 import { preflightEventBody, type PreflightReport } from "./preflight.ts";
 import { checkAirGap, type AirGapResult } from "../airgap/check.ts";
 import { APP_NAME, APP_VERSION } from "../version.ts";
@@ -327,6 +328,49 @@ export class CeremonyRunner {
     }
   }
 
+  /** The card set step `index` split earlier (before a jam or a crash) that must be voided before its action runs again. */
+  cardSetToVoid(index: number): CardSet | null {
+    const step = this.state().steps[index];
+    return step ? cardSetToVoid(step) : null;
+  }
+
+  /**
+   * A witness of the current step attests, with their PIN, that every delivered card of the set
+   * being voided was collected for destruction. Once the step's witnesses (two at least) have,
+   * `escrow.set.voided` names the set, its delivered cards and the attesters, and the step's
+   * action may make a new set.
+   */
+  attestCardSetVoid(participantId: string, pin: Buffer): { voided: boolean } {
+    try {
+      const state = this.state();
+      const index = this.currentStepIndex(state);
+      const step = this.script.steps[index]!;
+      const set = cardSetToVoid(state.steps[index]!);
+      if (!set) throw new CeremonyStateError("CARD_SET_NOT_VOIDABLE", `Step ${index + 1} has no card set to void.`);
+      const p = this.participant(state, participantId);
+      if (!step.attestation.roles.includes(p.role)) {
+        throw new CeremonyStateError(
+          "ATTESTATION_ROLE",
+          `The void of a card set is attested by the step's witnesses (${step.attestation.roles.map((r) => ROLE_TITLES[r]).join(" or ")}); ${p.name} is ${ROLE_TITLES[p.role]}.`,
+        );
+      }
+      if (set.voidAttesters.includes(p.id)) throw new CeremonyStateError("ATTESTATION_DUPLICATE", `${p.name} has already attested that these cards were collected.`);
+      this.checkPin(p, pin);
+      this.append(p.id, "escrow.set.void-attested", { keyLabel: set.keyLabel, setId: set.setId, participantId: p.id });
+      const now = cardSetToVoid(this.state().steps[index]!)!;
+      if (voidShortfall(step.attestation, now, state.participants) !== null) return { voided: false };
+      this.append("system", "escrow.set.voided", {
+        keyLabel: now.keyLabel,
+        setId: now.setId,
+        deliveredCards: deliveredCards(now).map((c) => ({ card: c.card, participantId: c.participantId, fingerprint: c.fingerprint })),
+        attesters: now.voidAttesters,
+      });
+      return { voided: true };
+    } finally {
+      wipe(pin);
+    }
+  }
+
   /**
    * Runs the current step's action as `performerId`. A failure is journaled and leaves the
    * step paused: the officer retries (call again) or aborts.
@@ -337,6 +381,12 @@ export class CeremonyRunner {
     const step = this.script.steps[index]!;
     const performer = this.participant(state, performerId);
     const action = actionRegistry.get(step.action.type)!;
+    const toVoid = cardSetToVoid(state.steps[index]!);
+    if (toVoid) {
+      // Nothing is recorded: the step has not been run again, and the notice is on screen.
+      wipe(inputs.hsmPin);
+      throw new CeremonyStateError("CARD_SET_NOT_VOIDED", `${voidNotice(toVoid).map((l) => l.trim()).join(" ")} The step's witnesses first attest that these cards were collected for destruction.`);
+    }
     // While the action runs, the journal refuses any event that quotes a word typed from a card.
     const releaseWords = this.options.journal.guardWords(shareWords(inputs.shares));
     try {
@@ -401,7 +451,7 @@ export class CeremonyRunner {
     const keyLabel = (step.resolvedParams as { keyLabel: string }).keyLabel;
     const split = recordedSplit(this, keyLabel);
     const holder = this.participant(state, participantId);
-    const { card } = checkHolderShare(split, holder, text);
+    const { card } = checkHolderShare(split, holder, text, voidedSetIds(this.events()));
     if (!journaledReadBacks(this.events(), split).has(holder.id)) {
       this.append(holder.id, "share.read-back", { keyLabel, setId: split.setId, card, participantId: holder.id });
     }

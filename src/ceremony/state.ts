@@ -24,6 +24,20 @@ export interface StepState {
   preview: { sha256: string; items: PreviewItem[]; attesters: string[] } | null;
   completed: boolean;
   milestone: string | null;
+  /** Card sets the step's action split (a rerun after a jam or a crash makes another), oldest first. */
+  cardSets: CardSet[];
+}
+
+/** One split into cards, as the journal holds it: which cards left, and whether it was voided. */
+export interface CardSet {
+  keyLabel: string;
+  setId: string;
+  cards: Array<{ card: number; participantId: string; holder: string; fingerprint: string }>;
+  /** Card numbers delivered to their holders, in order. */
+  delivered: number[];
+  /** Witnesses who attested the set's delivered cards were collected for destruction. */
+  voidAttesters: string[];
+  voided: boolean;
 }
 
 export interface CeremonyState {
@@ -57,6 +71,7 @@ export function foldState(events: ReadonlyArray<RecordedEvent>, stepCount: numbe
     preview: null,
     completed: false,
     milestone: null,
+    cardSets: [],
   }));
   const state: CeremonyState = {
     ceremonyId: first.ceremonyId,
@@ -74,6 +89,9 @@ export function foldState(events: ReadonlyArray<RecordedEvent>, stepCount: numbe
     head: events.at(-1)!.head,
   };
   const stepOf = (i: number): StepState | undefined => steps[i];
+  // Action events carry no step index: they belong to the step whose action started last.
+  let acting: StepState | undefined;
+  const cardSet = (setId: string): CardSet | undefined => steps.flatMap((s) => s.cardSets).find((c) => c.setId === setId);
   for (const e of events) {
     switch (e.type) {
       case "participant.joined": {
@@ -108,6 +126,33 @@ export function foldState(events: ReadonlyArray<RecordedEvent>, stepCount: numbe
       case "step.started": {
         const step = stepOf(e.body.stepIndex);
         if (step) step.started = true;
+        break;
+      }
+      case "action.started":
+        acting = stepOf(e.body.stepIndex);
+        break;
+      case "escrow.split":
+        acting?.cardSets.push({
+          keyLabel: e.body.keyLabel,
+          setId: e.body.setId,
+          cards: e.body.cards.map((c) => ({ card: c.card, participantId: c.participantId, holder: c.holder, fingerprint: c.fingerprint })),
+          delivered: [],
+          voidAttesters: [],
+          voided: false,
+        });
+        break;
+      case "escrow.card.delivered": {
+        // Before set IDs were recorded with each card, a card belonged to the latest split of its key.
+        const set = e.body.setId !== undefined ? cardSet(e.body.setId) : acting?.cardSets.findLast((c) => c.keyLabel === e.body.keyLabel);
+        set?.delivered.push(e.body.card);
+        break;
+      }
+      case "escrow.set.void-attested":
+        cardSet(e.body.setId)?.voidAttesters.push(e.body.participantId);
+        break;
+      case "escrow.set.voided": {
+        const set = cardSet(e.body.setId);
+        if (set) set.voided = true;
         break;
       }
       case "action.succeeded": {

@@ -12,7 +12,8 @@ import { paperBlankForOutput } from "../ceremony/paper-blanks.ts";
 import type { Participant } from "../ceremony/participants.ts";
 import { ROLE_TITLES } from "../ceremony/roles.ts";
 import type { CeremonyRunner } from "../ceremony/runner.ts";
-import { ADVICE_TEXT, failureOffer, formatHex, formatOutputDetail, formatOutputValue, labelledLines, outputTextLines } from "../common/index.ts";
+import { ADVICE_TEXT, failureOffer, formatHex, formatOutputDetail, formatOutputValue, formatSetId, labelledLines, outputTextLines } from "../common/index.ts";
+import { deliveredCards, voidNotice } from "../ceremony/card-set-void.ts";
 import { CeremonyError, wipe } from "../errors.ts";
 import { decodeShare } from "../escrow/index.ts";
 import type { CliIo } from "./io.ts";
@@ -37,6 +38,7 @@ export async function runSteps(io: CliIo, prompt: Prompter, runner: CeremonyRunn
       headed = index;
     }
     if (state.steps[index]!.actionStatus !== "succeeded") {
+      if (runner.cardSetToVoid(index) && !(await voidCardSet(io, prompt, runner, index))) continue;
       if (runner.previewNeeded(index) && !(await confirmPreview(io, prompt, runner, index))) continue;
       const performer = await choose(io, prompt, state.participants.filter((p) => p.role === step.performer), `${ROLE_TITLES[step.performer]} performing the step`);
       const needs = runner.needsOf(index);
@@ -107,6 +109,40 @@ async function confirmPreview(io: CliIo, prompt: Prompter, runner: CeremonyRunne
     }
     try {
       runner.attestPreview(w.id, await prompt.secret(`  ${w.name}'s attestation PIN:`));
+    } catch (e) {
+      if (!(e instanceof CeremonyError)) throw e;
+      io.err(`  ${e.message}`);
+    }
+  }
+  return runner.state().phase === "steps";
+}
+
+/**
+ * A split to be made again (after a printer jam, or a crash while printing): the old set is named
+ * with every card of it already delivered, and the step's witnesses attest with their PINs that
+ * those cards were collected for destruction before a new set is printed (docs/architecture.md,
+ * "Voided card sets"). False when a witness does not attest (the officer then retries, which shows
+ * the notice again, or aborts).
+ */
+async function voidCardSet(io: CliIo, prompt: Prompter, runner: CeremonyRunner, index: number): Promise<boolean> {
+  const step = runner.script.steps[index]!;
+  const set = runner.cardSetToVoid(index)!;
+  io.out("");
+  for (const line of voidNotice(set)) io.out(`  ${line}`);
+  const cards = deliveredCards(set).length;
+  const question = cards === 0 ? "is every paper of this set collected for destruction?" : `${cards === 1 ? "is the card" : `are all ${cards} cards`} listed above collected for destruction?`;
+  while (runner.cardSetToVoid(index)?.setId === set.setId && runner.state().phase === "steps") {
+    const done = new Set(runner.cardSetToVoid(index)!.voidAttesters);
+    const eligible = runner.state().participants.filter((p) => step.attestation.roles.includes(p.role) && !done.has(p.id));
+    const w = await choose(io, prompt, eligible, "Witness attesting the collected cards");
+    if (!(await yesNo(io, prompt, `  ${w.name}: ${question}`))) {
+      io.err(`  ${w.name} does not attest it: the set is not void, and no new set is printed.`);
+      await retryOrAbort(io, prompt, runner);
+      return false;
+    }
+    try {
+      const { voided } = runner.attestCardSetVoid(w.id, await prompt.secret(`  ${w.name}'s attestation PIN:`));
+      if (voided) io.out(`  Card set ${formatSetId(set.setId)} is void. The step now makes a new set.`);
     } catch (e) {
       if (!(e instanceof CeremonyError)) throw e;
       io.err(`  ${e.message}`);

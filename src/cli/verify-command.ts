@@ -6,7 +6,7 @@
  */
 import { scriptRecheck } from "../ceremony/script-recheck.ts";
 import { CeremonyError } from "../errors.ts";
-import { fingerprintWords, formatFingerprint, formatFingerprintPrefix } from "../common/index.ts";
+import { fingerprintWords, formatFingerprint, formatFingerprintPrefix, formatSetId } from "../common/index.ts";
 import { readInputFile } from "../input-file.ts";
 import { AnchorError, type BundleReport, anchorFromPem, anchorFromText, exitStatusOf, verifyArchive } from "../transcript/index.ts";
 import type { CliIo } from "./io.ts";
@@ -129,5 +129,9 @@ function factLines(b: BundleReport): string[] {
     `script     ${b.scriptId} sha256 ${b.scriptSha256 ? formatFingerprint(b.scriptSha256) : "?"}`,
     ...(b.checkpoint ? [`events     ${b.checkpoint.eventCount}, head ${formatFingerprint(b.checkpoint.head)}`] : []),
     `outputs    ${b.outputs.join(", ") || "none"}`,
+    ...b.voidedCardSets.map(
+      (v) =>
+        `void set   ${formatSetId(v.setId)} of ${v.keyLabel}: ${v.cards.length ? `${v.cards.map((c) => `card ${c.card} (${c.holder})`).join(", ")} collected for destruction` : "no card delivered"}, attested by ${v.attesters.join(" and ")}`,
+    ),
   ];
 }

@@ -37,6 +37,8 @@ export const CEREMONY_ERRORS = {
   ABORT_WITNESS: state("choose-another", "An abort needs a second person: an internal witness other than the one deciding types their attestation PIN."),
   ABORT_REASON: state("retry", "Say why the ceremony is aborted; the reason goes into the transcript."),
   PREVIEW_NOT_ATTESTED: state("retry", "This step signs, creates or destroys a key: its witnesses first confirm on screen what the HSM will do."),
+  CARD_SET_NOT_VOIDED: state("retry", "The step split the key onto cards before (a printer jam, a crash while printing): that set is void. Collect every card of it that was delivered for destruction; the step's witnesses attest it with their PINs; then the step makes a new set."),
+  CARD_SET_NOT_VOIDABLE: state("retry", "This step has no earlier card set to void. Do what the screen asks for now."),
   PREVIEW_NOT_SHOWN: state("retry", "The step's preview has not been shown yet; show what the HSM will do first."),
   PREVIEW_KEY_CHANGED: entry("ceremony", ["PkiActionError", "CeremonyError"], "choose-another", "The key in the HSM is not the one the witnesses confirmed. Nothing was signed; check the token."),
   HSM_LOGIN_REQUIRED: state("retry", "The HSM session must be opened: the crypto officer types the HSM PIN, then the step is run again."),

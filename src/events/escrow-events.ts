@@ -22,7 +22,23 @@ export const escrowEvents = {
     ),
     cardDestination: z.string(),
   }),
-  "escrow.card.delivered": z.strictObject({ keyLabel: z.string(), card: z.number().int().min(1), participantId, destination: z.string() }),
+  /** One card left for its holder; `setId` (v2) names the split it belongs to. */
+  "escrow.card.delivered": z.strictObject({ keyLabel: z.string(), setId: hex.optional(), card: z.number().int().min(1), participantId, destination: z.string() }),
+  /**
+   * A split must be redone (a printer jam, a crash while printing): one of the step's witnesses
+   * attests that every card of the old set already delivered was collected for destruction (v2).
+   */
+  "escrow.set.void-attested": z.strictObject({ keyLabel: z.string(), setId: hex, participantId }),
+  /**
+   * The old set is void: the cards of it that had been delivered, and the witnesses who attested
+   * they were collected for destruction (v2). Only then may the step make a new set.
+   */
+  "escrow.set.voided": z.strictObject({
+    keyLabel: z.string(),
+    setId: hex,
+    deliveredCards: z.array(z.strictObject({ card: z.number().int().min(1), participantId, fingerprint: sha256Hex })),
+    attesters: z.array(participantId).min(1),
+  }),
   /** A holder's card was read back from paper and matched what was printed. */
   "share.verified": z.strictObject({ keyLabel: z.string(), card: z.number().int().min(1), participantId }),
   /**

@@ -1,6 +1,7 @@
 import { PrintInputError } from "./errors.ts";
 import { type PrintedKeyCopies, validateKeyCopies } from "./key-copies-input.ts";
 import { optionalText, requireArray, requireHex, requireInteger, requireIsoDate, requireText } from "./validate.ts";
+import { validateVoidedSets, type PrintedVoidedSet } from "./voided-sets-input.ts";
 import { validateCheckpoint, validateParticipants, type PrintedCheckpoint, type PrintedParticipant } from "./witness-sheet-input.ts";
 
 export type PrintedStepOutcome = "completed" | "failed" | "not-run";
@@ -38,6 +39,8 @@ export interface TranscriptSummaryInput {
   };
   /** A destruction's copies of the key and its verdict (docs/architecture.md, "Key copies"). */
   keyCopies?: PrintedKeyCopies;
+  /** Card sets split and then voided (not outputs: no card of them is valid). */
+  voidedCardSets?: readonly PrintedVoidedSet[];
   checkpoint: PrintedCheckpoint;
   transcriptSigner: { spkiSha256: string };
 }
@@ -101,6 +104,7 @@ export function validateTranscriptSummaryInput(input: TranscriptSummaryInput): v
     requireHex(s.fingerprint, `${path}.fingerprint`, 64);
   });
   validateKeyCopies(input.keyCopies);
+  validateVoidedSets(input.voidedCardSets, ids);
   validateCheckpoint(input.checkpoint);
   requireHex(input.transcriptSigner?.spkiSha256, "transcriptSigner.spkiSha256", 64);
 }

@@ -15,6 +15,7 @@ import {
 } from "./sheet-sections.ts";
 import { drawKeyCopies } from "./key-copies-section.ts";
 import { drawTable, type TableColumn } from "./table.ts";
+import { drawVoidedSets } from "./voided-sets.ts";
 import { drawLine, lineHeight, wrapToWidth, type Type } from "./text-fit.ts";
 import { validateTranscriptSummaryInput, type TranscriptSummaryInput } from "./transcript-summary-input.ts";
 
@@ -63,6 +64,7 @@ export async function renderTranscriptSummary(input: TranscriptSummaryInput): Pr
       drawSteps(doc, flow, input);
       drawOutputs(doc, flow, input);
       if (input.keyCopies) drawKeyCopies(doc, flow, input.keyCopies);
+      drawVoidedSets(doc, flow, input.voidedCardSets ?? [], new Map(input.participants.map((p) => [p.id, p.name])), false);
 
       drawSectionHeading(doc, flow, "Journal checkpoint", 80);
       drawFieldRows(doc, flow, checkpointRows(doc, input.checkpoint));

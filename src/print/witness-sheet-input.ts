@@ -1,5 +1,6 @@
 import { PrintInputError } from "./errors.ts";
 import { type PrintedKeyCopies, validateKeyCopies } from "./key-copies-input.ts";
+import { validateVoidedSets, type PrintedVoidedSet } from "./voided-sets-input.ts";
 import { requireArray, requireHex, requireInteger, requireIsoDate, requireText, optionalText } from "./validate.ts";
 
 export interface PrintedParticipant {
@@ -33,6 +34,8 @@ export interface WitnessSheetInput {
   aborted?: { reason: string };
   /** A destruction's copies of the key and its verdict: DESTROYED only when every copy is accounted for. */
   keyCopies?: PrintedKeyCopies;
+  /** Card sets split and then voided, with the delivered cards collected for destruction. */
+  voidedCardSets?: readonly PrintedVoidedSet[];
   checkpoint: PrintedCheckpoint;
   /** SHA-256 of the transcript-signing key's SubjectPublicKeyInfo: what witnesses sign under. */
   transcriptSigner: { spkiSha256: string };
@@ -77,6 +80,7 @@ export function validateWitnessSheetInput(input: WitnessSheetInput): void {
   });
   if (input.aborted !== undefined) requireText(input.aborted.reason, "aborted.reason", 1000);
   validateKeyCopies(input.keyCopies);
+  validateVoidedSets(input.voidedCardSets, ids);
   validateCheckpoint(input.checkpoint);
   requireHex(input.transcriptSigner?.spkiSha256, "transcriptSigner.spkiSha256", 64);
 }

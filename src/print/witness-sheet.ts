@@ -16,6 +16,7 @@ import {
   fingerprintRows,
 } from "./sheet-sections.ts";
 import { drawTable } from "./table.ts";
+import { drawVoidedSets } from "./voided-sets.ts";
 import { drawLine, fitSize, lineHeight, truncateToWidth, widthOf, wrapToWidth, type Type } from "./text-fit.ts";
 import { validateWitnessSheetInput, type PrintedParticipant, type WitnessSheetInput } from "./witness-sheet-input.ts";
 
@@ -83,6 +84,7 @@ export async function renderWitnessSheet(input: WitnessSheetInput): Promise<Buff
       drawSteps(doc, flow, input);
       flow.y += 14;
       if (input.keyCopies) drawKeyCopies(doc, flow, input.keyCopies);
+      drawVoidedSets(doc, flow, input.voidedCardSets ?? [], new Map(input.participants.map((p) => [p.id, p.name])), true);
 
       drawClosingBlock(doc, flow, input);
       flow.finish();

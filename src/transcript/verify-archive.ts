@@ -34,6 +34,8 @@ export interface BundleReport {
   checkpoint: { eventCount: number; head: string } | null;
   /** "kind:label" of every signed output. */
   outputs: string[];
+  /** Card sets split and then voided: the cards of each delivered before, and who attested them collected (names). */
+  voidedCardSets: Array<{ keyLabel: string; setId: string; cards: Array<{ card: number; holder: string }>; attesters: string[] }>;
   signerSpkiSha256: string | null;
   anchored: boolean;
   failures: VerifyFailure[];
@@ -138,6 +140,7 @@ export async function verifyArchive(paths: readonly string[], options: VerifyArc
       scriptSha256: t?.script.sha256 ?? null,
       checkpoint: t ? { eventCount: t.checkpoint.eventCount, head: t.checkpoint.head } : null,
       outputs: t?.outputs.map((o) => `${o.kind}:${o.label}`) ?? [],
+      voidedCardSets: t ? voidedCardSetsOf(t.events, new Map(t.participants.map((p) => [p.id, p.name]))) : [],
       signerSpkiSha256: v.signerSpkiSha256 ?? null,
       anchored: judged.anchored,
       failures,
@@ -170,6 +173,15 @@ export function exitStatusOf(report: VerifyReport): number {
   if (failed > 0 || total === 0) return 1;
   if (notAnchored > 0) return aborted > 0 ? 5 : 3;
   return aborted > 0 ? 4 : 0;
+}
+
+function voidedCardSetsOf(events: readonly RecordedEvent[], names: ReadonlyMap<string, string>): BundleReport["voidedCardSets"] {
+  const name = (id: string): string => names.get(id) ?? id;
+  return events.flatMap((e) =>
+    e.type === "escrow.set.voided"
+      ? [{ keyLabel: e.body.keyLabel, setId: e.body.setId, cards: e.body.deliveredCards.map((c) => ({ card: c.card, holder: name(c.participantId) })), attesters: e.body.attesters.map(name) }]
+      : [],
+  );
 }
 
 /** The reason the terminal ceremony.aborted event gives, or null. */

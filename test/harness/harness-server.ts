@@ -39,6 +39,11 @@ export interface HarnessOptions {
   ceremonyScriptsDir?: string;
   /** 0 (the default) picks a free port. */
   port?: number;
+  /**
+   * Rehearsals only (the default, as `npm run ui` serves). False offers a real HSM as the
+   * Electron app does: the test then provides the token (SOFTHSM2_CONF) and the printer (`lp` on PATH).
+   */
+  rehearsalOnly?: boolean;
   log?: (line: string) => void;
 }
 
@@ -70,7 +75,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const service = await createService({
     dataDir,
     ceremonyScriptsDir: options.ceremonyScriptsDir ?? path.join(PROJECT_DIR, "ceremony-scripts"),
-    rehearsalOnly: true,
+    rehearsalOnly: options.rehearsalOnly ?? true,
     onProgress(event) {
       // As electron/progress.ts: only what the contract declares crosses; a bad event is dropped.
       const parsed = ProgressEvent.safeParse(event);

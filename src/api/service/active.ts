@@ -11,4 +11,8 @@ export interface ActiveCeremony {
   previews: Set<string>;
   running: boolean;
   bundleDir: string | null;
+  /** Where the bundle is to be written: checked at the start, changed only by a finish to another folder. */
+  outDir: string;
+  /** Why the last finish failed (shown until one succeeds). */
+  finishError: { code: string; message: string } | null;
 }

@@ -19,7 +19,8 @@ export async function cardPreview(a: ActiveCeremony, participantId: string): Pro
   if (!(a.sink instanceof RehearsalCardSink)) {
     return { card: card.card, holder: card.holder, pngDataUrl: null, destination: a.sink.description };
   }
-  const printed = a.sink.delivered.find((d) => d.participantId === participantId);
+  // The card of this split: a set voided before (a failed split made again) is never shown.
+  const printed = (await a.sink.cardsOf(split.setId)).find((d) => d.card === card.card);
   if (!printed) throw new ServiceError("CARD_UNKNOWN", "That card was not printed.");
   const dir = await mkdtemp(join(a.env!.dir, "preview-"));
   try {

@@ -4,6 +4,7 @@ import { CeremonyError, wipe } from "../../errors.ts";
 import { decodeShare, wipeDecodedShares, type DecodedShare } from "../../escrow/index.ts";
 import { type EventBody, type RecordedEvent, eventsOfType, lastEventOfType } from "../../events/index.ts";
 import type { ActionContext, ShareInput } from "../action-api.ts";
+import { voidedCardMessage } from "../card-set-void.ts";
 import type { Participant } from "../participants.ts";
 
 /** The escrow.split event's body: the split as the journal recorded it. */
@@ -29,11 +30,14 @@ export function recordedSplit(ctx: Pick<ActionContext, "events">, keyLabel: stri
  * Decodes one holder's typed or scanned share and checks it is exactly the share recorded for
  * that holder's card. The decoded payload is wiped before returning.
  */
-export function checkHolderShare(split: RecordedSplit, holder: Participant, text: string): { card: number; fingerprint: string } {
+export function checkHolderShare(split: RecordedSplit, holder: Participant, text: string, voided: ReadonlySet<string> = new Set()): { card: number; fingerprint: string } {
   const card = split.cards.find((c) => c.participantId === holder.id);
   if (!card) throw new ShareReadBackError("SHARE_HOLDER_UNKNOWN", `${holder.name} holds no card of this split.`);
   const decoded = decodeShare(text, { label: `${holder.name}'s card` });
   try {
+    if (decoded.setId !== split.setId && voided.has(decoded.setId)) {
+      throw new ShareReadBackError("SHARE_WRONG_SET", voidedCardMessage(`${holder.name}'s card`, decoded.setId, split.setId));
+    }
     if (decoded.setId !== split.setId) {
       throw new ShareReadBackError(
         "SHARE_WRONG_SET",

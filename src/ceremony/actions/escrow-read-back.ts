@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CeremonyError } from "../../errors.ts";
 import type { ActionDefinition } from "../action-api.ts";
+import { voidedSetIds } from "../card-set-void.ts";
 import { checkHolderShare, journaledReadBacks, recordedSplit, ShareReadBackError } from "./escrow-common.ts";
 
 const Params = z.object({ keyLabel: z.string().min(1).max(64) }).strict();
@@ -38,7 +39,7 @@ export const escrowReadBack: ActionDefinition<z.infer<typeof Params>> = {
         continue;
       }
       try {
-        checkHolderShare(split, holder, input.text);
+        checkHolderShare(split, holder, input.text, voidedSetIds(ctx.events()));
         ctx.record("share.verified", { keyLabel: p.keyLabel, card: card.card, participantId: holder.id });
         verified.push(`card ${card.card} (${card.holder})`);
       } catch (e) {

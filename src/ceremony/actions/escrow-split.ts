@@ -115,7 +115,7 @@ export const escrowSplit: ActionDefinition<z.infer<typeof Params>> = {
       });
       await ctx.cards.deliver({ holder, index: i + 1, fileName: cardFileName(i + 1, s.setId, holder.name), pdf });
       pdf.fill(0);
-      ctx.record("escrow.card.delivered", { keyLabel: p.keyLabel, card: i + 1, participantId: holder.id, destination: ctx.cards.description });
+      ctx.record("escrow.card.delivered", { keyLabel: p.keyLabel, setId: s.setId, card: i + 1, participantId: holder.id, destination: ctx.cards.description });
       // A copy of the key from now on: the card, and the wrapped key printed on it (a set whose
       // cards never left the printer after a crash is no copy at all).
       ctx.inventory.recordEscrowSet({

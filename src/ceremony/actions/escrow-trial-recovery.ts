@@ -4,6 +4,7 @@ import { wipe } from "../../errors.ts";
 import { combineShares, wipeDecodedShares } from "../../escrow/index.ts";
 import { HsmError, type HsmClient, type SecretKeyInfo } from "../../hsm/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
+import { voidedCardMessage, voidedSetIds } from "../card-set-void.ts";
 import { decodeShares, recordedSplit, ShareReadBackError } from "./escrow-common.ts";
 
 const Params = z.object({ keyLabel: z.string().min(1).max(64) }).strict();
@@ -23,10 +24,14 @@ export const escrowTrialRecovery: ActionDefinition<z.infer<typeof Params>> = {
     const wrapped = ctx.artifact(split.wrappedPath);
     if (!wrapped) throw new ShareReadBackError("ESCROW_WRAPPED_MISSING", `The wrapped key ${split.wrappedPath} is not recorded in this ceremony.`);
     const decoded = decodeShares(ctx, ctx.inputs.shares);
+    const voided = voidedSetIds(ctx.events());
     for (const d of decoded) {
       if (!split.cards.some((c) => c.fingerprint === d.fingerprint)) {
         wipeDecodedShares(decoded);
-        throw new ShareReadBackError("SHARE_WRONG_SET", `${d.label} is not one of the cards printed in this ceremony (set ${formatSetId(split.setId)}).`);
+        throw new ShareReadBackError(
+          "SHARE_WRONG_SET",
+          voided.has(d.setId) ? voidedCardMessage(d.label, d.setId, split.setId) : `${d.label} is not one of the cards printed in this ceremony (set ${formatSetId(split.setId)}).`,
+        );
       }
     }
     const kcvs = await unwrapProbe(ctx.hsm(), decoded, wrapped, `trial-${ctx.ceremonyId}`);

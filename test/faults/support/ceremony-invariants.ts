@@ -39,6 +39,8 @@ const KNOWN_TYPES = new Set([
   "pki.linted",
   "escrow.split",
   "escrow.card.delivered",
+  "escrow.set.void-attested",
+  "escrow.set.voided",
   "share.verified",
   "escrow.trial-recovered",
 ]);
@@ -109,6 +111,11 @@ export function eventProblems(events: readonly ChainedEvent[], script: LoadedScr
 
   const splits = events.filter((e) => e.type === "escrow.split");
   const lastSplit = splits.at(-1);
+  // A split made again supersedes the earlier set only once that set was voided, naming its delivered cards.
+  const voided = new Set(events.filter((e) => e.type === "escrow.set.voided").map((e) => String(e.body.setId)));
+  for (const split of splits.slice(0, -1)) {
+    if (!voided.has(String(split.body.setId))) problems.push(`card set ${String(split.body.setId)} was split again without being voided`);
+  }
   if (lastSplit) {
     const after = events.slice(events.indexOf(lastSplit));
     const n = Number(lastSplit.body.n);

@@ -63,7 +63,7 @@ test("read-back survives a restart: journaled card by card, counted by the step,
   journal.close();
   journal = Journal.open(path);
   runner = CeremonyRunner.resume(runner.ceremonyId, options(journal));
-  const board = ceremonyView(runner, { running: false, previews: new Set(), bundleDir: null }).shareBoard;
+  const board = ceremonyView(runner, { running: false, previews: new Set(), bundleDir: null, outDir: join(dir, "bundle"), finishError: null }).shareBoard;
   expect(board.map((c) => [c.card, c.verified])).toEqual(split.cards.map((c) => [c.card, c.card === first!.card || c.card === second!.card]));
 
   // The others read back after the restart; the step runs with no words at all.

@@ -2,6 +2,7 @@ import { useRef, useState } from "react";
 import type { StepView } from "../../../../src/api/contract.ts";
 import { Field } from "../../components/field.tsx";
 import { useOpenCeremony } from "../../state/ceremony-context.tsx";
+import { CardSetVoidPanel } from "./card-set-void-panel.tsx";
 import { FilePicker, type PickedFile } from "./file-picker.tsx";
 import { HsmProgress } from "./hsm-progress.tsx";
 import { defaultPerformer, PerformerSelect } from "./performer-select.tsx";
@@ -23,7 +24,13 @@ export function ActionForm({ step }: { step: StepView }) {
   const needsPin = step.needs.includes("hsm-pin");
   const needsFile = step.needs.includes("file");
   const awaitingPreview = step.preview?.required === true;
-  const missing = [awaitingPreview ? "the witnesses' confirmation of what the HSM will do" : null, !performer ? "the performer" : null, needsPin && hsmPin === "" ? "the HSM PIN" : null, needsFile && !file ? "the file" : null].filter(Boolean);
+  const missing = [
+    step.cardSetVoid ? "the witnesses' attestation that the void set's delivered cards were collected" : null,
+    awaitingPreview ? "the witnesses' confirmation of what the HSM will do" : null,
+    !performer ? "the performer" : null,
+    needsPin && hsmPin === "" ? "the HSM PIN" : null,
+    needsFile && !file ? "the file" : null,
+  ].filter(Boolean);
   const failed = step.status === "failed";
   const shown = action.pending ? null : (action.error ?? (failed ? step.lastError : null));
   const failure = useStepFailure(shown, step.needs, needsPin ? pinInput : runButton, () => {
@@ -45,6 +52,7 @@ export function ActionForm({ step }: { step: StepView }) {
 
   return (
     <>
+      <CardSetVoidPanel step={step} />
       <PreviewPanel step={step} />
       <form
         className="action-form"

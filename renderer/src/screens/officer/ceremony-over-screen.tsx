@@ -52,6 +52,14 @@ export function CeremonyOverScreen({
       </div>
     );
   }
+  // Completed in the journal, but writing the bundle failed: it is written from the journal again.
+  if (!bundleDir) {
+    return (
+      <div className="screen ceremony-over">
+        <FinishPanel onFinished={onFinished} />
+      </div>
+    );
+  }
 
   return (
     <div className="screen ceremony-over">

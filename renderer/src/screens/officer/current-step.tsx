@@ -39,7 +39,7 @@ export function CurrentStep({ step }: { step: StepView }) {
         )
       ) : null}
       <ReadAloudOutputs outputs={step.outputs} heading={step.performer ? `Read aloud — performed by ${step.performer}` : "Read aloud"} />
-      {step.action === "escrow.split" && view.shareBoard.length > 0 ? <ShareBoard board={view.shareBoard} caption="Cards printed — one per holder" /> : null}
+      {step.action === "escrow.split" && !acting && view.shareBoard.length > 0 ? <ShareBoard board={view.shareBoard} caption="Cards printed — one per holder" /> : null}
       <WitnessAttestation step={step} />
     </article>
   );

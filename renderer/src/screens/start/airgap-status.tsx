@@ -16,7 +16,7 @@ export function AirGapStatus() {
   }, [check]);
   return (
     <fieldset className="airgap-status">
-      <legend>4. Air gap</legend>
+      <legend>5. Air gap</legend>
       {result === null ? null : result.clear ? (
         <Notice tone="success" title="No network interface is up.">
           <p>The workstation is offline.</p>

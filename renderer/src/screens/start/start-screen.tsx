@@ -6,6 +6,7 @@ import { ErrorNotice } from "../../components/error-notice.tsx";
 import { ScreenHeading } from "../../components/screen-heading.tsx";
 import { useCeremony } from "../../state/ceremony-context.tsx";
 import { AirGapStatus } from "./airgap-status.tsx";
+import { BundleFolder, type BundleFolderState } from "./bundle-folder.tsx";
 import { HsmChoice, tokenKeyOf, type HsmChoiceState } from "./hsm-choice.tsx";
 import { PaperScriptPanel } from "./paper-script-panel.tsx";
 import { PreflightTable } from "./preflight-table.tsx";
@@ -29,6 +30,7 @@ export function StartScreen({ onStarted }: { onStarted(): void }) {
   const starting = useApiCall();
   const [validationError, setValidationError] = useState<ApiError | null>(null);
   const [preflight, setPreflight] = useState<PreflightView | null>(null);
+  const [folder, setFolder] = useState<BundleFolderState>({ dir: "", error: null, checked: null });
   const revalidateTimer = useRef<number | undefined>(undefined);
   // Only the newest check may change the screen; an older answer arriving late is dropped.
   const validationSeq = useRef(0);
@@ -79,16 +81,37 @@ export function StartScreen({ onStarted }: { onStarted(): void }) {
     if (file) revalidate(file, summary, next);
   };
 
+  /** The core's verdict on the bundle folder; true when it can take the bundle (or none was typed). */
+  const checkFolder = async (dir: string): Promise<boolean> => {
+    if (dir.trim() === "") {
+      setFolder({ dir, error: null, checked: null });
+      return true;
+    }
+    try {
+      const { dir: checked } = await call("output:check", { dir: dir.trim() });
+      setFolder((f) => (f.dir === dir ? { dir, error: null, checked } : f));
+      return true;
+    } catch (e) {
+      const error = toApiError(e).message;
+      setFolder((f) => (f.dir === dir ? { dir, error, checked: null } : f));
+      return false;
+    }
+  };
+
   const token = hsm.tokens?.find((t) => tokenKeyOf(t) === hsm.tokenKey) ?? null;
   const blockers: string[] = [];
   if (!summary) blockers.push("choose a ceremony script");
   else if (summary.issues.length) blockers.push("fix the script's problems listed above");
   if (hsm.mode === "hsm" && !token) blockers.push("choose the HSM token");
+  if (folder.error) blockers.push("choose a new or empty bundle folder");
   const canStart = blockers.length === 0 && !checking;
 
   const start = () =>
     starting.run(async () => {
       if (!summary || !file) return;
+      // The bundle folder first: nobody signs in to a ceremony whose bundle has nowhere to go.
+      if (!(await checkFolder(folder.dir))) return;
+      const outDir = folder.dir.trim();
       const request = {
         file,
         parameters: typedValues(summary.parameters, values),
@@ -100,7 +123,7 @@ export function StartScreen({ onStarted }: { onStarted(): void }) {
       const report = await call("hsm:preflight", request);
       setPreflight(report);
       if (!report.ok) return;
-      const view = await call("ceremony:start", request);
+      const view = await call("ceremony:start", { ...request, ...(outDir ? { outDir } : {}) });
       accept(view);
       onStarted();
     });
@@ -133,6 +156,7 @@ export function StartScreen({ onStarted }: { onStarted(): void }) {
               setPreflight(null);
             }}
           />
+          <BundleFolder state={folder} onChange={(dir) => setFolder({ dir, error: null, checked: null })} onCheck={() => void checkFolder(folder.dir)} />
           <AirGapStatus />
           {preflight ? <PreflightTable report={preflight} /> : null}
           <div className="start-actions">

@@ -2,6 +2,7 @@ import type { CeremonyView, StepView } from "../../../../src/api/contract.ts";
 import { ReadAloudOutputs } from "../../components/read-aloud.tsx";
 import { ScreenHeading } from "../../components/screen-heading.tsx";
 import { StepStatusBadge } from "../../components/status-badge.tsx";
+import { CardSetVoidPanel } from "../officer/card-set-void-panel.tsx";
 import { WitnessAttestation } from "./witness-attestation.tsx";
 import { ReadBackProgress, readBackUnderway } from "./witness-read-back.tsx";
 
@@ -30,6 +31,7 @@ export function WitnessStep({ view, step }: { view: CeremonyView; step: StepView
       <div className="witness-columns">
         <div className="witness-values">
           {readBack && step.status !== "completed" ? <ReadBackProgress view={view} /> : null}
+          <CardSetVoidPanel step={step} />
           {step.outputs.length > 0 ? (
             <ReadAloudOutputs outputs={step.outputs} heading="Check against what was read aloud" />
           ) : step.status === "pending" || step.status === "running" ? (
