@@ -160,6 +160,11 @@ export function buildKeyLedger(ceremonies: readonly CeremonyRecord[]): KeyLedger
           made: at,
           retired: null,
         });
+      } else if (e.type === "escrow.set.voided") {
+        // A split made again (a printer jam, a crash while printing): the old set's delivered
+        // cards were collected for destruction under witness, so it is no copy of the key, and the
+        // cards, read-backs and trial recovery that follow belong to the set made after it.
+        for (const key of keys.values()) key.copies = key.copies.filter((x) => !(x.kind === "escrow-set" && x.setId === e.body.setId));
       } else if (e.type === "escrow.card.delivered" || e.type === "share.verified" || e.type === "share.read-back" || e.type === "escrow.trial-recovered") {
         const set = escrowSetIn(keys, c, e.body.keyLabel, kcvIdentity);
         if (!set) continue;

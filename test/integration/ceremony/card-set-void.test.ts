@@ -20,6 +20,7 @@ import { driveCeremony } from "../../../src/ceremony/rehearsal-driver.ts";
 import { CeremonyRunner } from "../../../src/ceremony/runner.ts";
 import { scriptRecheck } from "../../../src/ceremony/script-recheck.ts";
 import { formatSetId } from "../../../src/common/index.ts";
+import { buildEvidenceReport } from "../../../src/evidence/index.ts";
 import { eventsOfType, lastEventOfType } from "../../../src/events/index.ts";
 import { createRehearsalEnvironment, HsmClient, type RehearsalEnvironment } from "../../../src/hsm/index.ts";
 import { Journal } from "../../../src/journal/index.ts";
@@ -113,6 +114,11 @@ test("a printer jam on card 2: the old set is named with card 1, voided under du
     const report = await verifyArchive([out], { extraChecks: [scriptRecheck] });
     expect(report.bundles[0]!.failures).toEqual([]);
     expect(report.bundles[0]!.voidedCardSets).toEqual([{ keyLabel: "KEK-01", setId: oldSet.setId, cards: [{ card: 1, holder: "Hana Holder" }], attesters: ["Wen Witness", "Xu Witness"] }]);
+    // The evidence report judges the set made after the void, never the void one.
+    const evidence = JSON.stringify(await buildEvidenceReport([out]));
+    expect(evidence).not.toContain(formatSetId(oldSet.setId));
+    expect(evidence).toContain(formatSetId(newSet.setId));
+    expect(evidence).not.toMatch(/never read back|no trial recovery/);
     const transcript = JSON.parse(await readFile(join(out, "transcript.json"), "utf8")) as { events: Array<{ type: string }> };
     expect(transcript.events.filter((e) => e.type === "escrow.set.voided")).toHaveLength(1);
 
