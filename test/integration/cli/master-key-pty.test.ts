@@ -1,14 +1,14 @@
 /**
  * A master-key ceremony typed at a real pseudo-terminal with a printer that jams on card 2:
  *
- *  - the escrow step fails with card 1 already delivered to Ada… to Hana; "retry" names the void
+ *  - the escrow step fails with card 1 already delivered to Hana; "retry" names the void
  *    set and card 1, both witnesses attest with their PINs that it was collected, and only then is
  *    a new set (new set ID) printed;
  *  - every holder reads back their card in private: the words are never echoed, a near miss, two
- *    swapped words and another holder's card each show the holder a hint (which may quote the
- *    card's words) and are typed again; the screen and its scrollback are cleared after each holder
- *    with a notice;
- *  - the trial recovery meets the void card, then a wrong word, each shown and cleared, then works.
+ *    swapped words, another holder's card and the void card each show the holder a hint (which may
+ *    quote the card's words) and are typed again; the screen and its scrollback are cleared after
+ *    each card entered, with a notice;
+ *  - the trial recovery meets the void card and a wrong word at entry, each shown and cleared.
  *
  * Then: no PIN and no run of card words anywhere in what the terminal received; no quoted card word
  * after the last clear; never two holders' cards on one screen; and no typed word, near miss or
@@ -103,20 +103,20 @@ test("master key in a pseudo-terminal: a jam voids the set under dual control; r
     }, (w) => w.join(" ")]],
     ["Ivo", [(w) => { const s = [...w]; [s[5], s[6]] = [s[6]!, s[5]!]; return s.join(" "); }, (w) => w.join(" ")]],
     ["Jun", [(_, all) => all.get("Kai")!.join(" "), (w) => w.join(" ")]],
-    ["Kai", [(w) => w.join(" ")]],
+    ["Kai", [() => voidCard.join(" "), (w) => w.join(" ")]],
     // A scanner types the QR form.
     ["Lea", [(w) => `CWS1:${w.join(" ").toUpperCase()}`]],
   ]);
   const trialAttempts = new Map<string, Array<(w: string[]) => string>>([
-    ["Hana", [() => voidCard.join(" "), (w) => w.join(" "), (w) => w.join(" ")]],
-    ["Jun", [(w) => w.join(" "), (w) => {
+    ["Hana", [() => voidCard.join(" "), (w) => w.join(" ")]],
+    ["Jun", [(w) => {
       // A real list word where the card has another: the checksum names the word and what the card may say.
       const i = 12;
       const other = WORDS.find((x) => x !== w[i] && !w.includes(x))!;
       substituted = { word: other, real: w[i]! };
       return w.map((x, j) => (j === i ? other : x)).join(" ");
     }, (w) => w.join(" ")]],
-    ["Lea", [(w) => w.join(" "), (w) => w.join(" "), (w) => w.join(" ")]],
+    ["Lea", [(w) => w.join(" ")]],
   ]);
 
   let signingIn: (typeof PEOPLE)[number] | undefined;
@@ -140,7 +140,7 @@ test("master key in a pseudo-terminal: a jam voids the set under dual control; r
     [/(\w+)'s attestation PIN: \(not shown\) /, (m) => pinOf(m[1]!)],
     [/HSM PIN \(typed once; never retried\): \(not shown\) /, () => hsmPins.shift()!],
     [/Type "retry" to run the step again, or "abort" to stop the ceremony: /, () => "retry"],
-    [/(\w+)'s card: \(not shown\) /, async (m) => {
+    [/(\w+)'s card \(empty to leave it for now\): \(not shown\) /, async (m) => {
       const all = await holderCards();
       const words = all.get(m[1]!)!;
       const attempts = (currentStep === 6 ? readBackAttempts : trialAttempts).get(m[1]!)!;
@@ -167,24 +167,27 @@ test("master key in a pseudo-terminal: a jam voids the set under dual control; r
     pty.kill();
   }
   const screen = pty.screen;
+  // Long messages wrap at 100 columns: the sentences as one line, for matching them.
+  const flat = screen.replace(/\r?\n */g, " ");
   const all = [...(await holderCards()).values(), voidCard];
 
   // The jam, the void under dual control, then the new set.
-  expect(screen).toMatch(/FAILED: The printer refused card 2: lp: Error - printer jammed[^\r\n]*\[PRINTER_FAILED\]/);
-  const notice = screen.indexOf(`Card set ${formatSetId(voidSetId)} of KEK-01 is VOID`);
+  expect(flat).toMatch(/FAILED: The printer refused card 2: lp: Error - printer jammed[^\r\n]*\[PRINTER_FAILED\]/);
+  const notice = flat.indexOf(`Card set ${formatSetId(voidSetId)} of KEK-01 is VOID`);
   expect(notice).toBeGreaterThan(-1);
-  expect(screen.slice(notice)).toMatch(/card 1, held by Hana \(share fingerprint [0-9A-F ]+…\)/);
-  const voided = screen.indexOf(`Card set ${formatSetId(voidSetId)} is void. The step now makes a new set.`);
+  expect(flat.slice(notice)).toMatch(/card 1, held by Hana \(share fingerprint [0-9A-F ]+…\)/);
+  const voided = flat.indexOf(`Card set ${formatSetId(voidSetId)} is void. The step now makes a new set.`);
   expect(voided).toBeGreaterThan(notice);
-  expect(screen.slice(notice, voided)).toMatch(/Wen's attestation PIN[\s\S]*Xu's attestation PIN/);
+  expect(flat.slice(notice, voided)).toMatch(/Wen's attestation PIN[\s\S]*Xu's attestation PIN/);
 
   // The typo paths were shown to the holder.
-  expect(screen).toContain(`'${nearMissToken}' is not in the word list`);
-  expect(screen).toMatch(/words 6 and 7 look swapped/);
-  expect(screen).toMatch(/That is card 4 \(Kai's\), not Jun's card 3/);
-  expect(screen).toContain(`which was VOIDED in this ceremony when the split was made again`);
-  expect(screen).toContain(`'${substituted.word}' is probably wrong (the card may say '${substituted.real}')`);
-  for (const h of HOLDERS) expect(screen).toContain(`(Screen and scrollback cleared of ${h}'s card.)`);
+  expect(flat).toContain(`'${nearMissToken}' is not in the word list`);
+  expect(flat).toMatch(/words 6 and 7 look swapped/);
+  expect(flat).toMatch(/That is card 4 \(Kai's\), not Jun's card 3/);
+  expect(flat).toMatch(/Kai's card is from set [0-9A-F ]+, which was VOIDED in this ceremony when the split was made again/);
+  expect(flat).toMatch(/This card is from set [0-9A-F ]+, which was VOIDED in this ceremony when the split was made again/);
+  expect(flat).toContain(`'${substituted.word}' is probably wrong (the card may say '${substituted.real}')`);
+  for (const h of HOLDERS) expect(flat).toContain(`(Screen and scrollback cleared of ${h}'s card.)`);
 
   // Nothing secret on the terminal: no PIN, no run of three card words (an echo) anywhere.
   for (const secret of [...PEOPLE.map((p) => p.pin), DEFAULT_REHEARSAL_PINS.userPin]) expect(screen, `PIN ${secret} was shown`).not.toContain(secret);
@@ -195,10 +198,12 @@ test("master key in a pseudo-terminal: a jam voids the set under dual control; r
   // A hint quoting a card's word is gone with the next clear: never after the last one, and never
   // two holders' cards on one screen.
   const segments = screen.split(CLEAR);
-  expect(segments.length).toBeGreaterThan(HOLDERS.length + TRIAL.length * 3);
+  // One clear after every card entered: 9 at read-back (4 slips), 5 in the trial (2 slips).
+  expect(typed).toHaveLength(14);
+  expect(segments.length).toBeGreaterThanOrEqual(typed.length + 1);
   const quoted = [...new Set([...all.flat(), substituted.word])].map((w) => `'${w}'`);
   for (const q of quoted) expect(segments.at(-1), `${q} is still on the screen at the end`).not.toContain(q);
-  for (const s of segments) expect(new Set([...s.matchAll(/(\w+)'s card: \(not shown\)/g)].map((m) => m[1])).size).toBeLessThanOrEqual(1);
+  for (const s of segments) expect(new Set([...s.matchAll(/(\w+)'s card \(empty to leave it for now\): \(not shown\)/g)].map((m) => m[1])).size).toBeLessThanOrEqual(1);
 
   // The record: the bundle verifies with the void in it; no typed word, near miss or hint in any record.
   const v = await verifyBundle(out, { extraChecks: [scriptRecheck] });
@@ -211,5 +216,4 @@ test("master key in a pseudo-terminal: a jam voids the set under dual control; r
     const text = readFileSync(file).toString("latin1");
     for (const n of needles) expect(text.includes(n), `${n} found in ${file}`).toBe(false);
   }
-  expect(typed.length).toBeGreaterThan(HOLDERS.length + 3 * TRIAL.length);
 }, 600_000);
