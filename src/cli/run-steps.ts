@@ -137,7 +137,8 @@ async function voidCardSet(io: CliIo, prompt: Prompter, runner: CeremonyRunner, 
     const w = await choose(io, prompt, eligible, "Witness attesting the collected cards");
     if (!(await yesNo(io, prompt, `  ${w.name}: ${question}`))) {
       io.err(`  ${w.name} does not attest it: the set is not void, and no new set is printed.`);
-      await retryOrAbort(io, prompt, runner);
+      // "retry" names the set again (once its cards have been looked for).
+      await afterFailure(io, prompt, runner, "retry");
       return false;
     }
     try {

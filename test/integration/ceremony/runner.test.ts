@@ -194,7 +194,7 @@ test("a failed action pauses on its step; an abort is recorded with its reason a
     expect(state.steps[2]!.actionStatus).toBe("failed");
     expect(state.steps[2]!.lastError?.message).toMatch(/No key labelled "NO-SUCH-KEY"/);
     // The screens get the failure with its code's advice (from the registry; it is not journaled).
-    const view = CeremonyView.parse(ceremonyView(runner, { running: false, previews: new Set(), bundleDir: null }));
+    const view = CeremonyView.parse(ceremonyView(runner, { running: false, previews: new Set(), bundleDir: null, outDir: "/nowhere", finishError: null }));
     expect(view.steps[2]!.lastError).toMatchObject({ code: "HSM_KEY_NOT_FOUND", advice: "choose-another", adviceText: ADVICE_TEXT["choose-another"] });
     // A retry fails the same way; nothing is retried by itself.
     await expect(runner.runAction(officer.id)).rejects.toMatchObject({ code: "HSM_KEY_NOT_FOUND" });
