@@ -7,7 +7,8 @@
  * least: dual control) attest with their PINs that those cards were collected for destruction.
  */
 import { formatFingerprintPrefix, formatSetId } from "../common/index.ts";
-import { eventsOfType, type RecordedEvent } from "../events/index.ts";
+import { type EventBody, eventsOfType, type RecordedEvent } from "../events/index.ts";
+import type { Journal } from "../journal/index.ts";
 import type { Participant } from "./participants.ts";
 import type { AttestationRule } from "./script-schema.ts";
 import { attestationShortfall, type CardSet, type StepState } from "./state.ts";
@@ -61,4 +62,44 @@ export function voidedSetIds(events: readonly RecordedEvent[]): Set<string> {
 /** What a holder is told who brings a card of a voided set (to a read-back or a trial recovery). */
 export function voidedCardMessage(whose: string, cardSetId: string, validSetId: string): string {
   return `${whose} is from set ${formatSetId(cardSetId)}, which was VOIDED in this ceremony when the split was made again: it is to be destroyed and recovers nothing. Use the card of set ${formatSetId(validSetId)}.`;
+}
+
+/**
+ * The key inventory (docs/architecture.md, "Key copies") learns that a voided set's delivered
+ * cards, and the wrapped key printed on each, were collected under witness for destruction: they
+ * no longer count as copies of the key. Idempotent, so a resumed ceremony may repeat it.
+ */
+export function accountVoidedSet(
+  journal: Pick<Journal, "recordEscrowSet" | "markEscrowCopy">,
+  ceremonyId: string,
+  split: { time: string; body: EventBody<"escrow.split"> },
+  voided: { time: string; body: EventBody<"escrow.set.voided"> },
+): void {
+  const delivered = voided.body.deliveredCards;
+  if (delivered.length === 0) return;
+  const s = split.body;
+  journal.recordEscrowSet({
+    setId: s.setId,
+    keyLabel: s.keyLabel,
+    kcvEcb0: s.kcvEcb0,
+    kcvCmac: s.kcvCmac,
+    k: s.k,
+    n: s.n,
+    wrappedSha256: s.wrappedSha256,
+    wrappedPath: s.wrappedPath,
+    ceremonyId,
+    recordedAt: split.time,
+    cards: delivered.map((d) => ({ card: d.card, holder: s.cards.find((c) => c.card === d.card)?.holder ?? d.participantId, fingerprint: d.fingerprint })),
+  });
+  const fate = { status: "collected-and-destroyed" as const, ceremonyId, at: voided.time, note: "card set voided when the split was made again: collected under witness for destruction" };
+  for (const d of delivered) journal.markEscrowCopy({ kind: "card", setId: s.setId, card: d.card }, fate);
+  journal.markEscrowCopy({ kind: "wrapped-key", setId: s.setId }, fate);
+}
+
+/** Every set voided in this ceremony, accounted for in the key inventory (after a resume too). */
+export function accountVoidedSets(journal: Pick<Journal, "recordEscrowSet" | "markEscrowCopy">, ceremonyId: string, events: readonly RecordedEvent[]): void {
+  for (const v of eventsOfType(events, "escrow.set.voided")) {
+    const split = eventsOfType(events, "escrow.split").find((e) => e.body.setId === v.body.setId);
+    if (split) accountVoidedSet(journal, ceremonyId, split, v);
+  }
 }

@@ -21,7 +21,7 @@ import { hashPin, newParticipantId, pinMatches, type Participant } from "./parti
 import { ROLE_TITLES, ROLES, type Role } from "./roles.ts";
 import { scriptRecheck } from "./script-recheck.ts";
 import { attestationShortfall, foldState, type CardSet, type CeremonyState } from "./state.ts";
-import { cardSetToVoid, deliveredCards, voidedSetIds, voidNotice, voidShortfall } from "./card-set-void.ts";
+import { accountVoidedSets, cardSetToVoid, deliveredCards, voidedSetIds, voidNotice, voidShortfall } from "./card-set-void.ts";
 import { preflightEventBody, type PreflightReport } from "./preflight.ts";
 import { checkAirGap, type AirGapResult } from "../airgap/check.ts";
 import { APP_NAME, APP_VERSION } from "../version.ts";
@@ -116,6 +116,8 @@ export class CeremonyRunner {
     const runner = new CeremonyRunner(ceremonyId, script, { ...options, rehearsal: b.rehearsal });
     // A completed ceremony resumed only to sign its transcript adds nothing after ceremony.completed.
     if (!runner.state().terminated) runner.append("system", "ceremony.resumed", { atEvent: events.length });
+    // Interrupted between voiding a card set and telling the key inventory: tell it now.
+    accountVoidedSets(options.journal, ceremonyId, events);
     // Interrupted after sign-in closed but before the air gap was checked: check it now.
     const resumed = runner.state();
     if (resumed.phase === "air-gap" && resumed.airGap === null) runner.recordAirGapCheck();
@@ -365,6 +367,7 @@ export class CeremonyRunner {
         deliveredCards: deliveredCards(now).map((c) => ({ card: c.card, participantId: c.participantId, fingerprint: c.fingerprint })),
         attesters: now.voidAttesters,
       });
+      accountVoidedSets(this.options.journal, this.ceremonyId, this.events());
       return { voided: true };
     } finally {
       wipe(pin);

@@ -52,17 +52,29 @@ export interface DeliveredEscrowSet {
 }
 
 type SplitOrDelivery = Pick<RecordedEvent, "ceremonyId" | "time"> &
-  ({ type: "escrow.split"; body: EventBody<"escrow.split"> } | { type: "escrow.card.delivered"; body: EventBody<"escrow.card.delivered"> } | { type: string; body: unknown });
+  (
+    | { type: "escrow.split"; body: EventBody<"escrow.split"> }
+    | { type: "escrow.card.delivered"; body: EventBody<"escrow.card.delivered"> }
+    | { type: "escrow.set.voided"; body: EventBody<"escrow.set.voided"> }
+    | { type: string; body: unknown }
+  );
 
 /**
  * The escrow sets whose cards were delivered, from events in order (one ceremony's, or a whole
  * journal's ordered by ceremony and seq): a card is a copy of the key once escrow.card.delivered
- * follows its split; a split rerun after a crash whose cards never left is no copy.
+ * follows its split; a split rerun after a crash whose cards never left is no copy, and neither
+ * is a set voided in its ceremony (escrow.set.voided: its delivered cards were collected under
+ * witness for destruction before the split was made again).
  */
 export function deliveredEscrowSets(events: Iterable<SplitOrDelivery>): DeliveredEscrowSet[] {
   const latest = new Map<string, EventBody<"escrow.split">>();
   const sets = new Map<string, DeliveredEscrowSet>();
+  const voided = new Set<string>();
   for (const e of events) {
+    if (e.type === "escrow.set.voided") {
+      voided.add((e.body as EventBody<"escrow.set.voided">).setId.toLowerCase());
+      continue;
+    }
     if (e.type === "escrow.split") {
       const body = e.body as EventBody<"escrow.split">;
       latest.set(`${e.ceremonyId}\u0000${body.keyLabel}`, body);
@@ -90,5 +102,5 @@ export function deliveredEscrowSets(events: Iterable<SplitOrDelivery>): Delivere
     if (!set.cards.some((c) => c.card === card.card)) set.cards.push({ card: card.card, holder: card.holder, fingerprint: card.fingerprint });
     sets.set(setId, set);
   }
-  return [...sets.values()];
+  return [...sets.values()].filter((s) => !voided.has(s.setId));
 }

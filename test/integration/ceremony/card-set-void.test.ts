@@ -22,6 +22,7 @@ import { scriptRecheck } from "../../../src/ceremony/script-recheck.ts";
 import { formatSetId } from "../../../src/common/index.ts";
 import { buildEvidenceReport } from "../../../src/evidence/index.ts";
 import { eventsOfType, lastEventOfType } from "../../../src/events/index.ts";
+import { deliveredEscrowSets } from "../../../src/events/key-copies.ts";
 import { createRehearsalEnvironment, HsmClient, type RehearsalEnvironment } from "../../../src/hsm/index.ts";
 import { Journal } from "../../../src/journal/index.ts";
 import { verifyArchive } from "../../../src/transcript/index.ts";
@@ -93,6 +94,12 @@ test("a printer jam on card 2: the old set is named with card 1, voided under du
       attesters: [byName("Wen Witness").id, byName("Xu Witness").id],
     });
     expect(runner.cardSetToVoid(escrow)).toBeNull();
+    // The key inventory no longer counts Hana's void card (nor the wrapped key printed on it) as a copy of the key.
+    const oldCopies = () => journal.listKeysWithCopies().flatMap((k) => k.copies).filter((c) => c.kind !== "token" && c.setId.toLowerCase() === oldSet.setId.toLowerCase());
+    expect(oldCopies().map((c) => [c.kind, c.status])).toEqual([
+      ["card", "collected-and-destroyed"],
+      ["wrapped-key", "collected-and-destroyed"],
+    ]);
 
     // Now the new set: a new set ID, five cards printed after the jammed job.
     await runner.runAction(officer.id);
@@ -114,6 +121,10 @@ test("a printer jam on card 2: the old set is named with card 1, voided under du
     const report = await verifyArchive([out], { extraChecks: [scriptRecheck] });
     expect(report.bundles[0]!.failures).toEqual([]);
     expect(report.bundles[0]!.voidedCardSets).toEqual([{ keyLabel: "KEK-01", setId: oldSet.setId, cards: [{ card: 1, holder: "Hana Holder" }], attesters: ["Wen Witness", "Xu Witness"] }]);
+    // A destruction ceremony reading this bundle finds the new set's five cards, not the void one.
+    const sets = deliveredEscrowSets(transcriptEvents(JSON.parse(await readFile(join(out, "transcript.json"), "utf8"))));
+    expect(sets.map((x) => [x.setId, x.cards.length])).toEqual([[newSet.setId.toLowerCase(), 5]]);
+    expect(oldCopies().every((c) => c.status === "collected-and-destroyed")).toBe(true);
     // The evidence report judges the set made after the void, never the void one.
     const evidence = JSON.stringify(await buildEvidenceReport([out]));
     expect(evidence).not.toContain(formatSetId(oldSet.setId));
@@ -138,3 +149,7 @@ test("a printer jam on card 2: the old set is named with card 1, voided under du
     journal.close();
   }
 }, 300_000);
+
+function transcriptEvents(t: { ceremony: { id: string }; events: Array<{ type: string; time: string; body: unknown }> }) {
+  return t.events.map((e) => ({ ...e, ceremonyId: t.ceremony.id }));
+}
