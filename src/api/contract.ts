@@ -223,6 +223,8 @@ export const KeyView = z.object({
   destroyedAt: z.string().nullable(),
   /** The script that rotates this kind of key (src/common/rotation.ts), and whether this workstation has it. */
   rotation: z.object({ script: z.string(), available: z.boolean() }).nullable(),
+  /** The aborted ceremony that made this key, while it is not destroyed: it is to be adopted or destroyed. */
+  abortedCeremony: z.string().nullable(),
 });
 export type KeyView = z.infer<typeof KeyView>;
 

@@ -15,6 +15,7 @@ import { checkOutputDir } from "../ceremony/output-dir.ts";
 import { loadScript } from "../ceremony/load-script.ts";
 import { preflightOnModule } from "../ceremony/preflight-session.ts";
 import type { Role } from "../ceremony/roles.ts";
+import { abortedCeremonyIds, abortedMaker } from "../ceremony/aborted-ceremonies.ts";
 import { CeremonyRunner } from "../ceremony/runner.ts";
 import { scriptRecheck } from "../ceremony/script-recheck.ts";
 import { rotationScriptFor } from "../common/index.ts";
@@ -314,6 +315,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     },
 
     async "keys:list"() {
+      const aborted = abortedCeremonyIds(journal);
       return journal.listKeysWithCopies().map((g) => {
         const k = g.tokens[0]!;
         return {
@@ -332,6 +334,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           rotationDueAt: k.rotationDueAt,
           destroyedAt: k.destroyedAt,
           rotation: rotationOf(g.purpose),
+          abortedCeremony: abortedMaker(k, g.status, aborted),
         };
       });
     },

@@ -1,7 +1,8 @@
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { existsSync } from "node:fs";
-import { formatFingerprintPrefix, formatKcv, formatKeyId, formatUtcDate, rotationIsDue, rotationScriptFor } from "../common/index.ts";
+import { abortedCeremonyIds, abortedMaker } from "../ceremony/aborted-ceremonies.ts";
+import { abortedKeyAdvice, formatFingerprintPrefix, formatKcv, formatKeyId, formatUtcDate, rotationIsDue, rotationScriptFor } from "../common/index.ts";
 import { describeCopy, describeFate, remainingCopies } from "../common/key-copies.ts";
 import { Journal, type InventoryKey, type KeyWithCopies } from "../journal/index.ts";
 import type { CliIo } from "./io.ts";
@@ -25,7 +26,7 @@ export async function keysCommand(io: CliIo, journalPath = DEFAULT_JOURNAL, opti
   try {
     const keys = journal.listKeysWithCopies();
     if (keys.length === 0) io.out("The key inventory is empty.");
-    const aborted = new Set(journal.ceremonies().filter((id) => journal.events(id).some((e) => e.type === "ceremony.abort-requested" || e.type === "ceremony.aborted")));
+    const aborted = abortedCeremonyIds(journal);
     for (const line of describeKeys(keys, { abortedCeremonies: aborted, fullIds: options.fullIds === true, scriptsDir: SCRIPTS })) io.out(line);
     return keys.some((k) => k.status === "overdue") ? 3 : 0;
   } finally {
@@ -53,11 +54,11 @@ export function describeKeys(keys: KeyWithCopies[], options: { abortedCeremonies
     const when = k.destroyedAt ? `destroyed ${formatUtcDate(k.destroyedAt)}` : k.rotationDueAt ? `rotate by ${formatUtcDate(k.rotationDueAt)}` : "no rotation date";
     // --full-ids is for copying into a script's expectedId, which takes the ID as the token gives it.
     const id = options.fullIds ? k.ckaId : k.ckaId.length <= 12 ? formatKeyId(k.ckaId) : `${formatKeyId(k.ckaId.slice(0, 12))}…`;
-    const fromAborted = g.status !== "destroyed" && k.createdByCeremony !== null && options.abortedCeremonies?.has(k.createdByCeremony) === true;
-    const status = fromAborted ? "ABORTED" : STATUS[g.status];
+    const madeBy = abortedMaker(k, g.status, options.abortedCeremonies ?? new Set());
+    const status = madeBy ? "ABORTED" : STATUS[g.status];
     const lines = [`${status.padEnd(9)} ${g.label.padEnd(28)} ${g.algorithm.padEnd(8)} ${g.purpose.padEnd(18)} token ${k.tokenLabel} (${k.tokenSerial})  ID ${id}  ${check}  ${when}`];
-    if (fromAborted) {
-      lines.push(`          made by ceremony ${k.createdByCeremony}, which was aborted: adopt the key in a new witnessed ceremony, or destroy it (key-destruction.yaml with expectedId ${k.ckaId}).`);
+    if (madeBy) {
+      lines.push(`          ${abortedKeyAdvice(madeBy, k.ckaId)}`);
     } else if (rotationIsDue(g.status)) lines.push(rotationLine({ ...k, label: g.label, purpose: g.purpose, status: g.status }, options.scriptsDir));
     const others = g.copies.filter((c) => !(c.kind === "token" && c.tokenSerial === k.tokenSerial && c.id === k.ckaId));
     for (const c of others) lines.push(`          ${describeCopy(c)}: ${describeFate(c)}`);

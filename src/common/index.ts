@@ -49,3 +49,4 @@ export {
   remainingCopies,
   verdictText,
 } from "./key-copies.ts";
+export { abortedKeyAdvice } from "./aborted-keys.ts";

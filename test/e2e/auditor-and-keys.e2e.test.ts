@@ -11,7 +11,7 @@ import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
 import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT } from "./support/browser.ts";
 import { chooseScript, clickForRpc, signIn, startRehearsal } from "./support/ceremony-driver.ts";
-import { rehearseRootCaDirectly } from "./support/drive-service.ts";
+import { abortAfterRootKeyDirectly, rehearseRootCaDirectly } from "./support/drive-service.ts";
 import { ADMIN, HOLDERS, OFFICER, REHEARSAL_HSM_PIN, WITNESSES } from "./support/people.ts";
 import { ScreenRecorder } from "./support/screens.ts";
 
@@ -131,6 +131,28 @@ describe.skipIf(chromiumMissing)("key inventory, auditor and abort", () => {
     expect(colours.shown).not.toBe(colours.success);
     expect(colours.shown).toBe(colours.aborted);
     await screens.capture(page, "05-aborted-transcript-verified");
+    expect(problems).toEqual([]);
+  });
+
+  it("lists a key that an aborted ceremony made as ABORTED, with what to do, as ceremony keys does", async () => {
+    const ceremonyId = await abortAfterRootKeyDirectly(harness.service);
+    const keys = await harness.service["keys:list"]({});
+    const aborted = keys.find((k) => k.abortedCeremony === ceremonyId && k.label === "ROOT-CA-R1");
+    expect(aborted, "the aborted ceremony's root key is flagged").toBeDefined();
+    const { page, problems } = await openPage(context, harness.url.replace("#token=", "#route=/keys&token="));
+    const table = page.getByRole("table", { name: /keys, most urgent first/ });
+    await table.waitFor(LONG);
+    // Most urgent first: keys of the aborted ceremony head the table, in the abort colour, each with what to do.
+    await expect(table.getByRole("row").nth(1).getByText(/ABORTED$/).isVisible()).resolves.toBe(true);
+    const roots = table.getByRole("row").filter({ has: page.getByRole("rowheader", { name: /^ROOT-CA-R1/ }) });
+    await expect(roots.count()).resolves.toBe(2);
+    await expect(roots.filter({ hasText: "ABORTED" }).count()).resolves.toBe(1);
+    await expect(roots.filter({ hasText: "Active" }).count()).resolves.toBe(1);
+    await table
+      .getByText(`ROOT-CA-R1 was made by ceremony ${ceremonyId}, which was aborted: adopt the key in a new witnessed ceremony, or destroy it (key-destruction.yaml with expectedId ${aborted!.ckaId}).`)
+      .waitFor(LONG);
+    await page.getByText(`${keys.filter((k) => k.abortedCeremony).length} made by aborted ceremonies`).waitFor();
+    await screens.capture(page, "06-key-inventory-aborted-key");
     expect(problems).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
-import { useEffect, useState } from "react";
+import { Fragment, useEffect, useState } from "react";
 import type { KeyView } from "../../../../src/api/contract.ts";
 import { call } from "../../api/ceremony-client.ts";
 import { useApiCall } from "../../api/use-api-call.ts";
 import { ErrorNotice } from "../../components/error-notice.tsx";
 import { ScreenHeading } from "../../components/screen-heading.tsx";
-import { formatFingerprintPrefix, formatKcv, formatUtc } from "../../../../src/common/index.ts";
+import { abortedKeyAdvice, formatFingerprintPrefix, formatKcv, formatUtc } from "../../../../src/common/index.ts";
 
 const STATUS: Record<KeyView["status"], { text: string; symbol: string }> = {
   active: { text: "Active", symbol: "●" },
@@ -14,6 +14,9 @@ const STATUS: Record<KeyView["status"], { text: string; symbol: string }> = {
   "partly-destroyed": { text: "PARTLY DESTROYED", symbol: "◐" },
 };
 const ORDER: KeyView["status"][] = ["overdue", "partly-destroyed", "due-soon", "active", "destroyed"];
+/** A key an aborted ceremony made: not active, whatever its rotation date says (as `ceremony keys` says). */
+const ABORTED = { text: "ABORTED", symbol: "◆" };
+const rank = (k: KeyView): number => (k.abortedCeremony ? -1 : ORDER.indexOf(k.status));
 
 /**
  * Every key the journal knows, most urgent first; status is in words and symbols, not only colour.
@@ -27,8 +30,9 @@ export function KeyInventoryScreen() {
   useEffect(() => {
     void run(async () => setKeys(await call("keys:list", {})));
   }, [run]);
-  const sorted = keys ? [...keys].sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || a.label.localeCompare(b.label)) : [];
-  const counts = ORDER.map((s) => ({ status: s, n: sorted.filter((k) => k.status === s).length }));
+  const sorted = keys ? [...keys].sort((a, b) => rank(a) - rank(b) || a.label.localeCompare(b.label)) : [];
+  const counts = ORDER.map((s) => ({ status: s, n: sorted.filter((k) => k.status === s && !k.abortedCeremony).length }));
+  const aborted = sorted.filter((k) => k.abortedCeremony).length;
 
   return (
     <div className="screen keys-screen">
@@ -41,6 +45,12 @@ export function KeyInventoryScreen() {
       ) : (
         <>
           <ul className="status-summary" aria-label="Keys by status">
+            {aborted ? (
+              <li className="key-status key-aborted">
+                <span aria-hidden="true">{ABORTED.symbol} </span>
+                {aborted} made by aborted ceremonies
+              </li>
+            ) : null}
             {counts.map((c) => (
               <li key={c.status} className={c.n ? `key-status key-${c.status}` : "key-status key-none"}>
                 <span aria-hidden="true">{STATUS[c.status].symbol} </span>
@@ -65,34 +75,43 @@ export function KeyInventoryScreen() {
               </thead>
               <tbody>
                 {sorted.map((k) => (
-                  <tr key={`${k.tokenSerial}/${k.ckaId}`} className={`key-row key-row-${k.status}`}>
-                    <td>
-                      <span className={`key-status key-${k.status}`}>
-                        <span aria-hidden="true">{STATUS[k.status].symbol} </span>
-                        {STATUS[k.status].text}
-                      </span>
-                    </td>
-                    <th scope="row">
-                      {k.label}
-                      <span className="cell-note mono">ID {k.ckaId}</span>
-                    </th>
-                    <td>
-                      {k.algorithm}
-                      <span className="cell-note">{k.purpose}</span>
-                    </td>
-                    <td>
-                      {k.tokenLabel}
-                      <span className="cell-note mono">serial {k.tokenSerial}</span>
-                    </td>
-                    <td className="mono">
-                      {k.kcvEcb0 ? <span className="cell-line">KCV-ECB0 {formatKcv(k.kcvEcb0)}</span> : null}
-                      {k.kcvCmac ? <span className="cell-line">KCV-CMAC {formatKcv(k.kcvCmac)}</span> : null}
-                      {k.spkiSha256 ? <span className="cell-line">SPKI {formatFingerprintPrefix(k.spkiSha256)}</span> : null}
-                    </td>
-                    <td>{formatUtc(k.createdAt)}</td>
-                    <td>{k.destroyedAt ? `destroyed ${formatUtc(k.destroyedAt)}` : k.rotationDueAt ? formatUtc(k.rotationDueAt) : "no rotation date"}</td>
-                    <td>{copiesSummary(k)}</td>
-                  </tr>
+                  <Fragment key={`${k.tokenSerial}/${k.ckaId}`}>
+                    <tr className={k.abortedCeremony ? "key-row key-row-aborted" : `key-row key-row-${k.status}`}>
+                      <td>
+                        <span className={`key-status key-${k.abortedCeremony ? "aborted" : k.status}`}>
+                          <span aria-hidden="true">{(k.abortedCeremony ? ABORTED : STATUS[k.status]).symbol} </span>
+                          {(k.abortedCeremony ? ABORTED : STATUS[k.status]).text}
+                        </span>
+                      </td>
+                      <th scope="row">
+                        {k.label}
+                        <span className="cell-note mono">ID {k.ckaId}</span>
+                      </th>
+                      <td>
+                        {k.algorithm}
+                        <span className="cell-note">{k.purpose}</span>
+                      </td>
+                      <td>
+                        {k.tokenLabel}
+                        <span className="cell-note mono">serial {k.tokenSerial}</span>
+                      </td>
+                      <td className="mono">
+                        {k.kcvEcb0 ? <span className="cell-line">KCV-ECB0 {formatKcv(k.kcvEcb0)}</span> : null}
+                        {k.kcvCmac ? <span className="cell-line">KCV-CMAC {formatKcv(k.kcvCmac)}</span> : null}
+                        {k.spkiSha256 ? <span className="cell-line">SPKI {formatFingerprintPrefix(k.spkiSha256)}</span> : null}
+                      </td>
+                      <td>{formatUtc(k.createdAt)}</td>
+                      <td>{k.destroyedAt ? `destroyed ${formatUtc(k.destroyedAt)}` : k.rotationDueAt ? formatUtc(k.rotationDueAt) : "no rotation date"}</td>
+                      <td>{copiesSummary(k)}</td>
+                    </tr>
+                    {k.abortedCeremony ? (
+                      <tr className="key-advice-row">
+                        <td colSpan={8}>
+                          <strong>{k.label}</strong> was {abortedKeyAdvice(k.abortedCeremony, k.ckaId)}
+                        </td>
+                      </tr>
+                    ) : null}
+                  </Fragment>
                 ))}
               </tbody>
             </table>
