@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, expect, test } from "vitest";
 import { PrinterCardSink } from "../../../src/ceremony/card-sinks.ts";
+import { verifyCommand } from "../../../src/cli/verify-command.ts";
 import { finishCeremony } from "../../../src/ceremony/finish.ts";
 import { loadScript } from "../../../src/ceremony/load-script.ts";
 import { rehearsalCast } from "../../../src/ceremony/rehearsal.ts";
@@ -130,6 +131,10 @@ test("a printer jam on card 2: the old set is named with card 1, voided under du
     expect(evidence).not.toContain(formatSetId(oldSet.setId));
     expect(evidence).toContain(formatSetId(newSet.setId));
     expect(evidence).not.toMatch(/never read back|no trial recovery/);
+    // ceremony verify prints it above its verdict.
+    const verifyLines: string[] = [];
+    await verifyCommand({ out: (l) => verifyLines.push(l), err: (l) => verifyLines.push(l) }, [out]);
+    expect(verifyLines).toContain(`void set   ${formatSetId(oldSet.setId)} of KEK-01: card 1 (Hana Holder) collected for destruction, attested by Wen Witness and Xu Witness`);
     const transcript = JSON.parse(await readFile(join(out, "transcript.json"), "utf8")) as { events: Array<{ type: string }> };
     expect(transcript.events.filter((e) => e.type === "escrow.set.voided")).toHaveLength(1);
 
