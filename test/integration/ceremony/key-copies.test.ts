@@ -4,7 +4,9 @@
  * inventory, `ceremony keys`, the transcript and the witness sheet say PARTLY DESTROYED and name
  * what remains where; a card that is not the key's stops the destruction before anything is
  * destroyed; on another workstation, given the bundles, a destruction that accounts for every
- * copy says DESTROYED; and each destruction bundle verifies, with `ceremony verify` too.
+ * copy says DESTROYED; a destruction aborted after its token's copy is gone still says, on its
+ * sheet and in the inventory, what remains; and each destruction bundle verifies, with
+ * `ceremony verify` too.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
@@ -12,13 +14,18 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { RehearsalCardSink } from "../../../src/ceremony/card-sinks.ts";
+import { finishCeremony } from "../../../src/ceremony/finish.ts";
 import { loadScript, parseParams } from "../../../src/ceremony/load-script.ts";
+import { driveCeremony } from "../../../src/ceremony/rehearsal-driver.ts";
+import { CeremonyRunner } from "../../../src/ceremony/runner.ts";
+import { scriptRecheck } from "../../../src/ceremony/script-recheck.ts";
 import { rehearsalCast, rehearseScript, type RehearsalResult } from "../../../src/ceremony/rehearsal.ts";
 import { main } from "../../../src/cli/main.ts";
 import type { EventBody } from "../../../src/events/index.ts";
-import { createRehearsalEnvironment, type RehearsalEnvironment } from "../../../src/hsm/index.ts";
+import { createRehearsalEnvironment, HsmClient, type RehearsalEnvironment } from "../../../src/hsm/index.ts";
 import { Journal } from "../../../src/journal/index.ts";
-import type { Transcript } from "../../../src/transcript/index.ts";
+import { type Transcript, verifyBundle } from "../../../src/transcript/index.ts";
 import { runCeremony } from "../../helpers/demo-bundles.ts";
 
 const run = promisify(execFile);
@@ -140,6 +147,43 @@ describe("a key recovered into two more tokens", () => {
     expect(error).toMatchObject({ code: "COPIES_CARD_UNKNOWN" });
     expect((error as Error).message).toMatch(/^cardsCollected: card 1 with share fingerprint 0000 0000 0000 0000 is not a card of this key's escrow sets \(card 1 is set .*\)\. Read the number/);
     expect(await labelsOn("kc-drill")).toContain("KEK-01");
+  }, BOUND_MS);
+
+  test("a destruction aborted after the key is gone from its token: the bundle verifies as aborted, and its sheet and the inventory say PARTLY DESTROYED", async () => {
+    const text = await readFile(join(SCRIPTS, "key-destruction.yaml"), "utf8");
+    const third = env.tokens.find((t) => t.label === "kc-third")!;
+    const runner = CeremonyRunner.start(loadScript(text, "key-destruction.yaml", parseParams(destruction(), "aborted")), {
+      journal,
+      credentials: journal.credentials,
+      openHsm: () => HsmClient.open({ modulePath: env.modulePath, env: env.env }),
+      token: { label: third.label, serial: third.serial },
+      cards: new RehearsalCardSink(join(work, "aborted-cards")),
+      rehearsal: true,
+    });
+    const cast = rehearsalCast(0);
+    const out = join(work, "destroy-aborted");
+    try {
+      // Air gap, login, the list of copies, the destruction on kc-third: then the cards are not in the room.
+      await driveCeremony(runner, { participants: cast, hsmPin: third.userPin, stopAfterSteps: 4 });
+      const people = runner.state().participants;
+      const admin = people.find((p) => p.role === "ceremony-administrator")!;
+      const witness = people.find((p) => p.role === "internal-witness")!;
+      runner.abort(admin.id, "The share holders did not bring their cards", { participantId: witness.id, pin: Buffer.from(cast.find((c) => c.name === witness.name)!.attestationPin) });
+      expect((await finishCeremony(runner, { outDir: out, hsmPin: Buffer.from(third.userPin) })).status).toBe("aborted");
+    } finally {
+      await runner.close();
+    }
+    expect(await labelsOn("kc-third")).not.toContain("KEK-01");
+    const v = await verifyBundle(out, { extraChecks: [scriptRecheck] });
+    expect(v.failures).toEqual([]);
+    expect(v.transcript!.events.some((e) => e.type === "key.copies.accounted")).toBe(false);
+    const sheet = await sheetText(out);
+    expect(sheet).toContain("ABORTED");
+    expect(sheet).toContain("KEK-01: PARTLY DESTROYED — copies remain");
+    // This journal still holds the copy on kc-drill (the other workstation's destruction is not in it) and the escrow set.
+    const [kek] = journal.listKeysWithCopies().filter((g) => g.label === "KEK-01");
+    expect(kek!.status).toBe("partly-destroyed");
+    expect(kek!.copies.filter((c) => c.status === "present").map((c) => (c.kind === "token" ? c.tokenLabel : c.kind))).toEqual(["kc-drill", "card", "card", "card", "wrapped-key"]);
   }, BOUND_MS);
 
   test("on another workstation, given the bundles, every copy accounted for: DESTROYED", async () => {
