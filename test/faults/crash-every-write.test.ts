@@ -1,19 +1,19 @@
 /**
- * Crash matrix: a full root-CA and a full master-key rehearsal, each killed with SIGKILL right
- * after EVERY journal write (every event seq of a clean run, one process per kill), then resumed
- * by a fresh process. Each resumed ceremony must complete: every event the killed process had
+ * Crash matrix: a full root-CA and a full master-key rehearsal, and the destruction of a master
+ * key with every copy accounted for, each killed with SIGKILL right after EVERY journal write
+ * (every event seq of a clean run, one process per kill), then resumed by a fresh process. Each resumed ceremony must complete: every event the killed process had
  * written is still there, seqs are contiguous with no duplicates, each kind of event occurs as
  * often as the script allows with exactly one ceremony.completed, pkcs11-tool lists one key per
  * label, and the bundle verifies.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { afterAll, expect, test } from "vitest";
-import { loadScript, type LoadedScript } from "../../src/ceremony/load-script.ts";
+import { loadScript, parseParams, type LoadedScript } from "../../src/ceremony/load-script.ts";
 import { scriptRecheck } from "../../src/ceremony/script-recheck.ts";
-import { createRehearsalEnvironment } from "../../src/hsm/index.ts";
-import { Journal } from "../../src/journal/index.ts";
+import { createRehearsalEnvironment, type RehearsalEnvironment } from "../../src/hsm/index.ts";
+import { type ChainedEvent, Journal } from "../../src/journal/index.ts";
 import { verifyBundle } from "../../src/transcript/index.ts";
 import { readFileSync } from "node:fs";
 import { bundleMain } from "./support/bundles.ts";
@@ -40,39 +40,65 @@ interface KillOutcome {
   problems: string[];
 }
 
-async function ceremonyCase(scriptFile: string, name: string, killAt: number): Promise<{ written: string[]; problems: string[]; journalEvents: string[] }> {
+/**
+ * A journal and token a ceremony starts from: empty, or (for a destruction) holding the finished
+ * master-key ceremony whose key it destroys, copied afresh for each case.
+ */
+interface CaseStart {
+  from?: string;
+  params?: string;
+  /** Checks particular to the script, on the finished journal. */
+  also?: (journal: Journal, events: ChainedEvent[]) => string[];
+}
+
+function loadScriptWith(scriptFile: string, paramsFile?: string): LoadedScript {
+  const params = paramsFile ? parseParams(readFileSync(paramsFile, "utf8"), basename(paramsFile)) : undefined;
+  return loadScript(readFileSync(join(ROOT, "ceremony-scripts", scriptFile), "utf8"), scriptFile, params);
+}
+
+/** Copies a prepared folder (env.json, journal.db, the SoftHSM2 configuration and tokens) to `dir`. */
+function copyPrepared(from: string, dir: string): RehearsalEnvironment {
+  cpSync(from, dir, { recursive: true });
+  const env = JSON.parse(readFileSync(join(from, "env.json"), "utf8")) as RehearsalEnvironment;
+  const moved = { ...env, dir: env.dir.replace(from, dir), env: { SOFTHSM2_CONF: env.env.SOFTHSM2_CONF.replace(from, dir) } };
+  writeFileSync(moved.env.SOFTHSM2_CONF, readFileSync(moved.env.SOFTHSM2_CONF, "utf8").replaceAll(from, dir));
+  return moved;
+}
+
+async function ceremonyCase(scriptFile: string, name: string, killAt: number, start: CaseStart = {}): Promise<{ written: string[]; problems: string[]; journalEvents: string[] }> {
   const dir = join(work, name);
-  mkdirSync(dir, { recursive: true });
-  const env = await createRehearsalEnvironment([{ label: "crash" }], { parentDir: dir });
+  const env = start.from ? copyPrepared(start.from, dir) : await createRehearsalEnvironment([{ label: "crash" }], { parentDir: (mkdirSync(dir, { recursive: true }), dir) });
   const envJson = join(dir, "env.json");
   writeFileSync(envJson, JSON.stringify(env));
-  mkdirSync(join(dir, "cards"));
+  mkdirSync(join(dir, "cards"), { recursive: true });
   const args = [envJson, join(dir, "journal.db"), join(ROOT, "ceremony-scripts", scriptFile), join(dir, "bundle"), join(dir, "cards")];
   const main = bundleMain("crash");
   const problems: string[] = [];
   const written: string[] = [];
   if (killAt >= 0) {
-    const first = await runChild(main, [...args, String(killAt)], { killOn: "PAUSED" });
+    const first = await runChild(main, [...args, String(killAt), ...(start.params ? [start.params] : [])], { killOn: "PAUSED" });
     written.push(...first.lines.filter((l) => l.startsWith("EVENT ")));
     if (!first.killed) problems.push(`the first run was not killed (exit ${first.code}): ${first.stderr.slice(-500)}`);
   }
-  const second = await runChild(main, [...args, "-1"]);
+  const second = await runChild(main, [...args, "-1", ...(start.params ? [start.params] : [])]);
   if (killAt < 0) written.push(...second.lines.filter((l) => l.startsWith("EVENT ")));
   if (!second.lines.includes("DONE")) problems.push(`the resumed run did not complete (exit ${second.code}): ${second.stderr.slice(-800)}`);
 
-  const script = loadScript(readFileSync(join(ROOT, "ceremony-scripts", scriptFile), "utf8"), scriptFile);
+  const script = loadScriptWith(scriptFile, start.params);
   let journalEvents: string[] = [];
   try {
     const journal = Journal.open(join(dir, "journal.db"));
     try {
       const ids = journal.ceremonies();
-      if (ids.length !== 1) problems.push(`the journal holds ${ids.length} ceremonies`);
-      const events = journal.events(ids[0]!);
+      const before = start.from ? 1 : 0;
+      if (ids.length !== before + 1) problems.push(`the journal holds ${ids.length} ceremonies, expected ${before + 1}`);
+      const events = journal.events(ids.at(-1)!);
       journalEvents = events.map((e) => `EVENT ${e.seq} ${e.type} ${e.head}`);
       // Every event the killed process reported written survived the kill, unchanged in place (same seq, type and chain head).
       for (const line of written) if (!journalEvents.includes(line)) problems.push(`lost: ${line}`);
       const killedBeforeEnd = killAt >= 0 && !written.some((l) => l.split(" ")[2] === "ceremony.completed");
       problems.push(...eventProblems(events, script, { participants: 9, resumes: killedBeforeEnd ? 1 : 0, failures: 0 }));
+      problems.push(...(start.also?.(journal, events) ?? []));
     } finally {
       journal.close();
     }
@@ -96,16 +122,16 @@ function phaseOf(events: readonly string[], seq: number, script: LoadedScript): 
   return upTo.includes("participants.confirmed") ? "air gap" : "sign-in";
 }
 
-async function crashMatrix(scriptFile: string, title: string): Promise<KillOutcome[]> {
-  const script = loadScript(readFileSync(join(ROOT, "ceremony-scripts", scriptFile), "utf8"), scriptFile);
-  const clean = await ceremonyCase(scriptFile, `${scriptFile}-clean`, -1);
+async function crashMatrix(scriptFile: string, title: string, start: CaseStart = {}): Promise<KillOutcome[]> {
+  const script = loadScriptWith(scriptFile, start.params);
+  const clean = await ceremonyCase(scriptFile, `${scriptFile}-clean`, -1, start);
   expect(clean.problems, "the clean reference run").toEqual([]);
   const reference = clean.written;
   expect(reference.length).toBeGreaterThan(40);
   const outcomes = await pool(
     CONCURRENCY,
     reference.map((line, seq) => async (): Promise<KillOutcome> => {
-      const r = await ceremonyCase(scriptFile, `${scriptFile}-kill-${seq}`, seq);
+      const r = await ceremonyCase(scriptFile, `${scriptFile}-kill-${seq}`, seq, start);
       const killedAt = r.written.at(-1)?.split(" ").slice(0, 3).join(" ");
       const expected = line.split(" ").slice(0, 3).join(" ");
       if (killedAt !== expected) r.problems.push(`killed after "${killedAt}", expected after "${expected}" (the clean run's event ${seq})`);
@@ -131,4 +157,54 @@ test("root CA: killed after every journal write, each resume completes with noth
 test("master key: killed after every journal write, each resume completes with nothing lost", async () => {
   const outcomes = await crashMatrix("master-key.yaml", "master key");
   expect(outcomes.filter((o) => o.problems.length > 0)).toEqual([]);
+}, MATRIX_BOUND_MS);
+
+/**
+ * A master-key ceremony run once on a token (its bundle's cards and journal kept), and the
+ * parameters of a destruction that accounts for every copy: the key on that token, the five
+ * cards (number and printed fingerprint) and the wrapped key.
+ */
+async function preparedMasterKey(): Promise<{ from: string; params: string }> {
+  const from = join(work, "destruction-base");
+  mkdirSync(from, { recursive: true });
+  const env = await createRehearsalEnvironment([{ label: "crash" }], { parentDir: from });
+  writeFileSync(join(from, "env.json"), JSON.stringify(env));
+  mkdirSync(join(from, "cards"));
+  const master = await runChild(bundleMain("crash"), [join(from, "env.json"), join(from, "journal.db"), join(ROOT, "ceremony-scripts", "master-key.yaml"), join(from, "master-bundle"), join(from, "cards"), "-1"]);
+  expect(master.lines, master.stderr).toContain("DONE");
+  const journal = Journal.open(join(from, "journal.db"));
+  try {
+    const kek = journal.listKeysWithCopies().find((g) => g.label === "KEK-01")!;
+    const cards = kek.copies.flatMap((c) => (c.kind === "card" ? [`"${c.card} ${c.fingerprint.slice(0, 16)}"`] : []));
+    const blobs = kek.copies.flatMap((c) => (c.kind === "wrapped-key" ? [`"${c.sha256.slice(0, 16)}"`] : []));
+    const params = join(work, "destruction-params.yaml");
+    writeFileSync(params, `parameters:\n  keyLabel: KEK-01\n  expectedId: "${kek.tokens[0]!.ckaId}"\n  cardsCollected: [${cards.join(", ")}]\n  wrappedKeysDestroyed: [${blobs.join(", ")}]\n`);
+    return { from, params };
+  } finally {
+    journal.close();
+  }
+}
+
+/** After any kill and resume, the destruction still accounts for every copy once, and the inventory agrees. */
+function everyCopyAccounted(journal: Journal, events: ChainedEvent[]): string[] {
+  const problems: string[] = [];
+  const verdicts = events.filter((e) => e.type === "key.copies.accounted").map((e) => e.body as { verdict: string; copies: Array<{ status: string }> });
+  const last = verdicts.at(-1);
+  if (last?.verdict !== "destroyed") problems.push(`the destruction's verdict is ${last?.verdict ?? "missing"}, expected destroyed`);
+  if (last && last.copies.length !== 7) problems.push(`the verdict names ${last.copies.length} copies, expected 7 (the token, five cards, the wrapped key)`);
+  if (events.filter((e) => e.type === "key.destroyed").length !== 1) problems.push(`${events.filter((e) => e.type === "key.destroyed").length} key.destroyed events, expected 1`);
+  const kek = journal.listKeysWithCopies().find((g) => g.label === "KEK-01");
+  if (kek?.status !== "destroyed") problems.push(`the inventory says KEK-01 is ${kek?.status ?? "missing"}, expected destroyed`);
+  return problems;
+}
+
+test("key destruction of every copy: killed after every journal write, each resume completes with every copy accounted for", async () => {
+  const prepared = await preparedMasterKey();
+  try {
+    const outcomes = await crashMatrix("key-destruction.yaml", "key destruction", { ...prepared, also: everyCopyAccounted });
+    expect(outcomes.filter((o) => o.problems.length > 0)).toEqual([]);
+  } finally {
+    rmSync(prepared.from, { recursive: true, force: true });
+    rmSync(prepared.params, { force: true });
+  }
 }, MATRIX_BOUND_MS);

@@ -35,8 +35,11 @@ export const keyDestroy: ActionDefinition<z.infer<typeof Params>> = {
   async run(ctx, p) {
     const hsm = ctx.hsm();
     const objects = await hsm.call("findObjects", { label: p.label });
+    // A resumed step (the process died after the key was destroyed) finds nothing on the token: the
+    // journal says whether this ceremony destroyed it (key.destroyed) or was destroying it (key.destroying).
     const earlier = lastEventOfType(ctx.events(), "key.destroyed", (e) => e.body.label === p.label);
-    if (objects.length === 0 && !earlier) {
+    const intended = lastEventOfType(ctx.events(), "key.destroying", (e) => e.body.label === p.label);
+    if (objects.length === 0 && !earlier && !intended) {
       throw new HsmError("HSM_KEY_NOT_FOUND", `No key labelled "${p.label}" is on this token. Check the label and the token; nothing was destroyed.`);
     }
     const ids = [...new Set(objects.map((o) => o.id))];
@@ -46,7 +49,7 @@ export const keyDestroy: ActionDefinition<z.infer<typeof Params>> = {
         `The key labelled "${p.label}" has ID ${ids.map(formatKeyId).join(", ")}, not the expected ${formatKeyId(p.expectedId)}. Nothing was destroyed; check which key the script means.`,
       );
     }
-    const id = ids[0] ?? earlier?.body.id ?? "";
+    const id = ids[0] ?? earlier?.body.id ?? intended?.body.id ?? "";
     const handles = objects.map((o) => o.handle);
     if (objects.length) ctx.record("key.destroying", { label: p.label, id, objects: objects.map((o) => `${o.class} ${o.keyType}`) });
     for (const h of handles) await hsm.call("destroyObject", h);
@@ -64,8 +67,9 @@ export const keyDestroy: ActionDefinition<z.infer<typeof Params>> = {
     }
     const gone = byLabel.length === 0 && byId.length === 0 && handleChecks.every((c) => !c.includes("STILL"));
     if (!gone) throw new HsmError("HSM_DESTROY_UNPROVEN", `The key "${p.label}" could not be shown to be gone: ${handleChecks.join("; ")}. Do not sign the sheet; abort.`);
-    const proof = `not found by label; not found by ID ${id}; ${handleChecks.join("; ") || "handles already gone"}`;
-    ctx.record("key.destroyed", { label: p.label, id, proof });
+    // Proven gone once, recorded once: a resumed step keeps the proof taken when the handles were fresh.
+    const proof = objects.length === 0 && earlier ? earlier.body.proof : `not found by label; not found by ID ${id}; ${handleChecks.join("; ") || "handles already gone"}`;
+    if (!(objects.length === 0 && earlier)) ctx.record("key.destroyed", { label: p.label, id, proof });
     const token = ctx.token();
     try {
       ctx.inventory.markDestroyed({ tokenSerial: token.serial, ckaId: id }, ctx.ceremonyId);

@@ -11,7 +11,7 @@ import type { ChainedEvent } from "../../../src/journal/index.ts";
 
 const run = promisify(execFile);
 
-/** Every event type a root-CA or master-key rehearsal may write. */
+/** Every event type a root-CA, master-key or key-destruction rehearsal may write. */
 const KNOWN_TYPES = new Set([
   "ceremony.started",
   "ceremony.resumed",
@@ -43,6 +43,11 @@ const KNOWN_TYPES = new Set([
   "escrow.set.voided",
   "share.verified",
   "escrow.trial-recovered",
+  "key.copies.listed",
+  "key.destroying",
+  "key.destroyed",
+  "key.copy.accounted",
+  "key.copies.accounted",
 ]);
 
 export interface EventExpectations {
@@ -166,4 +171,5 @@ export async function tokenProblems(token: TokenRef, expectedLabels: readonly st
 export const EXPECTED_LABELS: Record<string, readonly string[]> = {
   "root-ca.yaml": ["ceremony-transcript-signing", "ROOT-CA-R1"],
   "master-key.yaml": ["ceremony-transcript-signing", "KEK-01"],
+  "key-destruction.yaml": ["ceremony-transcript-signing"],
 };

@@ -3,14 +3,15 @@
  * Prints "EVENT <seq> <type> <head>" after every journal append. With KILL_AT = n it stops dead right
  * after appending event n ("PAUSED") and waits to be killed, so the SIGKILL lands exactly after
  * that journal write. Without it (-1), it resumes the unfinished ceremony and completes it.
- * Prints "DONE" at the end.
- * Usage: main.cjs ENV_JSON JOURNAL SCRIPT OUT STAGING KILL_AT
+ * Prints "DONE" at the end. With PARAMS (a parameters file), the script runs with those values;
+ * the journal may already hold other, finished ceremonies (a destruction needs the key's own).
+ * Usage: main.cjs ENV_JSON JOURNAL SCRIPT OUT STAGING KILL_AT [PARAMS]
  */
 import { existsSync, readFileSync, writeSync } from "node:fs";
 import { basename } from "node:path";
 import { RehearsalCardSink } from "../../../src/ceremony/card-sinks.ts";
 import { finishCeremony } from "../../../src/ceremony/finish.ts";
-import { loadScript } from "../../../src/ceremony/load-script.ts";
+import { loadScript, parseParams } from "../../../src/ceremony/load-script.ts";
 import { rehearsalCast } from "../../../src/ceremony/rehearsal.ts";
 import { driveCeremony } from "../../../src/ceremony/rehearsal-driver.ts";
 import { CeremonyRunner, type RunnerOptions } from "../../../src/ceremony/runner.ts";
@@ -19,13 +20,17 @@ import { Journal } from "../../../src/journal/index.ts";
 import { cheaplyCheckedCredentials, latestCardOf } from "./scripted-people.ts";
 
 async function main(): Promise<void> {
-  const [envJson, journalPath, scriptPath, outDir, staging, killAtArg] = process.argv.slice(2) as [string, string, string, string, string, string];
+  const [envJson, journalPath, scriptPath, outDir, staging, killAtArg, paramsPath] = process.argv.slice(2) as [string, string, string, string, string, string, string?];
   const killAt = Number(killAtArg);
   const env = JSON.parse(readFileSync(envJson, "utf8")) as RehearsalEnvironment;
   const token = env.tokens[0]!;
   const cast = rehearsalCast(5);
   const journal = Journal.open(journalPath);
-  const [existing] = journal.ceremonies();
+  // This script's ceremony, if a killed run began it (the journal may hold finished ceremonies of other scripts).
+  const existing = journal.ceremonies().findLast((id) => {
+    const started = journal.events(id)[0];
+    return started?.type === "ceremony.started" && started.body.scriptFile === basename(scriptPath);
+  });
   if (existing && existsSync(`${outDir}/manifest.json`)) {
     journal.close();
     writeSync(1, "DONE\n");
@@ -50,7 +55,10 @@ async function main(): Promise<void> {
   };
   const runner = existing
     ? CeremonyRunner.resume(existing, options)
-    : CeremonyRunner.start(loadScript(readFileSync(scriptPath, "utf8"), basename(scriptPath)), options);
+    : CeremonyRunner.start(
+        loadScript(readFileSync(scriptPath, "utf8"), basename(scriptPath), paramsPath ? parseParams(readFileSync(paramsPath, "utf8"), basename(paramsPath)) : undefined),
+        options,
+      );
   try {
     await driveCeremony(runner, { participants: cast, hsmPin: token.userPin, readCard: (holder) => latestCardOf(runner.events(), sink, holder.id) });
     const split = runner.events().findLast((e) => e.type === "escrow.split");
