@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import type { z } from "zod";
 import { checkAirGap } from "../airgap/check.ts";
 import { RehearsalCardSink, PrinterCardSink } from "../ceremony/card-sinks.ts";
-import { withRecoveryHeadCount } from "../ceremony/escrow-holders.ts";
+import { refuseRevokedRecovery, withRecoveryHeadCount } from "../ceremony/escrow-holders.ts";
 import { finishCeremony } from "../ceremony/finish.ts";
 import { checkOutputDir } from "../ceremony/output-dir.ts";
 import { loadScript } from "../ceremony/load-script.ts";
@@ -151,6 +151,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       const rehearsal = req.rehearsal || options.rehearsalOnly === true;
       const text = await scripts.text(req.file);
       const script = await withRecoveryHeadCount(loadScript(text, req.file, { parameters: req.parameters }), options.ceremonyScriptsDir);
+      // A recovery of a card set a re-escrow revoked is refused before anybody signs in.
+      await refuseRevokedRecovery(script, options.ceremonyScriptsDir, { lookup: (setId) => journal.escrowSet(setId), extraChecks: [scriptRecheck] });
       const target = await preflightTarget(rehearsal, req, script.definition.id);
       const { env, token } = target;
       const { modulePath, moduleArgs } = target.module;

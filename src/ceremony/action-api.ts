@@ -5,7 +5,7 @@
 import type { z } from "zod";
 import type { EventBody, EventType, OutputValue } from "../events/index.ts";
 import type { HsmClient, TokenInfo } from "../hsm/index.ts";
-import type { EscrowCopyFate, EscrowCopyRef, EscrowSetInput, InventoryKey, JournalEvent, KeyInput, KeyRecord, KeyRef, KeyWithCopies } from "../journal/index.ts";
+import type { EscrowCopyFate, EscrowCopyRef, EscrowSetInput, EscrowSetRecord, InventoryKey, JournalEvent, KeyInput, KeyRecord, KeyRef, KeyWithCopies } from "../journal/index.ts";
 import type { ExtraCheck } from "../transcript/index.ts";
 import type { Participant } from "./participants.ts";
 
@@ -27,6 +27,8 @@ const ACTION_EVENT_TYPES = [
   "escrow.trial-recovered",
   "recovery.source",
   "escrow.recovered",
+  "escrow.previous.checked",
+  "escrow.set.revoked",
   "key.destroying",
   "key.destroyed",
   "key.copies.listed",
@@ -99,6 +101,10 @@ export interface ActionContext {
     /** An escrow set and its cards: the key's copies that are not on a token. */
     recordEscrowSet(set: EscrowSetInput): void;
     markEscrowCopy(ref: EscrowCopyRef, fate: EscrowCopyFate): void;
+    /** A re-escrow revokes the old set, superseded by the set it made. */
+    revokeEscrowSet(setId: string, revocation: { ceremonyId: string; at: string; supersededBy: string; reason: string }): void;
+    /** One escrow set with its cards and revocation, or null when this inventory does not know it. */
+    escrowSet(setId: string): EscrowSetRecord | null;
     listKeysWithCopies(options?: { now?: Date }): KeyWithCopies[];
     nextCrlNumber(issuerLabel: string, options?: { atLeast?: bigint }): bigint;
     /** The number nextCrlNumber would return now, without taking it (for the preview). */

@@ -12,6 +12,8 @@ import { CeremonyError } from "../errors.ts";
 import { lastEventOfType, type RecordedEvent } from "../events/index.ts";
 import { voidedCardMessage, voidedSetIds } from "./card-set-void.ts";
 import type { LoadedScript } from "./load-script.ts";
+import { type EscrowSetLookup, refuseRevokedSet } from "./recovery-standing.ts";
+import type { ExtraCheck } from "../transcript/index.ts";
 
 export interface HolderCard {
   /** The card number, printed on the card as "Share N of n". */
@@ -121,4 +123,24 @@ export function checkCardForHolder(
     );
   }
   return entered;
+}
+
+/**
+ * For a script with a recovery step: refuses, before anybody signs in, a recovery whose bundle's
+ * set is revoked. The bundle itself is verified by the recovery step; an unreadable one is left
+ * for that step to explain.
+ */
+export async function refuseRevokedRecovery(script: LoadedScript, scriptDir: string, options: { lookup?: EscrowSetLookup; extraChecks: readonly ExtraCheck[] }): Promise<void> {
+  const bundle = recoveryBundleOf(script, scriptDir);
+  if (!bundle) return;
+  const split = await splitFromBundle(bundle.dir, bundle.keyLabel);
+  if (!split) return;
+  await refuseRevokedSet(split.setId, { ...options, laterBundles: laterBundlesOf(script, scriptDir) });
+}
+
+/** The later bundles a recovery step was given (laterBundles), resolved against the script's folder. */
+export function laterBundlesOf(script: LoadedScript, scriptDir: string): string[] {
+  const step = script.steps.find((s) => s.action.type === "escrow.recover");
+  const dirs = (step?.resolvedParams as { laterBundles?: string[] } | undefined)?.laterBundles ?? [];
+  return dirs.map((d) => (isAbsolute(d) ? d : resolve(scriptDir, d)));
 }

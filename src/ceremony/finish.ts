@@ -7,10 +7,11 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { wipe } from "../errors.ts";
 import { spkiSha256 } from "../hsm/index.ts";
-import { type RecordedEvent, type RecordedEventOf, eventsOfType } from "../events/index.ts";
+import { type RecordedEvent, type RecordedEventOf, eventsOfType, lastEventOfType } from "../events/index.ts";
 import { foldKeyCopies } from "../events/key-copies.ts";
 import { describeCopy, describeFate, isAccountedFor } from "../common/key-copies.ts";
-import { type PrintedKeyCopies, renderTranscriptSummary, renderWitnessSheet } from "../print/index.ts";
+import { type PrintedKeyCopies, type PrintedReEscrow, renderTranscriptSummary, renderWitnessSheet } from "../print/index.ts";
+import { TRIGGER_WORDS } from "./actions/reescrow-common.ts";
 import {
   buildTranscript,
   signTranscript,
@@ -97,7 +98,7 @@ async function signAndWrite(runner: CeremonyRunner, ctx: ActionContext, options:
   // The sheets and cards are made before signing so that their hashes are in the signed
   // transcript: every file of a bundle is a signed output (docs/architecture.md, "Bundle layout").
   const airGapDecision = state.airGap?.decision === "pending" || !state.airGap ? "blocked" : state.airGap.decision;
-  const keyCopies = printedKeyCopies(events);
+  const keyCopies = { ...printedKeyCopies(events), ...printedReEscrow(events) };
   const documents: BundleFile[] = [
     { path: "sheets/witness-sheet.pdf", bytes: await renderWitnessSheet({ ...witnessSheetInput(runner, state, checkpoint, signerFp, started.time), ...keyCopies }) },
     {
@@ -180,6 +181,29 @@ function voidedCardSets(events: ReadonlyArray<RecordedEvent>) {
 
 function stepEvents<T extends "step.started" | "step.completed">(events: ReadonlyArray<RecordedEvent>, index: number, type: T): Array<RecordedEventOf<T>> {
   return eventsOfType(events, type).filter((e) => e.body.stepIndex === index);
+}
+
+/**
+ * A re-escrow's two card sets as its events leave them: the old set checked, the new set split,
+ * and (once the last step ran) the old set revoked with each old card's fate. Nothing when the
+ * ceremony stopped before its new set was split.
+ */
+function printedReEscrow(events: ReadonlyArray<RecordedEvent>): { reEscrow?: PrintedReEscrow } {
+  const previous = lastEventOfType(events, "escrow.previous.checked")?.body;
+  const split = previous ? lastEventOfType(events, "escrow.split", (e) => e.body.keyLabel === previous.keyLabel)?.body : undefined;
+  if (!previous || !split) return {};
+  const revoked = lastEventOfType(events, "escrow.set.revoked", (e) => e.body.setId === previous.setId)?.body;
+  const fate = (card: number): "collected" | "lost" | "outstanding" => (revoked?.collected.includes(card) ? "collected" : revoked?.lost.includes(card) ? "lost" : "outstanding");
+  return {
+    reEscrow: {
+      keyLabel: previous.keyLabel,
+      why: `${TRIGGER_WORDS[previous.trigger]}: ${previous.reason}`,
+      oldSet: { setId: previous.setId, k: previous.k, n: previous.n, wrappedSha256: previous.wrappedSha256, splitBy: previous.splitByCeremonyId },
+      newSet: { setId: split.setId, k: split.k, n: split.n, wrappedSha256: split.wrappedSha256 },
+      revoked: revoked !== undefined,
+      oldCards: previous.cards.map((c) => ({ card: c.card, holder: c.holder, fingerprint: c.fingerprint, fate: fate(c.card) })),
+    },
+  };
 }
 
 /**

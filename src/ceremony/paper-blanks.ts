@@ -45,6 +45,7 @@ const BLANKS: Record<string, readonly PaperBlank[]> = {
   "pki.sign-intermediate": [fingerprint("certSha256", "Intermediate certificate fingerprint (SHA-256)")],
   "pki.sign-crl": [{ output: "crlNumber", label: "CRL number", copy: "all of it", chars: 12 }, fingerprint("crlSha256", "CRL fingerprint (SHA-256)")],
   "kek.generate": [kcv("kcvEcb0", "KCV-ECB0", 6)],
+  "escrow.check-previous": [kcv("kcvEcb0", "KCV-ECB0 of the key on this token", 6), kcv("kcvCmac", "KCV-CMAC of the key on this token", 10)],
   "escrow.split": [kcv("kcvEcb0", "KCV-ECB0", 6), kcv("kcvCmac", "KCV-CMAC", 10)],
   "escrow.trial-recovery": [kcv("kcvEcb0", "Recovered KCV-ECB0", 6), kcv("kcvCmac", "Recovered KCV-CMAC", 10)],
   "escrow.recover": [kcv("kcvEcb0", "Recovered KCV-ECB0", 6), kcv("kcvCmac", "Recovered KCV-CMAC", 10)],

@@ -19,6 +19,8 @@ import type { Participant } from "./participants.ts";
 import { driveCeremony, type ScriptedParticipant } from "./rehearsal-driver.ts";
 import { CeremonyRunner } from "./runner.ts";
 import { preflightOnModule } from "./preflight-session.ts";
+import { refuseRevokedRecovery } from "./escrow-holders.ts";
+import { scriptRecheck } from "./script-recheck.ts";
 
 /** The default cast of a rehearsal: enough people for every script in ceremony-scripts/. */
 export function rehearsalCast(shareHolders = 5): ScriptedParticipant[] {
@@ -90,6 +92,8 @@ export async function rehearseScript(run: RehearsalRun): Promise<RehearsalResult
     ...(run.clock ? { clock: run.clock } : {}),
     ...(run.onEvent ? { onEvent: run.onEvent } : {}),
   };
+  // As in a real ceremony, a recovery of a card set a re-escrow revoked is refused before anyone signs in.
+  if (!run.resumeCeremonyId) await refuseRevokedRecovery(run.script, process.cwd(), { lookup: (setId) => run.journal.escrowSet(setId), extraChecks: [scriptRecheck] });
   // A rehearsal runs the same preflight before sign-in as a real ceremony (on its throwaway token).
   const runner = run.resumeCeremonyId
     ? CeremonyRunner.resume(run.resumeCeremonyId, runnerOptions)

@@ -687,6 +687,8 @@ export class CeremonyRunner {
         markDestroyed: (k, c, o) => journal.markDestroyed(k, c, o),
         recordEscrowSet: (set) => journal.recordEscrowSet(set),
         markEscrowCopy: (ref, fate) => journal.markEscrowCopy(ref, fate),
+        revokeEscrowSet: (setId, r) => journal.revokeEscrowSet(setId, r),
+        escrowSet: (setId) => journal.escrowSet(setId),
         listKeysWithCopies: (o) => journal.listKeysWithCopies(o),
         nextCrlNumber: (l, o) => journal.nextCrlNumber(l, o),
         peekCrlNumber: (l) => journal.peekCrlNumber(l),

@@ -36,10 +36,12 @@ const USAGE = `usage:
       anchored (3 not anchored, 4 aborted, 5 both, 1 failed)
   ceremony shares inspect FILE... | -
       decode and check shares (from files or standard input) without combining
-  ceremony recover --bundle DIR [--key LABEL] --share FILE... --rehearsal [--out DIR]
-  ceremony recover --bundle DIR [--key LABEL] --module PATH [--module-args STRING]
-                   (--token LABEL | --token-uri URI) --out DIR
-      a recovery drill into a throwaway token, or the witnessed recovery ceremony
+  ceremony recover --bundle DIR [--key LABEL] [--later-bundle DIR]... --share FILE... --rehearsal
+                   [--out DIR]
+  ceremony recover --bundle DIR [--key LABEL] [--later-bundle DIR]... --module PATH
+                   [--module-args STRING] (--token LABEL | --token-uri URI) --out DIR
+      a recovery drill into a throwaway token, or the witnessed recovery ceremony; a card set a
+      re-escrow revoked (this journal's inventory, or a --later-bundle) is refused first
   ceremony keys [--journal DB] [--full-ids]
       key inventory with rotation status; keys of aborted ceremonies flagged
   ceremony report PATH... --out DIR [--signer PEM|FINGERPRINT|WORDS]... [--at DATE]
@@ -71,6 +73,7 @@ const OPTIONS = {
   ceremony: { type: "string" },
   key: { type: "string" },
   share: { type: "string", multiple: true },
+  "later-bundle": { type: "string", multiple: true },
   csr: { type: "string" },
   "save-cards": { type: "string" },
   rehearsal: { type: "boolean" },
@@ -130,7 +133,7 @@ const commands: Record<string, Handler> = {
     const { RECOVER_OPTIONS } = await import("./recover-command.ts");
     const unused = Object.keys(v).filter((k) => !RECOVER_OPTIONS.has(k) && k !== "help");
     if (unused.length) {
-      io.err(`ceremony recover does not use ${unused.map((k) => `--${k}`).join(", ")}; it takes --bundle, --key, --share, --rehearsal, --module, --module-args, --token, --serial, --out and --journal.`);
+      io.err(`ceremony recover does not use ${unused.map((k) => `--${k}`).join(", ")}; it takes --bundle, --key, --later-bundle, --share, --rehearsal, --module, --module-args, --token, --serial, --out and --journal.`);
       return 2;
     }
     return (await import("./recover-command.ts")).recoverCommand(io, {
@@ -145,6 +148,7 @@ const commands: Record<string, Handler> = {
       out: v.out as string | undefined,
       journal: v.journal as string | undefined,
       keyLabel: v.key as string | undefined,
+      laterBundles: v["later-bundle"] as string[] | undefined,
     });
   },
   "print-script": async (io, p, v) =>

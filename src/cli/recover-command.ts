@@ -8,7 +8,12 @@
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { existsSync } from "node:fs";
 import { splitFromBundle } from "../ceremony/escrow-holders.ts";
+import { refuseRevokedSet } from "../ceremony/recovery-standing.ts";
+import { scriptRecheck } from "../ceremony/script-recheck.ts";
+import { Journal } from "../journal/index.ts";
+import { DEFAULT_JOURNAL } from "./keys-command.ts";
 import { CeremonyError } from "../errors.ts";
 import type { CliIo } from "./io.ts";
 import { terminalPrompter } from "./prompt.ts";
@@ -29,10 +34,12 @@ export interface RecoverArgs {
   out?: string;
   journal?: string;
   keyLabel?: string;
+  /** Bundles made after --bundle (re-escrows): a card set one of them revoked is refused. */
+  laterBundles?: string[];
 }
 
 /** Options recover acts on; any other is refused rather than silently ignored. */
-export const RECOVER_OPTIONS = new Set(["bundle", "share", "rehearsal", "module", "module-args", "token", "serial", "out", "journal", "key"]);
+export const RECOVER_OPTIONS = new Set(["bundle", "share", "rehearsal", "module", "module-args", "token", "serial", "out", "journal", "key", "later-bundle"]);
 
 export async function recoverCommand(io: CliIo, args: RecoverArgs): Promise<number> {
   if (!args.bundle) {
@@ -50,6 +57,9 @@ export async function recoverCommand(io: CliIo, args: RecoverArgs): Promise<numb
     );
   }
   const keyLabel = await escrowedKeyLabel(resolve(args.bundle), args.keyLabel);
+  // Before anything else, and before anyone types a card: a set a re-escrow revoked is refused.
+  const later = (args.laterBundles ?? []).map((d) => resolve(d));
+  await refuseRevokedBundle(resolve(args.bundle), keyLabel, later, args.journal);
   if (args.rehearsal) {
     // The number comes from the bundle: its split says how many cards a recovery takes.
     const split = await splitFromBundle(resolve(args.bundle), keyLabel);
@@ -66,7 +76,8 @@ export async function recoverCommand(io: CliIo, args: RecoverArgs): Promise<numb
   const dir = await mkdtemp(join(tmpdir(), "recover-"));
   try {
     const params = join(dir, "params.yaml");
-    await writeFile(params, `parameters:\n  bundle: ${JSON.stringify(resolve(args.bundle))}\n  keyLabel: ${JSON.stringify(keyLabel)}\n`);
+    const laterYaml = later.length ? `  laterBundles:\n${later.map((d) => `    - ${JSON.stringify(d)}\n`).join("")}` : "";
+    await writeFile(params, `parameters:\n  bundle: ${JSON.stringify(resolve(args.bundle))}\n  keyLabel: ${JSON.stringify(keyLabel)}\n${laterYaml}`);
     io.out(`Recovering ${keyLabel} from ${resolve(args.bundle)}.`);
     if (args.rehearsal) {
       const out = args.out ?? join(dir, "drill-bundle");
@@ -81,6 +92,22 @@ export async function recoverCommand(io: CliIo, args: RecoverArgs): Promise<numb
     );
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Refuses a bundle whose card set a re-escrow revoked: as this workstation's key inventory (the
+ * journal given, or the default one when it exists) or a later bundle given records it.
+ */
+async function refuseRevokedBundle(bundle: string, keyLabel: string, laterBundles: readonly string[], journalPath: string | undefined): Promise<void> {
+  const split = await splitFromBundle(bundle, keyLabel);
+  if (!split) return; // the recovery step verifies the bundle and says what is wrong with it
+  const path = resolve(journalPath ?? DEFAULT_JOURNAL);
+  const journal = existsSync(path) ? Journal.open(path) : null;
+  try {
+    await refuseRevokedSet(split.setId, { ...(journal ? { lookup: (setId: string) => journal.escrowSet(setId) } : {}), laterBundles, extraChecks: [scriptRecheck] });
+  } finally {
+    journal?.close();
   }
 }
 

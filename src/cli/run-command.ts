@@ -15,8 +15,9 @@ import { finishCeremony } from "../ceremony/finish.ts";
 import { checkOutputDir } from "../ceremony/output-dir.ts";
 import { loadScriptFile, parametersSha256, type LoadedScript } from "../ceremony/load-script.ts";
 import { eventsOfType } from "../events/index.ts";
-import { withRecoveryHeadCount } from "../ceremony/escrow-holders.ts";
+import { refuseRevokedRecovery, withRecoveryHeadCount } from "../ceremony/escrow-holders.ts";
 import { CeremonyRunner, type RunnerOptions } from "../ceremony/runner.ts";
+import { scriptRecheck } from "../ceremony/script-recheck.ts";
 import { foldState } from "../ceremony/state.ts";
 import { CeremonyError } from "../errors.ts";
 import { formatFingerprint, formatHex, labelledLines } from "../common/index.ts";
@@ -179,6 +180,7 @@ async function openCeremony(
       }
       io.out(`Ceremony ${pending} stays open in the journal; the next run offers to abandon it again.`);
     } else if (await yesNo(io, prompt, `Resume ceremony ${pending}?`)) {
+      await refuseRevokedRecovery(script, options.scriptDir!, { lookup: (setId) => journal.escrowSet(setId), extraChecks: [scriptRecheck] });
       const runner = CeremonyRunner.resume(pending, options);
       const s = runner.state();
       io.out(`Resumed ${runner.ceremonyId}; journal verified (${s.eventCount} events, head ${formatHex(s.head.slice(0, 8))}).`);
@@ -189,8 +191,10 @@ async function openCeremony(
       return runner;
     }
   }
-  // Before anybody signs in: a token that cannot do what the script needs, or a connected
-  // workstation that the script refuses, ends it here, with nothing recorded.
+  // Before anybody signs in: a recovery of a card set a re-escrow revoked, a token that cannot do
+  // what the script needs, or a connected workstation that the script refuses, ends it here, with
+  // nothing recorded.
+  await refuseRevokedRecovery(script, options.scriptDir!, { lookup: (setId) => journal.escrowSet(setId), extraChecks: [scriptRecheck] });
   const report = await preflightOnModule(module, options.token, script);
   io.out(formatPreflightTable(report, basename(args.script!)));
   if (!report.ok) {

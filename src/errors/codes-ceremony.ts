@@ -6,6 +6,8 @@ const pkiAction = (advice: "retry" | "choose-another" | "stop", officer: string)
 const cards = (advice: "retry" | "choose-another" | "stop", officer: string) => entry("ceremony", ["CardDeliveryError"], advice, officer);
 const copies = (officer: string) => entry("ceremony", ["KeyCopiesError"], "stop", officer);
 const FIX_PARAMETERS = "Nothing was destroyed: abort, correct the destruction's parameters, and start it again.";
+const reEscrow = (advice: "retry" | "choose-another" | "stop", officer: string) => entry("ceremony", ["ReEscrowError"], advice, officer);
+const FIX_REESCROW = "Nothing was made: abort, correct the re-escrow's parameters, and start it again.";
 const rehearsal = (advice: "retry" | "choose-another" | "stop", officer: string) => entry("ceremony", ["CeremonyError"], advice, officer);
 
 /** The ceremony runner, its actions, the rehearsal driver and the card sinks (src/ceremony). */
@@ -94,6 +96,23 @@ export const CEREMONY_ERRORS = {
   COPIES_TOKEN_UNKNOWN: copies(`A token declared is not one the key's copies are listed on. ${FIX_PARAMETERS}`),
   COPIES_DECLARED_TWICE: copies(`A copy is declared twice (collected, lost or destroyed). ${FIX_PARAMETERS}`),
   COPIES_ALREADY_ACCOUNTED: copies(`A copy declared was already destroyed by an earlier ceremony. ${FIX_PARAMETERS}`),
+  REESCROW_PREVIOUS_NOT_CHECKED: reEscrow("stop", "The card set being replaced has not been checked in this ceremony; the step that checks it comes first. Stop and check the script with the ceremony administrator."),
+  REESCROW_SET_MISMATCH: reEscrow("stop", `The bundle given escrows another card set (or another key) than the set ID given. ${FIX_REESCROW}`),
+  REESCROW_SET_UNKNOWN: reEscrow("stop", `This workstation's key inventory does not hold the card set named. Give the bundle that made it instead. ${FIX_REESCROW}`),
+  REESCROW_SET_REVOKED: reEscrow("stop", `The card set named was already revoked by an earlier re-escrow; the set that replaced it is the one to replace now. ${FIX_REESCROW}`),
+  REESCROW_KEY_AMBIGUOUS: reEscrow("stop", "Several secret keys on this token carry the KEK's label, so the one to escrow cannot be told apart. Stop; check the token with the ceremony administrator."),
+  REESCROW_KEY_MISMATCH: reEscrow("choose-another", "The key on this token is not the key the old card set escrows (its check values differ). Nothing was made: connect the token that holds that key, or give the bundle of its set."),
+  REESCROW_SET_EXPOSED: reEscrow("stop", "As many cards of the old set as it needs are lost or exposed: with the old wrapped key they give the master key away, which new cards cannot undo. Rotate the KEK instead (kek-rotation.yaml)."),
+  REESCROW_CARDS_DECLARED: reEscrow("stop", `An old card declared handed in or lost is not written as its parameter says, is not a card of the set being replaced, or is declared twice. ${FIX_REESCROW}`),
+  REESCROW_CARD_ALREADY_DESTROYED: reEscrow("stop", `An old card declared was already destroyed by an earlier ceremony. ${FIX_REESCROW}`),
+  REESCROW_NEW_SET_UNPROVEN: reEscrow("stop", "No trial recovery has proven the new card set yet, so the old one cannot be revoked. Stop and check the script with the ceremony administrator."),
+  RECOVERY_SET_REVOKED: entry(
+    "ceremony",
+    ["RecoveryRevokedError"],
+    "choose-another",
+    "The bundle's card set was revoked by a re-escrow, and a later set replaced it. Nobody types a card of the revoked set: recover with the later bundle and its cards.",
+  ),
+  RECOVERY_LATER_BUNDLE_INVALID: entry("ceremony", ["RecoveryRevokedError"], "choose-another", "A later bundle given does not verify, so it cannot say whether the card set is still valid. Give a bundle that verifies."),
   PRINTER_UNAVAILABLE: cards("retry", "A card could not be sent to the printer. Check the printer and retry the step."),
   PRINTER_FAILED: cards("retry", "The printer refused a card. Check the printer and retry the step."),
   CARD_SAVE_NOT_CONFIRMED: cards("retry", "Saving share cards writes secrets to disk. Confirm the warning explicitly, or print the cards instead."),

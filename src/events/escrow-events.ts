@@ -62,6 +62,52 @@ export const escrowEvents = {
     wrapMechanismUsed: z.string().optional(),
     wrapProof: z.string().optional(),
   }),
+  /**
+   * Re-escrow (v2): the card set being replaced, as its bundle (verified) or this workstation's key
+   * inventory shows it, checked against the KEK on the ceremony's token (both KCVs) before anything
+   * is made. `bundle*` are null when the set came from the inventory.
+   */
+  "escrow.previous.checked": z.strictObject({
+    keyLabel: z.string(),
+    /** CKA_ID of the KEK on this token. */
+    keyId: hex,
+    setId: hex,
+    k: z.number().int().min(1),
+    n: z.number().int().min(1),
+    ...kcvs,
+    wrappedSha256: sha256Hex,
+    wrappedPath: z.string(),
+    /** The ceremony that split the set (its bundle holds the wrapped key). */
+    splitByCeremonyId: z.string(),
+    bundleCeremonyId: z.string().nullable(),
+    bundleScriptId: z.string().nullable(),
+    bundleSignerSpkiSha256: sha256Hex.nullable(),
+    source: z.enum(["bundle", "inventory"]),
+    cards: z.array(z.strictObject({ card: z.number().int().min(1), holder: z.string(), fingerprint: sha256Hex })),
+    trigger: z.enum(["holder-left", "card-lost", "card-exposed", "holders-changed"]),
+    reason: z.string().min(1),
+  }),
+  /**
+   * Re-escrow (v2): the old card set is revoked and the set split in this ceremony supersedes it,
+   * with its wrapped key. A recovery given the old set's bundle is refused from then on, wherever
+   * this bundle or a key inventory that recorded it is at hand.
+   */
+  "escrow.set.revoked": z.strictObject({
+    keyLabel: z.string(),
+    setId: hex,
+    ...kcvs,
+    /** The old wrapped key, superseded by the new set's. */
+    wrappedSha256: sha256Hex,
+    splitByCeremonyId: z.string(),
+    supersededBySetId: hex,
+    supersededByWrappedSha256: sha256Hex,
+    trigger: z.enum(["holder-left", "card-lost", "card-exposed", "holders-changed"]),
+    reason: z.string().min(1),
+    /** Card numbers of the old set: handed in and destroyed here, declared lost, or still out. */
+    collected: z.array(z.number().int().min(1)),
+    lost: z.array(z.number().int().min(1)),
+    outstanding: z.array(z.number().int().min(1)),
+  }),
   "escrow.recovered": z.strictObject({
     keyLabel: z.string(),
     id: hex,

@@ -36,6 +36,8 @@ export {
   type EscrowCopyFate,
   type EscrowCopyRef,
   type EscrowSetInput,
+  type EscrowSetRecord,
+  type EscrowSetRevocation,
   type KeyIdentity,
   type KeyWithCopies,
 } from "./key-copy-inventory.ts";

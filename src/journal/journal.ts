@@ -12,7 +12,7 @@ import { type EventBody, type EventType, type RecordedEvent, eventMisfit } from 
 import { JournalArgumentError, JournalEventInvalidError, JournalSecretRefusedError, JournalUnavailableError } from "./errors.ts";
 import { CredentialTable, type StoredCredential } from "./credential-table.ts";
 import { type InventoryKey, type KeyInput, KeyInventory, type KeyRecord, type KeyRef } from "./key-inventory.ts";
-import { type EscrowCopyFate, type EscrowCopyRef, type EscrowSetInput, KeyCopyInventory, type KeyWithCopies } from "./key-copy-inventory.ts";
+import { type EscrowCopyFate, type EscrowCopyRef, type EscrowSetInput, type EscrowSetRecord, KeyCopyInventory, type KeyWithCopies } from "./key-copy-inventory.ts";
 import { migrate } from "./migrate.ts";
 import { findQuotedWord, findSecret } from "./secret-guard.ts";
 import { type StoredRow, verifyStoredRows } from "./stored-chain.ts";
@@ -207,6 +207,25 @@ export class Journal {
     this.openDb();
     requireIdentifier(fate.ceremonyId, "ceremonyId");
     this.copyInventory.markCopy(ref, fate);
+  }
+
+  /** Marks an escrow set revoked by a re-escrow, superseded by the set it made (KeyCopyInventory.revokeSet). */
+  revokeEscrowSet(setId: string, revocation: { ceremonyId: string; at: string; supersededBy: string; reason: string }): void {
+    this.openDb();
+    requireIdentifier(revocation.ceremonyId, "ceremonyId");
+    this.copyInventory.revokeSet(setId, revocation);
+  }
+
+  /** One escrow set with its cards and revocation, or null (KeyCopyInventory.set). */
+  escrowSet(setId: string): EscrowSetRecord | null {
+    this.openDb();
+    return this.copyInventory.set(setId);
+  }
+
+  /** Every escrow set of the key with this label, oldest first. */
+  escrowSetsOf(keyLabel: string): EscrowSetRecord[] {
+    this.openDb();
+    return this.copyInventory.setsOf(keyLabel);
   }
 
   /** Every key once, with all its copies and the status they give it (default time: the journal's clock). */

@@ -5,7 +5,7 @@
  * accounts for (docs/architecture.md, "Key copies").
  */
 import type BetterSqlite3 from "better-sqlite3";
-import { type CopiesVerdict, type CopyStatus, copiesVerdict, type KeyCopy, type TokenCopy } from "../common/key-copies.ts";
+import { type CardCopy, type CopiesVerdict, type CopyStatus, copiesVerdict, type KeyCopy, type TokenCopy } from "../common/key-copies.ts";
 import { ISO_UTC_MS } from "./chain.ts";
 import { JournalArgumentError, KeyInventoryConflictError } from "./errors.ts";
 import type { InventoryKey, KeyStatus } from "./key-inventory.ts";
@@ -45,6 +45,30 @@ export interface EscrowCopyFate {
   note?: string | null;
 }
 
+/** Which ceremony revoked an escrow set (a re-escrow), when, why, and the set that supersedes it. */
+export interface EscrowSetRevocation {
+  byCeremony: string;
+  at: string;
+  supersededBy: string;
+  reason: string;
+}
+
+/** One escrow set as the inventory holds it: its cards with their fates, and whether it was revoked. */
+export interface EscrowSetRecord {
+  setId: string;
+  keyLabel: string;
+  kcvEcb0: string;
+  kcvCmac: string;
+  k: number;
+  n: number;
+  wrappedSha256: string;
+  wrappedPath: string;
+  ceremonyId: string;
+  recordedAt: string;
+  cards: CardCopy[];
+  revoked: EscrowSetRevocation | null;
+}
+
 /** A key with every copy the inventory knows, and the status that follows from them. */
 export interface KeyWithCopies {
   label: string;
@@ -76,6 +100,10 @@ interface SetRow {
   wrappedBy: string | null;
   wrappedAt: string | null;
   wrappedNote: string | null;
+  revokedBy: string | null;
+  revokedAt: string | null;
+  supersededBy: string | null;
+  revokeReason: string | null;
 }
 
 interface CardRow {
@@ -97,15 +125,17 @@ export class KeyCopyInventory {
   private readonly selectSet: BetterSqlite3.Statement<[string], SetRow>;
   private readonly selectSets: BetterSqlite3.Statement<[], SetRow>;
   private readonly selectCards: BetterSqlite3.Statement<[], CardRow>;
-  private readonly insertSet: BetterSqlite3.Statement<[Omit<SetRow, "wrappedStatus" | "wrappedBy" | "wrappedAt" | "wrappedNote">]>;
+  private readonly insertSet: BetterSqlite3.Statement<[Omit<SetRow, "wrappedStatus" | "wrappedBy" | "wrappedAt" | "wrappedNote" | RevocationColumns>]>;
   private readonly insertCard: BetterSqlite3.Statement<[{ setId: string; card: number; holder: string; fingerprint: string }]>;
   private readonly updateCard: BetterSqlite3.Statement<[{ setId: string; card: number; status: string; by: string; at: string; note: string | null }]>;
   private readonly updateBlob: BetterSqlite3.Statement<[{ setId: string; status: string; by: string; at: string; note: string | null }]>;
+  private readonly updateRevoked: BetterSqlite3.Statement<[{ setId: string; by: string; at: string; supersededBy: string; reason: string }]>;
 
   constructor(private readonly db: BetterSqlite3.Database) {
     const setColumns = `set_id AS setId, key_label AS keyLabel, kcv_ecb0 AS kcvEcb0, kcv_cmac AS kcvCmac, k, n, wrapped_sha256 AS wrappedSha256,
       wrapped_path AS wrappedPath, ceremony_id AS ceremonyId, recorded_at AS recordedAt, wrapped_status AS wrappedStatus,
-      wrapped_by AS wrappedBy, wrapped_at AS wrappedAt, wrapped_note AS wrappedNote`;
+      wrapped_by AS wrappedBy, wrapped_at AS wrappedAt, wrapped_note AS wrappedNote, revoked_by AS revokedBy, revoked_at AS revokedAt,
+      superseded_by_set AS supersededBy, revoke_reason AS revokeReason`;
     this.selectSet = db.prepare(`SELECT ${setColumns} FROM escrow_sets WHERE set_id = ?`);
     this.selectSets = db.prepare(`SELECT ${setColumns} FROM escrow_sets ORDER BY recorded_at, rowid`);
     this.selectCards = db.prepare(`SELECT set_id AS setId, card, holder, fingerprint, status, status_by AS statusBy, status_at AS statusAt, note
@@ -115,6 +145,9 @@ export class KeyCopyInventory {
     this.insertCard = db.prepare("INSERT OR IGNORE INTO escrow_cards (set_id, card, holder, fingerprint) VALUES (@setId, @card, @holder, @fingerprint)");
     this.updateCard = db.prepare("UPDATE escrow_cards SET status = @status, status_by = @by, status_at = @at, note = @note WHERE set_id = @setId AND card = @card");
     this.updateBlob = db.prepare("UPDATE escrow_sets SET wrapped_status = @status, wrapped_by = @by, wrapped_at = @at, wrapped_note = @note WHERE set_id = @setId");
+    this.updateRevoked = db.prepare(
+      "UPDATE escrow_sets SET revoked_by = @by, revoked_at = @at, superseded_by_set = @supersededBy, revoke_reason = @reason WHERE set_id = @setId",
+    );
   }
 
   /**
@@ -182,6 +215,60 @@ export class KeyCopyInventory {
       .immediate();
   }
 
+  /**
+   * Marks a set revoked by a re-escrow, superseded by the set that ceremony made. Repeating it for
+   * the same ceremony changes nothing (a resumed step); another ceremony cannot revoke it again.
+   */
+  revokeSet(setId: string, revocation: { ceremonyId: string; at: string; supersededBy: string; reason: string }): void {
+    if (!ISO_UTC_MS.test(revocation.at)) throw new JournalArgumentError(`The time "${revocation.at}" is not a UTC time like 2026-03-01T09:30:00.000Z.`);
+    const id = setId.toLowerCase();
+    const supersededBy = revocation.supersededBy.toLowerCase();
+    if (!HEX.test(supersededBy) || supersededBy === id) throw new JournalArgumentError(`Set ${id} must be superseded by another set's ID, not "${revocation.supersededBy}".`);
+    if (!revocation.reason.trim()) throw new JournalArgumentError(`Say why set ${id} is revoked.`);
+    this.db
+      .transaction(() => {
+        const set = this.selectSet.get(id);
+        if (!set) throw new JournalArgumentError(`No escrow set ${id} is in the inventory. Record the set (its bundle) first.`);
+        if (set.revokedBy !== null) {
+          if (set.revokedBy === revocation.ceremonyId) return;
+          throw new KeyInventoryConflictError(`Escrow set ${id} was already revoked by ceremony ${set.revokedBy} at ${set.revokedAt}; set ${set.supersededBy} superseded it.`);
+        }
+        this.updateRevoked.run({ setId: id, by: revocation.ceremonyId, at: revocation.at, supersededBy, reason: revocation.reason });
+      })
+      .immediate();
+  }
+
+  /** One set with its cards (each with its fate) and its revocation, or null when the inventory does not know it. */
+  set(setId: string): EscrowSetRecord | null {
+    const s = this.selectSet.get(setId.toLowerCase());
+    if (!s) return null;
+    return {
+      setId: s.setId,
+      keyLabel: s.keyLabel,
+      kcvEcb0: s.kcvEcb0,
+      kcvCmac: s.kcvCmac,
+      k: s.k,
+      n: s.n,
+      wrappedSha256: s.wrappedSha256,
+      wrappedPath: s.wrappedPath,
+      ceremonyId: s.ceremonyId,
+      recordedAt: s.recordedAt,
+      cards: this.selectCards
+        .all()
+        .filter((c) => c.setId === s.setId)
+        .map((c): CardCopy => ({ kind: "card", setId: s.setId, card: c.card, holder: c.holder, fingerprint: c.fingerprint, status: c.status, by: c.statusBy, at: c.statusAt, note: c.note })),
+      revoked: s.revokedBy === null ? null : { byCeremony: s.revokedBy, at: s.revokedAt ?? "", supersededBy: s.supersededBy ?? "", reason: s.revokeReason ?? "" },
+    };
+  }
+
+  /** Every set of the key with this label, oldest first (for `ceremony keys`: which are revoked). */
+  setsOf(keyLabel: string): EscrowSetRecord[] {
+    return this.selectSets
+      .all()
+      .filter((s) => s.keyLabel === keyLabel)
+      .map((s) => this.set(s.setId)!);
+  }
+
   /** The escrow copies (cards, then the blob, per set) of the key with this label and these check values. */
   escrowCopies(key: KeyIdentity): KeyCopy[] {
     if (!key.kcvEcb0 || !key.kcvCmac) return [];
@@ -241,7 +328,9 @@ function tokenCopy(k: InventoryKey): TokenCopy {
   };
 }
 
-function normaliseSet(input: EscrowSetInput): Omit<SetRow, "wrappedStatus" | "wrappedBy" | "wrappedAt" | "wrappedNote"> {
+type RevocationColumns = "revokedBy" | "revokedAt" | "supersededBy" | "revokeReason";
+
+function normaliseSet(input: EscrowSetInput): Omit<SetRow, "wrappedStatus" | "wrappedBy" | "wrappedAt" | "wrappedNote" | RevocationColumns> {
   const setId = input.setId.toLowerCase();
   if (!HEX.test(setId)) throw new JournalArgumentError(`Escrow set ID "${input.setId}" must be hex.`);
   const wrappedSha256 = input.wrappedSha256.toLowerCase();

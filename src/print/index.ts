@@ -11,3 +11,4 @@ export { renderCeremonyScript } from "./ceremony-script.ts";
 export { type EvidenceReportInput, type PrintedStatus } from "./evidence-report-input.ts";
 export { renderEvidenceReport } from "./evidence-report.ts";
 export { type PrintedKeyCopies } from "./key-copies-input.ts";
+export { type PrintedReEscrow } from "./reescrow-input.ts";

@@ -1,5 +1,6 @@
 import { PrintInputError } from "./errors.ts";
 import { type PrintedKeyCopies, validateKeyCopies } from "./key-copies-input.ts";
+import { type PrintedReEscrow, validateReEscrow } from "./reescrow-input.ts";
 import { optionalText, requireArray, requireHex, requireInteger, requireIsoDate, requireText } from "./validate.ts";
 import { validateVoidedSets, type PrintedVoidedSet } from "./voided-sets-input.ts";
 import { validateCheckpoint, validateParticipants, type PrintedCheckpoint, type PrintedParticipant } from "./witness-sheet-input.ts";
@@ -41,6 +42,8 @@ export interface TranscriptSummaryInput {
   keyCopies?: PrintedKeyCopies;
   /** Card sets split and then voided (not outputs: no card of them is valid). */
   voidedCardSets?: readonly PrintedVoidedSet[];
+  /** A re-escrow's old set (revoked) and new set, with the fate of each old card. */
+  reEscrow?: PrintedReEscrow;
   checkpoint: PrintedCheckpoint;
   transcriptSigner: { spkiSha256: string };
 }
@@ -105,6 +108,7 @@ export function validateTranscriptSummaryInput(input: TranscriptSummaryInput): v
   });
   validateKeyCopies(input.keyCopies);
   validateVoidedSets(input.voidedCardSets, ids);
+  validateReEscrow(input.reEscrow);
   validateCheckpoint(input.checkpoint);
   requireHex(input.transcriptSigner?.spkiSha256, "transcriptSigner.spkiSha256", 64);
 }

@@ -14,6 +14,7 @@ import {
   fingerprintRows,
 } from "./sheet-sections.ts";
 import { drawKeyCopies } from "./key-copies-section.ts";
+import { drawReEscrow } from "./reescrow-section.ts";
 import { drawTable, type TableColumn } from "./table.ts";
 import { drawVoidedSets } from "./voided-sets.ts";
 import { drawLine, lineHeight, wrapToWidth, type Type } from "./text-fit.ts";
@@ -65,6 +66,7 @@ export async function renderTranscriptSummary(input: TranscriptSummaryInput): Pr
       drawOutputs(doc, flow, input);
       if (input.keyCopies) drawKeyCopies(doc, flow, input.keyCopies);
       drawVoidedSets(doc, flow, input.voidedCardSets ?? [], new Map(input.participants.map((p) => [p.id, p.name])), false);
+      if (input.reEscrow) drawReEscrow(doc, flow, input.reEscrow);
 
       drawSectionHeading(doc, flow, "Journal checkpoint", 80);
       drawFieldRows(doc, flow, checkpointRows(doc, input.checkpoint));

@@ -1,6 +1,7 @@
 import { PrintInputError } from "./errors.ts";
 import { type PrintedKeyCopies, validateKeyCopies } from "./key-copies-input.ts";
 import { validateVoidedSets, type PrintedVoidedSet } from "./voided-sets-input.ts";
+import { type PrintedReEscrow, validateReEscrow } from "./reescrow-input.ts";
 import { requireArray, requireHex, requireInteger, requireIsoDate, requireText, optionalText } from "./validate.ts";
 
 export interface PrintedParticipant {
@@ -36,6 +37,8 @@ export interface WitnessSheetInput {
   keyCopies?: PrintedKeyCopies;
   /** Card sets split and then voided, with the delivered cards collected for destruction. */
   voidedCardSets?: readonly PrintedVoidedSet[];
+  /** A re-escrow's old set (revoked) and new set, with the fate of each old card. */
+  reEscrow?: PrintedReEscrow;
   checkpoint: PrintedCheckpoint;
   /** SHA-256 of the transcript-signing key's SubjectPublicKeyInfo: what witnesses sign under. */
   transcriptSigner: { spkiSha256: string };
@@ -81,6 +84,7 @@ export function validateWitnessSheetInput(input: WitnessSheetInput): void {
   if (input.aborted !== undefined) requireText(input.aborted.reason, "aborted.reason", 1000);
   validateKeyCopies(input.keyCopies);
   validateVoidedSets(input.voidedCardSets, ids);
+  validateReEscrow(input.reEscrow);
   validateCheckpoint(input.checkpoint);
   requireHex(input.transcriptSigner?.spkiSha256, "transcriptSigner.spkiSha256", 64);
 }

@@ -1,6 +1,7 @@
 import { formatFingerprint, formatUtc, roleTitle } from "../common/index.ts";
 import { measureFieldRow } from "./field-row.ts";
 import { drawKeyCopies } from "./key-copies-section.ts";
+import { drawReEscrow } from "./reescrow-section.ts";
 import { SAFE } from "./page-geometry.ts";
 import { PageFlow } from "./page-flow.ts";
 import { renderPdf, type Pdf } from "./pdf-document.ts";
@@ -85,6 +86,7 @@ export async function renderWitnessSheet(input: WitnessSheetInput): Promise<Buff
       flow.y += 14;
       if (input.keyCopies) drawKeyCopies(doc, flow, input.keyCopies);
       drawVoidedSets(doc, flow, input.voidedCardSets ?? [], new Map(input.participants.map((p) => [p.id, p.name])), true);
+      if (input.reEscrow) drawReEscrow(doc, flow, input.reEscrow);
 
       drawClosingBlock(doc, flow, input);
       flow.finish();

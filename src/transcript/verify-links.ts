@@ -2,6 +2,7 @@
  * Links between bundles, checked when the auditor gives both ends (`ceremony verify A B …`):
  * - a recovery names the master-key bundle it recovered from (recovery.source: its ceremony,
  *   signer, wrapped key, card set and KCVs) — that bundle must say the same;
+ * - a re-escrow names the bundle whose card set it replaced (escrow.previous.checked), likewise;
  * - an intermediate or CRL bundle carries the issuer's certificate it was made with (role
  *   "issuer") — the bundle that made that certificate must hold the same bytes.
  * Each bundle passed here has verified on its own; a link only compares what both signed.
@@ -45,6 +46,33 @@ function checkRecovery(b: LinkedBundle, byCeremony: ReadonlyMap<string, LinkedBu
   }
 }
 
+/**
+ * A re-escrow names the bundle whose card set it replaced (escrow.previous.checked): that bundle
+ * must have signed the same signer, set, wrapped key and KCVs.
+ */
+function checkReEscrow(b: LinkedBundle, byCeremony: ReadonlyMap<string, LinkedBundle>, r: LinkResult): void {
+  for (const e of b.transcript.events) {
+    if (e.type !== "escrow.previous.checked") continue;
+    const src = e.body as Record<string, unknown>;
+    const origin = src.bundleCeremonyId === null ? undefined : byCeremony.get(String(src.bundleCeremonyId));
+    if (!origin) continue;
+    const label = String(src.keyLabel);
+    const outputs = origin.transcript.outputs;
+    const wrapped = outputs.find((o) => o.kind === "wrapped-key" && o.label === label);
+    const shares = outputs.find((o) => o.kind === "share-fingerprints" && o.label === label);
+    const kcv = outputs.find((o) => o.kind === "kcv" && o.label === label && o.details.kcvCmac !== undefined);
+    const problems: string[] = [];
+    if (origin.signerSpkiSha256 !== src.bundleSignerSpkiSha256) problems.push(`was signed by ${origin.signerSpkiSha256}, the re-escrow recorded ${String(src.bundleSignerSpkiSha256)}`);
+    if (!wrapped || wrapped.sha256 !== src.wrappedSha256) problems.push(`holds ${wrapped ? `wrapped key ${label} with SHA-256 ${wrapped.sha256}` : `no wrapped key ${label}`}, the re-escrow replaced ${String(src.wrappedSha256)}`);
+    if (!shares || shares.details.setId?.toLowerCase() !== String(src.setId).toLowerCase()) problems.push(`escrowed ${label} to card set ${shares?.details.setId ?? "(none)"}, the re-escrow replaced set ${String(src.setId)}`);
+    if (kcv && (kcv.details.kcvEcb0?.toUpperCase() !== String(src.kcvEcb0).toUpperCase() || kcv.details.kcvCmac?.toUpperCase() !== String(src.kcvCmac).toUpperCase())) {
+      problems.push(`recorded KCVs ${kcv.details.kcvEcb0} / ${kcv.details.kcvCmac}, the re-escrow ${String(src.kcvEcb0)} / ${String(src.kcvCmac)}`);
+    }
+    for (const p of problems) r.failures.push(failure("LINK_MISMATCH", `re-escrow of ${label} from ${origin.path}: that bundle ${p}`));
+    if (problems.length === 0) r.checked.push(`re-escrow of ${label} ← ${origin.path} (signer, card set, wrapped key, KCVs)`);
+  }
+}
+
 function checkIssuers(b: LinkedBundle, others: readonly LinkedBundle[], r: LinkResult): void {
   for (const input of b.transcript.outputs) {
     if (input.kind !== "certificate" || !input.details.role?.startsWith("issuer")) continue;
@@ -68,6 +96,7 @@ export function checkLinks(bundles: readonly LinkedBundle[]): Map<string, LinkRe
   for (const b of bundles) {
     const r: LinkResult = { failures: [], checked: [] };
     checkRecovery(b, byCeremony, r);
+    checkReEscrow(b, byCeremony, r);
     checkIssuers(b, bundles, r);
     results.set(b.path, r);
   }

@@ -63,7 +63,11 @@ export function checkSignerFacts(t: Transcript): VerifyFailure[] {
  */
 export function checkKeyCopies(t: Transcript): VerifyFailure[] {
   const verdict = lastEventOfType(t.events, "key.copies.accounted");
-  const accounted = eventsOfType(t.events, "key.copy.accounted");
+  // A re-escrow accounts for the cards of the set it revokes (handed in or lost) without a destruction's list of copies.
+  const revoked = new Set(eventsOfType(t.events, "escrow.set.revoked").map((e) => `${e.body.keyLabel}\u0000${e.body.setId.toLowerCase()}`));
+  const accounted = eventsOfType(t.events, "key.copy.accounted").filter(
+    (e) => !(e.body.copy.kind === "card" && revoked.has(`${e.body.label}\u0000${e.body.copy.setId.toLowerCase()}`)),
+  );
   if (!verdict && accounted.length === 0) return [];
   const folded = foldKeyCopies(t.events);
   if (!folded) {

@@ -7,6 +7,7 @@ import { HsmError } from "../../hsm/index.ts";
 import { type ExtraCheck, verifyBundle } from "../../transcript/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
 import { ensureObject } from "../hsm-objects.ts";
+import { refuseRevokedSet } from "../recovery-standing.ts";
 import { addMonths, fingerprintOutput } from "./common.ts";
 import { decodeShares, ShareReadBackError } from "./escrow-common.ts";
 import { unwrapProbe } from "./escrow-trial-recovery.ts";
@@ -17,11 +18,15 @@ const Params = z
     bundle: z.string().min(1),
     keyLabel: z.string().min(1).max(64),
     rotationMonths: z.number().int().min(1).max(36).default(12),
+    /** Bundles made after the one recovered from (re-escrows): a set one of them revoked is refused. */
+    laterBundles: z.array(z.string().min(1)).max(64).default([]),
   })
   .strict();
 
 export interface EscrowRecord {
   ceremonyId: string;
+  /** The script that made the bundle (master-key, re-escrow, kek-rotation). */
+  scriptId: string;
   signerSpkiSha256: string;
   setId: string;
   k: number;
@@ -81,6 +86,7 @@ export async function readEscrowBundle(dir: string, keyLabel: string, extraCheck
     .map(({ m, v }) => ({ card: Number(m![1]), fingerprint: v.split(" ")[0]!, holder: /\((.*)\)$/.exec(v)?.[1] ?? "(holder not recorded)" }));
   return {
     ceremonyId: t.ceremony.id,
+    scriptId: t.ceremony.scriptId,
     signerSpkiSha256: v.signerSpkiSha256,
     setId: shares.details.setId!,
     k: Number(shares.details.k),
@@ -113,6 +119,12 @@ export const escrowRecover: ActionDefinition<z.infer<typeof Params>> = {
   async run(ctx, p) {
     const dir = isAbsolute(p.bundle) ? p.bundle : resolve(ctx.scriptDir, p.bundle);
     const source = await readEscrowBundle(dir, p.keyLabel, ctx.bundleChecks);
+    // A set a re-escrow revoked recovers nothing that should be: refused before its cards are used.
+    await refuseRevokedSet(source.setId, {
+      lookup: (setId) => ctx.inventory.escrowSet(setId),
+      laterBundles: p.laterBundles.map((d) => (isAbsolute(d) ? d : resolve(ctx.scriptDir, d))),
+      extraChecks: ctx.bundleChecks,
+    });
     // The transcript says the blob is RFC 5649; this token unwraps it with whichever of its mechanisms is proven to be RFC 5649.
     const wrap = await ctx.hsm().call("escrowWrapMechanism");
     ctx.record("recovery.source", {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { formatKcv, formatSetId } from "../../common/index.ts";
 import { wipe } from "../../errors.ts";
 import { combineShares, decodeShare, SET_ID_LENGTH, splitEscrowKey, wipeDecodedShares } from "../../escrow/index.ts";
+import { lastEventOfType } from "../../events/index.ts";
 import { HsmError } from "../../hsm/index.ts";
 import { renderShareCard } from "../../print/index.ts";
 import type { ActionContext, ActionDefinition } from "../action-api.ts";
@@ -61,6 +62,14 @@ export const escrowSplit: ActionDefinition<z.infer<typeof Params>> = {
       kcvs = await hsm.call("probeKcv", probe.handle);
       if (kekKcv !== null && kcvs.kcvEcb0 !== kekKcv) {
         throw new HsmError("ESCROW_KCV_MISMATCH", `The wrapped copy unwraps to KCV ${formatKcv(kcvs.kcvEcb0)}, but the KEK's KCV is ${formatKcv(kekKcv)}. The escrow is not usable; abort.`);
+      }
+      // A re-escrow: the key wrapped again must be the one the old set escrows (checked earlier in this ceremony).
+      const previous = lastEventOfType(ctx.events(), "escrow.previous.checked", (e) => e.body.keyLabel === p.keyLabel)?.body;
+      if (previous && (kcvs.kcvEcb0.toUpperCase() !== previous.kcvEcb0.toUpperCase() || kcvs.kcvCmac.toUpperCase() !== previous.kcvCmac.toUpperCase())) {
+        throw new HsmError(
+          "ESCROW_KCV_MISMATCH",
+          `The key wrapped now has KCVs ${formatKcv(kcvs.kcvEcb0)} / ${formatKcv(kcvs.kcvCmac)}, but the card set being replaced escrows ${formatKcv(previous.kcvEcb0)} / ${formatKcv(previous.kcvCmac)}. Nothing was printed; abort.`,
+        );
       }
       const setId = await hsm.call("random", SET_ID_LENGTH);
       shares = await splitEscrowKey(escrowKey, { k: p.k, n: p.n, setId });

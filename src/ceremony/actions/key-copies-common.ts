@@ -113,6 +113,8 @@ function copiesIn(t: Transcript, label: string): Omit<BundleCopies, "dir" | "cer
   const listed = lastEventOfType(events, "key.copies.listed", (e) => e.body.label === label);
   if (listed) checks = { kcvEcb0: listed.body.kcvEcb0, kcvCmac: listed.body.kcvCmac, spkiSha256: listed.body.spkiSha256 };
   for (const c of verdict?.body.copies ?? listed?.body.copies ?? []) copies.push(c);
+  // Copies accounted for one by one: a destruction's, and the old cards a re-escrow collected or declared lost.
+  for (const e of eventsOfType(events, "key.copy.accounted")) if (e.body.label === label) copies.push(e.body.copy);
   for (const e of eventsOfType(events, "key.destroyed")) {
     if (e.body.label !== label || !token) continue;
     copies.push({ kind: "token", tokenSerial: token.serial, tokenLabel: token.label, id: e.body.id.toLowerCase(), origin: null, status: "destroyed", by: t.ceremony.id, at: e.time, note: null });

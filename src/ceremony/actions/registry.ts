@@ -1,8 +1,10 @@
 /** The fixed registry of actions a script may name (one file each). */
 import type { ActionDefinition } from "../action-api.ts";
 import { airgapCheck } from "./airgap-check.ts";
+import { escrowCheckPrevious } from "./escrow-check-previous.ts";
 import { escrowRecover } from "./escrow-recover.ts";
 import { escrowReadBack } from "./escrow-read-back.ts";
+import { escrowRevokePrevious } from "./escrow-revoke-previous.ts";
 import { escrowSplit } from "./escrow-split.ts";
 import { escrowTrialRecovery } from "./escrow-trial-recovery.ts";
 import { hsmLogin } from "./hsm-login.ts";
@@ -30,6 +32,8 @@ const actions: Array<ActionDefinition<never>> = [
   escrowReadBack,
   escrowTrialRecovery,
   escrowRecover,
+  escrowCheckPrevious,
+  escrowRevokePrevious,
   pkiRootCertificate,
   pkiReadCsr,
   pkiSignIntermediate,

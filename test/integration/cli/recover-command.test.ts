@@ -52,7 +52,7 @@ test("recover finds the escrowed key's label in the bundle, refuses unused optio
   const unused = await runCli(["recover", "--bundle", bundle, ...shares, "--rehearsal", "--params", "x.yaml"]);
   expect(unused.code).toBe(2);
   expect(unused.err.trim().replace(/\s+/g, " ")).toBe(
-    "ceremony recover does not use --params; it takes --bundle, --key, --share, --rehearsal, --module, --module-args, --token, --serial, --out and --journal.",
+    "ceremony recover does not use --params; it takes --bundle, --key, --later-bundle, --share, --rehearsal, --module, --module-args, --token, --serial, --out and --journal.",
   );
   const noOut = await runCli(["recover", "--bundle", bundle, "--token", "any"]);
   expect(noOut.code).toBe(1);

@@ -28,6 +28,11 @@ const SEEDS = [
   { script: "key-recovery.yaml", params: 'parameters:\n  bundle: "/media/usb/04-master-key"\n' },
   { script: "key-destruction.yaml", params: 'parameters:\n  keyLabel: KEK-01\n  expectedId: "0f1e2d3c4b5a69788796a5b4c3d2e1f0"\n' },
   {
+    script: "re-escrow.yaml",
+    params:
+      'parameters:\n  previousBundle: "/media/usb/04-master-key"\n  trigger: holder-left\n  reason: "Ivo Holder left (HR ticket 4411)"\n  threshold: 2\n  cardCount: 3\n  cardsCollected: ["1 1A2B 3C4D 5E6F 7A8B"]\n',
+  },
+  {
     script: "root-ca.yaml",
     params: [
       "parameters:",

@@ -9,15 +9,22 @@ import { useTempDir } from "./temp-dir.ts";
 
 const tempDir = useTempDir();
 
+function versionOf(name: string): number {
+  const m = MIGRATIONS.find((x) => x.name === name);
+  if (!m) throw new Error(`no migration named ${name}`);
+  return m.version;
+}
+
 describe("journal migrations", () => {
   it("are numbered 1..N without gaps", () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => i + 1));
   });
 
-  it("migrate to N-1, insert, migrate to N keeps the data and adds the new table", () => {
+  it("migrate to the version before key copies, insert, migrate to N keeps the data and adds the new tables", () => {
     const path = join(tempDir(), "j.db");
     const db = new Database(path);
-    expect(migrate(db, LATEST_SCHEMA_VERSION - 1)).toBe(LATEST_SCHEMA_VERSION - 1);
+    const beforeCopies = versionOf("key-copies") - 1;
+    expect(migrate(db, beforeCopies)).toBe(beforeCopies);
     const record = Buffer.from('{"actor":"system","body":{},"ceremonyId":"c-1","seq":0,"time":"2026-03-01T09:30:00.000Z","type":"ceremony.started"}');
     const leaf = leafHash(record);
     db.prepare("INSERT INTO events VALUES ('c-1', 0, ?, ?, ?)").run(record, leaf, nextHead(GENESIS_HEAD, leaf));
@@ -42,6 +49,35 @@ describe("journal migrations", () => {
     expect(journal.listKeys({ now: new Date("2026-03-02T00:00:00.000Z") }).map((k) => k.label)).toEqual(["root-2026"]);
     expect(journal.nextCrlNumber("root-2026")).toBe(1n);
     journal.close();
+  });
+
+  it("escrow revocation: a set recorded before it stands unrevoked, and a revoked set stays revoked", () => {
+    const path = join(tempDir(), "j.db");
+    const db = new Database(path);
+    const before = versionOf("escrow-revocation") - 1;
+    expect(migrate(db, before)).toBe(before);
+    db.prepare(
+      `INSERT INTO escrow_sets (set_id, key_label, kcv_ecb0, kcv_cmac, k, n, wrapped_sha256, wrapped_path, ceremony_id, recorded_at)
+       VALUES ('ea229d51a6', 'KEK-01', 'D0E88A', 'F7A6B86B16', 2, 3, ?, 'escrow/KEK-01.wrapped', 'master-key-1', '2026-03-01T09:30:00.000Z')`,
+    ).run("ab".repeat(32));
+    expect(() => db.prepare("SELECT revoked_by FROM escrow_sets").all()).toThrow("no such column");
+    expect(migrate(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.prepare("SELECT revoked_by, superseded_by_set FROM escrow_sets").all()).toEqual([{ revoked_by: null, superseded_by_set: null }]);
+    db.close();
+
+    const journal = Journal.open(path);
+    expect(journal.escrowSet("EA229D51A6")?.revoked).toBeNull();
+    journal.revokeEscrowSet("EA229D51A6", { ceremonyId: "re-escrow-1", at: "2026-04-01T09:30:00.000Z", supersededBy: "0B51C7D2E4", reason: "Ivo left" });
+    // Again by the same ceremony (a resumed step): nothing changes; by another: refused.
+    journal.revokeEscrowSet("ea229d51a6", { ceremonyId: "re-escrow-1", at: "2026-04-01T09:31:00.000Z", supersededBy: "0B51C7D2E4", reason: "Ivo left" });
+    expect(() => journal.revokeEscrowSet("ea229d51a6", { ceremonyId: "re-escrow-2", at: "2026-05-01T09:30:00.000Z", supersededBy: "1122334455", reason: "again" })).toThrow(
+      "Escrow set ea229d51a6 was already revoked by ceremony re-escrow-1",
+    );
+    expect(journal.escrowSet("ea229d51a6")?.revoked).toEqual({ byCeremony: "re-escrow-1", at: "2026-04-01T09:30:00.000Z", supersededBy: "0b51c7d2e4", reason: "Ivo left" });
+    journal.close();
+    const raw = new Database(path);
+    expect(() => raw.prepare("UPDATE escrow_sets SET revoked_by = NULL").run()).toThrow("a revoked escrow set stays revoked");
+    raw.close();
   });
 
   it("each step runs once: migrating an up-to-date journal does nothing", () => {
