@@ -79,6 +79,13 @@ async function crashThenResume(script: string, kill: Kill): Promise<void> {
   const types = v.transcript!.events.map((e) => e.type);
   if (kill.type !== "ceremony.completed") expect(types).toContain("ceremony.resumed");
   expect(types.filter((t) => t === "ceremony.completed")).toHaveLength(1);
+  // Killed while the cards were printing: the resumed step voided the old set, naming the cards
+  // delivered before the kill, before it printed a new one (docs/architecture.md, "Voided card sets").
+  if (kill.type === "escrow.card.delivered") {
+    const voided = v.transcript!.events.filter((e) => e.type === "escrow.set.voided").map((e) => e.body as { deliveredCards: Array<{ card: number }> });
+    expect(voided.map((b) => b.deliveredCards.map((c) => c.card))).toEqual([Array.from({ length: kill.nth }, (_, i) => i + 1)]);
+    expect(new Set(v.transcript!.events.filter((e) => e.type === "escrow.split").map((e) => (e.body as { setId: string }).setId)).size).toBe(2);
+  }
   // The journal still verifies on open, and has no gaps or duplicates.
   const journal = Journal.open(join(dir, "journal.db"));
   const [id] = journal.ceremonies();
