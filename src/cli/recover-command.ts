@@ -5,7 +5,7 @@
  * as the witnessed key-recovery ceremony in the terminal, where each holder types their own card
  * in private (share files on disk are refused outside a drill).
  */
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { existsSync } from "node:fs";
@@ -113,7 +113,12 @@ async function refuseRevokedBundle(bundle: string, keyLabel: string, laterBundle
 
 /** The escrowed key's label, from the bundle's escrow/<label>.wrapped files (or the one asked for). */
 async function escrowedKeyLabel(bundle: string, asked: string | undefined): Promise<string> {
-  const names = await readdir(join(bundle, "escrow")).catch(() => {
+  const names = await readdir(join(bundle, "escrow")).catch(async () => {
+    const what = await stat(bundle).then(
+      (s) => (s.isDirectory() ? null : "is not a folder"),
+      () => "does not exist",
+    );
+    if (what) throw new CeremonyError("RECOVERY_NO_ESCROW", `${bundle} ${what}. Give the master-key ceremony's bundle folder with --bundle.`);
     throw new CeremonyError("RECOVERY_NO_ESCROW", `${bundle} has no escrow/ folder: it is not the bundle of a master-key ceremony. Give that bundle with --bundle.`);
   });
   const labels = names.filter((n) => n.endsWith(".wrapped")).map((n) => n.slice(0, -".wrapped".length));

@@ -54,6 +54,11 @@ test("recover finds the escrowed key's label in the bundle, refuses unused optio
   expect(unused.err.trim().replace(/\s+/g, " ")).toBe(
     "ceremony recover does not use --params; it takes --bundle, --key, --later-bundle, --share, --rehearsal, --module, --module-args, --token, --serial, --out and --journal.",
   );
+  const missing = await runCli(["recover", "--bundle", join(dir, "no-such-bundle"), ...shares, "--rehearsal"]);
+  expect(missing.code).toBe(1);
+  expect(missing.err.trim().replace(/\s+/g, " ")).toBe(`ceremony recover: ${join(dir, "no-such-bundle")} does not exist. Give the master-key ceremony's bundle folder with --bundle. [RECOVERY_NO_ESCROW]`);
+  const aFile = await runCli(["recover", "--bundle", join(dir, "card-1.txt"), ...shares, "--rehearsal"]);
+  expect(aFile.err.replace(/\s+/g, " ")).toContain(`${join(dir, "card-1.txt")} is not a folder. Give the master-key ceremony's bundle folder with --bundle.`);
   const noOut = await runCli(["recover", "--bundle", bundle, "--token", "any"]);
   expect(noOut.code).toBe(1);
   expect(noOut.err).toContain("A witnessed recovery writes its bundle, the only record of it, to --out DIR");

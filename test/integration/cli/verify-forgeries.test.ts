@@ -189,6 +189,22 @@ describe("script structure (reachable with an untrusted signer)", () => {
   });
 });
 
+describe("every copy of a key accounted for (reachable with an untrusted signer)", () => {
+  test("a destruction re-signed to say DESTROYED while the copies it lists remain fails, naming the verdict and each copy", async () => {
+    const dir = copyOf("key-destruction");
+    const t = readTranscript(dir);
+    const events = t.events.map((e) =>
+      e.type === "key.copies.accounted" ? { ...e, body: { ...e.body, verdict: "destroyed", copies: e.body.copies.map((c) => ({ ...c, status: "destroyed" })) } } : e,
+    ) as Transcript["events"];
+    await resign(dir, rechain({ ...t, events }), attackerSigner());
+    const r = await runCeremony(["verify", dir]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/\[KEY_COPIES_MISMATCH\] event \d+: the transcript says KEK-01 is destroyed, but the copies it records make it partly-destroyed/);
+    expect(r.err).toMatch(/\[KEY_COPIES_MISMATCH\] event \d+: the copy on token demo-recovery .* is destroyed in the verdict, but present in the events before it/);
+    noStack(r.err);
+  });
+});
+
 describe("archive audit", () => {
   test("a folder of bundles: one line each and a summary; --json is a machine-readable report; one failure makes the exit 1", async () => {
     const r = await runCeremony(["verify", demo.out, "--signer", genuineFp, "--signer", readTranscript(demo.bundle("key-recovery")).signer!.spkiSha256]);
