@@ -2,9 +2,9 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { abortedCeremonyIds, abortedMaker } from "../ceremony/aborted-ceremonies.ts";
-import { abortedKeyAdvice, formatFingerprintPrefix, formatKcv, formatKeyId, formatUtcDate, rotationIsDue, rotationScriptFor } from "../common/index.ts";
+import { abortedKeyAdvice, formatFingerprintPrefix, formatKcv, formatKeyId, formatSetId, formatUtcDate, rotationIsDue, rotationScriptFor } from "../common/index.ts";
 import { describeCopy, describeFate, remainingCopies } from "../common/key-copies.ts";
-import { Journal, type InventoryKey, type KeyWithCopies } from "../journal/index.ts";
+import { type EscrowSetRevocation, Journal, type InventoryKey, type KeyWithCopies } from "../journal/index.ts";
 import type { CliIo } from "./io.ts";
 
 export const DEFAULT_JOURNAL = join(homedir(), ".ceremony-workstation", "journal.db");
@@ -13,8 +13,8 @@ const SCRIPTS = resolve(import.meta.dirname, "../../ceremony-scripts");
 /**
  * `ceremony keys [--journal DB] [--full-ids]`: every key a ceremony made or used, overdue ones
  * flagged, keys of aborted ceremonies named as such, and each key's copies (other tokens, escrow
- * cards, wrapped keys) with what became of each: a key is "destroyed" only when every copy is
- * accounted for. IDs are shortened unless `--full-ids` asks for the whole CKA_ID (to copy, e.g.
+ * cards, wrapped keys) with what became of each, and each escrow set a re-escrow revoked: a key
+ * is "destroyed" only when every copy is accounted for. IDs are shortened unless `--full-ids` asks for the whole CKA_ID (to copy, e.g.
  * into key-destruction's expectedId).
  */
 export async function keysCommand(io: CliIo, journalPath = DEFAULT_JOURNAL, options: { fullIds?: boolean } = {}): Promise<number> {
@@ -27,7 +27,8 @@ export async function keysCommand(io: CliIo, journalPath = DEFAULT_JOURNAL, opti
     const keys = journal.listKeysWithCopies();
     if (keys.length === 0) io.out("The key inventory is empty.");
     const aborted = abortedCeremonyIds(journal);
-    for (const line of describeKeys(keys, { abortedCeremonies: aborted, fullIds: options.fullIds === true, scriptsDir: SCRIPTS })) io.out(line);
+    const revoked = new Map(keys.flatMap((k) => journal.escrowSetsOf(k.label)).filter((s) => s.revoked).map((s) => [s.setId.toLowerCase(), s.revoked!]));
+    for (const line of describeKeys(keys, { abortedCeremonies: aborted, fullIds: options.fullIds === true, scriptsDir: SCRIPTS, revokedSets: revoked })) io.out(line);
     return keys.some((k) => k.status === "overdue") ? 3 : 0;
   } finally {
     journal.close();
@@ -47,7 +48,10 @@ const STATUS: Record<KeyWithCopies["status"], string> = {
  * key ends with what to do. A key that an aborted ceremony made gets a line saying what to do,
  * because nothing witnessed its use: it is not active, whatever its rotation date says.
  */
-export function describeKeys(keys: KeyWithCopies[], options: { abortedCeremonies?: ReadonlySet<string>; fullIds?: boolean; scriptsDir?: string } = {}): string[] {
+export function describeKeys(
+  keys: KeyWithCopies[],
+  options: { abortedCeremonies?: ReadonlySet<string>; fullIds?: boolean; scriptsDir?: string; revokedSets?: ReadonlyMap<string, EscrowSetRevocation> } = {},
+): string[] {
   return keys.flatMap((g) => {
     const k = g.tokens[0]!;
     const check = g.spkiSha256 ? `SPKI ${formatFingerprintPrefix(g.spkiSha256)}` : `KCV-ECB0 ${formatKcv(g.kcvEcb0 ?? "-")}, KCV-CMAC ${formatKcv(g.kcvCmac ?? "-")}`;
@@ -62,6 +66,11 @@ export function describeKeys(keys: KeyWithCopies[], options: { abortedCeremonies
     } else if (rotationIsDue(g.status)) lines.push(rotationLine({ ...k, label: g.label, purpose: g.purpose, status: g.status }, options.scriptsDir));
     const others = g.copies.filter((c) => !(c.kind === "token" && c.tokenSerial === k.tokenSerial && c.id === k.ckaId));
     for (const c of others) lines.push(`          ${describeCopy(c)}: ${describeFate(c)}`);
+    // A set a re-escrow revoked: its cards still out are copies, and a recovery from it is refused.
+    for (const setId of new Set(g.copies.flatMap((c) => (c.kind === "token" ? [] : [c.setId.toLowerCase()])))) {
+      const r = options.revokedSets?.get(setId);
+      if (r) lines.push(`          escrow set ${formatSetId(setId)}: REVOKED ${formatUtcDate(r.at)} by ${r.byCeremony} (${r.reason}); superseded by set ${formatSetId(r.supersededBy)}`);
+    }
     const left = remainingCopies(g.copies);
     if (g.status === "partly-destroyed") {
       lines.push(

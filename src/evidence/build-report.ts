@@ -165,7 +165,11 @@ function reportKey(key: LedgerKey, asOf: Date): ReportKey {
             where: `escrow set ${formatSetId(copy.setId)}, ${copy.k} of ${copy.n} cards (${copy.cards.map((x) => x.holder).join(", ")})`,
             madeBy: copy.made.ceremony.id,
             how: "escrowed",
-            state: copy.retired ? `${copy.retired.how} by ${copy.retired.ceremony.id} on ${day(copy.retired.event.time)}` : "live",
+            state: copy.retired
+              ? `${copy.retired.how} by ${copy.retired.ceremony.id} on ${day(copy.retired.event.time)}`
+              : copy.revoked
+                ? `revoked by ${copy.revoked.ceremony.id} on ${day(copy.revoked.event.time)}, superseded by set ${formatSetId(copy.revoked.supersededBy)}`
+                : "live",
           },
     ),
   };

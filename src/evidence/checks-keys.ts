@@ -3,6 +3,7 @@
  * custodians, the rotation schedule, replacement and destruction of every copy.
  */
 import { formatSetId } from "../common/index.ts";
+import type { RecordedEventOf } from "../events/index.ts";
 import { type CheckInput, type CheckResult, DAY_MS, KIND_NAMES, addMonthsUtc, cite, day, emptyResult, finding, keyName, monthsBetween, names, stepName, tokenCopyName } from "./check-kit.ts";
 import { type EscrowSetCopy, type LedgerKey, type TokenCopy, liveCopies, remainingCards } from "./key-ledger.ts";
 import { POLICY_NUMBERS } from "./policy.ts";
@@ -58,6 +59,7 @@ export function checkSplitKnowledge({ ledger }: CheckInput): CheckResult {
     for (const set of sets) {
       const c = set.made.ceremony;
       const at = { ceremony: c, seq: set.made.event.seq };
+      if (set.revoked) r.evidence.push(cite(set.revoked, `${setName(key, set)} revoked by ${set.revoked.ceremony.id} (${set.revoked.reason}); set ${formatSetId(set.revoked.supersededBy)} holds the split knowledge since`));
       const perHolder = new Map<string, number>();
       for (const card of set.cards) perHolder.set(card.participantId, (perHolder.get(card.participantId) ?? 0) + 1);
       const hoarders = [...perHolder].filter(([, n]) => n >= set.k).map(([id]) => id);
@@ -202,11 +204,55 @@ export function checkReplacement({ ceremonies, ledger }: CheckInput): CheckResul
       }
     }
   }
+  checkReEscrows({ ceremonies, ledger }, r);
   const rotations = ceremonies.filter(isRotationCeremony);
   if (!ledger.keys.some((k) => k.rotatedBy) && rotations.length === 0) {
     r.findings.push(finding("missing", `No verified bundle replaces a key: no rotation ceremony (${ROTATION_SCRIPTS.map((s) => `${s}.yaml`).join(", ")}) links an old key to its successor.`));
   }
   return r;
+}
+
+/**
+ * 001 §3.7 (employee departure, compromise): a card set a re-escrow revoked is superseded by the
+ * set it made, its cards handed in are destroyed under witness, and no recovery uses it after the
+ * revocation. Cards of a revoked set still out, or declared lost, are named.
+ */
+function checkReEscrows({ ceremonies, ledger }: Pick<CheckInput, "ceremonies" | "ledger">, r: CheckResult): void {
+  for (const c of ceremonies) {
+    for (const step of c.steps) {
+      for (const e of step.keyEvents) {
+        if (e.type !== "escrow.set.revoked") continue;
+        const b = e.body;
+        const at = { ceremony: c, step, event: e };
+        const fate = [
+          b.collected.length ? `card${b.collected.length === 1 ? "" : "s"} ${b.collected.join(", ")} handed in and destroyed under witness` : "no old card handed in",
+          b.lost.length ? `card${b.lost.length === 1 ? "" : "s"} ${b.lost.join(", ")} declared lost or exposed` : null,
+        ].filter((x) => x !== null);
+        r.evidence.push(
+          cite(at, `${b.keyLabel} escrow set ${formatSetId(b.setId)} revoked by ${c.id} (${b.reason}) and superseded by set ${formatSetId(b.supersededBySetId)} and its wrapped key; ${fate.join("; ")}`),
+        );
+        // Still out unless a later bundle given (a destruction) collected them.
+        const set = ledger.keys.flatMap((k) => k.copies).find((x): x is EscrowSetCopy => x.kind === "escrow-set" && x.setId.toLowerCase() === b.setId.toLowerCase());
+        const out = b.outstanding.filter((n) => !set?.cardsDestroyed.has(n));
+        if (out.length) {
+          const holders = out.map((n) => `card ${n}${set ? ` (${set.cards.find((x) => x.card === n)?.holder ?? "holder not recorded"})` : ""}`);
+          r.findings.push(finding("missing", `${b.keyLabel} escrow set ${formatSetId(b.setId)} was revoked by ${c.id}, but ${holders.join(", ")} of it ${out.length === 1 ? "is" : "are"} not recorded as handed in and destroyed`, { ceremony: c, seq: e.seq }));
+        }
+      }
+    }
+  }
+  // A recovery that used a set after a re-escrow revoked it.
+  const revocations = ceremonies.flatMap((c) => c.transcript.events.filter((e) => e.type === "escrow.set.revoked").map((e) => ({ c, e: e as RecordedEventOf<"escrow.set.revoked"> })));
+  for (const c of ceremonies) {
+    for (const e of c.transcript.events) {
+      if (e.type !== "recovery.source") continue;
+      const before = revocations.find((x) => x.e.body.setId.toLowerCase() === e.body.setId.toLowerCase() && x.e.time < e.time);
+      if (!before) continue;
+      r.findings.push(
+        finding("contradicted", `${c.id} recovered ${e.body.keyLabel} from escrow set ${formatSetId(e.body.setId)} on ${day(e.time)}, after ${before.c.id} revoked it on ${day(before.e.time)}`, { ceremony: c, seq: e.seq }),
+      );
+    }
+  }
 }
 
 /** What of an escrow set no bundle shows destroyed: its cards, its wrapped key, cards declared lost. */

@@ -48,6 +48,8 @@ export interface EscrowSetCopy {
   made: Occurrence;
   /** The event that destroyed, revoked or collected this set, when a later ceremony recorded one. */
   retired: (Occurrence & { how: string }) | null;
+  /** A re-escrow that revoked this set (escrow.set.revoked): the set that supersedes it, and why. */
+  revoked: (Occurrence & { supersededBy: string; reason: string }) | null;
 }
 
 export type KeyCopy = TokenCopy | EscrowSetCopy;
@@ -159,6 +161,7 @@ export function buildKeyLedger(ceremonies: readonly CeremonyRecord[]): KeyLedger
           cardsLost: new Set(),
           made: at,
           retired: null,
+          revoked: null,
         });
       } else if (e.type === "escrow.set.voided") {
         // A split made again (a printer jam, a crash while printing): the old set's delivered
@@ -171,6 +174,11 @@ export function buildKeyLedger(ceremonies: readonly CeremonyRecord[]): KeyLedger
         if (e.type === "escrow.card.delivered") set.delivered.add(e.body.card);
         else if (e.type === "escrow.trial-recovered") set.trial = e as RecordedEventOf<"escrow.trial-recovered">;
         else set.readBack.add(e.body.card);
+      } else if (e.type === "escrow.set.revoked") {
+        // A re-escrow revoked this set: a later set supersedes it. Its cards still out remain copies
+        // (their fates follow as key.copy.accounted), but no recovery may use it.
+        const set = [...keys.values()].flatMap((k) => k.copies).find((x): x is EscrowSetCopy => x.kind === "escrow-set" && x.setId.toLowerCase() === e.body.setId.toLowerCase());
+        if (set) set.revoked ??= { ...at, supersededBy: e.body.supersededBySetId, reason: e.body.reason };
       } else if (e.type === "key.copy.accounted") {
         accountCopy(keys, e.body.copy, at);
       } else if (e.type === "key.destroyed") {

@@ -141,10 +141,12 @@ export const REQUIREMENTS: readonly Requirement[] = [
   {
     id: "replacement",
     title: "Retired keys are replaced: rotations link the old key to its successor; revocations are published",
-    check: "A rotation ceremony names the key it replaces and its successor; a compromised or retired certificate is revoked in a signed CRL.",
+    check:
+      "A rotation ceremony names the key it replaces and its successor; a compromised or retired certificate is revoked in a signed CRL; an escrow card set replaced by a re-escrow is revoked, its cards handed in and destroyed, and no recovery uses it afterwards.",
     sources: [
       { seed: "001", section: "§9 Compliance Mapping", quote: "| Retired key replacement | PCI-DSS Req. 3.7.5 | Rotation + revocation procedures |" },
       { seed: "001", section: "§3.7 Revocation Procedures", quote: "- Immediately upon compromise: Revoke via CA and push CRL update" },
+      { seed: "001", section: "§3.7 Revocation Procedures", quote: "- Employee departure (for keys in personal custody)" },
     ],
   },
   {

@@ -18,13 +18,16 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loadScript, parseParams } from "../../../src/ceremony/load-script.ts";
 import { rehearsalCast, rehearseScript, type RehearsalResult } from "../../../src/ceremony/rehearsal.ts";
 import type { ScriptedParticipant } from "../../../src/ceremony/rehearsal-driver.ts";
+import { main } from "../../../src/cli/main.ts";
 import { formatSetId } from "../../../src/common/index.ts";
 import type { EventBody, EventType } from "../../../src/events/index.ts";
 import { createRehearsalEnvironment, type RehearsalEnvironment } from "../../../src/hsm/index.ts";
 import { Journal } from "../../../src/journal/index.ts";
+import { buildEvidenceReport, type EvidenceReport } from "../../../src/evidence/index.ts";
 import { type Transcript, verifyBundle } from "../../../src/transcript/index.ts";
 import { scriptRecheck } from "../../../src/ceremony/script-recheck.ts";
 import { runCeremony } from "../../helpers/demo-bundles.ts";
+import { attackerSigner, copyBundle, readTranscript, rechain, resign } from "../../helpers/forge-bundle.ts";
 
 const run = promisify(execFile);
 const SCRIPTS = resolve(import.meta.dirname, "../../../ceremony-scripts");
@@ -154,6 +157,16 @@ describe("a re-escrow after a holder left", () => {
     expect(current!.cards.map((c) => c.holder)).toEqual(["Hana Holder", "Jun Holder", "Pia Holder"]);
   });
 
+  test("ceremony keys lists the old set REVOKED, superseded by the new one, and its cards still out", async () => {
+    const [old, current] = journal.escrowSetsOf("KEK-01");
+    const out: string[] = [];
+    expect(await main(["keys", "--journal", join(work, "journal.db")], { out: (l) => out.push(l), err: (l) => out.push(l) })).toBe(0);
+    expect(out).toContainEqual(
+      `          escrow set ${formatSetId(old!.setId)}: REVOKED ${old!.revoked!.at.slice(0, 10)} by ${old!.revoked!.byCeremony} (Ivo Holder left the company (HR ticket 4411)); superseded by set ${formatSetId(current!.setId)}`,
+    );
+    expect(out.some((l) => l.includes(`card 2 of escrow set ${formatSetId(old!.setId)} (held by Ivo Holder)`) && l.endsWith("PRESENT"))).toBe(true);
+  });
+
   test("ceremony verify checks the link from the new bundle to the one it replaces", async () => {
     const r = await runCeremony(["verify", dirs.master, dirs.reEscrow, "--json"]);
     const report = JSON.parse(r.out) as { bundles: Array<{ path: string; links: string[] }> };
@@ -226,3 +239,36 @@ test("a second re-escrow names the set by its ID, from this workstation's invent
   expect(journal.escrowSet(current.setId)!.revoked?.byCeremony).toBe(t.ceremony.id);
   expect((await verifyBundle(join(work, "re-escrow-2"), { extraChecks: [scriptRecheck] })).failures).toEqual([]);
 }, BOUND_MS);
+
+describe("the evidence report over the re-escrow bundles", () => {
+  const requirement = (r: EvidenceReport, id: string): EvidenceReport["requirements"][number] => r.requirements.find((x) => x.id === id)!;
+
+  test("cites the revoked set, its superseding set and the old card still out", async () => {
+    const report = await buildEvidenceReport([dirs.master, dirs.reEscrow, join(work, "new-recovery")], { extraChecks: [scriptRecheck] });
+    const [old, current] = journal.escrowSetsOf("KEK-01");
+    const replacement = requirement(report, "replacement");
+    expect(replacement.evidence.map((e) => e.text)).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^KEK-01 escrow set ${formatSetId(old!.setId)} revoked by re-escrow-\\S+ \\(Ivo Holder left the company \\(HR ticket 4411\\)\\) and superseded by set ${formatSetId(current!.setId)} and its wrapped key; cards 1, 3, 4 handed in and destroyed under witness; card 5 declared lost or exposed$`),
+      ),
+    );
+    expect(replacement.findings.map((f) => f.text)).toContainEqual(expect.stringMatching(/escrow set .* was revoked by re-escrow-\S+, but card 2 \(Ivo Holder\) of it is not recorded as handed in and destroyed$/));
+    expect(requirement(report, "split-knowledge").evidence.map((e) => e.text)).toContainEqual(expect.stringContaining(`set ${formatSetId(current!.setId)} holds the split knowledge since`));
+    expect(report.keys.find((k) => k.label === "KEK-01")!.copies.map((c) => c.state)).toContainEqual(expect.stringMatching(/^revoked by re-escrow-\S+ on \d{4}-\d{2}-\d{2}, superseded by set /));
+  });
+
+  test("contradicts a recovery from a set after a re-escrow revoked it", async () => {
+    // The recovery from the first re-escrow's set, moved (rechained, re-signed) to after the second re-escrow revoked that set.
+    const dir = copyBundle(join(work, "new-recovery"), join(work, "late-recovery"));
+    const t = readTranscript(dir);
+    const later = (iso: string): string => new Date(Date.parse(iso) + 30 * 86_400_000).toISOString();
+    const events = t.events.map((e) => ({ ...e, time: later(e.time) }));
+    await resign(dir, rechain({ ...t, ceremony: { ...t.ceremony, startedAt: later(t.ceremony.startedAt), endedAt: later(t.ceremony.endedAt) }, events }), attackerSigner());
+    const report = await buildEvidenceReport([dirs.reEscrow, join(work, "re-escrow-2"), dir], { extraChecks: [scriptRecheck] });
+    expect(report.bundles.map((b) => b.use)).toEqual(["evidence", "evidence", "evidence"]);
+    expect(requirement(report, "replacement").findings.map((f) => f.text)).toContainEqual(
+      expect.stringMatching(/^key-recovery-\S+ recovered KEK-01 from escrow set .* after re-escrow-\S+ revoked it on \d{4}-\d{2}-\d{2}$/),
+    );
+    expect(requirement(report, "replacement").status).toBe("contradicted");
+  });
+});
