@@ -3,6 +3,8 @@
  * - a recovery names the master-key bundle it recovered from (recovery.source: its ceremony,
  *   signer, wrapped key, card set and KCVs) — that bundle must say the same;
  * - a re-escrow names the bundle whose card set it replaced (escrow.previous.checked), likewise;
+ * - a destruction names the bundles it read and the ceremony that split each escrow set it
+ *   lists — those bundles must have that signer, that card set and that wrapped key;
  * - an intermediate or CRL bundle carries the issuer's certificate it was made with (role
  *   "issuer") — the bundle that made that certificate must hold the same bytes.
  * Each bundle passed here has verified on its own; a link only compares what both signed.
@@ -73,6 +75,45 @@ function checkReEscrow(b: LinkedBundle, byCeremony: ReadonlyMap<string, LinkedBu
   }
 }
 
+/**
+ * A destruction lists the key's copies (key.copies.listed), naming the bundles it read and, for
+ * each escrow set, the ceremony that split it: each of those bundles given must have the signer
+ * recorded, and the set its split recorded — the same cards (number and share fingerprint) and
+ * wrapped key.
+ */
+function checkDestruction(b: LinkedBundle, byCeremony: ReadonlyMap<string, LinkedBundle>, r: LinkResult): void {
+  for (const e of b.transcript.events) {
+    if (e.type !== "key.copies.listed") continue;
+    const { label, copies, bundles } = e.body;
+    for (const src of bundles) {
+      const origin = byCeremony.get(src.ceremonyId);
+      if (!origin) continue;
+      if (origin.signerSpkiSha256 !== src.signerSpkiSha256) {
+        r.failures.push(failure("LINK_MISMATCH", `copies of ${label} read from ${origin.path}: that bundle was signed by ${origin.signerSpkiSha256}, the destruction recorded ${src.signerSpkiSha256}`));
+      }
+    }
+    for (const blob of copies) {
+      if (blob.kind !== "wrapped-key") continue;
+      const origin = byCeremony.get(blob.ceremonyId);
+      if (!origin) continue;
+      const setId = blob.setId.toLowerCase();
+      const split = origin.transcript.events.find((x) => x.type === "escrow.split" && x.body.setId.toLowerCase() === setId);
+      const problems: string[] = [];
+      if (split?.type !== "escrow.split") problems.push(`split no card set ${setId}`);
+      else {
+        if (split.body.wrappedSha256 !== blob.sha256) problems.push(`wrapped ${label} to SHA-256 ${split.body.wrappedSha256}, the destruction listed ${blob.sha256}`);
+        for (const card of copies) {
+          if (card.kind !== "card" || card.setId.toLowerCase() !== setId) continue;
+          const printed = split.body.cards.find((c) => c.card === card.card);
+          if (printed?.fingerprint !== card.fingerprint) problems.push(`printed card ${card.card} of set ${setId} with share fingerprint ${printed?.fingerprint ?? "(no such card)"}, the destruction listed ${card.fingerprint}`);
+        }
+      }
+      for (const p of problems) r.failures.push(failure("LINK_MISMATCH", `copies of ${label} in ${origin.path}: that bundle ${p}`));
+      if (problems.length === 0) r.checked.push(`copies of ${label} ← ${origin.path} (card set ${setId}, wrapped key)`);
+    }
+  }
+}
+
 function checkIssuers(b: LinkedBundle, others: readonly LinkedBundle[], r: LinkResult): void {
   for (const input of b.transcript.outputs) {
     if (input.kind !== "certificate" || !input.details.role?.startsWith("issuer")) continue;
@@ -97,6 +138,7 @@ export function checkLinks(bundles: readonly LinkedBundle[]): Map<string, LinkRe
     const r: LinkResult = { failures: [], checked: [] };
     checkRecovery(b, byCeremony, r);
     checkReEscrow(b, byCeremony, r);
+    checkDestruction(b, byCeremony, r);
     checkIssuers(b, bundles, r);
     results.set(b.path, r);
   }

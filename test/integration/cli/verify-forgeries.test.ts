@@ -203,6 +203,22 @@ describe("every copy of a key accounted for (reachable with an untrusted signer)
     expect(r.err).toMatch(/\[KEY_COPIES_MISMATCH\] event \d+: the copy on token demo-recovery .* is destroyed in the verdict, but present in the events before it/);
     noStack(r.err);
   });
+
+  test("a destruction listing a card the master-key bundle never printed fails once that bundle is given too", async () => {
+    const dir = copyOf("copies-destruction");
+    const t = readTranscript(dir);
+    const listed = t.events.find((e) => e.type === "key.copies.listed")!.body as { copies: Array<{ kind: string; fingerprint?: string }> };
+    const genuine = listed.copies.find((c) => c.kind === "card")!.fingerprint!;
+    const forged = `${genuine.slice(0, 60)}0000`;
+    // The same card everywhere in the forged transcript, so that its verdict still adds up.
+    const events = JSON.parse(JSON.stringify(t.events).replaceAll(genuine, forged)) as Transcript["events"];
+    await resign(dir, rechain({ ...t, events }), attackerSigner());
+    const alone = await runCeremony(["verify", dir]);
+    expect(alone.code, alone.err).toBe(3);
+    const linked = await runCeremony(["verify", dir, demo.bundle("master-key")]);
+    expect(linked.code).toBe(1);
+    expect(linked.out).toMatch(new RegExp(`LINK_MISMATCH\\] copies of KEK-01 in \\S+04-master-key: that bundle printed card 1 of set [0-9a-f]+ with share fingerprint ${genuine}, the destruction listed ${forged}`));
+  });
 });
 
 describe("archive audit", () => {
@@ -220,6 +236,8 @@ describe("archive audit", () => {
     expect(report.bundles.map((b) => b.verdict)).toEqual(Array(7).fill("verified-not-anchored"));
     // Links checked because both ends were given: intermediate and CRL → root, recovery → master key.
     expect(report.bundles.flatMap((b) => b.links).join("\n")).toMatch(/recovery of KEK-01 ← .*04-master-key/);
+    // Both destructions list the key's escrow set: checked against the master-key bundle that split it.
+    expect(report.bundles.flatMap((b) => b.links).filter((l) => /^copies of KEK-01 ← .*04-master-key \(card set [0-9a-f]+, wrapped key\)$/.test(l))).toHaveLength(2);
     expect(report.bundles.flatMap((b) => b.links).filter((l) => l.startsWith("issuer root-ca-r1"))).toHaveLength(2);
 
     const archive = join(work, "archive");
