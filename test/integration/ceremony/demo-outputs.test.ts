@@ -123,7 +123,7 @@ describe("secrets", () => {
     const kinds = (re: RegExp): number => written.filter((p) => re.test(p)).length;
     // The scan sees what it should: journal, transcripts, tokens, staged cards, CSR key material.
     expect(kinds(/journal\.db$/)).toBe(1);
-    expect(kinds(/transcript\.json$/)).toBe(6);
+    expect(kinds(/transcript\.json$/)).toBe(7);
     expect(kinds(/\/tokens\//)).toBeGreaterThan(0);
     expect(kinds(/cards-[^/]+\/card-\d\d-/)).toBeGreaterThanOrEqual(5);
     const haystacks = [
