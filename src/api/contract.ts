@@ -95,7 +95,7 @@ export const OutputView = z.object({
 });
 export type OutputView = z.infer<typeof OutputView>;
 
-export const ParticipantView = z.object({ id: z.string(), name: z.string(), role: z.string(), organisation: z.string() });
+export const ParticipantView = z.object({ id: z.string(), name: z.string(), role: z.string(), organisation: z.string(), title: z.string().optional() });
 export type ParticipantView = z.infer<typeof ParticipantView>;
 
 export const StepView = z.object({
@@ -108,7 +108,7 @@ export const StepView = z.object({
   action: z.string(),
   actionSummary: z.string(),
   needs: z.array(z.enum(["hsm-pin", "shares", "file"])),
-  attestation: z.object({ roles: z.array(z.string()), count: z.number() }),
+  attestation: z.object({ roles: z.array(z.string()), count: z.number(), including: z.array(z.object({ title: z.string(), anyOf: z.array(z.string()) })).optional() }),
   status: z.enum(["pending", "running", "failed", "awaiting-attestation", "completed"]),
   performer: z.string().nullable(),
   outputs: z.array(OutputView),
@@ -150,6 +150,20 @@ export const CeremonyView = z.object({
   rehearsal: z.boolean(),
   roleMinimums: z.record(z.string(), z.number()),
   participants: z.array(ParticipantView),
+  /**
+   * Witnesses the script's policy names by job title (e.g. the CISO), and who fills each: during
+   * sign-in, whoever signed in so far; afterwards, as recorded when sign-in closed.
+   */
+  namedWitnesses: z.array(
+    z.object({
+      title: z.string(),
+      anyOf: z.array(z.string()),
+      roles: z.array(z.string()),
+      count: z.number(),
+      policy: z.string().optional(),
+      filledBy: z.array(z.object({ id: z.string(), name: z.string(), title: z.string() })),
+    }),
+  ),
   airGap: z
     .object({ interfacesUp: z.array(z.string()), decision: z.string(), overrideAttesters: z.array(z.string()) })
     .nullable(),
@@ -369,7 +383,9 @@ export const contract = {
     response: CeremonyView.nullable(),
   },
   "ceremony:add-participant": {
-    request: z.object({ name: z.string().min(1).max(120), role: z.string().min(1).max(40), organisation: z.string().min(1).max(120), attestationPin: Pin }).strict(),
+    request: z
+      .object({ name: z.string().min(1).max(120), role: z.string().min(1).max(40), organisation: z.string().min(1).max(120), title: z.string().max(120).optional(), attestationPin: Pin })
+      .strict(),
     response: CeremonyView,
   },
   "ceremony:confirm-participants": {

@@ -195,7 +195,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
 
     async "ceremony:add-participant"(req) {
       const a = requireActive();
-      a.runner.addParticipant({ name: req.name, role: req.role as Role, organisation: req.organisation }, pin(req.attestationPin));
+      a.runner.addParticipant({ name: req.name, role: req.role as Role, organisation: req.organisation, title: req.title }, pin(req.attestationPin));
       return view(a);
     },
 

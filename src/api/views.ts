@@ -10,6 +10,7 @@ import { cardSetToVoid, deliveredCards, voidNotice, voidRule } from "../ceremony
 import type { AttestationRule } from "../ceremony/script-schema.ts";
 import { type RecordedEvent, eventsOfType, lastEventOfType } from "../events/index.ts";
 import {
+  assignNamedWitnesses,
   describeCopy,
   describeFate,
   fingerprintWords,
@@ -64,12 +65,12 @@ export function ceremonyView(
       action: step.action.type,
       actionSummary: action.summary,
       needs: state.currentStep === i ? runner.needsOf(i) : [...action.needs],
-      attestation: step.attestation,
+      attestation: { roles: step.rule.roles, count: step.rule.count, ...(step.rule.including ? { including: step.rule.including.map((r) => ({ title: r.title, anyOf: [...r.anyOf] })) } : {}) },
       status,
       performer: s.performer ? nameOf(s.performer) : null,
       outputs: shown.filter((n) => s.outputs[n]).map((n) => outputView(n, s.outputs[n]!, paperBlankForOutput(step.action.type, n))),
       attestations: s.attestations.map((a) => ({ participantId: a.participantId, name: nameOf(a.participantId), time: a.time })),
-      shortfall: s.actionStatus === "succeeded" && !s.completed ? attestationShortfall(step.attestation, s, state.participants) : null,
+      shortfall: s.actionStatus === "succeeded" && !s.completed ? attestationShortfall(step.rule, s, state.participants) : null,
       lastError: s.lastError ? stepError(s.lastError) : null,
       milestone: s.milestone,
       preview: action.preview
@@ -104,6 +105,7 @@ export function ceremonyView(
     rehearsal: state.rehearsal,
     roleMinimums: runner.script.roleMinimums,
     participants: state.participants,
+    namedWitnesses: namedWitnessesView(runner),
     airGap: state.airGap,
     token: state.token,
     hsmReady: runner.hsmReady(),
@@ -131,6 +133,21 @@ function cardSetVoidView(set: CardSet | null, rule: AttestationRule, nameOf: (id
   };
 }
 
+/** The named-witness requirements and who fills them (live during sign-in, as recorded after). */
+function namedWitnessesView(runner: CeremonyRunner): z.output<typeof CeremonyView>["namedWitnesses"] {
+  const state = runner.state();
+  const rules = runner.script.namedWitnesses;
+  const live = assignNamedWitnesses(rules, state.participants);
+  return rules.map((r, i) => {
+    const ids = state.phase === "sign-in" ? live.filledBy[i]! : (state.namedWitnesses[i]?.filledBy ?? []);
+    const filledBy = ids.flatMap((id) => {
+      const p = state.participants.find((x) => x.id === id);
+      return p ? [{ id, name: p.name, title: p.title ?? "" }] : [];
+    });
+    return { title: r.title, anyOf: [...r.anyOf], roles: [...r.roles], count: r.count, ...(r.policy ? { policy: r.policy } : {}), filledBy };
+  });
+}
+
 /** A line an auditor can read for each event; never more than the event itself holds. */
 export function eventSummary(e: RecordedEvent, names: Map<string, string>): string {
   const who = (id: string): string => names.get(id) ?? id;
@@ -143,9 +160,11 @@ export function eventSummary(e: RecordedEvent, names: Map<string, string>): stri
     case "ceremony.resumed":
       return `resumed after event ${e.body.atEvent - 1}`;
     case "participant.joined":
-      return `${e.body.name} joined as ${roleTitle(e.body.role)} (${e.body.organisation})`;
-    case "participants.confirmed":
-      return `sign-in closed with ${e.body.count} participants`;
+      return `${e.body.name} joined as ${roleTitle(e.body.role)} (${e.body.organisation}${e.body.title ? `, ${e.body.title}` : ""})`;
+    case "participants.confirmed": {
+      const named = (e.body.namedWitnesses ?? []).map((n) => `${n.rule.title}: ${n.filledBy.map(who).join(", ")}`);
+      return `sign-in closed with ${e.body.count} participants${named.length ? `; named witnesses ${named.join("; ")}` : ""}`;
+    }
     case "airgap.checked":
       return e.body.clear ? "no network interface up" : `interfaces up: ${e.body.interfacesUp.join(", ")}`;
     case "airgap.override.attested":

@@ -223,6 +223,15 @@ function printedKeyCopies(events: ReadonlyArray<RecordedEvent>): { keyCopies?: P
   };
 }
 
+/** The script's named witnesses and who filled them (nobody, when sign-in never closed). */
+function namedWitnessesForPaper(runner: CeremonyRunner, state: CeremonyState): Array<{ title: string; policy?: string; filledBy: string[] }> {
+  return runner.script.namedWitnesses.map((rule, i) => ({
+    title: rule.title,
+    ...(rule.policy ? { policy: rule.policy } : {}),
+    filledBy: state.namedWitnesses[i]?.filledBy ?? [],
+  }));
+}
+
 function witnessSheetInput(runner: CeremonyRunner, state: CeremonyState, checkpoint: FinishResult["checkpoint"], signerFp: string, date: string) {
   return {
     rehearsal: state.rehearsal,
@@ -231,6 +240,7 @@ function witnessSheetInput(runner: CeremonyRunner, state: CeremonyState, checkpo
     title: runner.script.definition.title,
     script: { id: runner.script.definition.id, sha256: runner.script.sha256 },
     participants: state.participants,
+    namedWitnesses: namedWitnessesForPaper(runner, state),
     steps: runner.script.steps.map((s, i) => ({
       number: i + 1,
       title: s.title,
@@ -284,6 +294,7 @@ function summaryInput(
       tokenLabel: state.token?.label ?? "-",
     },
     participants: state.participants,
+    namedWitnesses: namedWitnessesForPaper(runner, state),
     steps: runner.script.steps.map((s, i) => {
       const st = state.steps[i]!;
       return {

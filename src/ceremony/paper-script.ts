@@ -8,6 +8,7 @@ import type { CeremonyScriptInput, PrintedBlank } from "../print/index.ts";
 import type { LoadedScript } from "./load-script.ts";
 import { FINGERPRINT_COPY_DIGITS, paperBlanksForStep } from "./paper-blanks.ts";
 import { ROLE_TITLES, ROLES, type Role } from "./roles.ts";
+import { describeNamedWitness } from "../common/index.ts";
 
 /** Short codes for the initials boxes: W1 is the first internal witness. */
 const ROLE_CODES: Record<Role, string> = {
@@ -27,9 +28,15 @@ const CLOSING: readonly PrintedBlank[] = [
 
 export function paperScriptInput(script: LoadedScript, options: { rehearsal: boolean; printedAt: Date }): CeremonyScriptInput {
   const roster: Array<{ code: string; role: string; roleName: Role }> = [];
+  // The first people of a role are the named witnesses the policy requires (W1: the CISO), so the paper says who they must be.
+  const named = script.namedWitnesses.flatMap((rule) => Array.from({ length: rule.count }, () => rule));
   for (const role of ROLES) {
     const count = script.roleMinimums[role];
-    for (let i = 1; i <= count; i++) roster.push({ code: `${ROLE_CODES[role]}${i}`, role: ROLE_TITLES[role], roleName: role });
+    for (let i = 1; i <= count; i++) {
+      const k = named.findIndex((rule) => rule.roles.includes(role));
+      const title = k === -1 ? "" : ` (${named.splice(k, 1)[0]!.title})`;
+      roster.push({ code: `${ROLE_CODES[role]}${i}`, role: `${ROLE_TITLES[role]}${title}`, roleName: role });
+    }
   }
   const definition = script.definition;
   return {
@@ -54,7 +61,7 @@ export function paperScriptInput(script: LoadedScript, options: { rehearsal: boo
       instructions: step.instructions.replace(/\s+/g, " ").trim(),
       checklist: step.checklist,
       blanks: paperBlanksForStep(step).map(({ label, copy, chars }) => ({ label, copy, chars })),
-      attestation: `${step.attestation.count} of: ${step.attestation.roles.map((r) => ROLE_TITLES[r]).join(", ")}`,
+      attestation: `${step.attestation.count} of: ${step.attestation.roles.map((r) => ROLE_TITLES[r]).join(", ")}${(step.rule.including ?? []).map((r) => `, including ${describeNamedWitness(r)}`).join("")}`,
       initials: roster.filter((r) => step.attestation.roles.includes(r.roleName)).map((r) => r.code),
     })),
     closing: CLOSING,

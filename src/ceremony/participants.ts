@@ -11,6 +11,8 @@ export interface Participant {
   name: string;
   role: Role;
   organisation: string;
+  /** Job title, when given at sign-in ("CISO"): what named-witness requirements are checked against. */
+  title?: string;
 }
 
 export interface PinCredential {

@@ -4,7 +4,8 @@
  * performer runs the action and the required witnesses attest. Used by `ceremony rehearse`,
  * `ceremony demo` and the tests.
  */
-import { formatHex, outputTextLines } from "../common/index.ts";
+import { formatHex, outputTextLines, titleFills } from "../common/index.ts";
+import type { ResolvedStep } from "./load-script.ts";
 import { lastEventOfType } from "../events/index.ts";
 import { CeremonyError } from "../errors.ts";
 import type { ActionInputs, ShareInput } from "./action-api.ts";
@@ -17,7 +18,19 @@ export interface ScriptedParticipant {
   name: string;
   role: Role;
   organisation: string;
+  /** Job title, for scripts that name witnesses by title (the CISO). */
+  title?: string;
   attestationPin: string;
+}
+
+/**
+ * The order in which scripted witnesses attest a step: the named witnesses its rule includes
+ * first (so the step completes with its count), then the others, the performer last (never the
+ * only witness).
+ */
+export function attestationOrder(step: ResolvedStep, candidates: Participant[], performerId: string): Participant[] {
+  const named = (p: Participant): boolean => (step.rule.including ?? []).some((r) => titleFills(p, r));
+  return [...candidates].sort((a, b) => Number(b.id !== performerId) - Number(a.id !== performerId) || Number(named(b)) - Number(named(a)));
 }
 
 export interface DriveOptions {
@@ -48,7 +61,7 @@ export async function driveCeremony(runner: CeremonyRunner, options: DriveOption
       if (state.participants.some((x) => x.name === p.name && x.role === p.role)) continue;
       const joined = runner.addParticipant(p, Buffer.from(p.attestationPin));
       pins.set(joined.id, p.attestationPin);
-      log(`signed in: ${joined.name} (${joined.role}, ${joined.organisation})`);
+      log(`signed in: ${joined.name} (${joined.role}, ${joined.organisation}${joined.title ? `, ${joined.title}` : ""})`);
     }
     const air = runner.confirmParticipants();
     log(`air gap: ${air.clear ? "clear" : `interfaces up: ${air.interfacesUp.join(", ")}`}`);
@@ -98,8 +111,7 @@ export async function driveCeremony(runner: CeremonyRunner, options: DriveOption
         const items = await runner.previewAction();
         for (const item of items) log(`    preview: ${item.label}: ${item.value}`);
         const done = new Set(runner.state().steps[index]!.preview?.attesters ?? []);
-        const witnesses = state.participants.filter((p) => step.attestation.roles.includes(p.role) && !done.has(p.id));
-        witnesses.sort((a, b) => Number(a.id === performer.id) - Number(b.id === performer.id));
+        const witnesses = attestationOrder(step, state.participants.filter((p) => step.attestation.roles.includes(p.role) && !done.has(p.id)), performer.id);
         for (const w of witnesses) {
           if (!runner.previewNeeded(index)) break;
           runner.attestPreview(w.id, pinOf(w.id));
@@ -109,11 +121,12 @@ export async function driveCeremony(runner: CeremonyRunner, options: DriveOption
       const result = await runner.runAction(performer.id, inputs);
       for (const o of Object.values(result.outputs)) for (const line of outputTextLines(o, "    ")) log(line);
     }
-    const attesters = state.participants.filter(
-      (p) => step.attestation.roles.includes(p.role) && !state.steps[index]!.attestations.some((a) => a.participantId === p.id),
+    // Others first: the performer never counts as the only witness; named witnesses before the rest.
+    const attesters = attestationOrder(
+      step,
+      state.participants.filter((p) => step.attestation.roles.includes(p.role) && !state.steps[index]!.attestations.some((a) => a.participantId === p.id)),
+      performer.id,
     );
-    // Others first: the performer never counts as the only witness.
-    attesters.sort((a, b) => Number(a.id === performer.id) - Number(b.id === performer.id));
     for (const w of attesters) {
       const r = runner.attest(w.id, pinOf(w.id), step.checklist);
       if (r.stepCompleted) {

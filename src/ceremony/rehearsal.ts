@@ -22,14 +22,17 @@ import { preflightOnModule } from "./preflight-session.ts";
 import { refuseRevokedRecovery } from "./escrow-holders.ts";
 import { scriptRecheck } from "./script-recheck.ts";
 
-/** The default cast of a rehearsal: enough people for every script in ceremony-scripts/. */
+/**
+ * The default cast of a rehearsal: enough people for every script in ceremony-scripts/. Xu
+ * Witness is the Director of Cybersecurity, the named witness the rotation scripts require.
+ */
 export function rehearsalCast(shareHolders = 5): ScriptedParticipant[] {
   const holders = ["Hana Holder", "Ivo Holder", "Jun Holder", "Kai Holder", "Lea Holder", "Mo Holder", "Nia Holder", "Oli Holder"];
   return [
     { name: "Ada Administrator", role: "ceremony-administrator", organisation: "Security Operations", attestationPin: "ada-attest-2026" },
     { name: "Cy Officer", role: "crypto-officer", organisation: "Security Operations", attestationPin: "cy-attest-2026" },
     { name: "Wen Witness", role: "internal-witness", organisation: "Internal Audit", attestationPin: "wen-attest-2026" },
-    { name: "Xu Witness", role: "internal-witness", organisation: "Risk", attestationPin: "xu-attest-2026" },
+    { name: "Xu Witness", role: "internal-witness", organisation: "Risk", title: "Director of Cybersecurity", attestationPin: "xu-attest-2026" },
     ...Array.from({ length: shareHolders }, (_, i) => ({
       name: holders[i] ?? `Holder ${i + 1}`,
       role: "share-holder" as const,

@@ -19,6 +19,7 @@ import type { LoadedScript } from "./load-script.ts";
 import { loadScript } from "./load-script.ts";
 import { hashPin, newParticipantId, pinMatches, type Participant } from "./participants.ts";
 import { ROLE_TITLES, ROLES, type Role } from "./roles.ts";
+import { assignNamedWitnesses, describeNamedWitness, roleTitlePlural } from "../common/index.ts";
 import { scriptRecheck } from "./script-recheck.ts";
 import { attestationShortfall, foldState, type CardSet, type CeremonyState } from "./state.ts";
 import { accountVoidedSets, cardSetToVoid, deliveredCards, voidedSetIds, voidNotice, voidShortfall } from "./card-set-void.ts";
@@ -169,11 +170,16 @@ export class CeremonyRunner {
   // --- sign-in -------------------------------------------------------------------------------
 
   /** Signs a participant in; the attestation PIN is kept only as a salted scrypt hash. */
-  addParticipant(input: { name: string; role: Role; organisation: string }, attestationPin: Buffer): Participant {
+  addParticipant(input: { name: string; role: Role; organisation: string; title?: string | undefined }, attestationPin: Buffer): Participant {
     const state = this.state();
     this.requirePhase(state, "sign-in");
     const name = input.name.trim();
     const organisation = input.organisation.trim();
+    const title = input.title?.trim().replace(/\s+/g, " ") || undefined;
+    if (title !== undefined && title.length > 120) {
+      wipe(attestationPin);
+      throw new CeremonyStateError("PARTICIPANT_INCOMPLETE", "A job title has at most 120 characters. Type it shorter.");
+    }
     if (!name || !organisation) {
       wipe(attestationPin);
       throw new CeremonyStateError("PARTICIPANT_INCOMPLETE", "Each participant needs a name and an organisation.");
@@ -187,13 +193,14 @@ export class CeremonyRunner {
       throw new CeremonyStateError("PARTICIPANT_DUPLICATE", `${name} is already signed in as ${ROLE_TITLES[input.role]}.`);
     }
     const credential = hashPin(attestationPin);
-    const participant: Participant = { id: newParticipantId(), name, role: input.role, organisation };
+    const participant: Participant = { id: newParticipantId(), name, role: input.role, organisation, ...(title ? { title } : {}) };
     this.options.credentials.put(this.ceremonyId, participant.id, credential);
     this.append(participant.id, "participant.joined", {
       participantId: participant.id,
       name: participant.name,
       role: participant.role,
       organisation: participant.organisation,
+      ...(title ? { title } : {}),
     });
     return participant;
   }
@@ -208,7 +215,21 @@ export class CeremonyRunner {
     if (missing.length) {
       throw new CeremonyStateError("PARTICIPANTS_MISSING", `This script needs more people before it can start: ${missing.join("; ")}.`);
     }
-    this.append("system", "participants.confirmed", { count: state.participants.length });
+    const rules = this.script.namedWitnesses;
+    const named = assignNamedWitnesses(rules, state.participants);
+    const lacking = rules.flatMap((r, i) => (named.missing[i]! > 0 ? [`${describeNamedWitness(r, named.missing[i])} among the ${r.roles.map((x) => roleTitlePlural(x, 2).toLowerCase()).join(" or ")}`] : []));
+    if (lacking.length) {
+      throw new CeremonyStateError(
+        "NAMED_WITNESS_MISSING",
+        `This script's policy needs ${lacking.join(", and ")}, and nobody signed in with that job title fills it: sign them in with their title, then close sign-in.`,
+      );
+    }
+    this.append("system", "participants.confirmed", {
+      count: state.participants.length,
+      ...(rules.length
+        ? { namedWitnesses: rules.map((r, i) => ({ rule: { title: r.title, anyOf: [...r.anyOf], roles: [...r.roles], count: r.count }, filledBy: named.filledBy[i]! })) }
+        : {}),
+    });
     return this.recordAirGapCheck();
   }
 
@@ -280,7 +301,7 @@ export class CeremonyRunner {
     const state = this.state().steps[stepIndex]!;
     if (!actionRegistry.get(step.action.type)!.preview || state.actionStatus === "succeeded") return false;
     const attesters = state.preview?.attesters ?? [];
-    return attestationShortfall(step.attestation, { attestations: attesters.map((participantId) => ({ participantId })), performer: null }, this.state().participants) !== null;
+    return attestationShortfall(step.rule, { attestations: attesters.map((participantId) => ({ participantId })), performer: null }, this.state().participants) !== null;
   }
 
   /**
@@ -300,7 +321,7 @@ export class CeremonyRunner {
     const previewSha256 = createHash("sha256").update(JSON.stringify(items)).digest("hex");
     if (state.steps[index]!.preview?.sha256 !== previewSha256) {
       if (!state.steps[index]!.started) {
-        this.append("system", "step.started", { stepIndex: index, stepId: step.id, title: step.title, action: step.action.type, attestation: step.attestation });
+        this.append("system", "step.started", { stepIndex: index, stepId: step.id, title: step.title, action: step.action.type, attestation: step.rule });
       }
       this.append("system", "preview.shown", { stepIndex: index, previewSha256, items });
     }
@@ -409,7 +430,7 @@ export class CeremonyRunner {
         );
       }
       if (!state.steps[index]!.started) {
-        this.append("system", "step.started", { stepIndex: index, stepId: step.id, title: step.title, action: step.action.type, attestation: step.attestation });
+        this.append("system", "step.started", { stepIndex: index, stepId: step.id, title: step.title, action: step.action.type, attestation: step.rule });
       }
       this.append(performer.id, "action.started", { stepIndex: index, performer: performer.id });
       if (action.usesHsm && !this.hsmReady()) {
@@ -498,7 +519,7 @@ export class CeremonyRunner {
     const state = this.state();
     const step = state.steps[index]!;
     if (step.completed || step.actionStatus !== "succeeded") return null;
-    if (attestationShortfall(this.script.steps[index]!.attestation, step, state.participants) !== null) return null;
+    if (attestationShortfall(this.script.steps[index]!.rule, step, state.participants) !== null) return null;
     const milestone = this.options.journal.milestoneHead(this.ceremonyId);
     this.append("system", "step.completed", { stepIndex: index, milestone });
     return milestone;

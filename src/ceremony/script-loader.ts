@@ -12,7 +12,8 @@ import { InputFileError, readInputFile } from "../input-file.ts";
 import { basename } from "node:path";
 import { parseDocument, isMap, isSeq, type Node as YamlNode } from "yaml";
 import { z } from "zod";
-import { ParamsFile, ScriptDefinition, type ParameterDefinition, type StepDefinition } from "./script-schema.ts";
+import { ParamsFile, ScriptDefinition, type ParameterDefinition, type RequiredTitle, type StepDefinition } from "./script-schema.ts";
+import type { NamedWitnessRule } from "../common/index.ts";
 import { ScriptValidationError, type ValidationIssue } from "./validation-error.ts";
 import { issuesFromZod } from "./zod-issues.ts";
 import { DEFAULT_ROLE_MINIMUMS, ROLES, type Role } from "./roles.ts";
@@ -23,10 +24,20 @@ const MAX_SCRIPT_BYTES = 256 * 1024;
 /** The structure-only check's stand-in for an action's schema. */
 const ANY_PARAMS = z.unknown();
 
+/** A step's attestation rule as the engine applies and the journal records it (step.started). */
+export interface ResolvedAttestationRule {
+  roles: StepDefinition["attestation"]["roles"];
+  count: number;
+  /** The named witnesses (requiredTitles) who must be among the attesters. */
+  including?: Array<{ title: string; anyOf: string[]; roles: string[]; count: number }>;
+}
+
 export interface ResolvedStep extends StepDefinition {
   index: number;
   /** The action's parameters after substitution, checked against its schema. */
   resolvedParams: unknown;
+  /** `attestation` with its `including` ids replaced by the requirements they name. */
+  rule: ResolvedAttestationRule;
 }
 
 export interface LoadedScript {
@@ -38,7 +49,13 @@ export interface LoadedScript {
   /** SHA-256 of the resolved parameters as canonical JSON: printed on the paper script, recorded at the start. */
   parametersSha256: string;
   roleMinimums: Record<Role, number>;
+  /** Witnesses the script requires by job title, checked when sign-in closes. */
+  namedWitnesses: Array<NamedWitnessRule & { id: string; policy?: string }>;
   steps: ResolvedStep[];
+}
+
+function namedWitnessRule(r: RequiredTitle): NamedWitnessRule & { id: string; policy?: string } {
+  return { id: r.id, title: r.title, anyOf: r.anyOf, roles: r.roles, count: r.count, ...(r.policy ? { policy: r.policy } : {}) };
 }
 
 /** Parses YAML strictly: duplicate keys, anchors/aliases and trailing documents are errors. */
@@ -167,6 +184,16 @@ export function loadScriptWith(actions: ActionSchemas, text: string, fileName: s
       if (name in parameters) issues.push({ path: `roles.${role}`, message: `refers to parameter "${name}", which is not a whole number` });
     } else issues.push({ path: `roles.${role}`, message: `refers to parameter "${name}", which the script does not define` });
   }
+  const namedWitnesses = definition.requiredTitles.map(namedWitnessRule);
+  const titleIds = new Set<string>();
+  namedWitnesses.forEach((rule, i) => {
+    if (titleIds.has(rule.id)) issues.push({ path: `requiredTitles[${i}].id`, message: `"${rule.id}" is used by an earlier requirement; ids must be unique` });
+    titleIds.add(rule.id);
+    const room = rule.roles.reduce((sum, r) => sum + (roleMinimums[r as Role] ?? 0), 0);
+    if (room < rule.count) {
+      issues.push({ path: `requiredTitles[${i}].roles`, message: `needs ${rule.count} ${rule.roles.join(" or ")} with this title, but the script asks for only ${room} such people in roles` });
+    }
+  });
   // Parameters already reported (missing or invalid) are not reported again at each use.
   const reported = new Set(Object.keys(definition.parameters).filter((n) => !(n in parameters)));
 
@@ -179,10 +206,28 @@ export function loadScriptWith(actions: ActionSchemas, text: string, fileName: s
       instructions: text(rawStep.instructions, `steps[${index}].instructions`),
       checklist: rawStep.checklist.map((item, i) => text(item, `steps[${index}].checklist[${i}]`)),
     };
+    for (const role of step.attestation.roles) {
+      if (roleMinimums[role] === 0 && role !== "share-holder") {
+        issues.push({ path: `steps[${index}].attestation.roles`, message: `needs a ${role}, but roles.${role} is 0` });
+      }
+    }
+    const including: NonNullable<ResolvedAttestationRule["including"]> = [];
+    (step.attestation.including ?? []).forEach((id, i) => {
+      const named = namedWitnesses.find((r) => r.id === id);
+      const path = `steps[${index}].attestation.including[${i}]`;
+      if (!named) issues.push({ path, message: `names "${id}", which is not an id in requiredTitles` });
+      else if (!named.roles.some((r) => step.attestation.roles.includes(r as Role))) {
+        issues.push({ path, message: `names "${id}", whose roles (${named.roles.join(", ")}) do not attest this step (${step.attestation.roles.join(", ")})` });
+      } else including.push({ title: named.title, anyOf: [...named.anyOf], roles: [...named.roles], count: named.count });
+    });
+    if (including.reduce((sum, r) => sum + r.count, 0) > step.attestation.count) {
+      issues.push({ path: `steps[${index}].attestation.including`, message: `names more witnesses than the step's count of ${step.attestation.count}` });
+    }
+    const rule: ResolvedAttestationRule = { roles: step.attestation.roles, count: step.attestation.count, ...(including.length ? { including } : {}) };
     const action = actions === null ? { params: ANY_PARAMS } : actions.get(step.action.type);
     if (!action) {
       issues.push({ path: `steps[${index}].action.type`, message: `must be one of ${[...(actions?.keys() ?? [])].sort().join(", ")}` });
-      return { ...step, index, resolvedParams: undefined };
+      return { ...step, index, resolvedParams: undefined, rule };
     }
     const before = issues.length;
     const unresolved = { count: 0 };
@@ -191,12 +236,7 @@ export function loadScriptWith(actions: ActionSchemas, text: string, fileName: s
     if (!result.success && issues.length === before && unresolved.count === 0) {
       issues.push(...issuesFromZod(result.error, ["steps", index, "action", "params"]).map((issue) => toParameterIssue(issue, step, index, definition.parameters)));
     }
-    for (const role of step.attestation.roles) {
-      if (roleMinimums[role] === 0 && role !== "share-holder") {
-        issues.push({ path: `steps[${index}].attestation.roles`, message: `needs a ${role}, but roles.${role} is 0` });
-      }
-    }
-    return { ...step, index, resolvedParams: result.success ? result.data : undefined };
+    return { ...step, index, resolvedParams: result.success ? result.data : undefined, rule };
   });
 
   if (issues.length) throw new ScriptValidationError(fileName, issues);
@@ -208,6 +248,7 @@ export function loadScriptWith(actions: ActionSchemas, text: string, fileName: s
     parameters,
     parametersSha256: parametersSha256(parameters),
     roleMinimums,
+    namedWitnesses,
     steps,
   };
 }

@@ -6,6 +6,7 @@
  * ceremony completed every step of its script.
  */
 import { eventsOfType } from "../events/index.ts";
+import { canonicalJson } from "../journal/canonical-json.ts";
 import type { ExtraCheck, Transcript } from "../transcript/index.ts";
 import { type LoadedScript, loadScriptWith } from "./script-loader.ts";
 
@@ -69,9 +70,10 @@ export const scriptRecheck: ExtraCheck = {
         continue;
       }
       const rule = e.body.attestation;
-      const same = rule.count === step.attestation.count && JSON.stringify(rule.roles) === JSON.stringify(step.attestation.roles);
+      // The recorded rule must be the script's, named witnesses included: dropping "including" would drop the CISO rule.
+      const same = canonicalJson(rule, "attestation rule") === canonicalJson(step.rule, "attestation rule");
       if (!same || e.body.stepId !== step.id) {
-        problems.push(`event ${e.seq}: step ${index + 1} claims attestation rule ${JSON.stringify(rule)}, the script says ${JSON.stringify(step.attestation)}`);
+        problems.push(`event ${e.seq}: step ${index + 1} claims attestation rule ${JSON.stringify(rule)}, the script says ${JSON.stringify(step.rule)}`);
       }
     }
     problems.push(...orderProblems(transcript, script.steps.length));

@@ -47,10 +47,37 @@ export const ParameterDefinition = z.discriminatedUnion("type", [
 ]);
 export type ParameterDefinition = z.infer<typeof ParameterDefinition>;
 
+/**
+ * A witness the policy names by job title: "Key rotation ceremonies must include at least two
+ * witnesses, one being the CISO or Director of Cybersecurity" (POL-SEC-KM) becomes
+ *   requiredTitles:
+ *     - id: ciso
+ *       title: CISO or Director of Cybersecurity
+ *       anyOf: [CISO, Director of Cybersecurity]
+ *       roles: [internal-witness]
+ * Sign-in cannot close until distinct people with those titles and roles have signed in, and a
+ * step whose attestation says `including: [ciso]` completes only when one of them attests it.
+ * Titles are compared ignoring case and spacing (src/common/named-witnesses.ts).
+ */
+export const RequiredTitle = z
+  .object({
+    id: Identifier,
+    title: z.string().min(1).max(120),
+    anyOf: z.array(z.string().trim().min(1).max(120)).min(1).max(8),
+    roles: z.array(RoleName).min(1).default(["internal-witness"]),
+    count: z.number().int().min(1).max(8).default(1),
+    /** The policy sentence this requirement implements, for the paper and the evidence report. */
+    policy: z.string().min(1).max(300).optional(),
+  })
+  .strict();
+export type RequiredTitle = z.infer<typeof RequiredTitle>;
+
 export const AttestationRule = z
   .object({
     roles: z.array(RoleName).min(1),
     count: z.number().int().min(1).max(16),
+    /** Ids of requiredTitles whose holder must be among this step's attesters. */
+    including: z.array(Identifier).min(1).max(8).optional(),
   })
   .strict();
 export type AttestationRule = z.infer<typeof AttestationRule>;
@@ -83,6 +110,7 @@ export const ScriptDefinition = z
     policies: z.array(z.string().min(1).max(300)).default([]),
     airGap: z.enum(["block", "allow-with-override"]).default("block"),
     // A head-count may come from a parameter ("share-holder: ${cardCount}"): one card per holder.
+    requiredTitles: z.array(RequiredTitle).max(8).default([]),
     roles: z.partialRecord(RoleName, z.union([z.number().int().min(0).max(255), z.string().regex(/^\$\{[a-zA-Z][a-zA-Z0-9]*\}$/, "must be a number or ${parameter}")])).default({}),
     parameters: z.record(ParamName, ParameterDefinition).default({}),
     steps: z.array(StepDefinition).min(1).max(100),
@@ -101,6 +129,7 @@ export const ParamsFile = z
             name: z.string().min(1).max(120),
             role: RoleName,
             organisation: z.string().min(1).max(120),
+            title: z.string().min(1).max(120).optional(),
             attestationPin: z.string().min(4).max(64).optional(),
           })
           .strict(),

@@ -8,7 +8,7 @@ import type { OutputValue, PreviewItem } from "./action-api.ts";
 import { CeremonyStateError } from "./errors.ts";
 import type { Participant } from "./participants.ts";
 import type { Role } from "./roles.ts";
-import type { AttestationRule } from "./script-schema.ts";
+import { assignNamedWitnesses, describeNamedWitness, type NamedWitnessRule } from "../common/index.ts";
 
 export type Phase = "sign-in" | "air-gap" | "steps" | "ready-to-finish" | "completed" | "aborted" | "blocked";
 
@@ -46,6 +46,8 @@ export interface CeremonyState {
   scriptId: string;
   rehearsal: boolean;
   participants: Participant[];
+  /** The script's named-witness requirements and who filled each, as recorded when sign-in closed. */
+  namedWitnesses: Array<{ rule: NamedWitnessRule; filledBy: string[] }>;
   airGap: { interfacesUp: string[]; decision: "clear" | "override" | "blocked" | "pending"; overrideAttesters: string[] } | null;
   token: { label: string; serial: string; manufacturer: string; model: string; firmware: string } | null;
   steps: StepState[];
@@ -79,6 +81,7 @@ export function foldState(events: ReadonlyArray<RecordedEvent>, stepCount: numbe
     scriptId: first.body.scriptId,
     rehearsal: first.body.rehearsal,
     participants: [],
+    namedWitnesses: [],
     airGap: null,
     token: null,
     steps,
@@ -96,11 +99,12 @@ export function foldState(events: ReadonlyArray<RecordedEvent>, stepCount: numbe
     switch (e.type) {
       case "participant.joined": {
         const b = e.body;
-        state.participants.push({ id: b.participantId, name: b.name, role: b.role as Role, organisation: b.organisation });
+        state.participants.push({ id: b.participantId, name: b.name, role: b.role as Role, organisation: b.organisation, ...(b.title ? { title: b.title } : {}) });
         break;
       }
       case "participants.confirmed":
         state.phase = "air-gap";
+        state.namedWitnesses = e.body.namedWitnesses ?? [];
         break;
       case "airgap.checked": {
         const b = e.body;
@@ -220,12 +224,20 @@ export function foldState(events: ReadonlyArray<RecordedEvent>, stepCount: numbe
   return state;
 }
 
+/** An attestation rule as recorded in step.started: roles, count, and the named witnesses it includes. */
+export interface AttestationRuleLike {
+  roles: readonly string[];
+  count: number;
+  including?: readonly NamedWitnessRule[] | undefined;
+}
+
 /**
- * Dual control: enough distinct attesters with a required role, and the performer never the
- * only one. Returns what is missing, or null when the rule holds.
+ * Dual control: enough distinct attesters with a required role, the named witnesses the rule
+ * includes among them, and the performer never the only one. Returns what is missing, or null
+ * when the rule holds.
  */
 export function attestationShortfall(
-  rule: AttestationRule,
+  rule: AttestationRuleLike,
   step: { attestations: ReadonlyArray<{ participantId: string }>; performer: string | null },
   participants: ReadonlyArray<Participant>,
 ): string | null {
@@ -240,5 +252,13 @@ export function attestationShortfall(
   if (step.performer && attesters.every((id) => id === step.performer)) {
     return "the person who performed the step cannot be its only witness";
   }
-  return null;
+  return namedShortfall(rule.including ?? [], attesters.map((id) => byId.get(id)!));
+}
+
+/** Which named witnesses are not among `attesters` ("needs a CISO … to attest"), or null. */
+export function namedShortfall(including: readonly NamedWitnessRule[], attesters: ReadonlyArray<{ id: string; role: string; title?: string | undefined }>): string | null {
+  if (including.length === 0) return null;
+  const { missing } = assignNamedWitnesses(including, attesters);
+  const lacking = including.flatMap((r, i) => (missing[i]! > 0 ? [describeNamedWitness(r, missing[i])] : []));
+  return lacking.length ? `needs ${lacking.join(" and ")} among its attesters` : null;
 }

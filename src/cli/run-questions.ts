@@ -7,7 +7,7 @@
 import type { Participant } from "../ceremony/participants.ts";
 import { ROLE_TITLES, ROLES, type Role } from "../ceremony/roles.ts";
 import { ABORT_DECIDERS, type CeremonyRunner } from "../ceremony/runner.ts";
-import { columns, type FailureOffer, TERMINAL_WIDTH } from "../common/index.ts";
+import { columns, describeNamedWitness, type FailureOffer, roleTitlePlural, TERMINAL_WIDTH } from "../common/index.ts";
 import { CeremonyError, wipe } from "../errors.ts";
 import type { CliIo } from "./io.ts";
 import type { Prompter } from "./prompt.ts";
@@ -17,6 +17,10 @@ export async function signIn(io: CliIo, prompt: Prompter, runner: CeremonyRunner
   const needed = ROLES.filter((r) => runner.script.roleMinimums[r] > 0).map((r) => `${runner.script.roleMinimums[r]} × ${ROLE_TITLES[r]}`);
   io.out(`\nSign-in. Roles needed: ${needed.join(", ")}`);
   io.out(`Roles: ${ROLES.map((r, i) => `${i + 1} ${r}`).join(", ")}`);
+  const named = runner.script.namedWitnesses;
+  for (const rule of named) {
+    io.out(`Named by policy: ${describeNamedWitness(rule)} among the ${rule.roles.map((r) => roleTitlePlural(r, 2).toLowerCase()).join(" or ")}${rule.policy ? ` (${rule.policy})` : ""}.`);
+  }
   for (;;) {
     const name = await prompt.ask("Participant name (empty when everyone has signed in): ");
     if (!name) {
@@ -31,6 +35,8 @@ export async function signIn(io: CliIo, prompt: Prompter, runner: CeremonyRunner
     }
     const role = await askRole(io, prompt);
     const organisation = await prompt.ask("Organisation: ");
+    // Asked only when the script names witnesses by title: the title is what that rule is checked against.
+    const title = named.length ? await prompt.ask("Job title (as the policy names it, e.g. CISO; empty for none): ") : "";
     const pin = await prompt.secret(`${name}, choose an attestation PIN (6+ characters):`);
     const again = await prompt.secret("Type it again:");
     const same = pin.equals(again);
@@ -41,8 +47,8 @@ export async function signIn(io: CliIo, prompt: Prompter, runner: CeremonyRunner
       continue;
     }
     try {
-      const p = runner.addParticipant({ name, role, organisation }, pin);
-      io.out(`  signed in: ${p.name}, ${ROLE_TITLES[p.role]}, ${p.organisation}`);
+      const p = runner.addParticipant({ name, role, organisation, title }, pin);
+      io.out(`  signed in: ${p.name}, ${personLine(p)}`);
     } catch (e) {
       if (!(e instanceof CeremonyError)) throw e;
       io.err(e.message);
@@ -59,17 +65,22 @@ async function askRole(io: CliIo, prompt: Prompter): Promise<Role> {
   }
 }
 
+/** "Internal witness, Risk, Director of Cybersecurity": role, organisation and, when given, job title. */
+function personLine(p: Participant): string {
+  return `${ROLE_TITLES[p.role]}, ${p.organisation}${p.title ? `, ${p.title}` : ""}`;
+}
+
 export async function choose(io: CliIo, prompt: Prompter, people: Participant[], what: string): Promise<Participant> {
   if (people.length === 0) throw new CeremonyError("NOBODY_ELIGIBLE", `Nobody signed in can be the ${what.toLowerCase()}.`);
   // One person who can: say who, rather than ask to choose from "[1-1]".
   if (people.length === 1) {
     const only = people[0]!;
-    io.out(`  ${what}: ${only.name} (${ROLE_TITLES[only.role]}, ${only.organisation}), the only one who can.`);
+    io.out(`  ${what}: ${only.name} (${personLine(only)}), the only one who can.`);
     return only;
   }
   const numbers = people.map((_, i) => String(i + 1));
   for (;;) {
-    people.forEach((p, i) => io.out(`    ${i + 1}. ${p.name} (${ROLE_TITLES[p.role]}, ${p.organisation})`));
+    people.forEach((p, i) => io.out(`    ${i + 1}. ${p.name} (${personLine(p)})`));
     const answer = await prompt.choice(`  ${what} [1-${people.length}]: `, numbers);
     if (answer !== null) return people[Number(answer) - 1]!;
     io.err(`  Choose a number from 1 to ${people.length}.`);

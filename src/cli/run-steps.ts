@@ -12,7 +12,7 @@ import { paperBlankForOutput } from "../ceremony/paper-blanks.ts";
 import type { Participant } from "../ceremony/participants.ts";
 import { ROLE_TITLES } from "../ceremony/roles.ts";
 import type { CeremonyRunner } from "../ceremony/runner.ts";
-import { ADVICE_TEXT, failureOffer, formatHex, formatOutputDetail, formatOutputValue, formatSetId, labelledLines, outputTextLines } from "../common/index.ts";
+import { ADVICE_TEXT, describeNamedWitness, failureOffer, formatHex, formatOutputDetail, formatOutputValue, formatSetId, labelledLines, outputTextLines } from "../common/index.ts";
 import { deliveredCards, voidNotice } from "../ceremony/card-set-void.ts";
 import { CeremonyError, wipe } from "../errors.ts";
 import { decodeShare } from "../escrow/index.ts";
@@ -252,6 +252,7 @@ async function cardOf(io: CliIo, prompt: Prompter, holder: string, accept: (text
 
 async function attest(io: CliIo, prompt: Prompter, runner: CeremonyRunner, index: number): Promise<void> {
   const step = runner.script.steps[index]!;
+  for (const rule of step.rule.including ?? []) io.out(`  This step needs ${describeNamedWitness(rule)} among its witnesses.`);
   while (!runner.state().steps[index]!.completed && runner.state().phase === "steps") {
     const state = runner.state();
     const done = new Set(state.steps[index]!.attestations.map((a) => a.participantId));

@@ -50,3 +50,12 @@ export {
   verdictText,
 } from "./key-copies.ts";
 export { abortedKeyAdvice } from "./aborted-keys.ts";
+export {
+  type NamedWitnessAssignment,
+  type NamedWitnessRule,
+  type TitledPerson,
+  assignNamedWitnesses,
+  describeNamedWitness,
+  normaliseTitle,
+  titleFills,
+} from "./named-witnesses.ts";

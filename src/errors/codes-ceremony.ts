@@ -25,6 +25,7 @@ export const CEREMONY_ERRORS = {
   PARTICIPANT_ROLE: state("choose-another", "That is not a role of this program. Choose one of the roles listed."),
   PARTICIPANT_DUPLICATE: state("choose-another", "This person is already signed in in this role."),
   PARTICIPANTS_MISSING: state("retry", "The ceremony needs more people (in the roles named) before it can go on. Sign them in."),
+  NAMED_WITNESS_MISSING: state("retry", "The script's policy names a witness by job title (e.g. the CISO), and nobody signed in with that title. Sign them in with their title, then close sign-in."),
   NOBODY_ELIGIBLE: entry("ceremony", ["CeremonyError"], "stop", "Nobody signed in can take this part of the ceremony (performer or witness). Stop; the ceremony needs people in that role."),
   PERFORMER_ROLE: state("choose-another", "This step is performed by another role. Choose a participant in that role."),
   ACTION_DONE: state("retry", "The step's action already succeeded; it now needs its attestations."),

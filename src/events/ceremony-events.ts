@@ -1,6 +1,6 @@
 /** Events of the ceremony engine itself: start, people, steps, actions, attestations, the end. */
 import { z } from "zod";
-import { attestationRule, outputValue, participantId, stepIndex, stringMap } from "./shared.ts";
+import { attestationRule, namedWitnessRule, outputValue, participantId, stepIndex, stringMap } from "./shared.ts";
 
 export const ARTIFACT_KINDS = ["certificate", "crl", "csr", "public-key", "wrapped-key"] as const;
 export const FACT_KINDS = ["kcv", "share-fingerprints", "key-destroyed", "public-key"] as const;
@@ -29,8 +29,14 @@ export const ceremonyEvents = {
     name: z.string().min(1),
     role: z.string().min(1),
     organisation: z.string().min(1),
+    /** The person's job title as they gave it ("CISO"), when the script asks for named witnesses. */
+    title: z.string().min(1).max(120).optional(),
   }),
-  "participants.confirmed": z.strictObject({ count: z.number().int().min(0) }),
+  "participants.confirmed": z.strictObject({
+    count: z.number().int().min(0),
+    /** The script's named-witness requirements and who fills each (absent when the script has none). */
+    namedWitnesses: z.array(z.strictObject({ rule: namedWitnessRule, filledBy: z.array(participantId) })).optional(),
+  }),
   "step.started": z.strictObject({ stepIndex, stepId: z.string(), title: z.string(), action: z.string(), attestation: attestationRule }),
   "action.started": z.strictObject({ stepIndex, performer: participantId }),
   "action.succeeded": z.strictObject({ stepIndex, performer: participantId, outputs: z.record(z.string(), outputValue) }),

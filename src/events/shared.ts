@@ -19,7 +19,17 @@ export const outputValue = z.strictObject({
 });
 export type OutputValue = z.output<typeof outputValue>;
 
+/** A requirement for a witness with a given job title, as the script stated it (v2, optional). */
+export const namedWitnessRule = z.strictObject({
+  title: z.string().min(1),
+  anyOf: z.array(z.string().min(1)).min(1),
+  roles: z.array(z.string()).min(1),
+  count: z.number().int().min(1),
+});
+
 export const attestationRule = z.strictObject({
   count: z.number().int().min(1),
   roles: z.array(z.string()).min(1),
+  /** Named witnesses who must be among the attesters (src/common/named-witnesses.ts); absent when none. */
+  including: z.array(namedWitnessRule).optional(),
 });

@@ -5,7 +5,8 @@ import { SAFE } from "./page-geometry.ts";
 import type { PageFlow } from "./page-flow.ts";
 import type { Pdf } from "./pdf-document.ts";
 import { drawLine, lineHeight, wrapToWidth, type Type } from "./text-fit.ts";
-import type { PrintedCheckpoint } from "./witness-sheet-input.ts";
+import { drawTable } from "./table.ts";
+import type { PrintedCheckpoint, PrintedNamedWitness, PrintedParticipant } from "./witness-sheet-input.ts";
 
 /** Sections that the witness sheet and the transcript summary share. */
 
@@ -79,4 +80,34 @@ export function fingerprintRows(doc: Pdf, label: string, note: string, sha256Hex
     { label, note, lines: balancedLines(doc, HEX, hexGroups, valueWidth), type: HEX },
     { label: "Same, as PGP words", lines: balancedLines(doc, WORDS, words, valueWidth), type: WORDS },
   ];
+}
+
+/** "Internal witness · Director of Cybersecurity": the role and, when given, the job title. */
+export function roleWithTitle(p: PrintedParticipant, roleTitle: (role: string) => string): string {
+  return p.title ? `${roleTitle(p.role)} · ${p.title}` : roleTitle(p.role);
+}
+
+/**
+ * The witnesses the script's policy names by job title and who filled each, so the paper shows
+ * that "one being the CISO or Director of Cybersecurity" held, by name. Nothing when none.
+ */
+export function drawNamedWitnesses(doc: Pdf, flow: PageFlow, named: readonly PrintedNamedWitness[] | undefined, participants: readonly PrintedParticipant[]): void {
+  if (!named?.length) return;
+  const byId = new Map(participants.map((p) => [p.id, p]));
+  drawSectionHeading(doc, flow, "Witnesses named by policy", 40);
+  drawTable(
+    doc,
+    flow,
+    [
+      { header: "Required", weight: 3, maxLines: 3 },
+      { header: "Filled by", weight: 3, maxLines: 3 },
+      { header: "Policy", weight: 4, maxLines: 4 },
+    ],
+    named.map((n) => [
+      n.title,
+      n.filledBy.map((id) => byId.get(id)).map((p) => (p ? `${p.name} (${p.title ?? "no title"})` : "?")).join(", ") || "NOT FILLED",
+      n.policy ?? "",
+    ]),
+  );
+  flow.y += 14;
 }

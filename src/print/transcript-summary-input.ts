@@ -3,7 +3,7 @@ import { type PrintedKeyCopies, validateKeyCopies } from "./key-copies-input.ts"
 import { type PrintedReEscrow, validateReEscrow } from "./reescrow-input.ts";
 import { optionalText, requireArray, requireHex, requireInteger, requireIsoDate, requireText } from "./validate.ts";
 import { validateVoidedSets, type PrintedVoidedSet } from "./voided-sets-input.ts";
-import { validateCheckpoint, validateParticipants, type PrintedCheckpoint, type PrintedParticipant } from "./witness-sheet-input.ts";
+import { validateCheckpoint, validateNamedWitnesses, validateParticipants, type PrintedCheckpoint, type PrintedNamedWitness, type PrintedParticipant } from "./witness-sheet-input.ts";
 
 export type PrintedStepOutcome = "completed" | "failed" | "not-run";
 
@@ -22,6 +22,8 @@ export interface TranscriptSummaryInput {
   host: { hostname: string; operatingSystem: string; appVersion: string; airgap?: string };
   hsm: { manufacturer: string; model: string; serial: string; firmwareVersion?: string; tokenLabel: string };
   participants: readonly PrintedParticipant[];
+  /** Witnesses named by policy (absent or empty when the script names none). */
+  namedWitnesses?: readonly PrintedNamedWitness[];
   steps: ReadonlyArray<{
     number: number;
     title: string;
@@ -37,6 +39,8 @@ export interface TranscriptSummaryInput {
     keys: ReadonlyArray<{ label: string; kcvEcb0: string; kcvCmac: string }>;
     wrappedKeys: ReadonlyArray<{ keyLabel: string; sha256: string }>;
     shares: ReadonlyArray<{ keyLabel: string; index: number; k: number; n: number; holderId: string; fingerprint: string }>;
+    /** Keys this ceremony replaced (rotation): old key, its successor, and the old key's destruction date or why none. */
+    rotations?: ReadonlyArray<{ old: string; successor: string; destruction: string }>;
   };
   /** A destruction's copies of the key and its verdict (docs/architecture.md, "Key copies"). */
   keyCopies?: PrintedKeyCopies;
@@ -68,6 +72,7 @@ export function validateTranscriptSummaryInput(input: TranscriptSummaryInput): v
   optionalText(input.hsm.firmwareVersion, "hsm.firmwareVersion", 100);
 
   const ids = validateParticipants(input.participants);
+  validateNamedWitnesses(input.namedWitnesses, ids);
   const knownId = (id: string | undefined, path: string): void => {
     if (id !== undefined && !ids.has(id)) throw new PrintInputError(path, `names "${id}", who is not among the participants`);
   };
@@ -109,6 +114,13 @@ export function validateTranscriptSummaryInput(input: TranscriptSummaryInput): v
   validateKeyCopies(input.keyCopies);
   validateVoidedSets(input.voidedCardSets, ids);
   validateReEscrow(input.reEscrow);
+  if (outputs.rotations !== undefined) {
+    requireArray(outputs.rotations, "outputs.rotations").forEach((r, i) => {
+      requireText(r?.old, `outputs.rotations[${i}].old`, 300);
+      requireText(r.successor, `outputs.rotations[${i}].successor`, 300);
+      requireText(r.destruction, `outputs.rotations[${i}].destruction`, 300);
+    });
+  }
   validateCheckpoint(input.checkpoint);
   requireHex(input.transcriptSigner?.spkiSha256, "transcriptSigner.spkiSha256", 64);
 }

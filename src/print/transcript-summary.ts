@@ -10,8 +10,10 @@ import {
   drawDocumentTitle,
   drawFieldRows,
   drawParagraph,
+  drawNamedWitnesses,
   drawSectionHeading,
   fingerprintRows,
+  roleWithTitle,
 } from "./sheet-sections.ts";
 import { drawKeyCopies } from "./key-copies-section.ts";
 import { drawReEscrow } from "./reescrow-section.ts";
@@ -59,9 +61,10 @@ export async function renderTranscriptSummary(input: TranscriptSummaryInput): Pr
           { header: "Role", weight: 2.2, maxLines: 2 },
           { header: "Organisation", weight: 3, maxLines: 2 },
         ],
-        input.participants.map((p) => [p.name, roleTitle(p.role), p.organisation]),
+        input.participants.map((p) => [p.name, roleWithTitle(p, roleTitle), p.organisation]),
       );
       flow.y += 14;
+      drawNamedWitnesses(doc, flow, input.namedWitnesses, input.participants);
       drawSteps(doc, flow, input);
       drawOutputs(doc, flow, input);
       if (input.keyCopies) drawKeyCopies(doc, flow, input.keyCopies);
@@ -143,9 +146,10 @@ function drawSteps(doc: Pdf, flow: PageFlow, input: TranscriptSummaryInput): voi
 
 function drawOutputs(doc: Pdf, flow: PageFlow, input: TranscriptSummaryInput): void {
   const { certificates, keys, wrappedKeys, shares } = input.outputs;
+  const rotations = input.outputs.rotations ?? [];
   const holders = new Map(input.participants.map((p) => [p.id, p.name]));
   drawSectionHeading(doc, flow, "Outputs", 60);
-  if (certificates.length + keys.length + wrappedKeys.length + shares.length === 0) {
+  if (certificates.length + keys.length + wrappedKeys.length + shares.length + rotations.length === 0) {
     drawParagraph(doc, flow, "This ceremony produced no certificates, keys or shares.");
     flow.y += 10;
     return;
@@ -194,6 +198,15 @@ function drawOutputs(doc: Pdf, flow: PageFlow, input: TranscriptSummaryInput): v
       { header: "Share fingerprint (SHA-256)", weight: 4.5, type: HEX_CELL },
     ],
     shares.map((s) => [s.keyLabel, `${s.index} of ${s.n}, ${s.k} needed`, holders.get(s.holderId) ?? s.holderId, formatFingerprint(s.fingerprint)]),
+  );
+  table(
+    "Key rotation",
+    [
+      { header: "Replaced key", weight: 3.5, maxLines: 3 },
+      { header: "Replaced by", weight: 3.5, maxLines: 3 },
+      { header: "Replaced key's destruction", weight: 3, maxLines: 3 },
+    ],
+    rotations.map((r) => [r.old, r.successor, r.destruction]),
   );
 }
 

@@ -10,6 +10,17 @@ export interface PrintedParticipant {
   name: string;
   role: string;
   organisation: string;
+  /** Job title given at sign-in, for scripts that name witnesses by title. */
+  title?: string;
+}
+
+/** A witness the script's policy names by job title, and who filled it (participant ids). */
+export interface PrintedNamedWitness {
+  /** "CISO or Director of Cybersecurity" */
+  title: string;
+  /** The policy sentence it implements. */
+  policy?: string;
+  filledBy: readonly string[];
 }
 
 /** The journal checkpoint that ends a ceremony (docs/architecture.md, Journal chain). */
@@ -29,6 +40,8 @@ export interface WitnessSheetInput {
   title?: string;
   script?: { id: string; sha256: string };
   participants: readonly PrintedParticipant[];
+  /** Witnesses named by policy (absent or empty when the script names none). */
+  namedWitnesses?: readonly PrintedNamedWitness[];
   /** Each step, with the participants (by id) who must initial it; `done: false` is struck out. */
   steps: ReadonlyArray<{ number: number; title: string; witnessIds: readonly string[]; done?: boolean }>;
   /** Set when the ceremony was aborted: the sheet says ABORTED and why. */
@@ -53,8 +66,20 @@ export function validateParticipants(participants: readonly PrintedParticipant[]
     requireText(p.name, `${path}[${i}].name`, 200);
     requireText(p.role, `${path}[${i}].role`, 200);
     requireText(p.organisation, `${path}[${i}].organisation`, 200);
+    optionalText(p.title, `${path}[${i}].title`, 120);
   });
   return ids;
+}
+
+export function validateNamedWitnesses(named: readonly PrintedNamedWitness[] | undefined, ids: ReadonlySet<string>, path = "namedWitnesses"): void {
+  if (named === undefined) return;
+  requireArray(named, path).forEach((n, i) => {
+    requireText(n?.title, `${path}[${i}].title`, 120);
+    optionalText(n.policy, `${path}[${i}].policy`, 300);
+    requireArray(n.filledBy, `${path}[${i}].filledBy`).forEach((id, j) => {
+      if (!ids.has(id)) throw new PrintInputError(`${path}[${i}].filledBy[${j}]`, `names "${id}", who is not among the participants`);
+    });
+  });
 }
 
 export function validateCheckpoint(checkpoint: PrintedCheckpoint, path = "checkpoint"): void {
@@ -73,6 +98,7 @@ export function validateWitnessSheetInput(input: WitnessSheetInput): void {
     requireHex(input.script.sha256, "script.sha256", 64);
   }
   const ids = validateParticipants(input.participants);
+  validateNamedWitnesses(input.namedWitnesses, ids);
   requireArray(input.steps, "steps", 1).forEach((step, i) => {
     requireInteger(step?.number, `steps[${i}].number`, 0, 100_000);
     requireText(step.title, `steps[${i}].title`, 1000);

@@ -13,8 +13,10 @@ import {
   drawDocumentTitle,
   drawFieldRows,
   drawParagraph,
+  drawNamedWitnesses,
   drawSectionHeading,
   fingerprintRows,
+  roleWithTitle,
 } from "./sheet-sections.ts";
 import { drawTable } from "./table.ts";
 import { drawVoidedSets } from "./voided-sets.ts";
@@ -70,9 +72,10 @@ export async function renderWitnessSheet(input: WitnessSheetInput): Promise<Buff
           { header: "Organisation", weight: 3, maxLines: 2 },
           { header: "Specimen initials", weight: 1.8 },
         ],
-        input.participants.map((p) => [p.name, roleTitle(p.role), p.organisation, ""]),
+        input.participants.map((p) => [p.name, roleWithTitle(p, roleTitle), p.organisation, ""]),
       );
       flow.y += 14;
+      drawNamedWitnesses(doc, flow, input.namedWitnesses, input.participants);
 
       drawSectionHeading(doc, flow, "Steps", 60);
       drawParagraph(
@@ -241,7 +244,7 @@ function drawSignatureRows(doc: Pdf, flow: PageFlow, participants: readonly Prin
     const nameType: Type = { font: "Helvetica-Bold", size: 10 };
     const roleType: Type = { font: "Helvetica", size: 8.5 };
     drawLine(doc, nameType, truncateToWidth(doc, nameType, p.name, nameWidth - 10), SAFE.left, flow.y + 8);
-    drawLine(doc, roleType, truncateToWidth(doc, roleType, `${roleTitle(p.role)} · ${p.organisation}`, nameWidth - 10), SAFE.left, flow.y + 21);
+    drawLine(doc, roleType, truncateToWidth(doc, roleType, `${roleWithTitle(p, roleTitle)} · ${p.organisation}`, nameWidth - 10), SAFE.left, flow.y + 21);
     const lineY = flow.y + SIGNATURE_ROW - 8;
     doc.lineWidth(0.8);
     doc.moveTo(SAFE.left + nameWidth, lineY).lineTo(SAFE.left + nameWidth + signatureWidth - 10, lineY).stroke("black");

@@ -13,6 +13,7 @@
  * A step re-run after a crash starts again: only attestations and the performer between its
  * last step.started and its step.completed count.
  */
+import { assignNamedWitnesses, describeNamedWitness, type NamedWitnessRule } from "../common/index.ts";
 import type { RecordedEvent } from "../events/index.ts";
 import { type VerifyFailure, failure } from "./failures.ts";
 import type { TranscriptParticipant } from "./types.ts";
@@ -20,6 +21,8 @@ import type { TranscriptParticipant } from "./types.ts";
 interface OpenStep {
   roles: string[];
   count: number;
+  /** Named witnesses (by job title) who must be among the attesters (v2 scripts with requiredTitles). */
+  including?: NamedWitnessRule[];
   performer: string | null;
   attesters: Set<string>;
 }
@@ -34,8 +37,8 @@ export function joinedParticipants(events: readonly RecordedEvent[]): Map<string
   const joined = new Map<string, TranscriptParticipant>();
   for (const e of events) {
     if (e.type !== "participant.joined") continue;
-    const { participantId, name, role, organisation } = e.body;
-    joined.set(participantId, { id: participantId, name, role, organisation });
+    const { participantId, name, role, organisation, title } = e.body;
+    joined.set(participantId, { id: participantId, name, role, organisation, ...(title !== undefined ? { title } : {}) });
   }
   return joined;
 }
@@ -49,6 +52,18 @@ export function checkAttestations(
   const open = new Map<number, OpenStep>();
   for (const event of events) {
     switch (event.type) {
+      case "participants.confirmed":
+        // Whoever the engine recorded as filling a named-witness requirement joined with that title and role.
+        for (const { rule, filledBy } of event.body.namedWitnesses ?? []) {
+          const people = [...new Set(filledBy)].flatMap((id) => {
+            const p = participants.get(id);
+            return p ? [{ id, role: p.role, title: p.title }] : [];
+          });
+          if (assignNamedWitnesses([rule], people).missing[0]! > 0) {
+            failures.push(failure("PARTICIPANTS_MISMATCH", `sign-in closed (event ${event.seq}) without ${describeNamedWitness(rule)}: the people recorded as filling it did not sign in with that title and role`));
+          }
+        }
+        break;
       case "step.started":
         open.set(event.body.stepIndex, { ...event.body.attestation, performer: null, attesters: new Set() });
         break;
@@ -78,6 +93,14 @@ export function checkAttestations(
         }
         if (step.performer !== null && step.attesters.has(step.performer) && has < 2) {
           failures.push(failure("ATTESTATION_MISSING", `step ${stepNumber(stepIndex)}: attested only by its performer ${step.performer}; someone else must attest too`));
+        }
+        if (step.including?.length) {
+          // The job titles are the ones the attesters gave when they signed in (participant.joined).
+          const attesters = [...step.attesters].map((id) => ({ id, role: participants.get(id)!.role, title: participants.get(id)!.title }));
+          const { missing } = assignNamedWitnesses(step.including, attesters);
+          step.including.forEach((rule, i) => {
+            if (missing[i]! > 0) failures.push(failure("ATTESTATION_MISSING", `step ${stepNumber(stepIndex)}: needs ${describeNamedWitness(rule, missing[i])} among its attesters; none attested`));
+          });
         }
         break;
       }

@@ -24,7 +24,7 @@ const isoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits");
 const text = z.string().min(1);
 
-export const ParticipantSchema = z.strictObject({ id: text, name: text, role: text, organisation: z.string() });
+export const ParticipantSchema = z.strictObject({ id: text, name: text, role: text, organisation: z.string(), title: z.string().optional() });
 export type TranscriptParticipant = z.infer<typeof ParticipantSchema>;
 
 export const OutputSchema = z

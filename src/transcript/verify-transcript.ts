@@ -155,8 +155,9 @@ function checkCeremony(t: Transcript, failures: VerifyFailure[]): void {
   for (const [id, p] of listed) {
     const j = joined.get(id);
     if (!j) failures.push(failure("PARTICIPANTS_MISMATCH", `participant ${id} is listed but never joined (no participant.joined event)`));
-    else if (j.name !== p.name || j.role !== p.role || j.organisation !== p.organisation) {
-      failures.push(failure("PARTICIPANTS_MISMATCH", `participant ${id} is listed as ${p.name} (${p.role}, ${p.organisation}) but joined as ${j.name} (${j.role}, ${j.organisation})`));
+    else if (j.name !== p.name || j.role !== p.role || j.organisation !== p.organisation || j.title !== p.title) {
+      const as = (x: { name: string; role: string; organisation: string; title?: string | undefined }): string => `${x.name} (${x.role}, ${x.organisation}${x.title ? `, ${x.title}` : ""})`;
+      failures.push(failure("PARTICIPANTS_MISMATCH", `participant ${id} is listed as ${as(p)} but joined as ${as(j)}`));
     }
   }
   for (const id of joined.keys()) {

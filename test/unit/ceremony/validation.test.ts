@@ -122,3 +122,40 @@ describe("script validation, with exact messages", () => {
     expect(() => parseParams("parameter:\n  x: 1\n", "p.yaml")).toThrow(/parameter: unknown key/);
   });
 });
+
+describe("named witnesses (requiredTitles), with exact messages", () => {
+  const NAMED = BASE.replace(
+    "parameters:",
+    "requiredTitles:\n  - id: ciso\n    title: CISO or Director of Cybersecurity\n    anyOf: [CISO, Director of Cybersecurity]\nparameters:",
+  ).replace("    title: Generate\n", "    title: Generate\n    attestation:\n      roles: [internal-witness]\n      count: 2\n      including: [ciso]\n");
+
+  test("a requirement is resolved onto the steps that include it; the others keep the plain rule", () => {
+    const script = loadScript(NAMED, "test.yaml");
+    expect(script.namedWitnesses).toEqual([{ id: "ciso", title: "CISO or Director of Cybersecurity", anyOf: ["CISO", "Director of Cybersecurity"], roles: ["internal-witness"], count: 1 }]);
+    expect(script.steps[1]!.rule).toEqual({
+      roles: ["internal-witness"],
+      count: 2,
+      including: [{ title: "CISO or Director of Cybersecurity", anyOf: ["CISO", "Director of Cybersecurity"], roles: ["internal-witness"], count: 1 }],
+    });
+    expect(script.steps[0]!.rule).toEqual({ roles: ["internal-witness"], count: 2 });
+  });
+
+  test.each([
+    ["an unknown id", NAMED.replace("including: [ciso]", "including: [cso]"), ['steps[1].attestation.including[0]: names "cso", which is not an id in requiredTitles']],
+    ["a requirement for a role that does not attest the step", NAMED.replace("anyOf: [CISO, Director of Cybersecurity]", "anyOf: [CISO]\n    roles: [auditor]").replace("version: 1", "version: 1\nroles:\n  auditor: 1"), [
+      'steps[1].attestation.including[0]: names "ciso", whose roles (auditor) do not attest this step (internal-witness)',
+    ]],
+    ["more named than the step counts", NAMED.replace("      count: 2\n      including", "      count: 1\n      including").replace("anyOf: [CISO, Director of Cybersecurity]", "anyOf: [CISO, Director of Cybersecurity]\n    count: 2"), [
+      "steps[1].attestation.including: names more witnesses than the step's count of 1",
+    ]],
+    ["a requirement for more people than the roles bring", NAMED.replace("anyOf: [CISO, Director of Cybersecurity]", "anyOf: [CISO]\n    count: 3"), [
+      "requiredTitles[0].roles: needs 3 internal-witness with this title, but the script asks for only 2 such people in roles",
+      "steps[1].attestation.including: names more witnesses than the step's count of 2",
+    ]],
+    ["a duplicate id", NAMED.replace("parameters:", "  - id: ciso\n    title: Again\n    anyOf: [CISO]\nparameters:"), ['requiredTitles[1].id: "ciso" is used by an earlier requirement; ids must be unique']],
+    ["an empty anyOf", NAMED.replace("anyOf: [CISO, Director of Cybersecurity]", "anyOf: []"), [expect.stringMatching(/^requiredTitles\[0\]\.anyOf: /)]],
+    ["a misspelt key", NAMED.replace("anyOf:", "anyof:"), [expect.stringMatching(/requiredTitles\[0\]\.(anyof: unknown key|anyOf: )/), expect.stringMatching(/requiredTitles\[0\]\.(anyof: unknown key|anyOf: )/)]],
+  ])("%s", (_name, text, expected) => {
+    expect(issuesOf(text)).toEqual(expected);
+  });
+});

@@ -62,3 +62,32 @@ describe("attestation rules", () => {
     expect(messages([completed(4)])).toEqual([`step 5: completed (event ${joined.length}) but never started`]);
   });
 });
+
+describe("named witnesses in the recorded rules (the CISO rule, checked from the events alone)", () => {
+  const CISO = { title: "CISO or Director of Cybersecurity", anyOf: ["CISO", "Director of Cybersecurity"], roles: ["internal-witness"], count: 1 };
+  const titled = [
+    { actor: "p-admin", type: "participant.joined", body: { participantId: "p-ciso", name: "Cat Chief", role: "internal-witness", organisation: "Security", title: "ciso" } },
+  ];
+  const startedIncluding = (stepIndex: number) => ({
+    actor: "p-co",
+    type: "step.started",
+    body: { stepIndex, stepId: `s${stepIndex}`, title: "t", action: "a", attestation: { roles: ["internal-witness"], count: 2, including: [CISO] } },
+  });
+  const confirmed = (filledBy: string[]) => ({ actor: "system", type: "participants.confirmed", body: { count: 5, namedWitnesses: [{ rule: CISO, filledBy }] } });
+
+  it("passes when the titled witness is among the attesters", () => {
+    expect(messages([...titled, confirmed(["p-ciso"]), startedIncluding(3), attested(3, "p-w1"), attested(3, "p-ciso"), completed(3)])).toEqual([]);
+  });
+
+  it("two attesters without the title do not complete a step that includes the CISO", () => {
+    expect(messages([...titled, confirmed(["p-ciso"]), startedIncluding(3), attested(3, "p-w1"), attested(3, "p-w2"), completed(3)])).toEqual([
+      "step 4: needs a CISO or Director of Cybersecurity among its attesters; none attested",
+    ]);
+  });
+
+  it("sign-in recorded as filled by someone without the title is caught", () => {
+    expect(messages([...titled, confirmed(["p-w1"])])).toEqual([
+      "sign-in closed (event 5) without a CISO or Director of Cybersecurity: the people recorded as filling it did not sign in with that title and role",
+    ]);
+  });
+});

@@ -59,7 +59,7 @@ export function CeremonySummary({ verification: v }: { verification: Verificatio
           <ul className="people-list">
             {v.participants.map((p) => (
               <li key={p.id}>
-                <strong>{p.name}</strong> — {roleTitle(p.role)}, {p.organisation}
+                <strong>{p.name}</strong> — {roleTitle(p.role)}{p.title ? ` (${p.title})` : ""}, {p.organisation}
               </li>
             ))}
           </ul>

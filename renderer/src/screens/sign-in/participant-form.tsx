@@ -12,10 +12,11 @@ const MIN_PIN_LENGTH = 6;
  * One person signs in: name, organisation, role, and an attestation PIN typed twice. The PIN
  * leaves this form only in the request; the form forgets it as soon as the core answers.
  */
-export function ParticipantForm({ roles, onAdded }: { roles: string[]; onAdded(message: string): void }) {
+export function ParticipantForm({ roles, titles, onAdded }: { roles: string[]; titles: string[]; onAdded(message: string): void }) {
   const { accept } = useOpenCeremony();
   const [name, setName] = useState("");
   const [organisation, setOrganisation] = useState("");
+  const [title, setTitle] = useState("");
   const [role, setRole] = useState(roles[0] ?? "");
   const [pin, setPin] = useState("");
   const [pinAgain, setPinAgain] = useState("");
@@ -36,10 +37,11 @@ export function ParticipantForm({ roles, onAdded }: { roles: string[]; onAdded(m
     setAttempted(true);
     if (!valid) return;
     void adding.run(async () => {
-      const view = await call("ceremony:add-participant", { name: name.trim(), role, organisation: organisation.trim(), attestationPin: pin });
+      const view = await call("ceremony:add-participant", { name: name.trim(), role, organisation: organisation.trim(), ...(title.trim() ? { title: title.trim() } : {}), attestationPin: pin });
       accept(view);
       onAdded(`${name.trim()} signed in as ${roleTitle(role)}.`);
       setName("");
+      setTitle("");
       setPin("");
       setPinAgain("");
       setAttempted(false);
@@ -64,6 +66,12 @@ export function ParticipantForm({ roles, onAdded }: { roles: string[]; onAdded(m
       <Field id="participant-organisation" label="Organisation" error={show(errors.organisation)}>
         {(props) => <input {...props} type="text" value={organisation} onChange={(e) => setOrganisation(e.target.value)} autoComplete="off" maxLength={120} />}
       </Field>
+      {titles.length ? (
+        // Asked only when the script names witnesses by job title: the rule is checked against it.
+        <Field id="participant-title" label="Job title" hint={`This script's policy names a witness by title: ${titles.join("; ")}. Type the title as the policy names it; leave it empty for anyone else.`}>
+          {(props) => <input {...props} type="text" value={title} onChange={(e) => setTitle(e.target.value)} autoComplete="off" maxLength={120} />}
+        </Field>
+      ) : null}
       <Field id="participant-role" label="Role">
         {(props) => (
           <select {...props} value={role} onChange={(e) => setRole(e.target.value)}>

@@ -7,6 +7,7 @@ import { ScreenHeading } from "../../components/screen-heading.tsx";
 import { roleTitle } from "../../../../src/common/roles.ts";
 import { useOpenCeremony } from "../../state/ceremony-context.tsx";
 import { AbortCeremony } from "../officer/abort-dialog.tsx";
+import { NamedWitnesses } from "../../components/named-witnesses.tsx";
 import { ParticipantForm } from "./participant-form.tsx";
 import { ParticipantTable } from "./participant-table.tsx";
 import { RoleMinimums, roleCounts } from "./role-minimums.tsx";
@@ -17,6 +18,7 @@ export function SignInScreen() {
   const confirming = useApiCall();
   const counts = roleCounts(view);
   const missing = counts.filter((c) => c.have < c.needed);
+  const namedMissing = view.namedWitnesses.filter((n) => n.filledBy.length < n.count);
   const splitsKey = view.steps.some((s) => s.action === "escrow.split");
 
   const confirm = () =>
@@ -34,19 +36,20 @@ export function SignInScreen() {
         </Notice>
       ) : null}
       <div className="two-columns">
-        <ParticipantForm roles={Object.keys(view.roleMinimums)} onAdded={setAnnouncement} />
+        <ParticipantForm roles={Object.keys(view.roleMinimums)} titles={view.namedWitnesses.map((n) => `${n.title} (${n.anyOf.join(" or ")})`)} onAdded={setAnnouncement} />
         <section className="panel" aria-labelledby="who-heading">
           <h2 id="who-heading">Who is here</h2>
           <p className="visually-hidden" role="status">
             {announcement}
           </p>
-          <ParticipantTable participants={view.participants} />
+          <ParticipantTable participants={view.participants} showTitle={view.namedWitnesses.length > 0} />
           <RoleMinimums counts={counts} />
+          <NamedWitnesses view={view} headingLevel={3} />
           <div className="confirm-sign-in">
-            {missing.length ? (
+            {missing.length || namedMissing.length ? (
               <p className="text-danger" id="sign-in-missing">
                 <span aria-hidden="true">✖ </span>
-                Still missing: {missing.map((m) => `${m.needed - m.have} × ${roleTitle(m.role)}`).join(", ")}.
+                Still missing: {[...missing.map((m) => `${m.needed - m.have} × ${roleTitle(m.role)}`), ...namedMissing.map((n) => `${n.count - n.filledBy.length} × ${n.title}`)].join(", ")}.
               </p>
             ) : (
               <p className="text-success" id="sign-in-missing">
@@ -55,7 +58,7 @@ export function SignInScreen() {
               </p>
             )}
             {confirming.error ? <ErrorNotice error={confirming.error} title="The sign-in was not closed" /> : null}
-            <button type="button" className="button-primary button-large" onClick={() => void confirm()} disabled={missing.length > 0 || confirming.pending} aria-describedby="sign-in-missing">
+            <button type="button" className="button-primary button-large" onClick={() => void confirm()} disabled={missing.length > 0 || namedMissing.length > 0 || confirming.pending} aria-describedby="sign-in-missing">
               {confirming.pending ? "Closing the sign-in…" : "Close sign-in and check the air gap"}
             </button>
           </div>

@@ -21,7 +21,8 @@ export function WitnessAttestation({ step, headingLevel = 2 }: { step: StepView;
   const attested = new Set(step.attestations.map((a) => a.participantId));
   const eligible = view.participants.filter((p) => step.attestation.roles.includes(p.role) && !attested.has(p.id));
   const allChecked = step.checklist.every((item) => checked.includes(item));
-  const who = `${step.attestation.count} ${step.attestation.roles.map((r) => roleTitlePlural(r, step.attestation.count).toLowerCase()).join(" or ")}`;
+  const named = (step.attestation.including ?? []).map((n) => n.title);
+  const who = `${step.attestation.count} ${step.attestation.roles.map((r) => roleTitlePlural(r, step.attestation.count).toLowerCase()).join(" or ")}${named.length ? `, including the ${named.join(" and the ")},` : ""}`;
 
   // When the action has run, attesting is the next thing to do: the first checklist box (or the
   // name) takes focus, in whichever window shows this panel.

@@ -2,6 +2,7 @@ import type { CeremonyView } from "../../../../src/api/contract.ts";
 import { ScreenHeading } from "../../components/screen-heading.tsx";
 import { roleTitle } from "../../../../src/common/roles.ts";
 import { useCeremony } from "../../state/ceremony-context.tsx";
+import { NamedWitnesses } from "../../components/named-witnesses.tsx";
 import { WitnessFinished } from "./witness-finished.tsx";
 import { StepStrip, WitnessStep } from "./witness-step.tsx";
 
@@ -36,10 +37,11 @@ function WitnessBody({ view }: { view: CeremonyView }) {
           <ul className="witness-people">
             {view.participants.map((p) => (
               <li key={p.id}>
-                {p.name} <span className="muted">— {roleTitle(p.role)}, {p.organisation}</span>
+                {p.name} <span className="muted">— {roleTitle(p.role)}{p.title ? ` (${p.title})` : ""}, {p.organisation}</span>
               </li>
             ))}
           </ul>
+          <NamedWitnesses view={view} />
         </>
       );
     case "air-gap":

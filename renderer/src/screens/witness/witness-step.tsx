@@ -3,6 +3,7 @@ import { ReadAloudOutputs } from "../../components/read-aloud.tsx";
 import { ScreenHeading } from "../../components/screen-heading.tsx";
 import { StepStatusBadge } from "../../components/status-badge.tsx";
 import { CardSetVoidPanel } from "../officer/card-set-void-panel.tsx";
+import { NamedWitnesses } from "../../components/named-witnesses.tsx";
 import { WitnessAttestation } from "./witness-attestation.tsx";
 import { ReadBackProgress, readBackUnderway } from "./witness-read-back.tsx";
 
@@ -39,6 +40,7 @@ export function WitnessStep({ view, step }: { view: CeremonyView; step: StepView
           ) : null}
         </div>
         <div className="witness-check">
+          <NamedWitnesses view={view} compact />
           <WitnessAttestation step={step} />
         </div>
       </div>
