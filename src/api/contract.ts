@@ -239,6 +239,11 @@ export const KeyView = z.object({
   rotation: z.object({ script: z.string(), available: z.boolean() }).nullable(),
   /** The aborted ceremony that made this key, while it is not destroyed: it is to be adopted or destroyed. */
   abortedCeremony: z.string().nullable(),
+  /** The key a rotation ceremony replaced this one with, and the one(s) this key replaced (by label and ID). */
+  replacedBy: z.object({ label: z.string(), ckaId: z.string() }).nullable().optional(),
+  replaces: z.array(z.object({ label: z.string(), ckaId: z.string() })).optional(),
+  /** A replaced key's scheduled destruction date (its status follows it instead of the rotation date). */
+  destructionDueAt: z.string().nullable().optional(),
 });
 export type KeyView = z.infer<typeof KeyView>;
 

@@ -318,8 +318,13 @@ export async function createService(options: ServiceOptions): Promise<Service> {
 
     async "keys:list"() {
       const aborted = abortedCeremonyIds(journal);
-      return journal.listKeysWithCopies().map((g) => {
+      const groups = journal.listKeysWithCopies();
+      const rows = groups.flatMap((g) => g.tokens);
+      const named = (ref: { tokenSerial: string; ckaId: string }) => ({ label: rows.find((x) => x.tokenSerial === ref.tokenSerial && x.ckaId === ref.ckaId)?.label ?? "?", ckaId: ref.ckaId });
+      return groups.map((g) => {
         const k = g.tokens[0]!;
+        // A rotation links the key (every token copy of it) to its successor.
+        const replaced = g.tokens.find((t) => t.supersededBy);
         return {
           label: g.label,
           ckaId: k.ckaId,
@@ -337,6 +342,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           destroyedAt: k.destroyedAt,
           rotation: rotationOf(g.purpose),
           abortedCeremony: abortedMaker(k, g.status, aborted),
+          replacedBy: replaced?.supersededBy ? named(replaced.supersededBy) : null,
+          replaces: g.tokens.flatMap((t) => t.supersedes).map(named),
+          destructionDueAt: replaced?.destructionDueAt ?? null,
         };
       });
     },

@@ -19,6 +19,7 @@ import {
   formatKeyId,
   formatOutputValue,
   formatSetId,
+  formatUtcDate,
   remainingCopies,
   roleTitle,
   verdictText,
@@ -246,6 +247,8 @@ export function eventSummary(e: RecordedEvent, names: Map<string, string>): stri
       const left = remainingCopies(e.body.copies);
       return `${e.body.label}: ${verdictText(e.body.verdict)}${left.length ? `; remains: ${left.map(describeCopy).join("; ")}` : ""}`;
     }
+    case "key.superseded":
+      return `${e.body.old.label} (ID ${formatKeyId(e.body.old.id)}) replaced by ${e.body.successor.label} (ID ${formatKeyId(e.body.successor.id)})${e.body.destroyBy ? `; scheduled for destruction by ${formatUtcDate(e.body.destroyBy)}` : "; kept, not scheduled for destruction"}`;
     case "pki.linted":
       return `${e.body.what}: ${e.body.checked} lints checked, ${e.body.notPassed.length} not passed`;
     case "pki.crl-number.taken":

@@ -5,7 +5,7 @@
 import type { z } from "zod";
 import type { EventBody, EventType, OutputValue } from "../events/index.ts";
 import type { HsmClient, TokenInfo } from "../hsm/index.ts";
-import type { EscrowCopyFate, EscrowCopyRef, EscrowSetInput, EscrowSetRecord, InventoryKey, JournalEvent, KeyInput, KeyRecord, KeyRef, KeyWithCopies } from "../journal/index.ts";
+import type { EscrowCopyFate, EscrowCopyRef, EscrowSetInput, EscrowSetRecord, InventoryKey, JournalEvent, KeyInput, KeyRecord, KeyRef, KeyWithCopies, Supersession } from "../journal/index.ts";
 import type { ExtraCheck } from "../transcript/index.ts";
 import type { Participant } from "./participants.ts";
 
@@ -34,6 +34,7 @@ const ACTION_EVENT_TYPES = [
   "key.copies.listed",
   "key.copy.accounted",
   "key.copies.accounted",
+  "key.superseded",
   "pki.linted",
   "pki.crl-number.taken",
 ] as const satisfies readonly EventType[];
@@ -106,6 +107,8 @@ export interface ActionContext {
     /** One escrow set with its cards and revocation, or null when this inventory does not know it. */
     escrowSet(setId: string): EscrowSetRecord | null;
     listKeysWithCopies(options?: { now?: Date }): KeyWithCopies[];
+    /** A rotation: the old key is replaced by its successor and, when given, scheduled for destruction. */
+    supersede(supersession: Supersession): KeyRecord;
     nextCrlNumber(issuerLabel: string, options?: { atLeast?: bigint }): bigint;
     /** The number nextCrlNumber would return now, without taking it (for the preview). */
     peekCrlNumber(issuerLabel: string): bigint;

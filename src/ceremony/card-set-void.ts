@@ -19,13 +19,13 @@ export function cardSetToVoid(step: StepState): CardSet | null {
   return step.cardSets.find((c) => !c.voided) ?? null;
 }
 
-/** The step's own attestation rule, but never fewer than two people. */
-export function voidRule(rule: AttestationRule): AttestationRule {
+/** The step's own attestation rule (its roles and count), but never fewer than two people. */
+export function voidRule(rule: Pick<AttestationRule, "roles" | "count">): Pick<AttestationRule, "roles" | "count"> {
   return { roles: rule.roles, count: Math.max(2, rule.count) };
 }
 
 /** What is still missing before the set is void, or null when its attesters satisfy the rule. */
-export function voidShortfall(rule: AttestationRule, set: CardSet, participants: readonly Participant[]): string | null {
+export function voidShortfall(rule: Pick<AttestationRule, "roles" | "count">, set: CardSet, participants: readonly Participant[]): string | null {
   return attestationShortfall(voidRule(rule), { attestations: set.voidAttesters.map((participantId) => ({ participantId })), performer: null }, participants);
 }
 

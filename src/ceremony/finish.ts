@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { wipe } from "../errors.ts";
+import { formatKeyId, formatUtcDate } from "../common/index.ts";
 import { spkiSha256 } from "../hsm/index.ts";
 import { type RecordedEvent, type RecordedEventOf, eventsOfType, lastEventOfType } from "../events/index.ts";
 import { foldKeyCopies } from "../events/key-copies.ts";
@@ -316,6 +317,11 @@ function summaryInput(
         .map((f) => ({ label: f.label, kcvEcb0: f.details.kcvEcb0!, kcvCmac: f.details.kcvCmac! })),
       wrappedKeys: artifacts.filter((a) => a.kind === "wrapped-key").map((a) => ({ keyLabel: a.label, sha256: a.sha256 })),
       shares: splits.flatMap((s) => s.cards.map((c) => ({ keyLabel: s.keyLabel, index: c.card, k: s.k, n: s.n, holderId: c.participantId, fingerprint: c.fingerprint }))),
+      rotations: eventsOfType(events, "key.superseded").map(({ body: r }) => ({
+        old: `${r.old.label} (ID ${formatKeyId(r.old.id)})`,
+        successor: `${r.successor.label} (ID ${formatKeyId(r.successor.id)})`,
+        destruction: r.destroyBy ? `scheduled for destruction by ${formatUtcDate(r.destroyBy)} (overlap ${r.overlapDays} days)` : "not scheduled: kept for what it issued",
+      })),
     },
     voidedCardSets: voidedCardSets(events),
     checkpoint,

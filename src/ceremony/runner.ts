@@ -711,6 +711,7 @@ export class CeremonyRunner {
         revokeEscrowSet: (setId, r) => journal.revokeEscrowSet(setId, r),
         escrowSet: (setId) => journal.escrowSet(setId),
         listKeysWithCopies: (o) => journal.listKeysWithCopies(o),
+        supersede: (s) => journal.supersedeKey(s),
         nextCrlNumber: (l, o) => journal.nextCrlNumber(l, o),
         peekCrlNumber: (l) => journal.peekCrlNumber(l),
         listKeys: (o) => journal.listKeys(o),

@@ -2,10 +2,11 @@
  * `ceremony demo --out DIR`: the whole tour on throwaway SoftHSM2 tokens — root CA, intermediate
  * signing (from a CSR the "online CA" made), CRL signing, master key with 3-of-5 escrow cards and
  * every card read back from its printed PDF, recovery from 3 cards into a fresh token with KCV
- * match, destruction of the key on its first token (PARTLY DESTROYED: copies remain, named), then
- * of every remaining copy (the recovered one, the cards, the wrapped key: DESTROYED) — then
- * `verify` on every bundle, and the policy evidence report over them all (evidence-report/ beside
- * the bundles).
+ * match, root rotation with cross-certificates, KEK rotation (new KEK escrowed 2-of-3, the old
+ * one scheduled for destruction), destruction of the rotated-out KEK on its first token (PARTLY
+ * DESTROYED: copies remain, named), then of every remaining copy (the recovered one, the cards,
+ * the wrapped key: DESTROYED) — then `verify` on every bundle, and the policy evidence report over
+ * them all (evidence-report/ beside the bundles).
  */
 import { execFile } from "node:child_process";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
@@ -14,7 +15,7 @@ import { promisify } from "node:util";
 import { loadScript, parseParams } from "../ceremony/load-script.ts";
 import { rehearsalCast, rehearseScript, type RehearsalResult } from "../ceremony/rehearsal.ts";
 import { scriptRecheck } from "../ceremony/script-recheck.ts";
-import { formatFingerprintPrefix, formatHex } from "../common/index.ts";
+import { formatFingerprintPrefix, formatHex, formatUtcDate } from "../common/index.ts";
 import { CeremonyError } from "../errors.ts";
 import { createRehearsalEnvironment } from "../hsm/index.ts";
 import { Journal } from "../journal/index.ts";
@@ -84,18 +85,31 @@ export async function demoCommand(io: CliIo, outDir: string | undefined): Promis
       cardTexts: master.cardTexts,
     });
 
+    // Root rotation: the old root's certificate comes from its bundle; the Director of
+    // Cybersecurity (Xu Witness) is the named witness the rotation scripts require.
+    await ceremony(
+      "06-root-rotation",
+      "root-rotation.yaml",
+      `parameters:\n  oldRootCertificate: ${JSON.stringify(rootPem)}\n  subject: "CN=Demo Root CA R2, O=Ceremony Workstation Demo, C=US"\n`,
+      { participants: rehearsalCast(0) },
+    );
+    const kek = journal.listKeys().find((k) => k.label === "KEK-01" && k.tokenLabel === "demo-root");
+    await ceremony("07-kek-rotation", "kek-rotation.yaml", `parameters:\n  oldKeyId: "${kek?.ckaId ?? ""}"\n  threshold: 2\n  cardCount: 3\n  overlapDays: 30\n`, {
+      participants: rehearsalCast(3),
+    });
+    const scheduled = journal.listKeys().find((k) => k.label === "KEK-01" && k.tokenLabel === "demo-root")?.destructionDueAt;
+    io.out(`  (KEK-02 replaces KEK-01, which is scheduled for destruction by ${scheduled ? formatUtcDate(scheduled) : "?"}; the next two ceremonies destroy it and every copy)\n`);
     // The key has copies: the token it was made on, the token it was recovered into, five cards
     // and the wrapped key. Destroying it on one token leaves it PARTLY DESTROYED, and says what remains.
-    const kek = journal.listKeys().find((k) => k.label === "KEK-01" && k.tokenLabel === "demo-root");
     const destroy = `parameters:\n  keyLabel: KEK-01\n  expectedId: "${kek?.ckaId ?? ""}"\n`;
-    await ceremony("06-key-destruction", "key-destruction.yaml", destroy, { participants: rehearsalCast(0) });
+    await ceremony("08-key-destruction", "key-destruction.yaml", destroy, { participants: rehearsalCast(0) });
     // Then the last copies: the recovered one on its token, the five cards handed in (number and
     // printed fingerprint) and the wrapped key's media. Every copy accounted for: DESTROYED.
     const copies = journal.listKeysWithCopies().find((g) => g.label === "KEK-01")?.copies ?? [];
     const cards = copies.flatMap((c) => (c.kind === "card" ? [`"${c.card} ${formatHex(c.fingerprint.slice(0, 16))}"`] : []));
     const blobs = copies.flatMap((c) => (c.kind === "wrapped-key" ? [`"${c.sha256.slice(0, 16)}"`] : []));
     const rest = `${destroy}  cardsCollected: [${cards.join(", ")}]\n  wrappedKeysDestroyed: [${blobs.join(", ")}]\n`;
-    await ceremony("07-copies-destruction", "key-destruction.yaml", rest, { tokenLabel: "demo-recovery", participants: rehearsalCast(0) });
+    await ceremony("09-copies-destruction", "key-destruction.yaml", rest, { tokenLabel: "demo-recovery", participants: rehearsalCast(0) });
 
     io.out("── verify every bundle (as an auditor would: ceremony verify BUNDLE) ──");
     let failures = 0;

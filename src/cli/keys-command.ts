@@ -35,6 +35,20 @@ export async function keysCommand(io: CliIo, journalPath = DEFAULT_JOURNAL, opti
   }
 }
 
+/** The rotation link, both ways: "replaced by KEK-02 …" under the old key, "replaces KEK-01 …" under the new. */
+function rotationLines(g: KeyWithCopies, all: readonly KeyWithCopies[]): string[] {
+  const rows = all.flatMap((x) => x.tokens);
+  const name = (ref: { tokenSerial: string; ckaId: string }): string => {
+    const other = rows.find((x) => x.tokenSerial === ref.tokenSerial && x.ckaId === ref.ckaId);
+    return `${other?.label ?? "?"} (ID ${formatKeyId(ref.ckaId)}, token ${other?.tokenLabel ?? ref.tokenSerial})`;
+  };
+  const lines: string[] = [];
+  const replaced = g.tokens.find((t) => t.supersededBy);
+  if (replaced?.supersededBy) lines.push(`          replaced by ${name(replaced.supersededBy)} in ceremony ${replaced.supersededByCeremony ?? "?"} on ${formatUtcDate(replaced.supersededAt ?? "")}`);
+  for (const old of g.tokens.flatMap((t) => t.supersedes)) lines.push(`          replaces ${name(old)}`);
+  return lines;
+}
+
 const STATUS: Record<KeyWithCopies["status"], string> = {
   active: "active",
   "due-soon": "DUE SOON",
@@ -55,15 +69,27 @@ export function describeKeys(
   return keys.flatMap((g) => {
     const k = g.tokens[0]!;
     const check = g.spkiSha256 ? `SPKI ${formatFingerprintPrefix(g.spkiSha256)}` : `KCV-ECB0 ${formatKcv(g.kcvEcb0 ?? "-")}, KCV-CMAC ${formatKcv(g.kcvCmac ?? "-")}`;
-    const when = k.destroyedAt ? `destroyed ${formatUtcDate(k.destroyedAt)}` : k.rotationDueAt ? `rotate by ${formatUtcDate(k.rotationDueAt)}` : "no rotation date";
+    const replaced = g.tokens.find((t) => t.supersededAt);
+    const when = k.destroyedAt
+      ? `destroyed ${formatUtcDate(k.destroyedAt)}`
+      : replaced?.destructionDueAt
+        ? `scheduled for destruction by ${formatUtcDate(replaced.destructionDueAt)}`
+        : replaced
+          ? "replaced; kept (no destruction date)"
+          : k.rotationDueAt
+            ? `rotate by ${formatUtcDate(k.rotationDueAt)}`
+            : "no rotation date";
     // --full-ids is for copying into a script's expectedId, which takes the ID as the token gives it.
     const id = options.fullIds ? k.ckaId : k.ckaId.length <= 12 ? formatKeyId(k.ckaId) : `${formatKeyId(k.ckaId.slice(0, 12))}…`;
     const madeBy = abortedMaker(k, g.status, options.abortedCeremonies ?? new Set());
     const status = madeBy ? "ABORTED" : STATUS[g.status];
-    const lines = [`${status.padEnd(9)} ${g.label.padEnd(28)} ${g.algorithm.padEnd(8)} ${g.purpose.padEnd(18)} token ${k.tokenLabel} (${k.tokenSerial})  ID ${id}  ${check}  ${when}`];
+    const lines = [`${status.padEnd(9)} ${g.label.padEnd(28)} ${g.algorithm.padEnd(8)} ${g.purpose.padEnd(18)} token ${k.tokenLabel} (${k.tokenSerial})  ID ${id}  ${check}  ${when}`, ...rotationLines(g, keys)];
     if (madeBy) {
       lines.push(`          ${abortedKeyAdvice(madeBy, k.ckaId)}`);
-    } else if (rotationIsDue(g.status)) lines.push(rotationLine({ ...k, label: g.label, purpose: g.purpose, status: g.status }, options.scriptsDir));
+    } else if (rotationIsDue(g.status)) {
+      // A replaced key is due for destruction, not rotation: the line says which ceremony that is.
+      lines.push(replaced ? destructionLine({ ...replaced, label: g.label, status: g.status }) : rotationLine({ ...k, label: g.label, purpose: g.purpose, status: g.status }, options.scriptsDir));
+    }
     const others = g.copies.filter((c) => !(c.kind === "token" && c.tokenSerial === k.tokenSerial && c.id === k.ckaId));
     for (const c of others) lines.push(`          ${describeCopy(c)}: ${describeFate(c)}`);
     // A set a re-escrow revoked: its cards still out are copies, and a recovery from it is refused.
@@ -80,6 +106,12 @@ export function describeKeys(
     }
     return lines;
   });
+}
+
+/** What to do about a replaced key whose scheduled destruction is near or past. */
+export function destructionLine(k: Pick<InventoryKey, "label" | "ckaId" | "destructionDueAt"> & { status: string }): string {
+  const due = k.destructionDueAt ? formatUtcDate(k.destructionDueAt) : "?";
+  return `          destruction ${k.status === "overdue" ? `overdue since ${due}` : `due by ${due}`}: destroy ${k.label} with key-destruction.yaml (expectedId ${k.ckaId}).`;
 }
 
 /**

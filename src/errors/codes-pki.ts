@@ -29,6 +29,7 @@ export const PKI_ERRORS = {
   ISSUER_CERTIFICATE_INVALID: input(`The issuer certificate cannot issue this (no key identifier, not a CA, or damaged). Choose the right issuer certificate. ${NOTHING_SIGNED}`),
   CERTIFICATE_MALFORMED: input("The file is not a DER X.509 certificate. Choose the certificate file exactly as it was exported."),
   PEM_MALFORMED: input("The PEM text is malformed. Give the file exactly as it was exported."),
+  CROSS_SAME_KEY: input(`A cross-certificate would certify the issuing root's own key. Give the other root's certificate (the old root certifies the new root's key, and the reverse). ${NOTHING_SIGNED}`),
   CSR_NOT_PARSED: input(`The CSR was not parsed by this program, or was changed after it was. Read the CSR file again. ${NOTHING_SIGNED}`),
   LINTS_FAILED: entry(
     "pki",

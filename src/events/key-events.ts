@@ -1,7 +1,7 @@
 /**
  * Key destruction: what was found and the proof that it is gone; and every copy of the key
  * (tokens, share cards, wrapped blobs), how each was accounted for, and the verdict
- * (docs/architecture.md, "Key copies").
+ * (docs/architecture.md, "Key copies"); key rotation: which key replaced which.
  */
 import { z } from "zod";
 import { COPY_STATUSES } from "../common/key-copies.ts";
@@ -18,7 +18,26 @@ export const keyCopy = z.discriminatedUnion("kind", [
 /** Which key: its label and its check values (secret key) or SPKI fingerprint (key pair); null where unknown. */
 const keyIdentity = { label: z.string(), kcvEcb0: z.string().nullable(), kcvCmac: z.string().nullable(), spkiSha256: sha256Hex.nullable() };
 
+const rotatedKey = z.strictObject({
+  label: z.string(),
+  id: hex,
+  tokenSerial: z.string(),
+  /** The key's fingerprint: "SPKI <sha256>" for a key pair, "KCV <ecb0>/<cmac>" for a secret key. */
+  identity: z.string(),
+});
+
 export const keyEvents = {
+  /**
+   * A rotation ceremony's record that `successor` replaces `old`: the inventory links them, and
+   * `destroyBy` (UTC ISO-8601, after the script's overlap) is when the old key is to be destroyed,
+   * or null when it is kept (an old root still signs CRLs for what it issued).
+   */
+  "key.superseded": z.strictObject({
+    old: rotatedKey,
+    successor: rotatedKey,
+    overlapDays: z.number().int().min(0).nullable(),
+    destroyBy: z.string().nullable(),
+  }),
   "key.destroying": z.strictObject({ label: z.string(), id: hex, objects: z.array(z.string()) }),
   "key.destroyed": z.strictObject({ label: z.string(), id: hex, proof: z.string() }),
   /**

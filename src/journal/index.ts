@@ -29,6 +29,7 @@ export {
   type KeyRecord,
   type KeyRef,
   type KeyStatus,
+  type Supersession,
   ROTATION_WARNING_DAYS,
   keyStatus,
 } from "./key-inventory.ts";

@@ -11,7 +11,7 @@ import { type ChainedEvent, type Checkpoint, GENESIS_HEAD, leafHash, milestoneOf
 import { type EventBody, type EventType, type RecordedEvent, eventMisfit } from "../events/index.ts";
 import { JournalArgumentError, JournalEventInvalidError, JournalSecretRefusedError, JournalUnavailableError } from "./errors.ts";
 import { CredentialTable, type StoredCredential } from "./credential-table.ts";
-import { type InventoryKey, type KeyInput, KeyInventory, type KeyRecord, type KeyRef } from "./key-inventory.ts";
+import { type InventoryKey, type KeyInput, KeyInventory, type KeyRecord, type KeyRef, type Supersession } from "./key-inventory.ts";
 import { type EscrowCopyFate, type EscrowCopyRef, type EscrowSetInput, type EscrowSetRecord, KeyCopyInventory, type KeyWithCopies } from "./key-copy-inventory.ts";
 import { migrate } from "./migrate.ts";
 import { findQuotedWord, findSecret } from "./secret-guard.ts";
@@ -232,6 +232,13 @@ export class Journal {
   listKeysWithCopies(options: { now?: Date } = {}): KeyWithCopies[] {
     this.openDb();
     return this.copyInventory.group(this.inventory.list(options.now ?? this.clock()));
+  }
+
+  /** Links a key to its successor from a rotation ceremony; see KeyInventory.supersede. */
+  supersedeKey(supersession: Supersession): KeyRecord {
+    this.openDb();
+    requireIdentifier(supersession.ceremonyId, "ceremonyId");
+    return this.inventory.supersede(supersession, this.clock().toISOString());
   }
 
   /** Every key with its rotation status at `now` (default: the journal's clock). */

@@ -51,10 +51,27 @@ export interface KeyRecord {
   /** How a copy destroyed away from a ceremony's token was declared (e.g. "token zeroised"); null when destroyed on the token. */
   destroyedNote: string | null;
   rotationDueAt: string | null;
+  /** The key that replaced this one in a rotation ceremony (migration 006), or null. */
+  supersededBy: KeyRef | null;
+  supersededAt: string | null;
+  supersededByCeremony: string | null;
+  /** The date by which a superseded key is to be destroyed (after the rotation's overlap), or null. */
+  destructionDueAt: string | null;
 }
 
 export interface InventoryKey extends KeyRecord {
   status: KeyStatus;
+  /** The keys this one replaced (the other side of their supersededBy link). */
+  supersedes: KeyRef[];
+}
+
+/** What a rotation ceremony tells the inventory: the old key, its successor, and when the old one goes. */
+export interface Supersession {
+  old: KeyRef;
+  successor: KeyRef;
+  ceremonyId: string;
+  /** UTC ISO-8601 with milliseconds, or null when the old key is not scheduled for destruction. */
+  destructionDueAt: string | null;
 }
 
 export interface KeyRef {
@@ -65,11 +82,16 @@ export interface KeyRef {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HEX = /^(?:[0-9a-f]{2})+$/;
 
-/** Rotation status at `now`; pure, so the CLI and the UI agree on the 30-day boundary. */
-export function keyStatus(key: Pick<KeyRecord, "destroyedAt" | "rotationDueAt">, now: Date): KeyStatus {
+/**
+ * Rotation status at `now`; pure, so the CLI and the UI agree on the 30-day boundary. A key a
+ * rotation replaced is no longer due for rotation; when it is scheduled for destruction, that
+ * date is the one it is due by.
+ */
+export function keyStatus(key: Pick<KeyRecord, "destroyedAt" | "rotationDueAt"> & Partial<Pick<KeyRecord, "supersededAt" | "destructionDueAt">>, now: Date): KeyStatus {
   if (key.destroyedAt !== null) return "destroyed";
-  if (key.rotationDueAt === null) return "active";
-  const due = Date.parse(key.rotationDueAt);
+  const dueAt = key.supersededAt ? (key.destructionDueAt ?? null) : key.rotationDueAt;
+  if (dueAt === null) return "active";
+  const due = Date.parse(dueAt);
   if (now.getTime() >= due) return "overdue";
   if (due - now.getTime() <= ROTATION_WARNING_DAYS * DAY_MS) return "due-soon";
   return "active";
@@ -97,7 +119,9 @@ function optionalHex(value: string | null | undefined, name: string, bytes?: num
   return hex;
 }
 
-function normaliseKey(input: KeyInput): Omit<KeyRecord, "destroyedAt" | "destroyedByCeremony" | "destroyedNote"> {
+type InsertedKey = Omit<KeyRecord, "destroyedAt" | "destroyedByCeremony" | "destroyedNote" | "supersededBy" | "supersededAt" | "supersededByCeremony" | "destructionDueAt">;
+
+function normaliseKey(input: KeyInput): InsertedKey {
   const ckaId = optionalHex(requireText(input.ckaId, "ckaId"), "ckaId");
   const createdAt = optionalTime(requireText(input.createdAt, "createdAt"), "createdAt");
   const record = {
@@ -134,20 +158,32 @@ const IDENTITY_FIELDS = ["label", "algorithm", "purpose", "spkiSha256", "kcvEcb0
 const COLUMNS = `label, cka_id AS ckaId, token_serial AS tokenSerial, token_label AS tokenLabel, algorithm, purpose,
   spki_sha256 AS spkiSha256, kcv_ecb0 AS kcvEcb0, kcv_cmac AS kcvCmac, created_at AS createdAt,
   created_by_ceremony AS createdByCeremony, retired_at AS retiredAt, destroyed_at AS destroyedAt,
-  destroyed_by_ceremony AS destroyedByCeremony, destroyed_note AS destroyedNote, rotation_due_at AS rotationDueAt`;
+  destroyed_by_ceremony AS destroyedByCeremony, destroyed_note AS destroyedNote, rotation_due_at AS rotationDueAt,
+  superseded_by_token_serial AS supersededByTokenSerial, superseded_by_cka_id AS supersededByCkaId, superseded_at AS supersededAt,
+  superseded_by_ceremony AS supersededByCeremony, destruction_due_at AS destructionDueAt`;
+
+/** A row as selected: the link's two columns become one KeyRef. */
+type KeyRow = Omit<KeyRecord, "supersededBy"> & { supersededByTokenSerial: string | null; supersededByCkaId: string | null };
+
+function fromRow(row: KeyRow | undefined): KeyRecord | undefined {
+  if (!row) return undefined;
+  const { supersededByTokenSerial, supersededByCkaId, ...rest } = row;
+  return { ...rest, supersededBy: supersededByTokenSerial !== null && supersededByCkaId !== null ? { tokenSerial: supersededByTokenSerial, ckaId: supersededByCkaId } : null };
+}
 
 export class KeyInventory {
-  private readonly selectOne: BetterSqlite3.Statement<[string, string], KeyRecord>;
-  private readonly selectAll: BetterSqlite3.Statement<[], KeyRecord>;
+  private readonly selectOneRow: BetterSqlite3.Statement<[string, string], KeyRow>;
+  private readonly selectAll: BetterSqlite3.Statement<[], KeyRow>;
   private readonly selectByLabel: BetterSqlite3.Statement<[string, string], { ckaId: string }>;
-  private readonly insert: BetterSqlite3.Statement<[Omit<KeyRecord, "destroyedAt" | "destroyedByCeremony" | "destroyedNote">]>;
+  private readonly insert: BetterSqlite3.Statement<[InsertedKey]>;
+  private readonly updateSuperseded: BetterSqlite3.Statement<[{ tokenSerial: string; ckaId: string; byTokenSerial: string; byCkaId: string; at: string; ceremonyId: string; destructionDueAt: string | null }]>;
   private readonly updateMutable: BetterSqlite3.Statement<[{ tokenSerial: string; ckaId: string; tokenLabel: string; retiredAt: string | null; rotationDueAt: string | null }]>;
   private readonly updateDestroyed: BetterSqlite3.Statement<[{ tokenSerial: string; ckaId: string; destroyedAt: string; destroyedByCeremony: string; note: string | null }]>;
   private readonly selectCrl: BetterSqlite3.Statement<[string], { n: bigint }>;
   private readonly upsertCrl: BetterSqlite3.Statement<[{ issuer: string; next: bigint }]>;
 
   constructor(private readonly db: BetterSqlite3.Database) {
-    this.selectOne = db.prepare(`SELECT ${COLUMNS} FROM keys WHERE token_serial = ? AND cka_id = ?`);
+    this.selectOneRow = db.prepare(`SELECT ${COLUMNS} FROM keys WHERE token_serial = ? AND cka_id = ?`);
     this.selectByLabel = db.prepare("SELECT cka_id AS ckaId FROM keys WHERE token_serial = ? AND label = ?");
     this.selectAll = db.prepare(`SELECT ${COLUMNS} FROM keys ORDER BY created_at, label, token_serial`);
     this.insert = db.prepare(`INSERT INTO keys (label, cka_id, token_serial, token_label, algorithm, purpose, spki_sha256, kcv_ecb0,
@@ -157,6 +193,8 @@ export class KeyInventory {
       WHERE token_serial = @tokenSerial AND cka_id = @ckaId`);
     this.updateDestroyed = db.prepare(`UPDATE keys SET destroyed_at = @destroyedAt, destroyed_by_ceremony = @destroyedByCeremony, destroyed_note = @note
       WHERE token_serial = @tokenSerial AND cka_id = @ckaId`);
+    this.updateSuperseded = db.prepare(`UPDATE keys SET superseded_by_token_serial = @byTokenSerial, superseded_by_cka_id = @byCkaId,
+      superseded_at = @at, superseded_by_ceremony = @ceremonyId, destruction_due_at = @destructionDueAt WHERE token_serial = @tokenSerial AND cka_id = @ckaId`);
     this.selectCrl = db.prepare<[string], { n: bigint }>("SELECT last_number AS n FROM crl_numbers WHERE issuer_label = ?").safeIntegers(true);
     this.upsertCrl = db.prepare(
       "INSERT INTO crl_numbers (issuer_label, last_number) VALUES (@issuer, @next) ON CONFLICT (issuer_label) DO UPDATE SET last_number = @next",
@@ -171,7 +209,7 @@ export class KeyInventory {
     const key = normaliseKey(input);
     return this.db
       .transaction((): KeyRecord => {
-        const existing = this.selectOne.get(key.tokenSerial, key.ckaId);
+        const existing = this.one(key.tokenSerial, key.ckaId);
         if (!existing) {
           const sameLabel = this.selectByLabel.get(key.tokenSerial, key.label);
           if (sameLabel) {
@@ -196,7 +234,7 @@ export class KeyInventory {
           }
           this.updateMutable.run(key);
         }
-        return this.selectOne.get(key.tokenSerial, key.ckaId) as KeyRecord;
+        return this.one(key.tokenSerial, key.ckaId) as KeyRecord;
       })
       .immediate();
   }
@@ -211,7 +249,7 @@ export class KeyInventory {
     optionalTime(at, "destroyedAt");
     return this.db
       .transaction((): KeyRecord => {
-        const existing = this.selectOne.get(ref.tokenSerial, ckaId);
+        const existing = this.one(ref.tokenSerial, ckaId);
         if (!existing) {
           throw new JournalArgumentError(`No key with CKA_ID ${ckaId} on token ${ref.tokenSerial} is in the inventory. Check the token serial and key ID.`);
         }
@@ -222,13 +260,76 @@ export class KeyInventory {
           );
         }
         this.updateDestroyed.run({ tokenSerial: ref.tokenSerial, ckaId, destroyedAt: at, destroyedByCeremony: ceremonyId, note });
-        return this.selectOne.get(ref.tokenSerial, ckaId) as KeyRecord;
+        return this.one(ref.tokenSerial, ckaId) as KeyRecord;
       })
       .immediate();
   }
 
+  private one(tokenSerial: string, ckaId: string): KeyRecord | undefined {
+    return fromRow(this.selectOneRow.get(tokenSerial, ckaId));
+  }
+
   list(now: Date): InventoryKey[] {
-    return this.selectAll.all().map((key) => ({ ...key, status: keyStatus(key, now) }));
+    const keys = this.selectAll.all().map((row) => fromRow(row) as KeyRecord);
+    return keys.map((key) => ({
+      ...key,
+      status: keyStatus(key, now),
+      supersedes: keys
+        .filter((k) => k.supersededBy?.tokenSerial === key.tokenSerial && k.supersededBy.ckaId === key.ckaId)
+        .map((k) => ({ tokenSerial: k.tokenSerial, ckaId: k.ckaId })),
+    }));
+  }
+
+  /**
+   * Links a key to its successor from a rotation ceremony and schedules (or not) its destruction,
+   * on every token copy of the key (same label and check values or SPKI) not yet destroyed.
+   * Repeating it for the same ceremony returns the entry unchanged (a resumed step runs again);
+   * a key already replaced by another ceremony, a destroyed key, or a successor that is not in
+   * the inventory or is the key itself is refused.
+   */
+  supersede(s: Supersession, at: string): KeyRecord {
+    const oldId = optionalHex(s.old.ckaId, "ckaId") as string;
+    const newId = optionalHex(s.successor.ckaId, "ckaId") as string;
+    optionalTime(at, "supersededAt");
+    const destructionDueAt = optionalTime(s.destructionDueAt, "destructionDueAt");
+    requireText(s.ceremonyId, "ceremonyId");
+    return this.db
+      .transaction((): KeyRecord => {
+        const old = this.one(s.old.tokenSerial, oldId);
+        const successor = this.one(s.successor.tokenSerial, newId);
+        if (!old) throw new JournalArgumentError(`No key with CKA_ID ${oldId} on token ${s.old.tokenSerial} is in the inventory; it cannot be marked as replaced.`);
+        if (!successor) throw new JournalArgumentError(`No key with CKA_ID ${newId} on token ${s.successor.tokenSerial} is in the inventory; record the new key before linking it.`);
+        if (old.tokenSerial === successor.tokenSerial && old.ckaId === successor.ckaId) {
+          throw new KeyInventoryConflictError(`Key ${old.label} cannot replace itself. Check the old and new key labels of the rotation.`);
+        }
+        if (old.destroyedAt !== null) {
+          throw new KeyInventoryConflictError(`Key ${old.label} was destroyed by ceremony ${old.destroyedByCeremony}; a destroyed key is not rotated.`);
+        }
+        if (old.supersededByCeremony !== null) {
+          if (old.supersededByCeremony === s.ceremonyId) return old;
+          throw new KeyInventoryConflictError(
+            `Key ${old.label} was already replaced (by CKA_ID ${old.supersededBy?.ckaId}) in ceremony ${old.supersededByCeremony} at ${old.supersededAt}.`,
+          );
+        }
+        // The key is replaced, not one copy of it: its other token copies (recovered elsewhere) get the same link and date.
+        const copies = this.selectAll
+          .all()
+          .map((row) => fromRow(row) as KeyRecord)
+          .filter((k) => k.destroyedAt === null && k.supersededByCeremony === null && IDENTITY_FIELDS.every((f) => k[f] === old[f]));
+        for (const copy of copies) {
+          this.updateSuperseded.run({
+            tokenSerial: copy.tokenSerial,
+            ckaId: copy.ckaId,
+            byTokenSerial: successor.tokenSerial,
+            byCkaId: newId,
+            at,
+            ceremonyId: s.ceremonyId,
+            destructionDueAt,
+          });
+        }
+        return this.one(old.tokenSerial, oldId) as KeyRecord;
+      })
+      .immediate();
   }
 
   /**

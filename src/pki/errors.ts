@@ -26,7 +26,8 @@ export type PkiInputErrorCode =
   | "ISSUER_CERTIFICATE_INVALID"
   | "CERTIFICATE_MALFORMED"
   | "PEM_MALFORMED"
-  | "CSR_NOT_PARSED";
+  | "CSR_NOT_PARSED"
+  | "CROSS_SAME_KEY";
 
 export class PkiInputError extends CeremonyError {
   declare readonly code: PkiInputErrorCode;

@@ -1,6 +1,8 @@
 export { issueRootCertificate, ROOT_MAX_YEARS } from "./root-certificate.ts";
 export type { RootCertificateOptions } from "./root-certificate.ts";
 export { issueIntermediateCertificate } from "./intermediate-certificate.ts";
+export { crossCertificateLatestEnd, issueCrossCertificate } from "./cross-certificate.ts";
+export type { CrossCertificateOptions } from "./cross-certificate.ts";
 export type { IntermediateCertificateOptions } from "./intermediate-certificate.ts";
 export { issueCrl, CRL_REASONS } from "./crl.ts";
 export type { CrlOptions, CrlReasonName, IssuedCrl, RevokedEntryInput } from "./crl.ts";

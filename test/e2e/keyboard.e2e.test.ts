@@ -49,7 +49,7 @@ describe.skipIf(chromiumMissing)("keyboard only", () => {
 
     // Tab into the script group, then arrow keys move the choice, as in any radio group.
     await tabTo(page, /^Root CRL signing/);
-    for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowDown");
+    for (let i = 0; i < 6; i++) await page.keyboard.press("ArrowDown");
     await expect(page.getByRole("radio", { name: /^Root CA key generation/ }).isChecked()).resolves.toBe(true);
     await page.getByText("The script and its parameters are valid.").waitFor();
     await tabTo(page, /^Start the rehearsal$/);

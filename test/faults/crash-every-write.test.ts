@@ -1,6 +1,6 @@
 /**
- * Crash matrix: a full root-CA and a full master-key rehearsal, and the destruction of a master
- * key with every copy accounted for, each killed with SIGKILL right after EVERY journal write
+ * Crash matrix: a full root-CA and a full master-key rehearsal, the destruction of a master key
+ * with every copy accounted for, a root rotation and a KEK rotation, each killed with SIGKILL right after EVERY journal write
  * (every event seq of a clean run, one process per kill), then resumed by a fresh process. Each resumed ceremony must complete: every event the killed process had
  * written is still there, seqs are contiguous with no duplicates, each kind of event occurs as
  * often as the script allows with exactly one ceremony.completed, pkcs11-tool lists one key per
@@ -206,5 +206,65 @@ test("key destruction of every copy: killed after every journal write, each resu
   } finally {
     rmSync(prepared.from, { recursive: true, force: true });
     rmSync(prepared.params, { force: true });
+  }
+}, MATRIX_BOUND_MS);
+
+/**
+ * A ceremony of `scriptFile` run once on a token (its journal and bundle kept), and the
+ * parameters a rotation of the key it made runs with: the case copies that token and journal.
+ */
+async function prepared(name: string, scriptFile: string, paramsFor: (bundle: string, journal: Journal) => string): Promise<{ from: string; params: string }> {
+  const from = join(work, `${name}-base`);
+  mkdirSync(from, { recursive: true });
+  const env = await createRehearsalEnvironment([{ label: "crash" }], { parentDir: from });
+  writeFileSync(join(from, "env.json"), JSON.stringify(env));
+  mkdirSync(join(from, "cards"));
+  const bundle = join(from, "first-bundle");
+  const first = await runChild(bundleMain("crash"), [join(from, "env.json"), join(from, "journal.db"), join(ROOT, "ceremony-scripts", scriptFile), bundle, join(from, "cards"), "-1"]);
+  expect(first.lines, first.stderr).toContain("DONE");
+  const journal = Journal.open(join(from, "journal.db"));
+  try {
+    const params = join(work, `${name}-params.yaml`);
+    writeFileSync(params, paramsFor(bundle, journal));
+    return { from, params };
+  } finally {
+    journal.close();
+  }
+}
+
+/** After any kill and resume, the rotation links the old key to the new one once, with the date it set. */
+function rotationRecorded(oldLabel: string, newLabel: string, scheduled: boolean) {
+  return (journal: Journal, events: ChainedEvent[]): string[] => {
+    const problems: string[] = [];
+    const recorded = events.filter((e) => e.type === "key.superseded");
+    if (recorded.length !== 1) problems.push(`${recorded.length} key.superseded events, expected 1`);
+    const keys = journal.listKeys();
+    const old = keys.find((k) => k.label === oldLabel);
+    const successor = keys.find((k) => k.label === newLabel);
+    if (!old || !successor || old.supersededBy?.ckaId !== successor.ckaId) problems.push(`the inventory does not say ${newLabel} replaces ${oldLabel}`);
+    if ((old?.destructionDueAt !== null) !== scheduled) problems.push(`${oldLabel}'s destruction date is ${old?.destructionDueAt ?? "none"}, expected ${scheduled ? "one" : "none"}`);
+    return problems;
+  };
+}
+
+test("root rotation: killed after every journal write, each resume completes with nothing lost", async () => {
+  const start = await prepared("root-rotation", "root-ca.yaml", (bundle) => `parameters:\n  oldRootCertificate: ${JSON.stringify(join(bundle, "certs", "root-ca-r1.pem"))}\n`);
+  try {
+    const outcomes = await crashMatrix("root-rotation.yaml", "root rotation", { ...start, also: rotationRecorded("ROOT-CA-R1", "ROOT-CA-R2", false) });
+    expect(outcomes.filter((o) => o.problems.length > 0)).toEqual([]);
+  } finally {
+    rmSync(start.from, { recursive: true, force: true });
+    rmSync(start.params, { force: true });
+  }
+}, MATRIX_BOUND_MS);
+
+test("KEK rotation: killed after every journal write, each resume completes with nothing lost", async () => {
+  const start = await prepared("kek-rotation", "master-key.yaml", (_bundle, journal) => `parameters:\n  oldKeyId: "${journal.listKeys().find((k) => k.label === "KEK-01")!.ckaId}"\n`);
+  try {
+    const outcomes = await crashMatrix("kek-rotation.yaml", "KEK rotation", { ...start, also: rotationRecorded("KEK-01", "KEK-02", true) });
+    expect(outcomes.filter((o) => o.problems.length > 0)).toEqual([]);
+  } finally {
+    rmSync(start.from, { recursive: true, force: true });
+    rmSync(start.params, { force: true });
   }
 }, MATRIX_BOUND_MS);

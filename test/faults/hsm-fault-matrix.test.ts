@@ -1,5 +1,6 @@
 /**
- * HSM fault matrix: for a root-CA and a master-key rehearsal, the PKCS#11 call number N at which
+ * HSM fault matrix: for each ceremony below (root CA, master key, root rotation, KEK rotation),
+ * the PKCS#11 call number N at which
  * the device fails runs over EVERY call of the ceremony (from C_Initialize to the transcript
  * signature), each with the four codes of a device going away. The failure is sticky, as a
  * pulled USB device stays pulled; every later module load is clean (the replug). Each case must
@@ -20,23 +21,22 @@ const ROOT = resolve(import.meta.dirname, "../..");
 const SHARDS = 2;
 /** A bound for a hung shard on a heavily loaded machine (~3 min on a quiet one), not an expectation. */
 const MATRIX_BOUND_MS = 2_400_000;
-const SCRIPTS = ["root-ca.yaml", "master-key.yaml"];
-const TITLES: Record<string, string> = { "root-ca.yaml": "root CA", "master-key.yaml": "master key" };
+// Each ceremony is its own test, so one can be run alone (vitest -t "root rotation").
+const TITLES: Record<string, string> = { "root-ca.yaml": "root CA", "master-key.yaml": "master key", "root-rotation.yaml": "root rotation", "kek-rotation.yaml": "KEK rotation" };
 
-test("every PKCS#11 call of a root-CA and a master-key ceremony fails once per device-lost code; each pauses clearly and completes after a replug", async () => {
-  const work = scratchDir("hsm-faults-");
-  const shards = await pool(
-    SHARDS,
-    Array.from({ length: SHARDS }, (_, shard) => () =>
-      runChild(bundleMain("hsmShard"), [resolve(ROOT, "ceremony-scripts"), work, String(shard + 1), String(SHARDS), ...SCRIPTS], { timeoutMs: MATRIX_BOUND_MS - 60_000 }),
-    ),
-  );
-  for (const s of shards) expect(s.lines, s.stderr.slice(-2000)).toContain("DONE");
-  const outcomes = shards.flatMap((s) => s.lines.filter((l) => l.startsWith("CASE ")).map((l) => JSON.parse(l.slice(5)) as FaultOutcome));
+test.each(Object.entries(TITLES).map(([scriptFile, title]) => [title, scriptFile]))(
+  "%s: every PKCS#11 call fails once per device-lost code; each pauses clearly and completes after a replug",
+  async (title, scriptFile) => {
+    const work = scratchDir("hsm-faults-");
+    const shards = await pool(
+      SHARDS,
+      Array.from({ length: SHARDS }, (_, shard) => () =>
+        runChild(bundleMain("hsmShard"), [resolve(ROOT, "ceremony-scripts"), work, String(shard + 1), String(SHARDS), scriptFile], { timeoutMs: MATRIX_BOUND_MS - 60_000 }),
+      ),
+    );
+    for (const s of shards) expect(s.lines, s.stderr.slice(-2000)).toContain("DONE");
+    const mine = shards.flatMap((s) => s.lines.filter((l) => l.startsWith("CASE ")).map((l) => JSON.parse(l.slice(5)) as FaultOutcome));
 
-  const failed: FaultOutcome[] = [];
-  for (const scriptFile of SCRIPTS) {
-    const mine = outcomes.filter((o) => o.scriptFile === scriptFile);
     const visible = mine.filter((o) => o.triggered);
     const calls = Math.max(...visible.map((o) => o.failAtCall));
     // Every N up to the last visible one was tried with all four codes, and each was visible:
@@ -48,18 +48,18 @@ test("every PKCS#11 call of a root-CA and a master-key ceremony fails once per d
     }
     // Past the last call nothing fails: the ceremony makes exactly `calls` PKCS#11 calls that matter.
     expect(mine.some((o) => o.failAtCall > calls && !o.triggered)).toBe(true);
-    const tried = visible.length;
     const where = [...new Set(visible.map((o) => o.surfacedAt))];
     recordFaultRow({
-      faultClass: `HSM fault at call N, then replug (${TITLES[scriptFile]})`,
-      tried,
+      faultClass: `HSM fault at call N, then replug (${title})`,
+      tried: visible.length,
       survived: visible.filter((o) => o.survived).length,
       lost: visible.filter((o) => !o.survived).map((o) => `call ${o.failAtCall} ${o.code}: ${o.problems[0]}`),
       coverage: `every call 1..${calls} × 4 codes, paused at: ${where.join(", ")}`,
     });
-    failed.push(...mine.filter((o) => !o.survived));
-  }
-  // A case that lost something keeps its folder (journal, token, bundle) for inspection.
-  if (failed.length === 0) rmSync(work, { recursive: true, force: true });
-  expect(failed.map((o) => `${o.scriptFile} call ${o.failAtCall} ${o.code}: ${o.problems.join("; ")} (kept in ${work})`)).toEqual([]);
-}, MATRIX_BOUND_MS);
+    const failed = mine.filter((o) => !o.survived);
+    // A case that lost something keeps its folder (journal, token, bundle) for inspection.
+    if (failed.length === 0) rmSync(work, { recursive: true, force: true });
+    expect(failed.map((o) => `${o.scriptFile} call ${o.failAtCall} ${o.code}: ${o.problems.join("; ")} (kept in ${work})`)).toEqual([]);
+  },
+  MATRIX_BOUND_MS,
+);

@@ -140,6 +140,12 @@ export const SAMPLE_BODIES: { [T in EventType]: EventBody<T> } = {
       { kind: "wrapped-key", setId: "0a1b2c3d4e", sha256: FP, path: "escrow/KEK-01.wrapped", ceremonyId: "master-key-1", status: "present", by: null, at: null, note: null },
     ],
   },
+  "key.superseded": {
+    old: { label: "KEK-01", id: "88fb830904292b52", tokenSerial: "0123456789abcdef", identity: "KCV F29000/377822C093" },
+    successor: { label: "KEK-02", id: "3f9a0c1d5e7b2a4c", tokenSerial: "0123456789abcdef", identity: "KCV B75420/1A2B3C4D5E" },
+    overlapDays: 30,
+    destroyBy: "2027-02-01T00:00:00.000Z",
+  },
   "pki.linted": { stepIndex: 4, what: "root certificate", checked: 53, notPassed: [], skipped: [] },
   "pki.crl-number.taken": { issuer: "CN=Root", crlNumber: "1" },
 };

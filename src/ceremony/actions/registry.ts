@@ -17,6 +17,9 @@ import { keyCopiesAccount } from "./key-copies-account.ts";
 import { keyCopiesList } from "./key-copies-list.ts";
 import { keyDestroy } from "./key-destroy.ts";
 import { keyGeneratePair } from "./key-generate-pair.ts";
+import { keySupersede } from "./key-supersede.ts";
+import { pkiCheckRootKey } from "./pki-check-root-key.ts";
+import { pkiCrossCertificate } from "./pki-cross-certificate.ts";
 import { transcriptEnsureSigner } from "./transcript-signer.ts";
 
 const actions: Array<ActionDefinition<never>> = [
@@ -38,6 +41,9 @@ const actions: Array<ActionDefinition<never>> = [
   pkiReadCsr,
   pkiSignIntermediate,
   pkiSignCrl,
+  pkiCheckRootKey,
+  pkiCrossCertificate,
+  keySupersede,
 ] as Array<ActionDefinition<never>>;
 
 export const actionRegistry: ReadonlyMap<string, ActionDefinition<unknown>> = new Map(

@@ -133,7 +133,7 @@ export const CA_EXTENSION_LINTS: readonly Lint<CertificateLintTarget>[] = [
     id: "e_issuer_can_sign_certificates",
     source: "RFC 5280 §4.2.1.3, §4.2.1.9, §6.1.4 (k), (n)",
     description: "The issuing certificate is a CA (cA TRUE) whose keyUsage asserts keyCertSign.",
-    appliesTo: (t) => t.profile === "subordinate-ca",
+    appliesTo: (t) => t.profile !== "root",
     check: (t) => {
       if (!t.issuer.basicConstraints?.cA) return "the issuer certificate is not a CA (basicConstraints cA is not TRUE)";
       if (t.issuer.keyUsage !== undefined && (t.issuer.keyUsage & KeyUsageFlags.keyCertSign) === 0) return "the issuer certificate's keyUsage lacks keyCertSign";
@@ -144,7 +144,7 @@ export const CA_EXTENSION_LINTS: readonly Lint<CertificateLintTarget>[] = [
     id: "e_sub_ca_path_len_within_issuer",
     source: "RFC 5280 §4.2.1.9, §6.1.4 (l), (m)",
     description: "The issuer's pathLenConstraint leaves room for this CA, and this CA's own pathLenConstraint, if any, is below it.",
-    appliesTo: (t) => t.profile === "subordinate-ca" && t.issuer.basicConstraints?.pathLength !== undefined,
+    appliesTo: (t) => t.profile !== "root" && t.issuer.basicConstraints?.pathLength !== undefined,
     check: (t) => {
       const issuerLen = t.issuer.basicConstraints?.pathLength as number;
       if (issuerLen < 1) return "the issuer's pathLenConstraint is 0, so it may not issue CA certificates";
@@ -154,9 +154,9 @@ export const CA_EXTENSION_LINTS: readonly Lint<CertificateLintTarget>[] = [
   },
   {
     id: "e_sub_ca_key_differs_from_issuer",
-    source: "BR §7.1.2.2 (a certificate for the issuer's own key is a cross-certificate, a different profile)",
-    description: "A subordinate CA certifies a key other than its issuer's.",
-    appliesTo: (t) => t.profile === "subordinate-ca",
+    source: "RFC 5280 §3.2, §6.1 (a CA certifies another entity's key; its own key it certifies only self-signed)",
+    description: "A subordinate CA or cross-certificate certifies a key other than its issuer's.",
+    appliesTo: (t) => t.profile !== "root",
     check: (t) => (t.parts.subjectPublicKeyInfo.bytes.equals(t.issuer.spki) ? "the subject public key is the issuer's own key" : undefined),
   },
 ];

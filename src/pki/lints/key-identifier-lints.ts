@@ -20,8 +20,8 @@ export const KEY_IDENTIFIER_LINTS: readonly Lint<CertificateLintTarget>[] = [
   {
     id: "e_aki_present_subordinate",
     source: "RFC 5280 §4.2.1.1; BR §7.1.2.6.1",
-    description: "A subordinate CA has authorityKeyIdentifier with a keyIdentifier.",
-    appliesTo: (t) => t.profile === "subordinate-ca",
+    description: "A subordinate CA or cross-certificate has authorityKeyIdentifier with a keyIdentifier.",
+    appliesTo: (t) => t.profile !== "root",
     check: (t) => (akiOf(t)?.keyIdentifier ? undefined : "authorityKeyIdentifier (keyIdentifier) is missing"),
   },
   {

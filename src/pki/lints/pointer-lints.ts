@@ -22,9 +22,9 @@ const isHttpUrl = (u: string | undefined, schemes: string[]): boolean => {
 export const POINTER_LINTS: readonly Lint<CertificateLintTarget>[] = [
   {
     id: "e_sub_ca_crldp_present",
-    source: "BR §7.1.2.11.2 (MUST be present in Subordinate CA Certificates)",
-    description: "A subordinate CA has crlDistributionPoints.",
-    appliesTo: (t) => t.profile === "subordinate-ca",
+    source: "BR §7.1.2.11.2 (MUST be present in Subordinate CA Certificates); BR §7.1.2.2 (cross-certified)",
+    description: "A subordinate CA or cross-certificate has crlDistributionPoints.",
+    appliesTo: (t) => t.profile !== "root",
     check: (t) => (present(OID.crlDistributionPoints)(t) ? undefined : "crlDistributionPoints is missing; give crlDistributionPoints in the script"),
   },
   {

@@ -1,6 +1,7 @@
 /** Every lint, by the object it checks. Order is the order results are reported in. */
 import { CA_EXTENSION_LINTS } from "./ca-extension-lints.ts";
 import { CRL_ENTRY_LINTS } from "./crl-entry-lints.ts";
+import { CROSS_CERTIFICATE_LINTS } from "./cross-certificate-lints.ts";
 import { CRL_LINTS_FIELDS } from "./crl-lints.ts";
 import { KEY_IDENTIFIER_LINTS } from "./key-identifier-lints.ts";
 import type { Lint } from "./lint.ts";
@@ -21,6 +22,7 @@ export const CERTIFICATE_LINTS: readonly Lint<CertificateLintTarget>[] = [
   ...NAME_ENCODING_LINTS,
   ...CA_EXTENSION_LINTS,
   ...KEY_IDENTIFIER_LINTS,
+  ...CROSS_CERTIFICATE_LINTS,
   ...POINTER_LINTS,
   ...NAME_CONSTRAINTS_LINTS,
   ...PUBLIC_KEY_LINTS,

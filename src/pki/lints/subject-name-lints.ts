@@ -49,8 +49,8 @@ export const SUBJECT_NAME_LINTS: readonly Lint<CertificateLintTarget>[] = [
   {
     id: "e_sub_ca_subject_differs_from_issuer",
     source: "RFC 5280 §6.1.4 (l) (self-issued certificates do not count toward path length)",
-    description: "A subordinate CA's subject differs from its issuer's, so it is not a self-issued certificate.",
-    appliesTo: (t) => t.profile === "subordinate-ca",
+    description: "A subordinate CA's or cross-certificate's subject differs from its issuer's, so it is not a self-issued certificate.",
+    appliesTo: (t) => t.profile !== "root",
     check: (t) => (t.parts.subject.bytes.equals(t.parts.issuer.bytes) ? "the subject equals the issuer; the certificate would be self-issued" : undefined),
   },
 ];

@@ -7,7 +7,8 @@ import type { IssuerFacts } from "../issuer.ts";
 import { extensionValues, splitTbsCertList, splitTbsCertificate } from "../tbs-parts.ts";
 import type { TbsCertListParts, TbsCertificateParts } from "../tbs-parts.ts";
 
-export type CertificateProfile = "root" | "subordinate-ca";
+/** "cross-ca": one root's key certifying another root's key (BR §7.1.2.2), for root rotation. */
+export type CertificateProfile = "root" | "subordinate-ca" | "cross-ca";
 
 /** Fields common to certificates and CRLs, for the lints that apply to both. */
 export interface SignedObjectLintTarget {
@@ -23,6 +24,8 @@ export interface SignedObjectLintTarget {
 
 export interface CertificateLintTarget extends SignedObjectLintTarget {
   readonly profile: CertificateProfile;
+  /** For a cross-certificate: the certified root's own certificate, whose subject, key and SKI it must carry. */
+  readonly certified?: IssuerFacts;
   readonly tbs: TBSCertificate;
   readonly parts: TbsCertificateParts;
   readonly extensions: readonly Extension[];
@@ -38,11 +41,12 @@ export interface CrlLintTarget extends SignedObjectLintTarget {
  * Decodes `tbsDer` for linting. For a root the issuer is the certificate itself; pass the
  * issuing CA's facts for a subordinate. Throws when the bytes are not a TBSCertificate.
  */
-export function certificateLintTarget(tbsDer: Buffer, profile: CertificateProfile, issuer: IssuerFacts | "self", signingTime: Date): CertificateLintTarget {
+export function certificateLintTarget(tbsDer: Buffer, profile: CertificateProfile, issuer: IssuerFacts | "self", signingTime: Date, certified?: IssuerFacts): CertificateLintTarget {
   const parts = splitTbsCertificate(tbsDer);
   const tbs = AsnConvert.parse(tbsDer, TBSCertificate);
   return {
     profile,
+    ...(certified ? { certified } : {}),
     tbsDer,
     tbs,
     parts,

@@ -66,8 +66,8 @@ export const VALIDITY_LINTS: readonly Lint<CertificateLintTarget>[] = [
   {
     id: "e_sub_ca_validity_within_issuer",
     source: "RFC 5280 §6.1.3 (a)(2)",
-    description: "A subordinate CA's validity lies within its issuer's, so the chain is valid for all of it.",
-    appliesTo: (t) => t.profile === "subordinate-ca",
+    description: "A subordinate CA's or cross-certificate's validity lies within its issuer's, so the chain is valid for all of it.",
+    appliesTo: (t) => t.profile !== "root",
     check: (t) => {
       if (notBefore(t) < t.issuer.notBefore) return `notBefore ${notBefore(t).toISOString()} is before the issuer's notBefore ${t.issuer.notBefore.toISOString()}`;
       if (notAfter(t) > t.issuer.notAfter) return `notAfter ${notAfter(t).toISOString()} is after the issuer's notAfter ${t.issuer.notAfter.toISOString()}`;

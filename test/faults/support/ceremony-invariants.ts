@@ -11,7 +11,7 @@ import type { ChainedEvent } from "../../../src/journal/index.ts";
 
 const run = promisify(execFile);
 
-/** Every event type a root-CA, master-key or key-destruction rehearsal may write. */
+/** Every event type a root-CA, master-key, key-destruction, root-rotation or KEK-rotation rehearsal may write. */
 const KNOWN_TYPES = new Set([
   "ceremony.started",
   "ceremony.resumed",
@@ -48,6 +48,7 @@ const KNOWN_TYPES = new Set([
   "key.destroyed",
   "key.copy.accounted",
   "key.copies.accounted",
+  "key.superseded",
 ]);
 
 export interface EventExpectations {
@@ -172,4 +173,6 @@ export const EXPECTED_LABELS: Record<string, readonly string[]> = {
   "root-ca.yaml": ["ceremony-transcript-signing", "ROOT-CA-R1"],
   "master-key.yaml": ["ceremony-transcript-signing", "KEK-01"],
   "key-destruction.yaml": ["ceremony-transcript-signing"],
+  "root-rotation.yaml": ["ceremony-transcript-signing", "ROOT-CA-R1", "ROOT-CA-R2"],
+  "kek-rotation.yaml": ["ceremony-transcript-signing", "KEK-01", "KEK-02"],
 };

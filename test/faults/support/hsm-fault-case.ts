@@ -9,20 +9,20 @@
  * budget.
  */
 import { cpSync, rmSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { RehearsalCardSink } from "../../../src/ceremony/card-sinks.ts";
 import { finishCeremony } from "../../../src/ceremony/finish.ts";
-import { loadScript, type LoadedScript } from "../../../src/ceremony/load-script.ts";
+import type { LoadedScript } from "../../../src/ceremony/load-script.ts";
 import type { Participant } from "../../../src/ceremony/participants.ts";
 import { rehearsalCast } from "../../../src/ceremony/rehearsal.ts";
 import { driveCeremony, type ScriptedParticipant } from "../../../src/ceremony/rehearsal-driver.ts";
 import { CeremonyRunner } from "../../../src/ceremony/runner.ts";
 import { CeremonyError } from "../../../src/errors.ts";
-import { adviceFor, createRehearsalEnvironment, DEFAULT_REHEARSAL_PINS, HsmClient, SOFTHSM2_MODULE, type FaultPlan } from "../../../src/hsm/index.ts";
+import { adviceFor, DEFAULT_REHEARSAL_PINS, HsmClient, SOFTHSM2_MODULE, type FaultPlan } from "../../../src/hsm/index.ts";
 import { Journal } from "../../../src/journal/index.ts";
 import { EXPECTED_LABELS, eventProblems, tokenProblems } from "./ceremony-invariants.ts";
 import { cheaplyCheckedCredentials, latestCardOf } from "./scripted-people.ts";
+import { loadWithParams, preparedToken } from "./prerequisites.ts";
 
 export const FAULT_CODES: ReadonlyArray<FaultPlan["code"]> = ["CKR_DEVICE_REMOVED", "CKR_SESSION_HANDLE_INVALID", "CKR_TOKEN_NOT_PRESENT", "CKR_DEVICE_ERROR"];
 const TOKEN_LABEL = "fault";
@@ -49,10 +49,14 @@ export interface FaultOutcome {
   ms: number;
 }
 
-/** A token and a journal with sign-in and the air-gap step done, for every case to copy. */
+/**
+ * A token and a journal with sign-in and the air-gap step done, for every case to copy. A
+ * rotation script's token first gets the key it rotates (prerequisites.ts).
+ */
 export async function prepareBase(scriptsDir: string, scriptFile: string, parentDir: string): Promise<FaultBase> {
-  const script = loadScript(await readFile(join(scriptsDir, scriptFile), "utf8"), scriptFile);
-  const env = await createRehearsalEnvironment([{ label: TOKEN_LABEL }], { parentDir });
+  const prepared = await preparedToken(scriptsDir, scriptFile, TOKEN_LABEL, parentDir);
+  const script = await loadWithParams(scriptsDir, scriptFile, prepared.paramsText);
+  const env = prepared.env;
   const journal = Journal.open(join(env.dir, "journal.db"));
   const cast = rehearsalCast(5);
   const token = env.tokens[0]!;

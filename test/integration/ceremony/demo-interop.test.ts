@@ -3,7 +3,8 @@
  * root and intermediate verify with -x509_strict, the CRL verifies, the extensions are the
  * profile's; every bundle verifies; the recovered KEK's KCVs equal the original's; the key
  * destroyed on its first token is PARTLY DESTROYED with what remains named, then DESTROYED once the
- * second destruction accounts for every copy.
+ * second destruction accounts for every copy; the rotated roots cross-certify each other so that
+ * OpenSSL builds the chain from either root; the rotated KEK was scheduled for destruction.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
@@ -32,7 +33,7 @@ const openssl = async (...args: string[]): Promise<string> => {
 test("the demo completes and every bundle verifies", () => {
   expect(code, lines.join("\n")).toBe(0);
   const verified = lines.filter((l) => l.includes("✔ verified"));
-  expect(verified).toHaveLength(7);
+  expect(verified).toHaveLength(9);
 });
 
 test("OpenSSL agrees: root and intermediate verify strictly, the CRL verifies, the profile is as specified", async () => {
@@ -84,7 +85,7 @@ test("the recovered KEK has the original KCVs; destroyed on one token it is PART
   type Copies = { verdict: string; copies: Array<{ kind: string; status: string; tokenLabel?: string }> };
   const transcriptOf = async (name: string) =>
     JSON.parse(await readFile(join(out, name, "transcript.json"), "utf8")) as { outputs: Array<{ kind: string; details: Record<string, string> }>; events: Array<{ type: string; body: Copies }> };
-  const first = await transcriptOf("06-key-destruction");
+  const first = await transcriptOf("08-key-destruction");
   const proof = first.outputs.find((o) => o.kind === "key-destroyed")!;
   expect(proof.details.proof).toMatch(/not found by label; not found by ID [0-9a-f]+; handle [0-9]+: CKR_OBJECT_HANDLE_INVALID/);
   // The first destruction says plainly what remains: the recovered copy, five cards, the wrapped key.
@@ -94,9 +95,37 @@ test("the recovered KEK has the original KCVs; destroyed on one token it is PART
   // The terminal wraps at 100 columns; read it as one line.
   const said = lines.join(" ").replace(/\s+/g, " ");
   expect(said).toMatch(/Remains 1: copy on token demo-recovery \(serial [0-9a-f]+\), ID [0-9A-F ]+: PRESENT/);
-  const last = (await transcriptOf("07-copies-destruction")).events.find((e) => e.type === "key.copies.accounted")!.body;
+  const last = (await transcriptOf("09-copies-destruction")).events.find((e) => e.type === "key.copies.accounted")!.body;
   expect(last.verdict).toBe("destroyed");
   expect(said).toContain("KEK-01: DESTROYED — every copy accounted for");
+});
+
+test("root rotation: OpenSSL builds the old root's intermediate to the new root through the cross-certificate, and the inventory links old and new", async () => {
+  const r1 = join(out, "01-root-ca/certs/root-ca-r1.pem");
+  const intermediate = join(out, "02-intermediate/certs/intermediate-ca-1.pem");
+  const r2 = join(out, "06-root-rotation/certs/root-ca-r2.pem");
+  const r1ByR2 = join(out, "06-root-rotation/certs/root-ca-r1-by-root-ca-r2.pem");
+  const r2ByR1 = join(out, "06-root-rotation/certs/root-ca-r2-by-root-ca-r1.pem");
+  expect(await openssl("verify", "-x509_strict", "-CAfile", r2, "-untrusted", r1ByR2, intermediate)).toContain(": OK");
+  await expect(openssl("verify", "-x509_strict", "-CAfile", r2, intermediate)).rejects.toThrow(/unable to get local issuer certificate/);
+  expect(await openssl("verify", "-x509_strict", "-CAfile", r1, r2ByR1)).toContain(": OK");
+  expect(await openssl("verify", "-x509_strict", "-CAfile", r2, r1ByR2)).toContain(": OK");
+  const journal = Journal.open(join(out, "journal.db"));
+  try {
+    const keys = journal.listKeys();
+    const old = keys.find((k) => k.label === "ROOT-CA-R1")!;
+    const successor = keys.find((k) => k.label === "ROOT-CA-R2")!;
+    expect(old.supersededBy).toEqual({ tokenSerial: successor.tokenSerial, ckaId: successor.ckaId });
+    expect(old.destructionDueAt).toBeNull();
+    expect(successor.supersedes).toEqual([{ tokenSerial: old.tokenSerial, ckaId: old.ckaId }]);
+    const kek1 = keys.find((k) => k.label === "KEK-01" && k.tokenLabel === "demo-root")!;
+    const kek2 = keys.find((k) => k.label === "KEK-02")!;
+    expect(kek1.supersededBy).toEqual({ tokenSerial: kek2.tokenSerial, ckaId: kek2.ckaId });
+    expect(kek1.destructionDueAt).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/);
+  } finally {
+    journal.close();
+  }
+  expect(lines.join("\n")).toMatch(/KEK-02 replaces KEK-01, which is scheduled for destruction by \d{4}-\d{2}-\d{2}/);
 });
 
 test("all five cards were read back from their printed PDFs, and they are REHEARSAL cards", async () => {

@@ -6,7 +6,7 @@
  *    (rehearsal tokens, card staging, QR scans, kept by test/helpers/keep-temp.mjs instead of
  *    deleted) — nor on its stdout or stderr. Only the REHEARSAL cards hold share words: the
  *    bundles' print/ folders and the staged copies of the same cards.
- * 2. Tampering: in all seven bundles, any single byte changed (every byte of signer.pub.pem, a
+ * 2. Tampering: in all nine bundles, any single byte changed (every byte of signer.pub.pem, a
  *    deterministic sample of positions in every other file), any file removed, and any event
  *    removed from the transcript fails verification.
  */
@@ -76,44 +76,54 @@ afterAll(() => {
 
 test("the demo completes and every bundle verifies", () => {
   expect(exitCode, stderr).toBe(0);
-  expect(bundles).toHaveLength(7);
-  expect(stdout.match(/✔ verified/g)).toHaveLength(7);
+  expect(bundles).toHaveLength(9);
+  expect(stdout.match(/✔ verified/g)).toHaveLength(9);
 });
 
 describe("secrets", () => {
   test("no PIN, share word run, share, escrow key or KEK in any file the demo wrote (temporary folders too) or on its output", async () => {
-    const master = join(out, bundles.find((b) => b.includes("master-key"))!);
-    const cards = readdirSync(join(master, "print")).sort();
-    expect(cards).toHaveLength(5);
-    // Each card's words, read from its printed PDF as its holder would type them.
-    const cardWords: string[][] = [];
-    for (const card of cards) {
-      const { stdout: text } = await run("pdftotext", ["-layout", join(master, "print", card), "-"]);
-      const numbered = [...text.matchAll(/(?<![\w.])(\d{1,2})\. ([a-z]+)\b/g)].map((m) => ({ n: Number(m[1]), w: m[2]! }));
-      cardWords.push(numbered.sort((a, b) => a.n - b.n).map((x) => x.w));
-    }
-    const shares = cardWords.map((words, i) => decodeShare(words.join(" "), { label: `card ${i + 1}` }));
-    const escrowKey = Buffer.from(await combineShares(shares.slice(0, 3)));
-    const wrapped = readFileSync(join(master, "escrow", "KEK-01.wrapped"));
-    const kek = Buffer.from(unwrapKeyWithPadding(escrowKey, wrapped));
-    expect(kek).toHaveLength(32);
-
+    // Both ceremonies that escrow a KEK: the master key (3 of 5) and the KEK rotation (2 of 3).
+    const escrows = [
+      { bundle: "master-key", key: "KEK-01", n: 5, k: 3 },
+      { bundle: "kek-rotation", key: "KEK-02", n: 3, k: 2 },
+    ];
     const needles: Array<{ name: string; bytes: Buffer }> = [
       { name: "HSM user PIN", bytes: Buffer.from(DEFAULT_REHEARSAL_PINS.userPin) },
       { name: "HSM SO PIN", bytes: Buffer.from(DEFAULT_REHEARSAL_PINS.soPin) },
       ...rehearsalCast(5).map((p) => ({ name: `${p.name}'s attestation PIN`, bytes: Buffer.from(p.attestationPin) })),
-      ...needlesFor(escrowKey, "escrow key"),
-      ...needlesFor(kek, "KEK"),
-      ...shares.flatMap((s, i) => needlesFor(Buffer.from(s.payload), `share ${i + 1} payload`)),
     ];
-    cardWords.forEach((words, c) => {
-      needles.push({ name: `card ${c + 1}'s QR text`, bytes: Buffer.from(`CWS1:${words.join(" ").toUpperCase()}`) });
-      // Every run of four consecutive words, in lower and upper case.
-      for (let i = 0; i + 4 <= words.length; i++) {
-        const words4 = words.slice(i, i + 4).join(" ");
-        needles.push({ name: `card ${c + 1}'s words ${i + 1}-${i + 4}`, bytes: Buffer.from(words4) }, { name: `card ${c + 1}'s words ${i + 1}-${i + 4}`, bytes: Buffer.from(words4.toUpperCase()) });
+    const opened: Array<{ dir: string; cards: string[]; cardWords: string[][]; shares: ReturnType<typeof decodeShare>[]; escrowKey: Buffer; kek: Buffer }> = [];
+    for (const e of escrows) {
+      const dir = join(out, bundles.find((b) => b.includes(e.bundle))!);
+      const cards = readdirSync(join(dir, "print")).sort();
+      expect(cards).toHaveLength(e.n);
+      // Each card's words, read from its printed PDF as its holder would type them.
+      const cardWords: string[][] = [];
+      for (const card of cards) {
+        const { stdout: text } = await run("pdftotext", ["-layout", join(dir, "print", card), "-"]);
+        const numbered = [...text.matchAll(/(?<![\w.])(\d{1,2})\. ([a-z]+)\b/g)].map((m) => ({ n: Number(m[1]), w: m[2]! }));
+        cardWords.push(numbered.sort((a, b) => a.n - b.n).map((x) => x.w));
       }
-    });
+      const shares = cardWords.map((words, i) => decodeShare(words.join(" "), { label: `${e.key} card ${i + 1}` }));
+      const escrowKey = Buffer.from(await combineShares(shares.slice(0, e.k)));
+      const kek = Buffer.from(unwrapKeyWithPadding(escrowKey, readFileSync(join(dir, "escrow", `${e.key}.wrapped`))));
+      expect(kek).toHaveLength(32);
+      opened.push({ dir, cards, cardWords, shares, escrowKey, kek });
+      needles.push(
+        ...needlesFor(escrowKey, `${e.key} escrow key`),
+        ...needlesFor(kek, e.key),
+        ...shares.flatMap((s, i) => needlesFor(Buffer.from(s.payload), `${e.key} share ${i + 1} payload`)),
+      );
+      cardWords.forEach((words, c) => {
+        needles.push({ name: `${e.key} card ${c + 1}'s QR text`, bytes: Buffer.from(`CWS1:${words.join(" ").toUpperCase()}`) });
+        // Every run of four consecutive words, in lower and upper case.
+        for (let i = 0; i + 4 <= words.length; i++) {
+          const words4 = words.slice(i, i + 4).join(" ");
+          needles.push({ name: `${e.key} card ${c + 1}'s words ${i + 1}-${i + 4}`, bytes: Buffer.from(words4) }, { name: `${e.key} card ${c + 1}'s words ${i + 1}-${i + 4}`, bytes: Buffer.from(words4.toUpperCase()) });
+        }
+      });
+    }
+    const { dir: master, cards, cardWords, shares } = opened[0]!;
 
     // The REHEARSAL cards are the one place share words belong: print/ in the bundle, their
     // staged copies (cards-*), and the page images the read-back scanned (card-scan-*).
@@ -123,7 +133,7 @@ describe("secrets", () => {
     const kinds = (re: RegExp): number => written.filter((p) => re.test(p)).length;
     // The scan sees what it should: journal, transcripts, tokens, staged cards, CSR key material.
     expect(kinds(/journal\.db$/)).toBe(1);
-    expect(kinds(/transcript\.json$/)).toBe(7);
+    expect(kinds(/transcript\.json$/)).toBe(9);
     expect(kinds(/\/tokens\//)).toBeGreaterThan(0);
     expect(kinds(/cards-[^/]+\/card-\d\d-/)).toBeGreaterThanOrEqual(5);
     const haystacks = [
@@ -144,9 +154,11 @@ describe("secrets", () => {
     const transcript = readFileSync(join(master, "transcript.json"));
     expect(transcript.includes(Buffer.from(shares[0]!.setId))).toBe(true);
     expect(transcript.includes(Buffer.from(shares[0]!.fingerprint))).toBe(true);
-    wipeDecodedShares(shares);
-    escrowKey.fill(0);
-    kek.fill(0);
+    for (const o of opened) {
+      wipeDecodedShares(o.shares);
+      o.escrowKey.fill(0);
+      o.kek.fill(0);
+    }
   }, 600_000);
 });
 

@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
+import { describeKeys } from "../../../src/cli/keys-command.ts";
 import { main } from "../../../src/cli/main.ts";
 import { Journal } from "../../../src/journal/index.ts";
 
@@ -72,4 +73,32 @@ test("ceremony keys names a key made by an aborted ceremony, says what to do, an
   await main(["keys", "--journal", path, "--full-ids"], { out: (l) => full.push(l), err: (l) => full.push(l) });
   expect(full.find((l) => l.includes("KEK-GOOD"))).toContain("ID fedcba9876543210fedcba ");
   expect(full.find((l) => l.includes("KEK-ABORTED"))).toContain(`ID ${longId} `);
+});
+
+test("ceremony keys shows a rotation both ways, and the replaced key's scheduled destruction (overdue once its date has passed)", async () => {
+  const path = join(mkdtempSync(join(tmpdir(), "keys-cli-")), "journal.db");
+  const day = 86_400_000;
+  const iso = (ms: number): string => new Date(Date.now() + ms).toISOString();
+  const journal = Journal.open(path);
+  const base = { tokenSerial: "SN1", tokenLabel: "kek-hsm", algorithm: "AES-256", purpose: "kek" };
+  journal.upsertKey({ ...base, label: "KEK-01", ckaId: "01", kcvEcb0: "F29000", kcvCmac: "377822C093", createdAt: iso(-400 * day), createdByCeremony: "c-1", rotationDueAt: iso(-35 * day) });
+  journal.upsertKey({ ...base, label: "KEK-02", ckaId: "02", kcvEcb0: "ABCDEF", kcvCmac: "0123456789", createdAt: iso(-1 * day), createdByCeremony: "kek-rotation-1", rotationDueAt: iso(364 * day) });
+  const destroyBy = new Date(Date.now() + 29 * day);
+  destroyBy.setUTCHours(0, 0, 0, 0);
+  journal.supersedeKey({ old: { tokenSerial: "SN1", ckaId: "01" }, successor: { tokenSerial: "SN1", ckaId: "02" }, ceremonyId: "kek-rotation-1", destructionDueAt: destroyBy.toISOString() });
+  journal.close();
+  const out: string[] = [];
+  // KEK-01 was overdue for rotation; rotated, it is due by its destruction date instead (within 30 days: due soon).
+  expect(await main(["keys", "--journal", path], { out: (l) => out.push(l), err: (l) => out.push(l) })).toBe(0);
+  const at = out.findIndex((l) => /^\S.* KEK-01 /.test(l));
+  expect(out[at]).toMatch(new RegExp(`^DUE SOON\\s+KEK-01 .*scheduled for destruction by ${destroyBy.toISOString().slice(0, 10)}$`));
+  expect(out[at + 1]).toMatch(/^\s+replaced by KEK-02 \(ID 02\) in ceremony kek-rotation-1 on \d{4}-\d{2}-\d{2}$/);
+  const next = out.findIndex((l) => /^\S.* KEK-02 /.test(l));
+  expect(out[next + 1]).toMatch(/^\s+replaces KEK-01 \(ID 01\)$/);
+
+  // Past the date, the replaced KEK is overdue for destruction.
+  const reopened = Journal.open(path);
+  const later = describeKeys(reopened.listKeysWithCopies({ now: new Date(destroyBy.getTime() + day) }));
+  reopened.close();
+  expect(later.find((l) => /^\S.* KEK-01 /.test(l))).toMatch(/^OVERDUE\s+KEK-01 .*scheduled for destruction by/);
 });

@@ -27,6 +27,8 @@ const SEEDS = [
   { script: "master-key.yaml", params: "parameters:\n  threshold: 3\n  cardCount: 5\n" },
   { script: "key-recovery.yaml", params: 'parameters:\n  bundle: "/media/usb/04-master-key"\n' },
   { script: "key-destruction.yaml", params: 'parameters:\n  keyLabel: KEK-01\n  expectedId: "0f1e2d3c4b5a69788796a5b4c3d2e1f0"\n' },
+  { script: "root-rotation.yaml", params: 'parameters:\n  oldRootCertificate: "/media/usb/01-root-ca/certs/root-ca-r1.pem"\n  subject: "CN=Demo Root CA R2, O=Ceremony Workstation Demo, C=US"\n' },
+  { script: "kek-rotation.yaml", params: 'parameters:\n  oldKeyId: "0f1e2d3c4b5a69788796a5b4c3d2e1f0"\n  threshold: 2\n  cardCount: 3\n  overlapDays: 30\n' },
   {
     script: "re-escrow.yaml",
     params:

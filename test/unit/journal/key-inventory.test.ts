@@ -105,6 +105,54 @@ describe("key inventory", () => {
   });
 });
 
+describe("rotation links (issue 15)", () => {
+  const kek2: KeyInput = { ...kek, label: "master-kek-2", ckaId: "03", kcvEcb0: "B75420", kcvCmac: "1A2B3C4D5E", createdAt: "2026-04-01T00:00:00.000Z", createdByCeremony: "c-9" };
+  const oldRef = { tokenSerial: "SN-0001", ckaId: "02" };
+  const newRef = { tokenSerial: "SN-0001", ckaId: "03" };
+
+  it("links the old key to its successor, both ways, and its scheduled destruction drives its status", () => {
+    const journal = open();
+    journal.upsertKey({ ...kek, rotationDueAt: "2026-04-15T00:00:00.000Z" });
+    journal.upsertKey(kek2);
+    expect(journal.listKeys({ now: new Date("2026-04-20T00:00:00.000Z") })[0]?.status).toBe("overdue");
+    const linked = journal.supersedeKey({ old: oldRef, successor: newRef, ceremonyId: "c-9", destructionDueAt: "2026-06-01T00:00:00.000Z" });
+    expect(linked).toMatchObject({ supersededBy: newRef, supersededAt: "2026-04-01T00:00:00.000Z", supersededByCeremony: "c-9", destructionDueAt: "2026-06-01T00:00:00.000Z" });
+    const at = (now: string) => journal.listKeys({ now: new Date(now) }).map((k) => [k.label, k.status, k.supersedes]);
+    // Replaced, it is no longer overdue for rotation; it is due by its destruction date.
+    expect(at("2026-04-20T00:00:00.000Z")).toEqual([
+      ["master-kek", "active", []],
+      ["master-kek-2", "active", [oldRef]],
+    ]);
+    expect(at("2026-05-15T00:00:00.000Z")[0]?.[1]).toBe("due-soon");
+    expect(at("2026-06-01T00:00:00.000Z")[0]?.[1]).toBe("overdue");
+    journal.markDestroyed(oldRef, "c-10");
+    expect(at("2026-06-02T00:00:00.000Z")[0]?.[1]).toBe("destroyed");
+    journal.close();
+  });
+
+  it("is idempotent for the same ceremony and refuses a second rotation, itself, a missing or destroyed key", () => {
+    const journal = open();
+    journal.upsertKey(kek);
+    journal.upsertKey(kek2);
+    const first = journal.supersedeKey({ old: oldRef, successor: newRef, ceremonyId: "c-9", destructionDueAt: null });
+    expect(first.destructionDueAt).toBeNull();
+    expect(journal.supersedeKey({ old: oldRef, successor: newRef, ceremonyId: "c-9", destructionDueAt: null })).toEqual(first);
+    expect(() => journal.supersedeKey({ old: oldRef, successor: newRef, ceremonyId: "c-11", destructionDueAt: null })).toThrow(
+      "Key master-kek was already replaced (by CKA_ID 03) in ceremony c-9",
+    );
+    expect(() => journal.supersedeKey({ old: newRef, successor: newRef, ceremonyId: "c-11", destructionDueAt: null })).toThrow("Key master-kek-2 cannot replace itself");
+    expect(() => journal.supersedeKey({ old: { tokenSerial: "SN-0001", ckaId: "99" }, successor: newRef, ceremonyId: "c-11", destructionDueAt: null })).toThrow(
+      "No key with CKA_ID 99 on token SN-0001 is in the inventory",
+    );
+    journal.markDestroyed(newRef, "c-12");
+    journal.upsertKey({ ...kek, label: "k3", ckaId: "04", kcvEcb0: "000001", kcvCmac: "0000000001" });
+    expect(() => journal.supersedeKey({ old: newRef, successor: { tokenSerial: "SN-0001", ckaId: "04" }, ceremonyId: "c-13", destructionDueAt: null })).toThrow(
+      "Key master-kek-2 was destroyed by ceremony c-12; a destroyed key is not rotated.",
+    );
+    journal.close();
+  });
+});
+
 describe("CRL numbers", () => {
   it("only grow, per issuer, and survive reopening", () => {
     const path = join(tempDir(), "j.db");

@@ -51,6 +51,24 @@ describe("journal migrations", () => {
     journal.close();
   });
 
+  it("key rotation: a key recorded before it is unlinked and unscheduled", () => {
+    const path = join(tempDir(), "j.db");
+    const db = new Database(path);
+    const before = versionOf("key-rotation") - 1;
+    expect(migrate(db, before)).toBe(before);
+    db.prepare(
+      `INSERT INTO keys (token_serial, cka_id, label, token_label, algorithm, purpose, spki_sha256, created_at)
+       VALUES ('SN1', '01', 'root-2026', 'ceremony', 'EC-P256', 'root-ca', ?, '2026-03-01T09:30:00.000Z')`,
+    ).run("ab".repeat(32));
+    expect(() => db.prepare("SELECT superseded_by_cka_id FROM keys").all()).toThrow("no such column");
+    expect(migrate(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.prepare("SELECT superseded_by_cka_id, destruction_due_at FROM keys").get()).toEqual({ superseded_by_cka_id: null, destruction_due_at: null });
+    db.close();
+    const journal = Journal.open(path);
+    expect(journal.listKeys({ now: new Date("2026-03-02T00:00:00.000Z") }).map((k) => [k.label, k.supersededBy, k.destructionDueAt, k.supersedes])).toEqual([["root-2026", null, null, []]]);
+    journal.close();
+  });
+
   it("escrow revocation: a set recorded before it stands unrevoked, and a revoked set stays revoked", () => {
     const path = join(tempDir(), "j.db");
     const db = new Database(path);

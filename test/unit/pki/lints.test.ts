@@ -19,7 +19,7 @@ import {
 } from "../../../src/pki/extensions.ts";
 import { issuerFactsFromCertificate, subjectFactsFromTbs } from "../../../src/pki/issuer.ts";
 import type { IssuerFacts } from "../../../src/pki/issuer.ts";
-import { CERTIFICATE_LINTS, CRL_LINTS, issueCrl, issueIntermediateCertificate, parseCsr } from "../../../src/pki/index.ts";
+import { CERTIFICATE_LINTS, CRL_LINTS, issueCrl, issueCrossCertificate, issueIntermediateCertificate, parseCsr } from "../../../src/pki/index.ts";
 import { runLints } from "../../../src/pki/lints/lint.ts";
 import { certificateLintTarget, crlLintTarget } from "../../../src/pki/lints/targets.ts";
 import type { CertificateProfile } from "../../../src/pki/lints/targets.ts";
@@ -29,6 +29,8 @@ let rootTbs: Buffer;
 let subTbs: Buffer;
 let crlTbs: Buffer;
 let rootFacts: IssuerFacts;
+let crossTbs: Buffer;
+let certifiedFacts: IssuerFacts;
 
 beforeAll(async () => {
   const root = await makeRoot("EC-P384");
@@ -45,6 +47,20 @@ beforeAll(async () => {
       aiaIssuerUrls: ["http://aia.example.test/root.cer"],
       extKeyUsages: ["serverAuth"],
       nameConstraints: { permittedDNS: ["example.com"] },
+      random: softwareRandom,
+      now: NOW,
+    })
+  ).tbsDer;
+  // A second root of the same organization, certified by the first: the cross-certificate baseline.
+  const newRoot = await makeRoot("EC-P256", { subject: "CN=Example Root CA R2,O=Example Ltd,C=GB" });
+  certifiedFacts = issuerFactsFromCertificate(newRoot.der, "new root");
+  crossTbs = (
+    await issueCrossCertificate({
+      certifiedCertificate: newRoot.der,
+      issuer: { certificate: root.der, signer },
+      validity: { notBefore: NOW, notAfter: new Date("2036-03-01T12:00:00Z") },
+      crlDistributionPoints: [CRL_URL],
+      policies: [{}],
       random: softwareRandom,
       now: NOW,
     })
@@ -81,6 +97,8 @@ interface CertCase {
   readonly profile: CertificateProfile;
   readonly mutate?: (tbs: TBSCertificate) => void;
   readonly issuer?: (facts: IssuerFacts) => IssuerFacts;
+  /** For a cross-certificate: the certified root's facts as the lint sees them (undefined: not given). */
+  readonly certified?: (facts: IssuerFacts) => IssuerFacts | undefined;
   readonly now?: Date;
 }
 
@@ -147,6 +165,15 @@ const CERT_CASES: readonly CertCase[] = [
   { id: "e_signature_algorithm_matches_key", profile: "subordinate-ca", mutate: (t) => void (t.signature = algorithm("300a06082a8648ce3d040302")) },
   { id: "e_sig_alg_params", profile: "root", mutate: (t) => void (t.signature = algorithm("300c06082a8648ce3d0403030500")) },
   { id: "e_der_strict", profile: "root", mutate: (t) => replaceExt(t, "2.5.29.19", rawExtension("2.5.29.19", true, Buffer.from("3003010101", "hex"))) },
+  { id: "e_sub_ca_crldp_present", profile: "cross-ca", mutate: (t) => replaceExt(t, "2.5.29.31", undefined) },
+  { id: "e_sub_ca_key_differs_from_issuer", profile: "cross-ca", mutate: (t) => void (t.subjectPublicKeyInfo = AsnConvert.parse(rootFacts.spki, SubjectPublicKeyInfo)) },
+  { id: "e_cross_certified_root_given", profile: "cross-ca", certified: () => undefined },
+  { id: "e_cross_subject_matches_certified", profile: "cross-ca", mutate: (t) => void (t.subject = name("CN=Example Root CA R3,O=Example Ltd,C=GB")) },
+  { id: "e_cross_key_matches_certified", profile: "cross-ca", mutate: (t) => void (t.subjectPublicKeyInfo = AsnConvert.parse(generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ format: "der", type: "spki" }), SubjectPublicKeyInfo)) },
+  { id: "e_cross_ski_matches_certified", profile: "cross-ca", certified: (f) => ({ ...f, subjectKeyIdentifier: Buffer.alloc(20, 5) }) },
+  { id: "e_cross_policies_present", profile: "cross-ca", mutate: (t) => replaceExt(t, "2.5.29.32", undefined) },
+  { id: "e_cross_unrestricted_same_organization", profile: "cross-ca", mutate: (t) => void (t.subject = name("CN=Example Root CA R2,O=Another Org,C=GB")) },
+  { id: "e_cross_validity_within_certified", profile: "cross-ca", certified: (f) => ({ ...f, notAfter: new Date("2030-03-01T12:00:00Z") }) },
 ];
 
 function atv(oid: string, text: string): AttributeTypeAndValue {
@@ -163,12 +190,13 @@ function policies(oids: string[], qualifierId?: string): Extension {
   return new Extension({ extnID: "2.5.29.32", critical: false, extnValue: new OctetString(AsnConvert.serialize(new CertificatePolicies(items))) });
 }
 
-function certTarget(c: Pick<CertCase, "profile" | "mutate" | "issuer" | "now">) {
-  const tbs = AsnConvert.parse(c.profile === "root" ? rootTbs : subTbs, TBSCertificate);
+function certTarget(c: Pick<CertCase, "profile" | "mutate" | "issuer" | "certified" | "now">) {
+  const tbs = AsnConvert.parse(c.profile === "root" ? rootTbs : c.profile === "cross-ca" ? crossTbs : subTbs, TBSCertificate);
   c.mutate?.(tbs);
   const der = Buffer.from(AsnConvert.serialize(tbs));
   const facts = c.profile === "root" ? subjectFactsFromTbs(der) : rootFacts;
-  return certificateLintTarget(der, c.profile, c.issuer ? c.issuer(facts) : facts, c.now ?? NOW);
+  const certified = c.profile !== "cross-ca" ? undefined : c.certified ? c.certified(certifiedFacts) : certifiedFacts;
+  return certificateLintTarget(der, c.profile, c.issuer ? c.issuer(facts) : facts, c.now ?? NOW, certified);
 }
 
 interface CrlCase {
@@ -225,7 +253,7 @@ function crlTarget(c: Pick<CrlCase, "mutate" | "issuer" | "now">) {
 }
 
 describe("lints pass on what this package issues", () => {
-  it.each(["root", "subordinate-ca"] as const)("every certificate lint passes or does not apply on the %s baseline", (profile) => {
+  it.each(["root", "subordinate-ca", "cross-ca"] as const)("every certificate lint passes or does not apply on the %s baseline", (profile) => {
     const results = runLints(CERTIFICATE_LINTS, certTarget({ profile }), []);
     expect(results.filter((r) => r.status === "fail")).toEqual([]);
   });

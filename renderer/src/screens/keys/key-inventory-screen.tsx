@@ -4,7 +4,7 @@ import { call } from "../../api/ceremony-client.ts";
 import { useApiCall } from "../../api/use-api-call.ts";
 import { ErrorNotice } from "../../components/error-notice.tsx";
 import { ScreenHeading } from "../../components/screen-heading.tsx";
-import { abortedKeyAdvice, formatFingerprintPrefix, formatKcv, formatUtc } from "../../../../src/common/index.ts";
+import { abortedKeyAdvice, formatFingerprintPrefix, formatKcv, formatKeyId, formatUtc, formatUtcDate } from "../../../../src/common/index.ts";
 
 const STATUS: Record<KeyView["status"], { text: string; symbol: string }> = {
   active: { text: "Active", symbol: "●" },
@@ -69,7 +69,7 @@ export function KeyInventoryScreen() {
                   <th scope="col">Token</th>
                   <th scope="col">Check value or fingerprint</th>
                   <th scope="col">Created</th>
-                  <th scope="col">Rotation due / destroyed</th>
+                  <th scope="col">Rotation due / replaced / destroyed</th>
                   <th scope="col">Copies</th>
                 </tr>
               </thead>
@@ -101,7 +101,23 @@ export function KeyInventoryScreen() {
                         {k.spkiSha256 ? <span className="cell-line">SPKI {formatFingerprintPrefix(k.spkiSha256)}</span> : null}
                       </td>
                       <td>{formatUtc(k.createdAt)}</td>
-                      <td>{k.destroyedAt ? `destroyed ${formatUtc(k.destroyedAt)}` : k.rotationDueAt ? formatUtc(k.rotationDueAt) : "no rotation date"}</td>
+                      <td>
+                        {k.destroyedAt
+                          ? `destroyed ${formatUtc(k.destroyedAt)}`
+                          : k.destructionDueAt
+                            ? `scheduled for destruction by ${formatUtcDate(k.destructionDueAt)}`
+                            : k.replacedBy
+                              ? "replaced; kept (no destruction date)"
+                              : k.rotationDueAt
+                                ? formatUtc(k.rotationDueAt)
+                                : "no rotation date"}
+                        {k.replacedBy ? <span className="cell-note">replaced by {k.replacedBy.label} (ID {formatKeyId(k.replacedBy.ckaId)})</span> : null}
+                        {(k.replaces ?? []).map((r) => (
+                          <span key={r.ckaId} className="cell-note">
+                            replaces {r.label} (ID {formatKeyId(r.ckaId)})
+                          </span>
+                        ))}
+                      </td>
                       <td>{copiesSummary(k)}</td>
                     </tr>
                     {k.abortedCeremony ? (

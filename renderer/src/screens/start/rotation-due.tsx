@@ -13,7 +13,8 @@ const STATUS = {
 /**
  * Rotation due drives work (issue 15): the keys the inventory says are due or overdue, most
  * urgent first, each with the ceremony that rotates it and a button that chooses that script.
- * Nothing shows when no key is due.
+ * A key a rotation already replaced is due by its scheduled destruction instead, and points to
+ * key-destruction.yaml. Nothing shows when no key is due.
  */
 export function RotationDue({ scripts, onChoose }: { scripts: ScriptSummary[]; onChoose(file: string): void }) {
   const [keys, setKeys] = useState<KeyView[] | null>(null);
@@ -30,12 +31,13 @@ export function RotationDue({ scripts, onChoose }: { scripts: ScriptSummary[]; o
   return (
     <section className="panel rotation-due" aria-labelledby="rotation-due-heading">
       <h2 id="rotation-due-heading">
-        {due.length} {due.length === 1 ? "key is" : "keys are"} due for rotation
+        {due.length} {due.length === 1 ? "key is" : "keys are"} due for rotation{due.some((k) => k.replacedBy) ? " or destruction" : ""}
       </h2>
       <ul className="rotation-due-list">
         {due.map((k) => {
-          const script = k.rotation?.script ?? null;
-          const available = script !== null && k.rotation?.available === true && scripts.some((s) => s.file === script);
+          const destroy = k.replacedBy ? "key-destruction.yaml" : null;
+          const script = destroy ?? k.rotation?.script ?? null;
+          const available = script !== null && (destroy !== null || k.rotation?.available === true) && scripts.some((s) => s.file === script);
           return (
             <li key={`${k.tokenSerial}/${k.ckaId}`} className={`rotation-due-item rotation-due-${k.status}`}>
               <span className={`key-status key-${k.status}`}>
@@ -43,8 +45,18 @@ export function RotationDue({ scripts, onChoose }: { scripts: ScriptSummary[]; o
                 {STATUS[k.status].text}
               </span>{" "}
               <strong>{k.label}</strong> ({k.algorithm}, {k.purpose}) on token {k.tokenLabel}, ID {formatKeyId(k.ckaId.slice(0, 8))}…:{" "}
-              {k.status === "overdue" ? "was due" : "due"} {k.rotationDueAt ? formatUtcDate(k.rotationDueAt) : "—"}.{" "}
-              {script === null ? (
+              {destroy ? `replaced by ${k.replacedBy?.label ?? "?"}; to be destroyed by` : k.status === "overdue" ? "was due" : "due"}{" "}
+              {(destroy ? k.destructionDueAt : k.rotationDueAt) ? formatUtcDate((destroy ? k.destructionDueAt : k.rotationDueAt)!) : "—"}.{" "}
+              {destroy ? (
+                <>
+                  <span>Destroy it with {destroy} (expectedId {k.ckaId}).</span>{" "}
+                  {available ? (
+                    <button type="button" className="button-secondary" onClick={() => onChoose(destroy)}>
+                      Choose {destroy}
+                    </button>
+                  ) : null}
+                </>
+              ) : script === null ? (
                 <span>No ceremony script rotates a {k.purpose} key; replace it in a new ceremony.</span>
               ) : available ? (
                 <>

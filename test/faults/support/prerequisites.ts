@@ -1,0 +1,77 @@
+/**
+ * The rotation ceremonies rotate a key that is already on the token: before a fault case of
+ * root-rotation.yaml the token must hold a root made by root-ca.yaml, and before one of
+ * kek-rotation.yaml a KEK made by master-key.yaml. The prerequisite is rehearsed once per script
+ * on a template token with its own journal (so the case's journal holds one ceremony, and the
+ * rotation meets an old key its journal does not know, as on a new workstation); each case
+ * copies that token. The returned parameters point the rotation at the old key.
+ */
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { loadScript, parseParams } from "../../../src/ceremony/load-script.ts";
+import { rehearsalCast, rehearseScript } from "../../../src/ceremony/rehearsal.ts";
+import { createRehearsalEnvironment, type RehearsalEnvironment } from "../../../src/hsm/index.ts";
+import { Journal } from "../../../src/journal/index.ts";
+
+interface Prerequisite {
+  script: string;
+  /** The rotation's parameters, given the prerequisite's bundle folder and journal. */
+  params(bundle: string, journal: Journal): string;
+}
+
+const PREREQUISITES: Record<string, Prerequisite> = {
+  "root-rotation.yaml": {
+    script: "root-ca.yaml",
+    params: (bundle) => `parameters:\n  oldRootCertificate: ${JSON.stringify(join(bundle, "certs", "root-ca-r1.pem"))}\n`,
+  },
+  "kek-rotation.yaml": {
+    script: "master-key.yaml",
+    params: (_bundle, journal) => `parameters:\n  oldKeyId: "${journal.listKeys().find((k) => k.label === "KEK-01")!.ckaId}"\n`,
+  },
+};
+
+export function needsPrerequisite(scriptFile: string): boolean {
+  return scriptFile in PREREQUISITES;
+}
+
+export interface PreparedToken {
+  env: RehearsalEnvironment;
+  /** The rotation script's parameters file text ("" when it needs none). */
+  paramsText: string;
+}
+
+/** A rehearsal token in `parentDir` on which `scriptFile` can run: with its prerequisite done, when it has one. */
+export async function preparedToken(scriptsDir: string, scriptFile: string, tokenLabel: string, parentDir: string): Promise<PreparedToken> {
+  const env = await createRehearsalEnvironment([{ label: tokenLabel }], { parentDir });
+  const prerequisite = PREREQUISITES[scriptFile];
+  if (!prerequisite) return { env, paramsText: "" };
+  const dir = join(env.dir, "prerequisite");
+  mkdirSync(dir, { recursive: true });
+  const journal = Journal.open(join(dir, "journal.db"));
+  try {
+    const script = loadScript(await readFile(join(scriptsDir, prerequisite.script), "utf8"), prerequisite.script);
+    const bundle = join(dir, "bundle");
+    await rehearseScript({ script, env, tokenLabel, journal, outDir: bundle, participants: rehearsalCast(5) });
+    return { env, paramsText: prerequisite.params(bundle, journal) };
+  } finally {
+    journal.close();
+  }
+}
+
+/** The script loaded with the parameters its prerequisite gave. */
+export async function loadWithParams(scriptsDir: string, scriptFile: string, paramsText: string): Promise<ReturnType<typeof loadScript>> {
+  const text = await readFile(join(scriptsDir, scriptFile), "utf8");
+  return loadScript(text, scriptFile, paramsText ? parseParams(paramsText, `${scriptFile} parameters`) : undefined);
+}
+
+/**
+ * Copies a prepared token's folder to `toDir` for one case; the copy's softhsm2.conf points at
+ * its own tokens, so cases never share a token.
+ */
+export function copyPreparedToken(prepared: PreparedToken, toDir: string): RehearsalEnvironment {
+  cpSync(prepared.env.dir, toDir, { recursive: true });
+  const conf = join(toDir, "softhsm2.conf");
+  writeFileSync(conf, `directories.tokendir = ${join(toDir, "tokens")}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
+  return { ...prepared.env, dir: toDir, env: { SOFTHSM2_CONF: conf }, cleanup: async () => undefined };
+}
