@@ -226,7 +226,7 @@ describe("archive audit", () => {
     const r = await runCeremony(["verify", demo.out, "--signer", genuineFp, "--signer", readTranscript(demo.bundle("key-recovery")).signer!.spkiSha256]);
     expect(r.code, r.err).toBe(0);
     expect(r.out.trim().split("\n")).toHaveLength(10);
-    expect(r.out).toMatch(/8 bundles: 8 verified \(8 anchored, 0 not anchored, 0 aborted\), 0 failed\./);
+    expect(r.out).toMatch(/9 bundles: 9 verified \(9 anchored, 0 not anchored, 0 aborted\), 0 failed\./);
 
     const json = await runCeremony(["verify", demo.out, "--json"]);
     expect(json.code).toBe(3);

@@ -92,9 +92,9 @@ test("ceremony keys shows a rotation both ways, and the replaced key's scheduled
   expect(await main(["keys", "--journal", path], { out: (l) => out.push(l), err: (l) => out.push(l) })).toBe(0);
   const at = out.findIndex((l) => /^\S.* KEK-01 /.test(l));
   expect(out[at]).toMatch(new RegExp(`^DUE SOON\\s+KEK-01 .*scheduled for destruction by ${destroyBy.toISOString().slice(0, 10)}$`));
-  expect(out[at + 1]).toMatch(/^\s+replaced by KEK-02 \(ID 02\) in ceremony kek-rotation-1 on \d{4}-\d{2}-\d{2}$/);
+  expect(out[at + 1]).toMatch(/^\s+replaced by KEK-02 \(ID 02, token kek-hsm\) in ceremony kek-rotation-1 on \d{4}-\d{2}-\d{2}$/);
   const next = out.findIndex((l) => /^\S.* KEK-02 /.test(l));
-  expect(out[next + 1]).toMatch(/^\s+replaces KEK-01 \(ID 01\)$/);
+  expect(out[next + 1]).toMatch(/^\s+replaces KEK-01 \(ID 01, token kek-hsm\)$/);
 
   // Past the date, the replaced KEK is overdue for destruction.
   const reopened = Journal.open(path);
