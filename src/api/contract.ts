@@ -181,6 +181,8 @@ export const CeremonyView = z.object({
   outDir: z.string(),
   /** Why the last attempt to sign and write the bundle failed; null before one and after success. */
   finishError: ApiError.omit({ name: true }).nullable(),
+  /** A recovery's card set, from its bundle: holders compare the set ID with their card before typing it. */
+  recoverySource: z.object({ keyLabel: z.string(), setId: z.string(), k: z.number(), n: z.number(), bundleDir: z.string() }).nullable(),
 });
 export type CeremonyView = z.infer<typeof CeremonyView>;
 

@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import type { z } from "zod";
 import { checkAirGap } from "../airgap/check.ts";
 import { RehearsalCardSink, PrinterCardSink } from "../ceremony/card-sinks.ts";
-import { refuseRevokedRecovery, withRecoveryHeadCount } from "../ceremony/escrow-holders.ts";
+import { recoverySourceOf, refuseRevokedRecovery, withRecoveryHeadCount } from "../ceremony/escrow-holders.ts";
 import { finishCeremony } from "../ceremony/finish.ts";
 import { checkOutputDir } from "../ceremony/output-dir.ts";
 import { loadScript } from "../ceremony/load-script.ts";
@@ -65,7 +65,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const journal = Journal.open(join(options.dataDir, "journal.db"));
   const credentials = journal.credentials;
   let active: ActiveCeremony | null = null;
-  const scripts = new ScriptCatalogue(options.ceremonyScriptsDir, options.dataDir);
+  const scripts = new ScriptCatalogue(options.ceremonyScriptsDir, options.dataDir, (setId) => journal.escrowSet(setId));
 
   const requireActive = (): ActiveCeremony => {
     if (!active) throw new ServiceError("NO_CEREMONY", "No ceremony is open. Start one from the start screen.");
@@ -185,7 +185,17 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         scriptDir: options.ceremonyScriptsDir,
         preflight: report,
       });
-      active = { runner, env, sink, previews: new Set(), running: false, bundleDir: null, outDir: chosenOut ?? join(bundlesDir, runner.ceremonyId), finishError: null };
+      active = {
+        runner,
+        env,
+        sink,
+        previews: new Set(),
+        running: false,
+        bundleDir: null,
+        outDir: chosenOut ?? join(bundlesDir, runner.ceremonyId),
+        finishError: null,
+        recoverySource: await recoverySourceOf(script, options.ceremonyScriptsDir),
+      };
       return view(active);
     },
 

@@ -38,7 +38,14 @@ export function outputView(name: string, o: { label: string; kind: OutputView["k
 
 export function ceremonyView(
   runner: CeremonyRunner,
-  extras: { running: boolean; previews: ReadonlySet<string>; bundleDir: string | null; outDir: string; finishError: { code: string; message: string } | null },
+  extras: {
+    running: boolean;
+    previews: ReadonlySet<string>;
+    bundleDir: string | null;
+    outDir: string;
+    finishError: { code: string; message: string } | null;
+    recoverySource?: { keyLabel: string; setId: string; k: number; n: number; bundleDir: string } | null;
+  },
 ): z.output<typeof CeremonyView> {
   const state = runner.state();
   const events = runner.events();
@@ -119,6 +126,7 @@ export function ceremonyView(
     bundleDir: extras.bundleDir,
     outDir: extras.outDir,
     finishError: extras.finishError ? stepError(extras.finishError) : null,
+    recoverySource: extras.recoverySource ?? null,
   };
 }
 

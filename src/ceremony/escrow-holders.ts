@@ -85,6 +85,13 @@ export async function splitForCardEntry(events: readonly RecordedEvent[], script
   return bundle ? splitFromBundle(bundle.dir, bundle.keyLabel) : null;
 }
 
+/** The card set a script's recovery step recovers from (its bundle's split), for the screens; null when it has none. */
+export async function recoverySourceOf(script: LoadedScript, scriptDir: string): Promise<{ keyLabel: string; setId: string; k: number; n: number; bundleDir: string } | null> {
+  const bundle = recoveryBundleOf(script, scriptDir);
+  const split = bundle ? await splitFromBundle(bundle.dir, bundle.keyLabel) : null;
+  return bundle && split ? { keyLabel: bundle.keyLabel, setId: split.setId, k: split.k, n: split.n, bundleDir: bundle.dir } : null;
+}
+
 /** Head-counts from the original split: a recovery needs k holders (each with their own card). */
 export async function withRecoveryHeadCount(script: LoadedScript, scriptDir: string): Promise<LoadedScript> {
   const bundle = recoveryBundleOf(script, scriptDir);

@@ -15,4 +15,6 @@ export interface ActiveCeremony {
   outDir: string;
   /** Why the last finish failed (shown until one succeeds). */
   finishError: { code: string; message: string } | null;
+  /** A recovery's card set (its bundle's split), read at the start, so the recovery screen names it. */
+  recoverySource: { keyLabel: string; setId: string; k: number; n: number; bundleDir: string } | null;
 }

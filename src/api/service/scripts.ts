@@ -1,8 +1,9 @@
 /** The script catalogue: the shipped scripts, their summaries for the start screen, and the printed ceremony script. */
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { withRecoveryHeadCount } from "../../ceremony/escrow-holders.ts";
-import { loadScript, parseYamlStrict } from "../../ceremony/load-script.ts";
+import { recoverySourceOf, withRecoveryHeadCount } from "../../ceremony/escrow-holders.ts";
+import { type LoadedScript, loadScript, parseYamlStrict } from "../../ceremony/load-script.ts";
+import { type EscrowSetLookup, revocationInInventory, revokedSetMessage } from "../../ceremony/recovery-standing.ts";
 import { paperScriptInput } from "../../ceremony/paper-script.ts";
 import { DEFAULT_ROLE_MINIMUMS } from "../../ceremony/roles.ts";
 import { ScriptDefinition } from "../../ceremony/script-schema.ts";
@@ -15,6 +16,8 @@ export class ScriptCatalogue {
   constructor(
     private readonly scriptsDir: string,
     private readonly dataDir: string,
+    /** The key inventory's escrow sets: a recovery of a set a re-escrow revoked is a problem of its parameters. */
+    private readonly escrowSet?: EscrowSetLookup,
   ) {}
 
   /** The path of a shipped script by file name; anything but a plain name is refused. */
@@ -52,6 +55,8 @@ export class ScriptCatalogue {
       base.sha256 = loaded.sha256;
       base.parametersSha256 = loaded.parametersSha256;
       roles = loaded.roleMinimums;
+      const revoked = await this.revokedRecovery(loaded);
+      if (revoked) base.issues = [revoked];
     } catch (e) {
       if (!(e instanceof ScriptValidationError)) throw e;
       base.issues = e.issues;
@@ -77,6 +82,17 @@ export class ScriptCatalogue {
       roles: roles ?? { ...DEFAULT_ROLE_MINIMUMS, ...Object.fromEntries(Object.entries(definition.roles).filter(([, v]) => typeof v === "number")) },
       steps: definition.steps.map((s) => ({ id: s.id, title: s.title, action: s.action.type })),
     };
+  }
+
+  /** A recovery whose bundle's card set a re-escrow revoked, as the key inventory records: the problem, on the bundle's parameter. */
+  private async revokedRecovery(script: LoadedScript): Promise<{ path: string; message: string } | null> {
+    if (!this.escrowSet) return null;
+    const source = await recoverySourceOf(script, this.scriptsDir);
+    const revocation = source ? revocationInInventory(this.escrowSet, source.setId) : null;
+    if (!revocation) return null;
+    const step = script.steps.find((s) => s.action.type === "escrow.recover");
+    const name = /^\$\{([a-zA-Z][a-zA-Z0-9]*)\}$/.exec(String(step?.action.params.bundle ?? ""))?.[1] ?? "bundle";
+    return { path: `parameters.${name}`, message: revokedSetMessage(revocation) };
   }
 
   /** Writes the printed ceremony script (the paper witnesses annotate) next to the journal; never overwrites. */

@@ -31,7 +31,9 @@ export function RecoveryScreen({ step }: { step: StepView }) {
   const pinInput = useRef<HTMLInputElement>(null);
   const recoverButton = useRef<HTMLButtonElement>(null);
   const needsPin = step.needs.includes("hsm-pin");
-  const k = entries.find((e) => e.check?.ok && e.check.k !== null)?.check?.k ?? null;
+  // A recovery's card set, from its bundle (one a re-escrow revoked never gets here: the start refuses it).
+  const source = step.action === "escrow.recover" ? view.recoverySource : null;
+  const k = source?.k ?? entries.find((e) => e.check?.ok && e.check.k !== null)?.check?.k ?? null;
   const good = entries.filter((e) => e.participantId && e.check?.ok);
   const distinct = new Set(good.map((e) => e.participantId)).size === good.length;
   const ready = k !== null && good.length >= k && distinct && !!performer && (!needsPin || hsmPin !== "");
@@ -66,10 +68,17 @@ export function RecoveryScreen({ step }: { step: StepView }) {
       }}
     >
       <h2 id="recovery-heading">Holders enter their cards</h2>
-      <p className="lead">
-        {k === null ? "Each card says how many cards the recovery needs; the first card entered tells the screen." : `${k} cards are needed; ${good.length} entered and checked.`} One holder at a
-        time, in private.
-      </p>
+      {source ? (
+        <p className="lead">
+          Cards of set <strong>{formatSetId(source.setId)}</strong> of {source.keyLabel}: {source.k} of its {source.n} cards are needed; {good.length} entered and checked. Each holder
+          checks the set printed on their card, then enters it in private, one at a time. (From the bundle {source.bundleDir}.)
+        </p>
+      ) : (
+        <p className="lead">
+          {k === null ? "Each card says how many cards the recovery needs; the first card entered tells the screen." : `${k} cards are needed; ${good.length} entered and checked.`} One holder
+          at a time, in private.
+        </p>
+      )}
       {entries.map((entry, i) => {
         const taken = new Set(entries.filter((e) => e.key !== entry.key).map((e) => e.participantId));
         const holder = holders.find((h) => h.id === entry.participantId);
