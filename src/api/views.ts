@@ -218,6 +218,7 @@ export function eventSummary(e: RecordedEvent, names: Map<string, string>): stri
     case "hsm.object.reused":
       return `reused ${e.body.label} (ID ${e.body.id}) made earlier by this ceremony`;
     case "hsm.object.left":
+      if (e.body.stepIndex === undefined) return `the preflight could not destroy its test object ${e.body.label} (${e.body.objects.join(", ")}; ${e.body.error})`;
       return `the failed step left ${e.body.label} on the token (${e.body.objects.join(", ")}); Retry adopts it, an abort reports it`;
     case "escrow.split":
       return `${e.body.keyLabel} split ${e.body.k} of ${e.body.n}, set ${formatSetId(e.body.setId)}`;

@@ -5,6 +5,7 @@
  * mechanism flags it relies on, and the known-answer tests that prove what the list cannot.
  */
 import { CKM } from "../hsm/constants.ts";
+import { WRAP_MECHANISMS } from "../hsm/key-wrap-choice.ts";
 import type { KatName } from "../hsm/preflight-types.ts";
 import type { KeyPairAlgorithm } from "../hsm/types.ts";
 import type { LoadedScript } from "./load-script.ts";
@@ -18,8 +19,6 @@ export const CKF_MECH = {
   WRAP: 0x20000,
   UNWRAP: 0x40000,
 } as const;
-
-export const CKM_AES_KEY_WRAP_KWP = 0x210b;
 
 export interface MechanismNeed {
   mechanism: number;
@@ -37,8 +36,10 @@ export interface Need {
   /** Every group must be met; within a group, one mechanism is enough. */
   mechanisms: MechanismNeed[][];
   tests: KatName[];
-  /** One passing test is enough (either wrap mechanism; CKA_CHECK_VALUE or the KCV probe). */
+  /** One passing test is enough (CKA_CHECK_VALUE or the KCV probe). */
   anyTest?: boolean;
+  /** RFC 5649 wrapping or unwrapping: one mechanism of the escrow step's table, chosen as the escrow step chooses it. */
+  rfc5649?: "wrap" | "unwrap";
   /** For a key-pair need: the algorithm, so that a refusal can name one the token offers. */
   algorithm?: KeyPairAlgorithm;
   /** Key-pair algorithms of which the first the token offers is used (the transcript signer). */
@@ -97,10 +98,9 @@ export const KEY_PAIR_ALGORITHMS: KeyPairAlgorithm[] = ["EC-P384", "EC-P256", "R
 export const TRANSCRIPT_SIGNER_CHOICES: KeyPairAlgorithm[] = ["EC-P256", "EC-P384", "RSA-3072"];
 
 const AES_256 = 256;
-const wrapRfc5649: MechanismNeed[] = [
-  { mechanism: CKM_AES_KEY_WRAP_KWP, keyBits: AES_256 },
-  { mechanism: CKM.AES_KEY_WRAP_PAD, keyBits: AES_256 },
-];
+/** The escrow step's own RFC 5649 table (key-wrap-choice.ts): 0x210B, 0x210A, then the vendor numbers. */
+const wrapRfc5649 = (flag: number): MechanismNeed[] => WRAP_MECHANISMS.map((m) => ({ mechanism: m.mechanism, keyBits: AES_256, flag }));
+const wrapTests: KatName[] = WRAP_MECHANISMS.map((m) => m.kat);
 const importSecret: Omit<Need, "steps"> = {
   id: "secret-import",
   what: "Create an AES-256 key from bytes (escrow key, KCV probe)",
@@ -113,19 +113,20 @@ const kcvMechanisms: Omit<Need, "steps"> = {
   mechanisms: [[{ mechanism: CKM.AES_ECB, keyBits: AES_256, flag: CKF_MECH.ENCRYPT }], [{ mechanism: CKM.AES_CMAC, keyBits: AES_256, flag: CKF_MECH.SIGN }]],
   tests: ["kcv-mechanisms"],
 };
+// Both are judged by the escrow step's decision over the wrap tests (preflight.ts evaluateWrap).
 const wrap: Omit<Need, "steps"> = {
   id: "wrap-rfc5649",
   what: "Wrap a key with AES key wrap with padding (RFC 5649)",
-  mechanisms: [wrapRfc5649.map((m) => ({ ...m, flag: CKF_MECH.WRAP }))],
-  tests: ["wrap-kwp", "wrap-pad"],
-  anyTest: true,
+  mechanisms: [wrapRfc5649(CKF_MECH.WRAP)],
+  tests: wrapTests,
+  rfc5649: "wrap",
 };
 const unwrap: Omit<Need, "steps"> = {
   id: "unwrap-rfc5649",
   what: "Unwrap a key wrapped with RFC 5649",
-  mechanisms: [wrapRfc5649.map((m) => ({ ...m, flag: CKF_MECH.UNWRAP }))],
-  tests: ["wrap-kwp", "wrap-pad"],
-  anyTest: true,
+  mechanisms: [wrapRfc5649(CKF_MECH.UNWRAP)],
+  tests: [...wrapTests, "unwrap-kcv"],
+  rfc5649: "unwrap",
 };
 const checkValue: Omit<Need, "steps"> = {
   id: "check-value",

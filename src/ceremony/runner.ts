@@ -23,7 +23,7 @@ import { assignNamedWitnesses, describeNamedWitness, roleTitlePlural } from "../
 import { scriptRecheck } from "./script-recheck.ts";
 import { attestationShortfall, foldState, type CardSet, type CeremonyState } from "./state.ts";
 import { accountVoidedSets, cardSetToVoid, deliveredCards, voidedSetIds, voidNotice, voidShortfall } from "./card-set-void.ts";
-import { preflightEventBody, type PreflightReport } from "./preflight.ts";
+import { preflightEventBody, preflightLeftEvents, type PreflightReport } from "./preflight.ts";
 import { checkAirGap, type AirGapResult } from "../airgap/check.ts";
 import { APP_NAME, APP_VERSION } from "../version.ts";
 
@@ -95,7 +95,10 @@ export class CeremonyRunner {
       host: { os: platform(), release: release(), hostname: hostname() },
       token: { label: options.token.label, serial: options.token.serial ?? null },
     });
-    if (options.preflight) runner.append("system", "hsm.preflight", preflightEventBody(options.preflight));
+    if (options.preflight) {
+      runner.append("system", "hsm.preflight", preflightEventBody(options.preflight));
+      for (const left of preflightLeftEvents(options.preflight)) runner.append("system", "hsm.object.left", left);
+    }
     return runner;
   }
 

@@ -39,6 +39,10 @@ export const HSM_ERRORS = {
     "stop",
     "The HSM refused: this key is not allowed to perform that operation (its purpose forbids it). The step uses the wrong key; stop and check the script with the ceremony administrator.",
   ),
+  CKR_ACTION_PROHIBITED: hsm(
+    "stop",
+    "The HSM's policy prohibits this action on the object (for instance, it may not be destroyed). Trying again cannot help; stop and check the token's policy with the ceremony administrator.",
+  ),
   CKR_KEY_UNEXTRACTABLE: hsm("stop", "The HSM refused to export this key: it is marked non-extractable, as it should be. Stop and check the script with the ceremony administrator."),
   CKR_ATTRIBUTE_SENSITIVE: hsm("stop", "The HSM refused to reveal a sensitive attribute of this key, as it should. Stop and check the script with the ceremony administrator."),
   CKR_MECHANISM_INVALID: hsm("choose-another", `This HSM does not support the requested algorithm. ${CAPABILITY}`),

@@ -36,6 +36,7 @@ export const CKA = {
   EC_POINT: 0x181,
   WRAP_WITH_TRUSTED: 0x210,
   CHECK_VALUE: 0x090,
+  APPLICATION: 0x010,
 } as const;
 
 export const CKM = {
@@ -67,6 +68,11 @@ export const CKM = {
   AES_KEY_WRAP_KWP: 0x210b,
   /** Thales Luna's CKM_AES_KWP (CKM_VENDOR_DEFINED + 0x171), RFC 5649 per its SDK header. */
   LUNA_AES_KWP: 0x80000171,
+  /**
+   * AWS CloudHSM Client SDK 5's CKM_CLOUDHSM_AES_KEY_WRAP_ZERO_PAD (cloudhsm_pkcs11_vendor_defs.h),
+   * "AES key wrap with zero padding", RFC 5649 by AWS's key-wrapping page. Untested by us.
+   */
+  CLOUDHSM_AES_KEY_WRAP_ZERO_PAD: 0x8000216f,
 } as const;
 
 export const CKG = { MGF1_SHA256: 0x2, MGF1_SHA384: 0x3 } as const;

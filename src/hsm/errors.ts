@@ -36,12 +36,20 @@ export function adviceFor(ckrName: string): string {
   return entryFor(ckrName).officer;
 }
 
+/**
+ * PKCS#11 2.40 return codes pkcs11js has no name for: it names them vendor-defined and keeps the
+ * number (SoftHSM2 refusing to destroy a CKA_DESTROYABLE=false object answers 0x1B).
+ */
+const CODES_PKCS11JS_LACKS: Record<number, CkrCode> = { 0x1b: "CKR_ACTION_PROHIBITED" };
+
 /** Turns whatever pkcs11js threw into an HsmError naming the CKR_ code and what to do. */
 export function toHsmError(error: unknown, method: string, context?: string): HsmError {
   if (error instanceof HsmError) return error;
   const raw = error instanceof Error ? error.message : String(error);
   const match = /CKR_[A-Z0-9_]+/.exec(raw);
-  const code: ErrorCode | CkrCode = match ? (match[0] as CkrCode) : "HSM_NATIVE_ERROR";
+  const number = (error as { code?: unknown } | null)?.code;
+  const unnamed = match && typeof number === "number" ? CODES_PKCS11JS_LACKS[number] : undefined;
+  const code: ErrorCode | CkrCode = unnamed ?? (match ? (match[0] as CkrCode) : "HSM_NATIVE_ERROR");
   const advice = match ? adviceFor(code) : `The PKCS#11 library failed: ${raw}. ${entryFor(code).officer}`;
   const prefix = context ? `${context}: ` : "";
   return new HsmError(code, `${prefix}${advice} (${code} from ${method})`, method, { cause: error });

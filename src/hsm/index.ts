@@ -7,4 +7,4 @@ export { HsmSigner, mechanismFor } from "./hsm-signer.ts";
 export { createRehearsalEnvironment, DEFAULT_REHEARSAL_PINS, type RehearsalEnvironment, type TokenEnvironment } from "./rehearsal-token.ts";
 export type { FaultPlan } from "./fault-injector.ts";
 export { ulongText } from "./ulong.ts";
-export { RFC5649_VECTOR, wrapMechanismName, type WrapChoice } from "./key-wrap-choice.ts";
+export { RFC5649_VECTOR, wrapMechanismName, wrapMechanismOfName, type WrapChoice } from "./key-wrap-choice.ts";

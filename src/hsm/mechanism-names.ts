@@ -48,11 +48,18 @@ const NAMES: Record<number, string> = {
   0x210b: "CKM_AES_KEY_WRAP_KWP",
 };
 
+/** Vendor numbers our RFC 5649 wrap table knows (key-wrap-choice.ts); on another vendor's module the number may mean anything. */
+const VENDOR_NAMES: Record<number, string> = {
+  0x80000171: "Luna CKM_AES_KWP",
+  0x8000216f: "CloudHSM CKM_CLOUDHSM_AES_KEY_WRAP_ZERO_PAD",
+};
+
 const CKM_VENDOR_DEFINED = 0x80000000;
 
 export function mechanismName(mechanism: number): string {
   const name = NAMES[mechanism];
   if (name) return name;
   const hex = `0x${mechanism.toString(16).toUpperCase().padStart(4, "0")}`;
-  return mechanism >= CKM_VENDOR_DEFINED ? `${hex} (vendor)` : hex;
+  if (mechanism < CKM_VENDOR_DEFINED) return hex;
+  return VENDOR_NAMES[mechanism] ? `${hex} (vendor: ${VENDOR_NAMES[mechanism]})` : `${hex} (vendor)`;
 }

@@ -521,16 +521,22 @@ export class Pkcs11Backend {
 
   /**
    * The mechanism that produces RFC 5649 on this token, proven by a known-answer test on session
-   * objects (key-wrap-choice.ts). Also what the preflight shows.
+   * objects (key-wrap-choice.ts, the same table and decision as the preflight). `prefer`: the
+   * mechanism a transcript recorded, used when it proves RFC 5649 here too. wrapKey and
+   * unwrapAesKey use the last choice made.
    */
-  escrowWrapMechanism(): WrapChoice {
+  escrowWrapMechanism(prefer?: number): WrapChoice {
     const session = this.requireSession();
-    this.wrapChoice ??= chooseEscrowWrap({
-      mechanisms: () => [...(this.offered ??= new Set(this.mechanisms()))],
-      createObject: (template) => this.module.C_CreateObject(session, template),
-      wrap: (mechanism, wrapping, key) => this.module.C_WrapKey(session, { mechanism }, wrapping, key, Buffer.alloc(1024)),
-      destroy: (handle) => this.module.C_DestroyObject(session, handle),
-    });
+    if (this.wrapChoice && (prefer === undefined || this.wrapChoice.mechanism === prefer)) return this.wrapChoice;
+    this.wrapChoice = chooseEscrowWrap(
+      {
+        mechanisms: () => [...(this.offered ??= new Set(this.mechanisms()))],
+        createObject: (template) => this.module.C_CreateObject(session, template),
+        wrap: (mechanism, wrapping, key) => this.module.C_WrapKey(session, { mechanism }, wrapping, key, Buffer.alloc(1024)),
+        destroy: (handle) => this.module.C_DestroyObject(session, handle),
+      },
+      { prefer },
+    );
     return this.wrapChoice;
   }
 

@@ -2,19 +2,19 @@
  * The preflight's probes of a token, run in the HSM worker on the open session: the mechanism
  * list, CK_MECHANISM_INFO of each mechanism, and known-answer tests where the list cannot tell
  * (e.g. whether 0x210A is RFC 5649 or RFC 3394 with PKCS#7 padding on this module). Every test
- * object is a session object (CKA_TOKEN false) destroyed before the test returns, so a probe
- * leaves nothing behind even if it fails half-way.
+ * object is labelled ceremony-preflight-… and destroyed before its test returns; one the token
+ * refuses to destroy is reported (`left`), never passed over in silence.
  */
 import { createHash, createPublicKey, verify } from "node:crypto";
 import type pkcs11js from "pkcs11js";
 import { aesCmac, aesEncryptBlock } from "../escrow/aes-cmac.ts";
-import { wrapKeyWithPadding } from "../escrow/key-wrap.ts";
 import { CKA, CKK, CKM, CKO, EC_PARAMS } from "./constants.ts";
 import { toHsmError } from "./errors.ts";
+import { decideWrap, ESCROW_SHAPE_VECTOR, WRAP_MECHANISMS, wrapEvidence, type WrapProbeSession } from "./key-wrap-choice.ts";
 import { spkiFromEcPoint } from "./public-key.ts";
 import { makeKey, policyOf, WeakerThanRequired } from "./key-policy.ts";
 import { kekAttributes, minimalSecretKeyAttributes, minimalSigningKeyPairTemplates, probeAttributes, SIGNING_KEY_POLICY, signingKeyPairTemplates } from "./templates.ts";
-import type { KatName, KatResult, MechanismInfo, ProbeRequest, ProbeResult } from "./preflight-types.ts";
+import type { KatName, KatResult, LeftObject, MechanismInfo, ProbeRequest, ProbeResult, WrapEvidence } from "./preflight-types.ts";
 
 type Handle = Buffer;
 type Attribute = pkcs11js.Attribute;
@@ -29,6 +29,7 @@ export type ProbeModule = Pick<
   | "C_GenerateKeyPair"
   | "C_GetAttributeValue"
   | "C_WrapKey"
+  | "C_UnwrapKey"
   | "C_EncryptInit"
   | "C_Encrypt"
   | "C_SignInit"
@@ -38,18 +39,14 @@ export type ProbeModule = Pick<
   | "C_FindObjectsFinal"
 >;
 
-/** CKM_AES_KEY_WRAP_KWP, PKCS#11 3.0: RFC 5649 by name. 0x210A is RFC 5649 only on some modules. */
-export const CKM_AES_KEY_WRAP_KWP = 0x210b;
-const CKK_GENERIC_SECRET = 0x10;
+/** Labels of the test objects: a left-behind object is named by its label. */
+const LABEL = "ceremony-preflight-";
 
-/** RFC 5649 §6, the 20-octet example under the 192-bit KEK. */
-const RFC5649 = {
-  kek: Buffer.from("5840df6e29b02af1ab493b705bf16ea1ae8338f4dcc176a8", "hex"),
-  key: Buffer.from("c37b7e6492584340bed12207808941155068f738", "hex"),
-  wrapped: "138bdeaa9b8fa7fc61f97742e72248ee5ae6ae5360d1ae6a5f54f373fa543b6a",
-};
 /** A fixed, public test key (never a real one) for the AES KATs. */
 const TEST_KEY = Buffer.from("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", "hex");
+
+/** Codes that mean "log in first": tpm2-pkcs11 answers a public R/W session's writes with CKR_SESSION_READ_ONLY. */
+const LOGIN_CODES: ReadonlySet<string> = new Set(["CKR_USER_NOT_LOGGED_IN", "CKR_SESSION_READ_ONLY"]);
 
 export function runProbes(module: ProbeModule, slot: Handle, session: Handle, request: ProbeRequest): ProbeResult {
   const mechanisms = module.C_GetMechanismList(slot);
@@ -63,11 +60,24 @@ export function runProbes(module: ProbeModule, slot: Handle, session: Handle, re
     }
   });
   const probe = new KnownAnswerTests(module, session, request.loggedIn);
-  return { mechanisms, info, tests: request.tests.map((name) => probe.run(name)) };
+  const tests = request.tests.map((name) => probe.run(name));
+  return { mechanisms, info, tests, wrap: probe.wrap, left: probe.left };
+}
+
+/** What a test returns: null (or a note) on the known answer, a string saying what differed, or why it could not run. */
+type Outcome = string | null | { note: string } | { notPossible: string } | { needsLogin: string };
+
+interface Made {
+  handle: Handle;
+  label: string;
+  what: string;
+  token: boolean;
 }
 
 class KnownAnswerTests {
-  private readonly made: Handle[] = [];
+  private readonly made: Made[] = [];
+  readonly wrap: WrapEvidence[] = [];
+  readonly left: LeftObject[] = [];
 
   constructor(
     private readonly module: ProbeModule,
@@ -77,41 +87,45 @@ class KnownAnswerTests {
 
   run(name: KatName): KatResult {
     try {
-      const detail = this.test(name);
-      if (detail !== null && typeof detail === "object") return { name, outcome: "passed", detail: detail.note };
-      return { name, outcome: detail === null ? "passed" : "failed", detail: detail ?? "" };
+      const outcome = this.test(name);
+      if (outcome === null) return { name, outcome: "passed", detail: "" };
+      if (typeof outcome === "string") return { name, outcome: "failed", detail: outcome };
+      if ("note" in outcome) return { name, outcome: "passed", detail: outcome.note };
+      if ("needsLogin" in outcome) return { name, outcome: "needs-login", detail: outcome.needsLogin };
+      return { name, outcome: "not-possible", detail: outcome.notPossible };
     } catch (e) {
       if (e instanceof Error && e.cause instanceof WeakerThanRequired) {
         // The token made the key, but weaker than the ceremony requires: the ceremony would refuse it too.
         return { name, outcome: "failed", detail: `HSM_KEY_POLICY_WEAKER, ${e.cause.message}` };
       }
       const code = toHsmError(e, "").code;
-      // Without a login some modules (tpm2-pkcs11) answer a public R/W session's writes with
-      // CKR_SESSION_READ_ONLY rather than CKR_USER_NOT_LOGGED_IN: either means "try with the PIN".
-      const needsLogin = !this.loggedIn && (code === "CKR_USER_NOT_LOGGED_IN" || code === "CKR_SESSION_READ_ONLY");
-      const outcome = needsLogin ? "needs-login" : "failed";
-      return { name, outcome, detail: code };
+      return { name, outcome: this.needsLogin(code) ? "needs-login" : "failed", detail: code };
     } finally {
       this.destroyMade();
     }
   }
 
-  /** null (or a note) when the token gave the known answer, else what differed. */
-  private test(name: KatName): string | null | { note: string } {
+  private needsLogin(code: string): boolean {
+    return !this.loggedIn && LOGIN_CODES.has(code);
+  }
+
+  private test(name: KatName): Outcome {
     switch (name) {
       case "wrap-kwp":
-      case "wrap-pad": {
-        const r = this.wrapVector(name === "wrap-kwp" ? CKM_AES_KEY_WRAP_KWP : CKM.AES_KEY_WRAP_PAD);
-        return r.failed ? `${r.failed}; ${r.note}` : { note: r.note };
-      }
+      case "wrap-pad":
+      case "wrap-luna-kwp":
+      case "wrap-cloudhsm-zero-pad":
+        return this.wrapTest(name);
+      case "unwrap-kcv":
+        return this.unwrapTest();
       case "kek-template": {
         const base = [
           { type: CKA.CLASS, value: CKO.SECRET_KEY },
           { type: CKA.KEY_TYPE, value: CKK.AES },
           { type: CKA.VALUE_LEN, value: 32 },
-          { type: CKA.LABEL, value: "ceremony-preflight-kek" },
+          { type: CKA.LABEL, value: `${LABEL}kek` },
         ];
-        const made = this.makeSecretKey("C_GenerateKey", kekAttributes(true, false), (t) => this.module.C_GenerateKey(this.session, { mechanism: CKM.AES_KEY_GEN }, [...base, ...t]));
+        const made = this.makeSecretKey(`${LABEL}kek`, "C_GenerateKey", kekAttributes(true, false), (t) => this.module.C_GenerateKey(this.session, { mechanism: CKM.AES_KEY_GEN }, [...base, ...t]));
         return made.note ? { note: made.note } : null;
       }
       case "secret-import":
@@ -123,154 +137,203 @@ class KnownAnswerTests {
         return expect("CKA_CHECK_VALUE", attr?.value, Buffer.from(aesEncryptBlock(TEST_KEY, Buffer.alloc(16))).subarray(0, 3));
       }
       case "kcv-mechanisms": {
-        const key = this.importTestKey("kcv-probe");
+        const kcvs = this.kcvsOf(this.importTestKey("kcv-probe"));
         const zero = Buffer.alloc(16);
-        this.module.C_EncryptInit(this.session, { mechanism: CKM.AES_ECB }, key);
-        const ecb = this.module.C_Encrypt(this.session, zero, Buffer.alloc(16));
-        this.module.C_SignInit(this.session, { mechanism: CKM.AES_CMAC }, key);
-        const cmac = this.module.C_Sign(this.session, zero, Buffer.alloc(16));
-        return (
-          expect("AES-ECB", ecb, Buffer.from(aesEncryptBlock(TEST_KEY, zero))) ??
-          expect("AES-CMAC", cmac, Buffer.from(aesCmac(TEST_KEY, zero)))
-        );
+        return expect("AES-ECB", kcvs.ecb, Buffer.from(aesEncryptBlock(TEST_KEY, zero))) ?? expect("AES-CMAC", kcvs.cmac, Buffer.from(aesCmac(TEST_KEY, zero)));
       }
       case "sign-EC-P256":
       case "sign-EC-P384":
         return this.signAndVerify(name === "sign-EC-P256" ? "EC-P256" : "EC-P384");
-      case "destroy": {
-        const made = this.destroyable("ceremony-preflight-destroy");
-        this.module.C_DestroyObject(this.session, made.handle);
-        const kept = this.made.indexOf(made.handle);
-        if (kept >= 0) this.made.splice(kept, 1);
-        this.module.C_FindObjectsInit(this.session, [{ type: CKA.LABEL, value: "ceremony-preflight-destroy" }]);
-        let left: Handle[];
-        try {
-          left = this.module.C_FindObjects(this.session, 10);
-        } finally {
-          this.module.C_FindObjectsFinal(this.session);
-        }
-        if (left.length) return "the destroyed object is still found";
-        return made.note ? { note: made.note } : null;
-      }
+      case "destroy":
+        return this.destroyTest();
     }
   }
 
   /**
-   * An object to destroy: an AES key made from bytes (as the escrow's), or where the token makes no
-   * such key (tpm2-pkcs11: "Can only create RSA Public key objects or data objects") a data object;
-   * a token object where the token makes no session objects and a user is logged in.
+   * One mechanism of the RFC 5649 table (key-wrap-choice.ts), with the same known-answer tests and
+   * the same public session objects as the escrow step: an AES-256 key under an AES-256 KEK must
+   * equal what OpenSSL's id-aes256-wrap-pad gives (RFC 3394 with PKCS#7 padding gives 48 bytes, not
+   * 40); the RFC 5649 §6 vector is tried too and reported.
    */
-  private destroyable(label: string): { handle: Handle; note: string | null } {
-    try {
-      const aes = [
-        { type: CKA.CLASS, value: CKO.SECRET_KEY },
-        { type: CKA.KEY_TYPE, value: CKK.AES },
-        { type: CKA.LABEL, value: label },
-        { type: CKA.VALUE, value: Buffer.from(TEST_KEY) },
-      ];
-      return { handle: this.makeSecretKey("C_CreateObject", kekAttributes(false, false), (t) => this.module.C_CreateObject(this.session, [...aes, ...t])).handle, note: null };
-    } catch (e) {
-      const code = toHsmError(e, "").code;
-      if (code === "CKR_USER_NOT_LOGGED_IN" || code === "CKR_SESSION_READ_ONLY") throw e;
-      const data = (token: boolean): Attribute[] => [
-        { type: CKA.CLASS, value: CKO.DATA },
-        { type: CKA.TOKEN, value: token },
-        { type: CKA.PRIVATE, value: this.loggedIn },
-        { type: CKA.LABEL, value: label },
-        { type: CKA.VALUE, value: Buffer.from("ceremony preflight") },
-      ];
-      const note = `on a data object: the token makes no AES key from bytes (${code})`;
-      try {
-        return { handle: this.keep(this.module.C_CreateObject(this.session, data(false))), note };
-      } catch (again) {
-        if (!this.loggedIn || toHsmError(again, "").code !== "CKR_ATTRIBUTE_VALUE_INVALID") throw again;
-        return { handle: this.keep(this.module.C_CreateObject(this.session, data(true))), note };
-      }
+  private wrapTest(name: KatName): Outcome {
+    const entry = WRAP_MECHANISMS.find((m) => m.kat === name)!;
+    const evidence = wrapEvidence(this.wrapSession(), entry.mechanism, { private: false, labelPrefix: LABEL }, this.left);
+    this.wrap.push(evidence);
+    const { shape, rfc } = evidence;
+    const vector =
+      rfc.outcome === "matched"
+        ? "RFC 5649 §6 vector matched"
+        : rfc.outcome === "differs"
+          ? `RFC 5649 §6 20-octet vector differs${shape.outcome === "matched" ? " (the module pads short keys itself)" : ""}`
+          : `RFC 5649 §6 vector not tried (${rfc.code ?? "no test object"})`;
+    const vendor = entry.standard === "vendor" ? "vendor number from our table, untested by us; " : "";
+    if (shape.outcome === "matched") return { note: `${vendor}${vector}` };
+    if (shape.outcome === "not-possible") {
+      if (shape.code && this.needsLogin(shape.code)) return { needsLogin: shape.code };
+      return { notPossible: `${vendor}no test key could be made (${shape.code ?? "refused"})` };
     }
+    const want = ESCROW_SHAPE_VECTOR.wrapped.length;
+    const what = shape.code
+      ? `C_WrapKey refused the test key (${shape.code})`
+      : shape.length === want
+        ? "its output differs from RFC 5649's"
+        : `it gives ${shape.length} bytes for a 32-byte key, RFC 5649 gives ${want}`;
+    return `${vendor}${what}; ${vector}`;
   }
 
   /**
-   * The ceremony's case decides: an AES-256 key wrapped under an AES-256 key must equal what
-   * OpenSSL's id-aes256-wrap-pad (RFC 5649) gives — RFC 3394 with PKCS#7 padding gives 48 bytes, not
-   * 40. The RFC 5649 §6 vector (a 20-octet key under a 192-bit KEK) is tried too and its result
-   * reported: SoftHSM2's 0x210A pads short keys itself and misses it, yet is RFC 5649 for 32-byte keys.
+   * The trial recovery's unwrap, on the RFC 5649 vector of the escrow's shape, made as the backend
+   * makes it (importAesKey, unwrapAesKey: base template, full usage else minimal, read back and
+   * checked): the escrow transport key, then C_UnwrapKey into a KCV probe, whose KCVs are compared
+   * with the vector key's. A template the token refuses (e.g. one that insists on CKA_VALUE_LEN)
+   * shows here, before anybody signs in.
    */
-  private wrapVector(mechanism: number): { failed: string | null; note: string } {
-    const kek = Buffer.from(TEST_KEY).reverse();
-    const wrapped = this.wrapOnToken(mechanism, CKK.AES, kek, TEST_KEY);
-    const want = Buffer.from(wrapKeyWithPadding(kek, TEST_KEY));
-    const failed =
-      wrapped.equals(want) ? null : wrapped.length === want.length ? "its output differs from RFC 5649's" : `it gives ${wrapped.length} bytes for a 32-byte key, RFC 5649 gives ${want.length}`;
-    let note: string;
-    try {
-      const vector = this.wrapOnToken(mechanism, CKK_GENERIC_SECRET, RFC5649.kek, RFC5649.key);
-      note = vector.toString("hex") === RFC5649.wrapped ? "RFC 5649 §6 vector matched" : `RFC 5649 §6 20-octet vector differs${failed ? "" : " (the module pads short keys itself)"}`;
-    } catch (e) {
-      note = `RFC 5649 §6 vector not tried (${toHsmError(e, "").code})`;
-    }
-    return { failed, note };
-  }
-
-  private wrapOnToken(mechanism: number, keyType: number, kekValue: Buffer, keyValue: Buffer): Buffer {
+  private unwrapTest(): Outcome {
+    const { choice } = decideWrap(this.wrap);
+    if (!choice) return { notPossible: "no mechanism here is proven to give RFC 5649" };
+    const transport = this.importTestKey("escrow-transport", Buffer.from(ESCROW_SHAPE_VECTOR.kek), `${LABEL}unwrap-transport`);
+    const label = `${LABEL}unwrap-probe`;
     const base = [
       { type: CKA.CLASS, value: CKO.SECRET_KEY },
-      { type: CKA.TOKEN, value: false },
-      { type: CKA.PRIVATE, value: this.loggedIn },
+      { type: CKA.KEY_TYPE, value: CKK.AES },
+      { type: CKA.LABEL, value: label },
     ];
-    const kek = this.keep(
-      this.module.C_CreateObject(this.session, [...base, { type: CKA.KEY_TYPE, value: CKK.AES }, { type: CKA.WRAP, value: true }, { type: CKA.VALUE, value: Buffer.from(kekValue) }]),
-    );
-    const key = this.keep(
-      this.module.C_CreateObject(this.session, [
-        ...base,
-        { type: CKA.KEY_TYPE, value: keyType },
-        { type: CKA.EXTRACTABLE, value: true },
-        { type: CKA.VALUE, value: Buffer.from(keyValue) },
-      ]),
-    );
-    return this.module.C_WrapKey(this.session, { mechanism }, kek, key, Buffer.alloc(256));
+    let probe: Handle;
+    try {
+      probe = this.makeSecretKey(label, "C_UnwrapKey", probeAttributes(), (t) =>
+        this.module.C_UnwrapKey(this.session, { mechanism: choice.mechanism }, transport, Buffer.from(ESCROW_SHAPE_VECTOR.wrapped), [...base, ...t]),
+      ).handle;
+    } catch (e) {
+      const code = toHsmError(e, "C_UnwrapKey").code;
+      if (this.needsLogin(code) || (e instanceof Error && e.cause instanceof WeakerThanRequired)) throw e;
+      return `C_UnwrapKey with ${choice.mechanismName} refused the trial recovery's template (${code})`;
+    }
+    const kcvs = this.kcvsOf(probe);
+    const zero = Buffer.alloc(16);
+    const mismatch =
+      expect("KCV-ECB0 of the unwrapped key", kcvs.ecb.subarray(0, 3), Buffer.from(aesEncryptBlock(ESCROW_SHAPE_VECTOR.key, zero)).subarray(0, 3)) ??
+      expect("KCV-CMAC of the unwrapped key", kcvs.cmac.subarray(0, 5), Buffer.from(aesCmac(ESCROW_SHAPE_VECTOR.key, zero)).subarray(0, 5));
+    return mismatch ?? { note: `${choice.mechanismName}, KCVs match` };
   }
 
-  private importTestKey(use: "escrow-transport" | "kcv-probe"): Handle {
-    // The escrow transport key has the KEK's usage (wrap and unwrap only); the probe encrypts and MACs.
+  /**
+   * C_DestroyObject on the least-privileged object the token makes: a session data object, else an
+   * AES key that may do nothing. A token that refuses wrap-capable test keys (or any AES key from
+   * bytes: tpm2-pkcs11) is no reason to doubt that it destroys keys.
+   */
+  private destroyTest(): Outcome {
+    const label = `${LABEL}destroy`;
+    // NSS softokn makes only public data objects, tpm2-pkcs11 (logged in) only private ones and no AES keys.
+    const data = (priv: boolean): { what: string; template: Attribute[] } => ({
+      what: "session data object",
+      template: [
+        { type: CKA.CLASS, value: CKO.DATA },
+        { type: CKA.PRIVATE, value: priv },
+        { type: CKA.APPLICATION, value: "ceremony preflight" },
+        { type: CKA.VALUE, value: Buffer.from("preflight destroy test") },
+      ],
+    });
+    const candidates: Array<{ what: string; template: Attribute[] }> = [
+      data(false),
+      ...(this.loggedIn ? [data(true)] : []),
+      {
+        what: "session AES key with no usage",
+        template: [
+          { type: CKA.CLASS, value: CKO.SECRET_KEY },
+          { type: CKA.KEY_TYPE, value: CKK.AES },
+          { type: CKA.PRIVATE, value: this.loggedIn },
+          { type: CKA.VALUE, value: Buffer.from(TEST_KEY) },
+          ...[CKA.ENCRYPT, CKA.DECRYPT, CKA.WRAP, CKA.UNWRAP, CKA.SIGN, CKA.VERIFY, CKA.DERIVE].map((type) => ({ type, value: false })),
+        ],
+      },
+    ];
+    const refused: string[] = [];
+    for (const c of candidates) {
+      let handle: Handle;
+      try {
+        handle = this.module.C_CreateObject(this.session, [...c.template, { type: CKA.TOKEN, value: false }, { type: CKA.LABEL, value: label }]);
+      } catch (e) {
+        const code = toHsmError(e, "C_CreateObject").code;
+        if (this.needsLogin(code)) throw e;
+        refused.push(`${c.what}: ${code}`);
+        continue;
+      }
+      this.keep(handle, label, c.what);
+      this.module.C_DestroyObject(this.session, handle);
+      this.made.pop();
+      this.module.C_FindObjectsInit(this.session, [{ type: CKA.LABEL, value: label }]);
+      let found: Handle[];
+      try {
+        found = this.module.C_FindObjects(this.session, 10);
+      } finally {
+        this.module.C_FindObjectsFinal(this.session);
+      }
+      return found.length === 0 ? { note: `${c.what} destroyed` } : `the destroyed ${c.what} is still found`;
+    }
+    return { notPossible: `the token made no test object to destroy (${refused.join("; ")})` };
+  }
+
+  /** The session in the shape the wrap known-answer tests of key-wrap-choice.ts take. */
+  private wrapSession(): WrapProbeSession {
+    return {
+      mechanisms: () => [],
+      createObject: (template) => this.module.C_CreateObject(this.session, template),
+      wrap: (mechanism, wrapping, key) => this.module.C_WrapKey(this.session, { mechanism }, wrapping, key, Buffer.alloc(256)),
+      destroy: (handle) => this.module.C_DestroyObject(this.session, handle),
+    };
+  }
+
+  /** AES-ECB and AES-CMAC of a zero block, as probeKcv computes them. */
+  private kcvsOf(key: Handle): { ecb: Buffer; cmac: Buffer } {
+    const zero = Buffer.alloc(16);
+    this.module.C_EncryptInit(this.session, { mechanism: CKM.AES_ECB }, key);
+    const ecb = this.module.C_Encrypt(this.session, zero, Buffer.alloc(16));
+    this.module.C_SignInit(this.session, { mechanism: CKM.AES_CMAC }, key);
+    const cmac = this.module.C_Sign(this.session, zero, Buffer.alloc(16));
+    return { ecb, cmac };
+  }
+
+  /** An AES key from bytes as importAesKey makes it: the escrow transport key wraps and unwraps only; the probe encrypts and MACs. */
+  private importTestKey(use: "escrow-transport" | "kcv-probe", value: Buffer = Buffer.from(TEST_KEY), label = `${LABEL}${use}`): Handle {
     const usage = use === "kcv-probe" ? probeAttributes() : kekAttributes(false, false);
     const base = [
       { type: CKA.CLASS, value: CKO.SECRET_KEY },
       { type: CKA.KEY_TYPE, value: CKK.AES },
-      { type: CKA.LABEL, value: `ceremony-preflight-${use}` },
-      { type: CKA.VALUE, value: Buffer.from(TEST_KEY) },
+      { type: CKA.LABEL, value: label },
+      { type: CKA.VALUE, value },
     ];
-    return this.makeSecretKey("C_CreateObject", usage, (t) => this.module.C_CreateObject(this.session, [...base, ...t])).handle;
+    return this.makeSecretKey(label, "C_CreateObject", usage, (t) => this.module.C_CreateObject(this.session, [...base, ...t])).handle;
   }
 
   /**
    * A secret key as the backend makes it (key-policy.ts): the full template, else the minimal one,
    * kept only when what the token made meets the policy; here as a session object.
    */
-  private makeSecretKey(method: string, usage: Attribute[], make: (template: Attribute[]) => Handle): { handle: Handle; note: string | null } {
+  private makeSecretKey(label: string, method: string, usage: Attribute[], make: (template: Attribute[]) => Handle): { handle: Handle; note: string | null } {
     const full = this.asSessionObject(usage);
     const made = makeKey(this.module, this.session, {
       what: "test key",
       method,
-      make: (choice) => ({ key: this.keep(make(choice === "full" ? full : minimalSecretKeyAttributes(full))) }),
+      make: (choice) => ({ key: this.keep(make(choice === "full" ? full : minimalSecretKeyAttributes(full)), label, "session AES key") }),
       policy: { key: policyOf(full) },
     });
     return { handle: made.handles.key!, note: made.refusedWith ? `full template refused (${made.refusedWith}), minimal template used` : null };
   }
 
-  private signAndVerify(algorithm: "EC-P256" | "EC-P384"): string | null | { note: string } {
+  private signAndVerify(algorithm: "EC-P256" | "EC-P384"): Outcome {
     const ecParams = { type: CKA.EC_PARAMS, value: EC_PARAMS[algorithm === "EC-P256" ? "P-256" : "P-384"] };
     const generate = (templates: { publicTemplate: Attribute[]; privateTemplate: Attribute[] }, asTemplate: (t: Attribute[]) => Attribute[]): pkcs11js.KeyPair =>
       this.module.C_GenerateKeyPair(this.session, { mechanism: CKM.EC_KEY_PAIR_GEN }, asTemplate([...templates.publicTemplate, ecParams]), asTemplate(templates.privateTemplate));
     // The ceremony's own order and check (key-policy.ts): the full template, then the minimal one,
     // and the key kept only when its attributes read back as the ceremony requires.
     const templates = { full: signingKeyPairTemplates, minimal: minimalSigningKeyPairTemplates };
+    const label = `${LABEL}signing-${algorithm}`;
     let asToken = false;
     const made = makeKey(this.module, this.session, {
       what: "signing key pair",
       method: "C_GenerateKeyPair",
       make: (choice) => {
-        const t = templates[choice]("ceremony-preflight-signing", Buffer.from("preflight"));
+        const t = templates[choice](label, Buffer.from("preflight"));
         let pair: pkcs11js.KeyPair;
         try {
           pair = generate(t, asToken ? (x) => x : (x) => this.asSessionObject(x));
@@ -281,8 +344,9 @@ class KnownAnswerTests {
           asToken = true;
           pair = generate(t, (x) => x);
         }
-        this.keep(pair.publicKey);
-        this.keep(pair.privateKey);
+        const where = asToken ? "token" : "session";
+        this.keep(pair.publicKey, label, `${where} EC public key`, asToken);
+        this.keep(pair.privateKey, label, `${where} EC private key`, asToken);
         return { private: pair.privateKey, public: pair.publicKey };
       },
       // Not logged in, the test key is public (CKA_PRIVATE false); everything else as the ceremony requires.
@@ -311,17 +375,23 @@ class KnownAnswerTests {
     });
   }
 
-  private keep(handle: Handle): Handle {
-    this.made.push(handle);
+  private keep(handle: Handle, label: string, what: string, token = false): Handle {
+    this.made.push({ handle, label, what, token });
     return handle;
   }
 
+  /**
+   * Every test object goes; one the token will not destroy is reported with the token's answer. A
+   * handle already invalid is an object already gone (key-policy.ts destroys a key weaker than
+   * required itself).
+   */
   private destroyMade(): void {
-    for (const h of this.made.splice(0)) {
+    for (const m of this.made.splice(0)) {
       try {
-        this.module.C_DestroyObject(this.session, h);
-      } catch {
-        // Session objects end with the session anyway; a failed destroy must not hide the verdict.
+        this.module.C_DestroyObject(this.session, m.handle);
+      } catch (e) {
+        const code = toHsmError(e, "C_DestroyObject").code;
+        if (code !== "CKR_OBJECT_HANDLE_INVALID") this.left.push({ label: m.label, what: m.what, code, token: m.token });
       }
     }
   }

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { formatKcv, formatKeyId, formatSetId } from "../../common/index.ts";
 import { wipeDecodedShares } from "../../escrow/index.ts";
-import { HsmError } from "../../hsm/index.ts";
+import { HsmError, wrapMechanismOfName } from "../../hsm/index.ts";
 import { type ExtraCheck, verifyBundle } from "../../transcript/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
 import { ensureObject } from "../hsm-objects.ts";
@@ -125,8 +125,9 @@ export const escrowRecover: ActionDefinition<z.infer<typeof Params>> = {
       laterBundles: p.laterBundles.map((d) => (isAbsolute(d) ? d : resolve(ctx.scriptDir, d))),
       extraChecks: ctx.bundleChecks,
     });
-    // The transcript says the blob is RFC 5649; this token unwraps it with whichever of its mechanisms is proven to be RFC 5649.
-    const wrap = await ctx.hsm().call("escrowWrapMechanism");
+    // The transcript says the blob is RFC 5649 and names the mechanism that made it: that one where
+    // this token proves it gives RFC 5649 too, else whichever of its mechanisms is proven to.
+    const wrap = await ctx.hsm().call("escrowWrapMechanism", wrapMechanismOfName(source.wrapMechanism));
     ctx.record("recovery.source", {
       bundleCeremonyId: source.ceremonyId,
       bundleSignerSpkiSha256: source.signerSpkiSha256,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { formatKcv, formatSetId } from "../../common/index.ts";
 import { wipe } from "../../errors.ts";
 import { combineShares, wipeDecodedShares } from "../../escrow/index.ts";
-import { HsmError, type HsmClient, type SecretKeyInfo } from "../../hsm/index.ts";
+import { HsmError, wrapMechanismOfName, type HsmClient, type SecretKeyInfo } from "../../hsm/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
 import { voidedCardMessage, voidedSetIds } from "../card-set-void.ts";
 import { decodeShares, recordedSplit, ShareReadBackError } from "./escrow-common.ts";
@@ -23,6 +23,8 @@ export const escrowTrialRecovery: ActionDefinition<z.infer<typeof Params>> = {
     const split = recordedSplit(ctx, p.keyLabel);
     const wrapped = ctx.artifact(split.wrappedPath);
     if (!wrapped) throw new ShareReadBackError("ESCROW_WRAPPED_MISSING", `The wrapped key ${split.wrappedPath} is not recorded in this ceremony.`);
+    // The mechanism the split recorded, as long as this token still proves it (a restart forgets the choice).
+    await ctx.hsm().call("escrowWrapMechanism", wrapMechanismOfName(split.wrapMechanism));
     const decoded = decodeShares(ctx, ctx.inputs.shares);
     const voided = voidedSetIds(ctx.events());
     for (const d of decoded) {

@@ -1,7 +1,9 @@
 /**
- * The preflight runs before anybody signs in: a refused token ends `ceremony run` with the table
- * and nothing journaled; a rehearsal journals the passed preflight right after ceremony.started,
- * and its signed transcript carries the token's capability profile.
+ * The preflight runs before anybody signs in: a key it cannot see without the PIN is left to the
+ * login step (journaled as keysAtLogin) and refused by `ceremony preflight --login`; a rehearsal
+ * journals the passed preflight right after ceremony.started, and its signed transcript carries
+ * the token's capability profile. (Refusals that end `ceremony run` before sign-in with nothing
+ * journaled: preflight-opencryptoki.test.ts, preflight-tpm2.test.ts, preflight-hidden-keys.test.ts.)
  */
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,8 +11,9 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { main } from "../../../src/cli/main.ts";
 import type { Prompter } from "../../../src/cli/prompt.ts";
+import { preflightCommand } from "../../../src/cli/preflight-command.ts";
 import { runCommand } from "../../../src/cli/run-command.ts";
-import { createRehearsalEnvironment, type RehearsalEnvironment } from "../../../src/hsm/index.ts";
+import { createRehearsalEnvironment, DEFAULT_REHEARSAL_PINS, type RehearsalEnvironment } from "../../../src/hsm/index.ts";
 import { Journal } from "../../../src/journal/index.ts";
 
 const SCRIPTS = resolve(import.meta.dirname, "../../../ceremony-scripts");
@@ -42,31 +45,56 @@ const silentPrompter = (asked: string[]): Prompter => ({
   close: () => undefined,
 });
 
-test("ceremony run: a token without the issuing key is refused before sign-in, with the reason and what to do; nothing is journaled", async () => {
+test("ceremony run: without the PIN a missing issuing key cannot be told from a hidden one, so it is left to the login step; `ceremony preflight --login` refuses it", async () => {
   const params = join(dir, "intermediate.yaml");
   await writeFile(params, "parameters:\n  rootCertificate: /etc/hostname\n");
-  const journalPath = join(dir, "refused.db");
+  const journalPath = join(dir, "left-to-login.db");
   const out: string[] = [];
-  const err: string[] = [];
   const asked: string[] = [];
-  const code = await runCommand(
-    { out: (l) => out.push(l), err: (l) => err.push(l) },
-    { script: join(SCRIPTS, "intermediate-signing.yaml"), params, tokenUri: "pkcs11:token=gate%20token", out: join(dir, "out"), journal: journalPath },
-    silentPrompter(asked),
-  );
-  expect(code).toBe(1);
+  // The run gets past the preflight to the sign-in, where this test stops it.
+  const stopAtSignIn: Prompter = {
+    ...silentPrompter(asked),
+    ask: async (q) => {
+      asked.push(q);
+      throw new Error("stopped at sign-in");
+    },
+  };
+  await expect(
+    runCommand(
+      { out: (l) => out.push(l), err: (l) => out.push(l) },
+      { script: join(SCRIPTS, "intermediate-signing.yaml"), params, tokenUri: "pkcs11:token=gate%20token", out: join(dir, "out"), journal: journalPath },
+      stopAtSignIn,
+    ),
+  ).rejects.toThrow("stopped at sign-in");
   const table = out.join("\n");
-  // The table fits 100 columns: long cells wrap within their column, the advice below it at spaces.
-  expect(table).toMatch(/^Sign with the existing key\s+4\s+no key labelled "ROOT-CA-R1" is visible on\s+REFUSED$/m);
-  expect(table.replace(/\s+/g, " ")).toContain('REFUSED: Sign with the existing key "ROOT-CA-R1" — Connect the HSM that holds "ROOT-CA-R1", or correct the key label in the parameters.');
-  expect(err.join("\n")).toBe("The ceremony was not started; nobody has signed in. Use a token that meets every need, or change the parameters as advised above.");
-  expect(asked).toEqual([]);
+  // The row's first line holds the need, its step, the start of what the token offers and the verdict.
+  expect(table).toMatch(/^Sign with the existing key\s+4\s+no key labelled "ROOT-CA-R1".*UNVERIFIED$/m);
+  const text = table.replace(/\s+/g, " ");
+  expect(text).toContain('UNVERIFIED: Sign with the existing key "ROOT-CA-R1" — The token shows no key labelled "ROOT-CA-R1" before a login; the login step looks for it');
+  expect(asked).toEqual(["Participant name (empty when everyone has signed in): "]);
   const journal = Journal.open(journalPath);
   try {
-    expect(journal.ceremonies()).toEqual([]);
+    const [id] = journal.ceremonies();
+    const preflight = journal.events(id!).find((e) => e.type === "hsm.preflight")!;
+    expect(preflight.body).toMatchObject({ ok: true, keysAtLogin: ["ROOT-CA-R1"] });
+    expect(preflight.body.rows).toContainEqual(
+      expect.objectContaining({ need: 'Sign with the existing key "ROOT-CA-R1"', verdict: "unverified", offered: 'no key labelled "ROOT-CA-R1" is visible without the PIN: checked at the login step' }),
+    );
   } finally {
     journal.close();
   }
+
+  // With the PIN the private objects are visible, so a missing key is refused before any ceremony.
+  const loginOut: string[] = [];
+  const code = await preflightCommand(
+    { out: (l) => loginOut.push(l), err: (l) => loginOut.push(l) },
+    { script: join(SCRIPTS, "intermediate-signing.yaml"), params, tokenUri: "pkcs11:token=gate%20token", login: true },
+    () => ({ ...silentPrompter([]), secret: async () => Buffer.from(DEFAULT_REHEARSAL_PINS.userPin) }),
+  );
+  expect(code).toBe(1);
+  const refused = loginOut.join("\n");
+  expect(refused).toMatch(/^Sign with the existing key\s+4\s+no key labelled "ROOT-CA-R1".*REFUSED$/m);
+  expect(refused.replace(/\s+/g, " ")).toContain('REFUSED: Sign with the existing key "ROOT-CA-R1" — Connect the HSM that holds "ROOT-CA-R1", or correct the key label in the parameters.');
 });
 
 test("ceremony rehearse: hsm.preflight is journaled before sign-in and the signed transcript carries the capability profile", async () => {
