@@ -21,7 +21,7 @@ export function PaperScriptPanel({ summary, parameters, rehearsal, checking }: {
     });
   return (
     <section className="paper-script-panel" aria-labelledby="paper-script-heading">
-      <h3 id="paper-script-heading">Paper script for the witnesses</h3>
+      <h2 id="paper-script-heading">Paper script for the witnesses</h2>
       {ready ? (
         <dl className="paper-hashes">
           <div>
