@@ -81,12 +81,6 @@ export function isKeyOperation(e: RecordedEvent): boolean {
   }
 }
 
-function titleOf(body: object): string | null {
-  // `title` joined participant.joined with named witnesses (issue 15); older transcripts lack it.
-  const t = (body as { title?: unknown }).title;
-  return typeof t === "string" && t.trim() !== "" ? t : null;
-}
-
 export function ceremonyRecord(bundle: string, transcript: Transcript, signerSpkiSha256: string, anchored: boolean): CeremonyRecord {
   const people = new Map<string, Person>();
   for (const p of transcript.participants) people.set(p.id, { id: p.id, name: p.name, role: p.role, title: null });
@@ -96,7 +90,7 @@ export function ceremonyRecord(bundle: string, transcript: Transcript, signerSpk
   for (const e of transcript.events) {
     switch (e.type) {
       case "participant.joined":
-        people.set(e.body.participantId, { id: e.body.participantId, name: e.body.name, role: e.body.role, title: titleOf(e.body) });
+        people.set(e.body.participantId, { id: e.body.participantId, name: e.body.name, role: e.body.role, title: e.body.title?.trim() ? e.body.title : null });
         break;
       case "hsm.token.selected":
       case "hsm.relogin":

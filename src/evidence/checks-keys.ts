@@ -105,9 +105,9 @@ export function checkCustodians({ ledger }: CheckInput): CheckResult {
 
 /** Retired in the bundles given: rotated by a later ceremony, or no copy left. */
 function retirement(key: LedgerKey): string | null {
-  if (key.rotatedBy) return `rotated to ${key.rotatedBy.successor} by ${key.rotatedBy.ceremony.id} on ${day(key.rotatedBy.event.time)}`;
-  if (key.copies.length > 0 && liveCopies(key).length === 0) return "no copy left (every copy destroyed or retired)";
-  return null;
+  const gone = key.copies.length > 0 && liveCopies(key).length === 0 ? "no copy left (every copy destroyed or retired)" : null;
+  const rotated = key.rotatedBy ? `rotated to ${key.rotatedBy.successor} by ${key.rotatedBy.ceremony.id} on ${day(key.rotatedBy.event.time)}` : null;
+  return rotated && gone ? `${rotated}; ${gone}` : (rotated ?? gone);
 }
 
 export interface RotationDate {
@@ -191,7 +191,11 @@ export function checkRotationSchedule({ ledger, asOf }: CheckInput): CheckResult
 export function checkReplacement({ ceremonies, ledger }: CheckInput): CheckResult {
   const r = emptyResult();
   for (const key of ledger.keys) {
-    if (key.rotatedBy) r.evidence.push(cite(key.rotatedBy, `${keyName(key)} replaced by ${key.rotatedBy.successor} in ${key.rotatedBy.ceremony.id}`));
+    const rotated = key.rotatedBy;
+    if (rotated) {
+      const after = rotated.destroyBy ? `, to be destroyed by ${day(rotated.destroyBy)}` : ", kept (no destruction date: an old root still signs for what it issued)";
+      r.evidence.push(cite(rotated, `${keyName(key)} replaced by ${rotated.successor} in ${rotated.ceremony.id}${after}`));
+    }
   }
   for (const c of ceremonies) {
     for (const step of c.steps) {
@@ -268,8 +272,23 @@ function setRemains(set: EscrowSetCopy): string {
 }
 
 /** 001 §3.8 and §8; docs/architecture.md "Key copies": destroyed only when no copy is unaccounted. */
-export function checkDestruction({ ceremonies, ledger }: CheckInput): CheckResult {
+export function checkDestruction({ ceremonies, ledger, asOf }: CheckInput): CheckResult {
   const r = emptyResult();
+  // 001 §3.8: a key rotated out is destroyed once its overlap has expired (key.superseded's destroyBy).
+  for (const key of ledger.keys) {
+    const rotated = key.rotatedBy;
+    const live = liveCopies(key);
+    if (!rotated?.destroyBy || live.length === 0) continue;
+    const where = live.map((x) => (x.kind === "token" ? tokenCopyName(x) : setName(key, x))).join("; ");
+    const due = Date.parse(rotated.destroyBy);
+    const replaced = `${keyName(key)} was replaced by ${rotated.successor} in ${rotated.ceremony.id}`;
+    if (asOf.getTime() >= due) {
+      const days = Math.floor((asOf.getTime() - due) / DAY_MS);
+      r.findings.push(finding("overdue", `${replaced} and was to be destroyed by ${day(rotated.destroyBy)} after its overlap: ${days} day${days === 1 ? "" : "s"} overdue, still held on ${where}`, { ceremony: rotated.ceremony, seq: rotated.event.seq }));
+    } else {
+      r.evidence.push(cite(rotated, `${replaced}; its destruction is scheduled by ${day(rotated.destroyBy)}, after the overlap (held meanwhile on ${where})`));
+    }
+  }
   // Each destruction's own verdict over the copies it listed (key.copies.accounted), as the ceremony recorded it.
   for (const c of ceremonies) {
     for (const e of c.transcript.events) {

@@ -2,7 +2,7 @@
  * The requirements about people: dual control, the CISO witness rule for rotations, the audit
  * trail (actor and time of every key operation) and that no key is substituted unseen.
  */
-import { formatFingerprintPrefix } from "../common/index.ts";
+import { formatFingerprintPrefix, normaliseTitle } from "../common/index.ts";
 import type { CeremonyRecord, StepRecord } from "./ceremony-record.ts";
 import { witnessesOf } from "./ceremony-record.ts";
 import { type CheckInput, type CheckResult, cite, citeCeremony, citeStep, emptyResult, finding, names, stepName, who } from "./check-kit.ts";
@@ -40,12 +40,7 @@ export function checkDualControl({ ceremonies }: CheckInput): CheckResult {
 export const ROTATION_SCRIPTS = ["root-rotation", "kek-rotation"] as const;
 
 export function isRotationCeremony(c: CeremonyRecord): boolean {
-  return (ROTATION_SCRIPTS as readonly string[]).includes(c.scriptId) || c.transcript.events.some((e) => e.type.startsWith("key.rotat"));
-}
-
-/** As src/common's named-witness rule compares titles: case and runs of spaces ignored. */
-function normaliseTitle(title: string): string {
-  return title.trim().replace(/\s+/g, " ").toLowerCase();
+  return (ROTATION_SCRIPTS as readonly string[]).includes(c.scriptId) || c.transcript.events.some((e) => e.type === "key.superseded");
 }
 
 /** 000 "Key Rotation and Master Key Access": two witnesses, one the CISO or Director of Cybersecurity. */

@@ -64,8 +64,11 @@ export interface LedgerKey {
   copies: KeyCopy[];
   /** A self-signed root certificate of this key, with its validity. */
   rootCertificate: { label: string; notBefore: string; notAfter: string; made: Occurrence } | null;
-  /** A later ceremony that rotated this key, with the successor's label. */
-  rotatedBy: (Occurrence & { successor: string }) | null;
+  /**
+   * A later ceremony that rotated this key (key.superseded): the successor's label, and when the
+   * old key is to be destroyed after the overlap (null: kept, as an old root that still signs CRLs).
+   */
+  rotatedBy: (Occurrence & { successor: string; destroyBy: string | null }) | null;
   /** The rotation period a ceremony set for this key, in months, when its parameters say. */
   scriptRotationMonths: { months: number; ceremony: CeremonyRecord } | null;
 }
@@ -174,6 +177,9 @@ export function buildKeyLedger(ceremonies: readonly CeremonyRecord[]): KeyLedger
         if (e.type === "escrow.card.delivered") set.delivered.add(e.body.card);
         else if (e.type === "escrow.trial-recovered") set.trial = e as RecordedEventOf<"escrow.trial-recovered">;
         else set.readBack.add(e.body.card);
+      } else if (e.type === "key.superseded") {
+        const old = keyOfRotated(keys, e.body.old);
+        if (old) old.rotatedBy ??= { ...at, successor: e.body.successor.label, destroyBy: e.body.destroyBy };
       } else if (e.type === "escrow.set.revoked") {
         // A re-escrow revoked this set: a later set supersedes it. Its cards still out remain copies
         // (their fates follow as key.copy.accounted), but no recovery may use it.
@@ -238,6 +244,19 @@ function escrowSetIn(keys: ReadonlyMap<string, LedgerKey>, c: CeremonyRecord, ke
     if (set && (identity || key?.label === keyLabel)) return set;
   }
   return null;
+}
+
+/**
+ * The key a rotation names: by its fingerprint ("SPKI <sha256>" or "KCV <ecb0>/<cmac>", as
+ * key.superseded records it), else by its copy on a token (serial and CKA_ID).
+ */
+function keyOfRotated(keys: ReadonlyMap<string, LedgerKey>, rotated: RecordedEventOf<"key.superseded">["body"]["old"]): LedgerKey | undefined {
+  const [kind, value = ""] = rotated.identity.split(" ");
+  const identity = kind === "SPKI" ? `spki:${value.toLowerCase()}` : kind === "KCV" ? `kcv:${value.toUpperCase()}` : "";
+  return (
+    keys.get(identity) ??
+    [...keys.values()].find((k) => k.copies.some((x) => x.kind === "token" && x.tokenSerial === rotated.tokenSerial && x.ckaId.toLowerCase() === rotated.id.toLowerCase()))
+  );
 }
 
 /** Copies not destroyed, revoked or collected in the bundles given. */

@@ -113,7 +113,7 @@ describe("the demo's nine bundles", () => {
     const schedule = requirement(run.json, "rotation-schedule");
     expect(schedule.findings.some((f) => f.kind === "contradicted" && /root certificate root-ca-r1 is valid 20 years .* 001 §4 gives a root CA 10 years/.test(f.text))).toBe(true);
     // Every copy of KEK-01 is destroyed by the demo's last ceremony: nothing is left to rotate.
-    expect(schedule.evidence.some((e) => /^KEK-01 .*, made \d{4}-\d{2}-\d{2}: no copy left \(every copy destroyed or retired\)$/.test(e.text))).toBe(true);
+    expect(schedule.evidence.some((e) => /^KEK-01 .*, made \d{4}-\d{2}-\d{2}: rotated to KEK-02 by kek-rotation-\S+ on \d{4}-\d{2}-\d{2}; no copy left \(every copy destroyed or retired\)$/.test(e.text))).toBe(true);
   });
 
   test("exit 1 (requirements not evidenced); the PDF says the same, on pages that render", () => {
@@ -150,24 +150,34 @@ test("before the last destruction, the destroyed master key's other copies (the 
   expect(texts.some((t) => /its KEK-01 escrow set [0-9A-F ]+ \(3 of 5 cards\) held by .*; cards 1, 2, 3, 4, 5 and the wrapped key not collected and destroyed\) is not recorded as destroyed/.test(t))).toBe(true);
   expect(destruction.evidence.some((e) => /^key-destruction-\S+ recorded its verdict on KEK-01: PARTLY DESTROYED, \d+ of \d+ copies it listed remaining$/.test(e.text))).toBe(true);
   expect(destruction.status).toBe("missing");
-  // A copy is still held, so its rotation date still counts.
-  expect(requirement(run.json, "rotation-schedule").evidence.some((e) => /^KEK-01 .*: rotation due \d{4}-\d{2}-\d{2}, in 36[45] days$/.test(e.text))).toBe(true);
+  // KEK-01 was rotated (key.superseded): its rotation is done, its destruction is scheduled after the overlap.
+  expect(requirement(run.json, "rotation-schedule").evidence.some((e) => /^KEK-01 .*, made \d{4}-\d{2}-\d{2}: rotated to KEK-02 by kek-rotation-\S+ on \d{4}-\d{2}-\d{2}$/.test(e.text))).toBe(true);
+  expect(destruction.evidence.some((e) => /^KEK-01 .* was replaced by KEK-02 in kek-rotation-\S+; its destruction is scheduled by \d{4}-\d{2}-\d{2}, after the overlap \(held meanwhile on .*token demo-recovery/.test(e.text))).toBe(true);
+  expect(requirement(run.json, "replacement").evidence.some((e) => /^KEK-01 .* replaced by KEK-02 in kek-rotation-\S+, to be destroyed by \d{4}-\d{2}-\d{2}$/.test(e.text))).toBe(true);
 });
 
-test("thirteen months later the master key's copy still held is overdue for rotation, naming kek-rotation.yaml", async () => {
+test("thirteen months later the KEK the rotation made is overdue for rotation (kek-rotation.yaml), and the KEK it replaced is overdue for destruction", async () => {
   const master = JSON.parse(readFileSync(join(demo.bundle("master-key"), "transcript.json"), "utf8")) as { ceremony: { startedAt: string } };
   const later = new Date(Date.parse(master.ceremony.startedAt) + 400 * 86_400_000).toISOString().slice(0, 10);
   const run = await report([...beforeLastDestruction(), "--at", later]);
   const schedule = requirement(run.json, "rotation-schedule");
-  expect(schedule.status).toBe("contradicted"); // the root's 20 years outrank the overdue KEK
-  // KEK-01's copy still held, and KEK-02, which the rotation made the same day: both overdue.
-  const overdue = schedule.findings.filter((f) => f.kind === "overdue" && f.text.startsWith("KEK-01 "));
-  expect(overdue).toHaveLength(1);
-  expect(schedule.findings.some((f) => f.kind === "overdue" && f.text.startsWith("KEK-02 "))).toBe(true);
-  expect(overdue[0]!.text).toMatch(/^KEK-01 \(AES-256 master key \(KEK\), KCV [0-9A-F]{6}\), made \d{4}-\d{2}-\d{2}, was due for rotation on \d{4}-\d{2}-\d{2}: 3[45] days overdue \(past the policy's 7-day alert\); rotate it with kek-rotation.yaml$/);
+  expect(schedule.status).toBe("contradicted"); // the roots' 20 years outrank the overdue KEK
+  const overdue = schedule.findings.filter((f) => f.kind === "overdue");
+  expect(overdue.map((f) => f.text)).toEqual([
+    expect.stringMatching(/^KEK-02 \(AES-256 master key \(KEK\), KCV [0-9A-F]{6}\), made \d{4}-\d{2}-\d{2}, was due for rotation on \d{4}-\d{2}-\d{2}: 3[45] days overdue \(past the policy's 7-day alert\); rotate it with kek-rotation.yaml$/),
+  ]);
+  // KEK-01 was rotated, so its rotation is done; but its overlap ended and copies are still held.
+  expect(schedule.evidence.some((e) => /^KEK-01 .*: rotated to KEK-02 /.test(e.text))).toBe(true);
+  const destruction = requirement(run.json, "destruction");
+  expect(destruction.status).toBe("overdue");
+  expect(destruction.findings.filter((f) => f.kind === "overdue").map((f) => f.text)).toEqual([
+    expect.stringMatching(/^KEK-01 .* was replaced by KEK-02 in kek-rotation-\S+ and was to be destroyed by \d{4}-\d{2}-\d{2} after its overlap: \d+ days overdue, still held on (?=.*token demo-recovery)(?=.*KEK-01 escrow set [0-9A-F ]+ \(3 of 5 cards\))/),
+  ]);
   expect(run.json.asOf).toBe(`${later}T00:00:00.000Z`);
-  expect(run.json.keys.find((k) => k.label === "KEK-01")?.rotation).toBe("overdue");
-  expect(run.out).toMatch(/^ +overdue: KEK-01 .*rotate it with kek-rotation.yaml$/m);
+  expect(run.json.keys.find((k) => k.label === "KEK-01")?.rotation).toBe("retired");
+  expect(run.json.keys.find((k) => k.label === "KEK-02")?.rotation).toBe("overdue");
+  expect(run.out).toMatch(/^ +overdue: KEK-02 .*rotate it with kek-rotation.yaml$/m);
+  expect(run.out).toMatch(/^ +overdue: KEK-01 .* was to be destroyed by /m);
 });
 
 test("a tampered bundle is reported NOT VERIFIED and none of its events is evidence", async () => {
