@@ -58,13 +58,15 @@ describe.skipIf(chromiumMissing)("rotation due and policy evidence", () => {
       expect(items[1]).toMatch(/^\W*Due soon ROOT-CA-R1 \(EC-P384, ca-signing\) on token root-hsm, ID A1B2 C3D4…: due \d{4}-\d{2}-\d{2}\. Rotate it with root-rotation\.yaml/);
       expect(items.join("\n")).not.toContain("KEK-02");
       await screens.capture(page, "01-start-rotation-due");
-      // The rotation scripts come with issue 15's rotation ceremonies; where this build has one, its button chooses it.
-      if (existsSync(path.join(SCRIPTS, "kek-rotation.yaml"))) {
-        await panel.getByRole("button", { name: "Choose kek-rotation.yaml" }).click();
-        await expect(page.getByRole("radio", { checked: true }).getAttribute("value")).resolves.toBe("kek-rotation.yaml");
-      } else {
-        expect(items[0]).toContain("which is not among this workstation's ceremony scripts");
-      }
+      // The button chooses the rotation script and fills in which key it replaces (label and full ID).
+      expect(existsSync(path.join(SCRIPTS, "kek-rotation.yaml"))).toBe(true);
+      await panel.getByRole("button", { name: "Choose kek-rotation.yaml" }).click();
+      await expect(page.getByRole("group", { name: "1. Ceremony script" }).getByRole("radio", { checked: true }).getAttribute("value")).resolves.toBe("kek-rotation.yaml");
+      await expect(page.getByLabel(/^Label of the KEK being replaced/).inputValue()).resolves.toBe("KEK-01");
+      await expect(page.getByLabel(/^The old KEK's full CKA_ID/).inputValue()).resolves.toBe("0f1e2d3c4b5a6978");
+      // With the key filled in, the script and its parameters validate as they stand.
+      await page.getByText("The script and its parameters are valid.").waitFor(LONG);
+      await screens.capture(page, "01b-kek-rotation-chosen");
       expect(problems).toEqual([]);
     } finally {
       await harness.close();

@@ -14,9 +14,10 @@ const STATUS = {
  * Rotation due drives work (issue 15): the keys the inventory says are due or overdue, most
  * urgent first, each with the ceremony that rotates it and a button that chooses that script.
  * A key a rotation already replaced is due by its scheduled destruction instead, and points to
- * key-destruction.yaml. Nothing shows when no key is due.
+ * key-destruction.yaml. Choosing the script fills in which key it acts on (label and full ID),
+ * where the script has those parameters. Nothing shows when no key is due.
  */
-export function RotationDue({ scripts, onChoose }: { scripts: ScriptSummary[]; onChoose(file: string): void }) {
+export function RotationDue({ scripts, onChoose }: { scripts: ScriptSummary[]; onChoose(file: string, prefill: Record<string, string>): void }) {
   const [keys, setKeys] = useState<KeyView[] | null>(null);
   const loading = useApiCall();
   const { run } = loading;
@@ -51,7 +52,7 @@ export function RotationDue({ scripts, onChoose }: { scripts: ScriptSummary[]; o
                 <>
                   <span>Destroy it with {destroy} (expectedId {k.ckaId}).</span>{" "}
                   {available ? (
-                    <button type="button" className="button-secondary" onClick={() => onChoose(destroy)}>
+                    <button type="button" className="button-secondary" onClick={() => onChoose(destroy, { keyLabel: k.label, expectedId: k.ckaId })}>
                       Choose {destroy}
                     </button>
                   ) : null}
@@ -61,7 +62,7 @@ export function RotationDue({ scripts, onChoose }: { scripts: ScriptSummary[]; o
               ) : available ? (
                 <>
                   <span>Rotate it with {script}.</span>{" "}
-                  <button type="button" className="button-secondary" onClick={() => onChoose(script)}>
+                  <button type="button" className="button-secondary" onClick={() => onChoose(script, { oldKeyLabel: k.label, oldKeyId: k.ckaId })}>
                     Choose {script}
                   </button>
                 </>

@@ -45,11 +45,13 @@ export function StartScreen({ onStarted }: { onStarted(): void }) {
     });
   }, [load]);
 
-  const choose = (next: string) => {
+  /** `prefill`: values for the script's parameters of those names (the key a due rotation acts on). */
+  const choose = (next: string, prefill: Record<string, string> = {}) => {
     const chosen = scripts?.find((s) => s.file === next) ?? null;
     setFile(next);
     setSummary(chosen);
-    const initial = initialValues(chosen?.parameters ?? []);
+    const parameters = chosen?.parameters ?? [];
+    const initial = { ...initialValues(parameters), ...Object.fromEntries(Object.entries(prefill).filter(([name]) => parameters.some((p) => p.name === name))) };
     setValues(initial);
     revalidate(next, chosen, initial);
   };
