@@ -58,4 +58,5 @@ export {
   describeNamedWitness,
   normaliseTitle,
   titleFills,
+  titleList,
 } from "./named-witnesses.ts";

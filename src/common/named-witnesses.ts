@@ -79,9 +79,14 @@ export function assignNamedWitnesses(rules: readonly Pick<NamedWitnessRule, "any
   return { filledBy, missing };
 }
 
+/** "CISO, Director of Cybersecurity or Chief Information Security Officer". */
+export function titleList(anyOf: readonly string[]): string {
+  return anyOf.length > 1 ? `${anyOf.slice(0, -1).join(", ")} or ${anyOf.at(-1)}` : (anyOf[0] ?? "");
+}
+
 /** "a CISO or Director of Cybersecurity (job title CISO or Director of Cybersecurity)"; "2 × …" for more than one. */
 export function describeNamedWitness(rule: Pick<NamedWitnessRule, "title" | "anyOf" | "count">, missing = rule.count): string {
-  const titles = rule.anyOf.length > 1 ? `${rule.anyOf.slice(0, -1).join(", ")} or ${rule.anyOf.at(-1)}` : (rule.anyOf[0] ?? "");
+  const titles = titleList(rule.anyOf);
   const same = normaliseTitle(titles) === normaliseTitle(rule.title);
   return `${missing === 1 ? "a" : `${missing} ×`} ${rule.title}${same ? "" : ` (job title ${titles})`}`;
 }

@@ -1,5 +1,6 @@
 import type { CeremonyView } from "../../../src/api/contract.ts";
 import { roleTitlePlural } from "../../../src/common/roles.ts";
+import { titleList } from "../../../src/common/named-witnesses.ts";
 
 /**
  * The witnesses the script's policy names by job title (e.g. "one being the CISO or Director of
@@ -30,7 +31,7 @@ export function NamedWitnesses({ view, headingLevel = 2, compact = false }: { vi
               <strong>{n.count > 1 ? `${n.count} × ` : ""}{n.title}</strong> among the {among}:{" "}
               {n.filledBy.length ? n.filledBy.map((p) => `${p.name} (${p.title})`).join(", ") : "nobody yet"}
               {missing > 0 && n.filledBy.length ? `; ${missing} more needed` : ""}
-              {missing > 0 ? <span className="named-witness-hint"> — sign them in with the job title {n.anyOf.join(" or ")}.</span> : null}
+              {missing > 0 ? <span className="named-witness-hint"> — sign them in with the job title {titleList(n.anyOf)}.</span> : null}
               {n.policy ? <span className="muted named-witness-policy"> {n.policy}</span> : null}
             </li>
           );

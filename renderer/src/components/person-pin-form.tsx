@@ -66,6 +66,7 @@ export function PersonPinForm({
             {people.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name} — {roleTitle(p.role)}
+                {p.title ? ` (${p.title})` : ""}
               </option>
             ))}
           </select>

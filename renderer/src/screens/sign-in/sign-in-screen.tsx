@@ -8,6 +8,7 @@ import { roleTitle } from "../../../../src/common/roles.ts";
 import { useOpenCeremony } from "../../state/ceremony-context.tsx";
 import { AbortCeremony } from "../officer/abort-dialog.tsx";
 import { NamedWitnesses } from "../../components/named-witnesses.tsx";
+import { titleList } from "../../../../src/common/named-witnesses.ts";
 import { ParticipantForm } from "./participant-form.tsx";
 import { ParticipantTable } from "./participant-table.tsx";
 import { RoleMinimums, roleCounts } from "./role-minimums.tsx";
@@ -36,7 +37,7 @@ export function SignInScreen() {
         </Notice>
       ) : null}
       <div className="two-columns">
-        <ParticipantForm roles={Object.keys(view.roleMinimums)} titles={view.namedWitnesses.map((n) => `${n.title} (${n.anyOf.join(" or ")})`)} onAdded={setAnnouncement} />
+        <ParticipantForm roles={Object.keys(view.roleMinimums)} titles={view.namedWitnesses.map((n) => `${n.title} (${titleList(n.anyOf)})`)} onAdded={setAnnouncement} />
         <section className="panel" aria-labelledby="who-heading">
           <h2 id="who-heading">Who is here</h2>
           <p className="visually-hidden" role="status">
