@@ -75,6 +75,8 @@ export function isKeyOperation(e: RecordedEvent): boolean {
     case "key.destroyed":
       return true;
     case "artifact.recorded":
+      // An issuer's certificate read from media (role "issuer…") is an input, not a signature.
+      if (e.body.details.role?.startsWith("issuer")) return false;
       return e.body.kind === "certificate" || e.body.kind === "crl" || e.body.kind === "wrapped-key";
     default:
       return e.type.startsWith("key.") || (e.type.startsWith("escrow.") && e.type !== "escrow.card.delivered");

@@ -109,6 +109,14 @@ describe("the demo's nine bundles", () => {
     expect(run.json.keys.find((k) => k.label === "KEK-01")?.rotation).toBe("retired");
   });
 
+  test("no substitution: every generation, signature (cross-certificates too) and destruction had its preview confirmed; the old root's certificate read from media is an input, not a signature", () => {
+    const rule = requirement(run.json, "no-substitution");
+    expect(rule.findings).toEqual([]);
+    expect(rule.status).toBe("evidenced");
+    expect(rule.evidence.filter((e) => /^step \d+ "[^"]*" of root-rotation-\S+: .* confirmed what the HSM would do before it acted/.test(e.text)).length).toBeGreaterThanOrEqual(4);
+    expect(rule.evidence.some((e) => /"Check the old root key/.test(e.text))).toBe(false);
+  });
+
   test("the root CA's 20-year certificate contradicts the 10-year rule of 001 §4", () => {
     const schedule = requirement(run.json, "rotation-schedule");
     expect(schedule.findings.some((f) => f.kind === "contradicted" && /root certificate root-ca-r1 is valid 20 years .* 001 §4 gives a root CA 10 years/.test(f.text))).toBe(true);
