@@ -137,8 +137,18 @@ const checkValue: Omit<Need, "steps"> = {
   anyTest: true,
 };
 
-/** The needs of one step, from its action type and resolved parameters. */
-function needsOfStep(type: string, params: Record<string, unknown>): Array<Omit<Need, "steps">> {
+/**
+ * A key made before this ceremony that a step signs with (or checks, as the root rotation checks
+ * the old root's key against its certificate before the old root signs): looked for on the token.
+ * A key an earlier step of the same script makes is no such need (its key-pair need covers it).
+ */
+function existingKey(label: string, made: ReadonlySet<string>): Array<Omit<Need, "steps">> {
+  if (made.has(label)) return [];
+  return [{ id: `existing-key-${label}`, what: `Sign with the existing key "${label}"`, mechanisms: [], tests: [], existingKeyLabel: label }];
+}
+
+/** The needs of one step, from its action type and resolved parameters; `made`: key labels earlier steps make. */
+function needsOfStep(type: string, params: Record<string, unknown>, made: ReadonlySet<string>): Array<Omit<Need, "steps">> {
   switch (type) {
     case "transcript.ensure-signer":
       return [transcriptSigner()];
@@ -147,10 +157,13 @@ function needsOfStep(type: string, params: Record<string, unknown>): Array<Omit<
       return [{ id: `key-pair-${algorithm}`, what: `Generate a key pair (${algorithm}) and sign with it`, algorithm, ...keyPairNeed(algorithm) }];
     }
     case "pki.sign-intermediate":
-    case "pki.sign-crl": {
-      const label = String(params.issuerKeyLabel);
-      return [{ id: `existing-key-${label}`, what: `Sign with the existing key "${label}"`, mechanisms: [], tests: [], existingKeyLabel: label }];
-    }
+    case "pki.sign-crl":
+      return existingKey(String(params.issuerKeyLabel), made);
+    case "pki.cross-certificate":
+      // A cross-certificate switched off by its parameter signs nothing.
+      return params.issue === false ? [] : existingKey(String(params.issuerKeyLabel), made);
+    case "pki.check-root-key":
+      return existingKey(String(params.keyLabel), made);
     case "kek.generate":
       return [
         {
@@ -194,8 +207,11 @@ export function needsOfScript(script: LoadedScript): Need[] {
     if (step !== null && !known.steps.includes(step)) known.steps.push(step);
     byId.set(need.id, known);
   };
+  const made = new Set<string>();
   for (const step of script.steps) {
-    for (const need of needsOfStep(step.action.type, (step.resolvedParams ?? {}) as Record<string, unknown>)) add(need, step.index + 1);
+    const params = (step.resolvedParams ?? {}) as Record<string, unknown>;
+    for (const need of needsOfStep(step.action.type, params, made)) add(need, step.index + 1);
+    if (step.action.type === "key.generate-pair") made.add(String(params.label));
   }
   // The finish signs every transcript with this key, whether or not a step makes it first.
   add(transcriptSigner(), null);
