@@ -17,7 +17,7 @@ import type { CredentialStore } from "./credentials.ts";
 import { ActionFailedError, CeremonyStateError } from "./errors.ts";
 import type { LoadedScript } from "./load-script.ts";
 import { loadScript } from "./load-script.ts";
-import { hashPin, newParticipantId, pinMatches, type Participant } from "./participants.ts";
+import { hashPin, newParticipantId, pinMatches, type Participant, type PinHashCost } from "./participants.ts";
 import { ROLE_TITLES, ROLES, type Role } from "./roles.ts";
 import { assignNamedWitnesses, describeNamedWitness, roleTitlePlural } from "../common/index.ts";
 import { scriptRecheck } from "./script-recheck.ts";
@@ -55,6 +55,8 @@ export interface RunnerOptions {
   preflight?: PreflightReport;
   /** Called after every journal append (progress display; crash tests). */
   onEvent?: (event: JournalEvent) => void;
+  /** "scripted" only for a rehearsal's scripted participants, whose PINs are public (participants.ts). */
+  pinHashCost?: PinHashCost;
 }
 
 export class CeremonyRunner {
@@ -195,7 +197,7 @@ export class CeremonyRunner {
       wipe(attestationPin);
       throw new CeremonyStateError("PARTICIPANT_DUPLICATE", `${name} is already signed in as ${ROLE_TITLES[input.role]}.`);
     }
-    const credential = hashPin(attestationPin);
+    const credential = hashPin(attestationPin, this.options.pinHashCost);
     const participant: Participant = { id: newParticipantId(), name, role: input.role, organisation, ...(title ? { title } : {}) };
     this.options.credentials.put(this.ceremonyId, participant.id, credential);
     this.append(participant.id, "participant.joined", {

@@ -3,7 +3,8 @@
  * signing (from a CSR the "online CA" made), CRL signing, master key with 3-of-5 escrow cards and
  * every card read back from its printed PDF, recovery from 3 cards into a fresh token with KCV
  * match, root rotation with cross-certificates, KEK rotation (new KEK escrowed 2-of-3, the old
- * one scheduled for destruction), destruction of the rotated-out KEK on its first token (PARTLY
+ * one scheduled for destruction), re-escrow of the new KEK after a holder left (new cards, the
+ * old set revoked and a recovery from it refused), destruction of the rotated-out KEK on its first token (PARTLY
  * DESTROYED: copies remain, named), then of every remaining copy (the recovered one, the cards,
  * the wrapped key: DESTROYED) — then `verify` on every bundle, and the policy evidence report over
  * them all (evidence-report/ beside the bundles).
@@ -14,6 +15,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { loadScript, parseParams } from "../ceremony/load-script.ts";
 import { rehearsalCast, rehearseScript, type RehearsalResult } from "../ceremony/rehearsal.ts";
+import { refuseRevokedSet } from "../ceremony/recovery-standing.ts";
 import { scriptRecheck } from "../ceremony/script-recheck.ts";
 import { formatFingerprintPrefix, formatHex, formatUtcDate } from "../common/index.ts";
 import { CeremonyError } from "../errors.ts";
@@ -23,7 +25,7 @@ import { STATUS_WORDS, buildEvidenceReport } from "../evidence/index.ts";
 import { renderEvidenceReport } from "../print/index.ts";
 import { verifyBundle } from "../transcript/index.ts";
 import type { CliIo } from "./io.ts";
-import { describeKeys } from "./keys-command.ts";
+import { describeKeys, revokedSets } from "./keys-command.ts";
 
 const run = promisify(execFile);
 const SCRIPTS = resolve(import.meta.dirname, "../../ceremony-scripts");
@@ -44,6 +46,7 @@ export async function demoCommand(io: CliIo, outDir: string | undefined): Promis
   const journal = Journal.open(join(out, "journal.db"));
   const bundles: Array<{ name: string; dir: string; result: RehearsalResult }> = [];
   const log = (line: string): void => io.out(`    ${line}`);
+  let demoFailures = 0;
   try {
     const ceremony = async (
       name: string,
@@ -98,21 +101,42 @@ export async function demoCommand(io: CliIo, outDir: string | undefined): Promis
       participants: rehearsalCast(3),
     });
     const scheduled = journal.listKeys().find((k) => k.label === "KEK-01" && k.tokenLabel === "demo-root")?.destructionDueAt;
-    io.out(`  (KEK-02 replaces KEK-01, which is scheduled for destruction by ${scheduled ? formatUtcDate(scheduled) : "?"}; the next two ceremonies destroy it and every copy)\n`);
+    io.out(`  (KEK-02 replaces KEK-01, which is scheduled for destruction by ${scheduled ? formatUtcDate(scheduled) : "?"})\n`);
+    // Re-escrow: Ivo, who holds a KEK-02 card, leaves. KEK-02 stays in the HSM; Hana and Jun get
+    // new cards with Kai, 2 of 3, read back from their PDFs; the three old cards are handed in and
+    // destroyed, and the old set is revoked.
+    const oldSet = journal.escrowSetsOf("KEK-02").at(-1)!;
+    const handedIn = oldSet.cards.map((c) => `"${c.card} ${formatHex(c.fingerprint.slice(0, 16))}"`);
+    await ceremony(
+      "08-re-escrow",
+      "re-escrow.yaml",
+      `parameters:\n  keyLabel: KEK-02\n  previousBundle: ${JSON.stringify(join(out, "07-kek-rotation"))}\n  trigger: holder-left\n  reason: "Ivo Holder left the company; all three cards handed in"\n  threshold: 2\n  cardCount: 3\n  cardsCollected: [${handedIn.join(", ")}]\n`,
+      { participants: rehearsalCast(4).filter((p) => p.name !== "Ivo Holder") },
+    );
+    // A recovery given the old bundle is refused before anybody signs in (as `ceremony recover` and the start screen do).
+    try {
+      await refuseRevokedSet(oldSet.setId, { lookup: (setId) => journal.escrowSet(setId), extraChecks: [scriptRecheck] });
+      io.out("  ✘ a recovery from the revoked set was NOT refused");
+      demoFailures++;
+    } catch (e) {
+      if (!(e instanceof CeremonyError) || e.code !== "RECOVERY_SET_REVOKED") throw e;
+      io.out(`  A recovery given 07-kek-rotation is now refused before anyone signs in: ${e.message}\n`);
+    }
+    io.out("  (the next two ceremonies destroy KEK-01 and every copy of it)\n");
     // The key has copies: the token it was made on, the token it was recovered into, five cards
     // and the wrapped key. Destroying it on one token leaves it PARTLY DESTROYED, and says what remains.
     const destroy = `parameters:\n  keyLabel: KEK-01\n  expectedId: "${kek?.ckaId ?? ""}"\n`;
-    await ceremony("08-key-destruction", "key-destruction.yaml", destroy, { participants: rehearsalCast(0) });
+    await ceremony("09-key-destruction", "key-destruction.yaml", destroy, { participants: rehearsalCast(0) });
     // Then the last copies: the recovered one on its token, the five cards handed in (number and
     // printed fingerprint) and the wrapped key's media. Every copy accounted for: DESTROYED.
     const copies = journal.listKeysWithCopies().find((g) => g.label === "KEK-01")?.copies ?? [];
     const cards = copies.flatMap((c) => (c.kind === "card" ? [`"${c.card} ${formatHex(c.fingerprint.slice(0, 16))}"`] : []));
     const blobs = copies.flatMap((c) => (c.kind === "wrapped-key" ? [`"${c.sha256.slice(0, 16)}"`] : []));
     const rest = `${destroy}  cardsCollected: [${cards.join(", ")}]\n  wrappedKeysDestroyed: [${blobs.join(", ")}]\n`;
-    await ceremony("09-copies-destruction", "key-destruction.yaml", rest, { tokenLabel: "demo-recovery", participants: rehearsalCast(0) });
+    await ceremony("10-copies-destruction", "key-destruction.yaml", rest, { tokenLabel: "demo-recovery", participants: rehearsalCast(0) });
 
     io.out("── verify every bundle (as an auditor would: ceremony verify BUNDLE) ──");
-    let failures = 0;
+    let failures = demoFailures;
     for (const b of bundles) {
       const v = await verifyBundle(b.dir, { extraChecks: [scriptRecheck] });
       failures += v.failures.length;
@@ -127,7 +151,8 @@ export async function demoCommand(io: CliIo, outDir: string | undefined): Promis
     for (const r of report.requirements) io.out(`  ${STATUS_WORDS[r.status].padEnd(13)} ${r.title}`);
     io.out(`  written to ${reportDir} (evidence-report.pdf, evidence-report.json)`);
     io.out("\n── key inventory (ceremony keys) ──");
-    for (const line of describeKeys(journal.listKeysWithCopies())) io.out(`  ${line}`);
+    const keys = journal.listKeysWithCopies();
+    for (const line of describeKeys(keys, { revokedSets: revokedSets(journal, keys) })) io.out(`  ${line}`);
     io.out(`\nDemo ${failures === 0 ? "complete" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s. Bundles, sheets and REHEARSAL cards are under ${out}.`);
     return failures === 0 ? 0 : 1;
   } finally {

@@ -27,8 +27,7 @@ export async function keysCommand(io: CliIo, journalPath = DEFAULT_JOURNAL, opti
     const keys = journal.listKeysWithCopies();
     if (keys.length === 0) io.out("The key inventory is empty.");
     const aborted = abortedCeremonyIds(journal);
-    const revoked = new Map(keys.flatMap((k) => journal.escrowSetsOf(k.label)).filter((s) => s.revoked).map((s) => [s.setId.toLowerCase(), s.revoked!]));
-    for (const line of describeKeys(keys, { abortedCeremonies: aborted, fullIds: options.fullIds === true, scriptsDir: SCRIPTS, revokedSets: revoked })) io.out(line);
+    for (const line of describeKeys(keys, { abortedCeremonies: aborted, fullIds: options.fullIds === true, scriptsDir: SCRIPTS, revokedSets: revokedSets(journal, keys) })) io.out(line);
     return keys.some((k) => k.status === "overdue") ? 3 : 0;
   } finally {
     journal.close();
@@ -47,6 +46,11 @@ function rotationLines(g: KeyWithCopies, all: readonly KeyWithCopies[]): string[
   if (replaced?.supersededBy) lines.push(`          replaced by ${name(replaced.supersededBy)} in ceremony ${replaced.supersededByCeremony ?? "?"} on ${formatUtcDate(replaced.supersededAt ?? "")}`);
   for (const old of g.tokens.flatMap((t) => t.supersedes)) lines.push(`          replaces ${name(old)}`);
   return lines;
+}
+
+/** The escrow sets of these keys that a re-escrow revoked, by set ID (lowercase). */
+export function revokedSets(journal: Journal, keys: readonly KeyWithCopies[]): Map<string, EscrowSetRevocation> {
+  return new Map(keys.flatMap((k) => journal.escrowSetsOf(k.label)).flatMap((s) => (s.revoked ? [[s.setId.toLowerCase(), s.revoked] as const] : [])));
 }
 
 const STATUS: Record<KeyWithCopies["status"], string> = {

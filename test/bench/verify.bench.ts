@@ -1,7 +1,7 @@
 /**
  * Archive audit figures. Run: npm run bench:verify  (or BENCH_DEMO_DIR=demo-out/… to reuse a demo)
  *
- * Makes 1,000 demo-size bundles (copies of the nine bundles `ceremony demo` writes, round robin),
+ * Makes 1,000 demo-size bundles (copies of the ten bundles `ceremony demo` writes, round robin),
  * then times, in the same run over the same files:
  *   1. `ceremony verify` as an auditor runs it on the archive folder (one process, every check,
  *      --json so nothing is printed per bundle to a terminal),

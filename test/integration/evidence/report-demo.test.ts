@@ -52,7 +52,7 @@ const requirement = (json: EvidenceReport, id: string): RequirementResult => {
 /** The demo's bundles before its last destruction: KEK-01 is destroyed on demo-root only. */
 const beforeLastDestruction = (): string[] =>
   readdirSync(demo.out)
-    .filter((n) => /^0[1-8]-/.test(n))
+    .filter((n) => /^0\d-/.test(n))
     .sort()
     .map((n) => join(demo.out, n));
 
