@@ -1,6 +1,6 @@
 /**
  * Runs `ceremony demo` (the CLI, as a user runs it) once for a test file and gives the folder of
- * its nine bundles — the genuine material that verify tests attack as a forger would.
+ * its ten bundles — the genuine material that verify tests attack as a forger would.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -11,7 +11,7 @@ export const ROOT = resolve(import.meta.dirname, "../..");
 
 export interface DemoBundles {
   out: string;
-  /** Bundle folder by its short name: root-ca, intermediate, crl, master-key, key-recovery, root-rotation, kek-rotation, key-destruction, copies-destruction. */
+  /** Bundle folder by its short name: root-ca, intermediate, crl, master-key, key-recovery, root-rotation, kek-rotation, re-escrow, key-destruction, copies-destruction. */
   bundle(name: string): string;
   cleanup(): void;
 }

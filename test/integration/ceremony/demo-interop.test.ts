@@ -33,7 +33,7 @@ const openssl = async (...args: string[]): Promise<string> => {
 test("the demo completes and every bundle verifies", () => {
   expect(code, lines.join("\n")).toBe(0);
   const verified = lines.filter((l) => l.includes("✔ verified"));
-  expect(verified).toHaveLength(9);
+  expect(verified).toHaveLength(10);
 });
 
 test("OpenSSL agrees: root and intermediate verify strictly, the CRL verifies, the profile is as specified", async () => {
@@ -85,7 +85,7 @@ test("the recovered KEK has the original KCVs; destroyed on one token it is PART
   type Copies = { verdict: string; copies: Array<{ kind: string; status: string; tokenLabel?: string }> };
   const transcriptOf = async (name: string) =>
     JSON.parse(await readFile(join(out, name, "transcript.json"), "utf8")) as { outputs: Array<{ kind: string; details: Record<string, string> }>; events: Array<{ type: string; body: Copies }> };
-  const first = await transcriptOf("08-key-destruction");
+  const first = await transcriptOf("09-key-destruction");
   const proof = first.outputs.find((o) => o.kind === "key-destroyed")!;
   expect(proof.details.proof).toMatch(/not found by label; not found by ID [0-9a-f]+; handle [0-9]+: CKR_OBJECT_HANDLE_INVALID/);
   // The first destruction says plainly what remains: the recovered copy, five cards, the wrapped key.
@@ -95,7 +95,7 @@ test("the recovered KEK has the original KCVs; destroyed on one token it is PART
   // The terminal wraps at 100 columns; read it as one line.
   const said = lines.join(" ").replace(/\s+/g, " ");
   expect(said).toMatch(/Remains 1: copy on token demo-recovery \(serial [0-9a-f]+\), ID [0-9A-F ]+: PRESENT/);
-  const last = (await transcriptOf("09-copies-destruction")).events.find((e) => e.type === "key.copies.accounted")!.body;
+  const last = (await transcriptOf("10-copies-destruction")).events.find((e) => e.type === "key.copies.accounted")!.body;
   expect(last.verdict).toBe("destroyed");
   expect(said).toContain("KEK-01: DESTROYED — every copy accounted for");
 });

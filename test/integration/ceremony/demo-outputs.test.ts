@@ -6,7 +6,7 @@
  *    (rehearsal tokens, card staging, QR scans, kept by test/helpers/keep-temp.mjs instead of
  *    deleted) — nor on its stdout or stderr. Only the REHEARSAL cards hold share words: the
  *    bundles' print/ folders and the staged copies of the same cards.
- * 2. Tampering: in all nine bundles, any single byte changed (every byte of signer.pub.pem, a
+ * 2. Tampering: in all ten bundles, any single byte changed (every byte of signer.pub.pem, a
  *    deterministic sample of positions in every other file), any file removed, and any event
  *    removed from the transcript fails verification.
  */
@@ -76,16 +76,17 @@ afterAll(() => {
 
 test("the demo completes and every bundle verifies", () => {
   expect(exitCode, stderr).toBe(0);
-  expect(bundles).toHaveLength(9);
-  expect(stdout.match(/✔ verified/g)).toHaveLength(9);
+  expect(bundles).toHaveLength(10);
+  expect(stdout.match(/✔ verified/g)).toHaveLength(10);
 });
 
 describe("secrets", () => {
   test("no PIN, share word run, share, escrow key or KEK in any file the demo wrote (temporary folders too) or on its output", async () => {
-    // Both ceremonies that escrow a KEK: the master key (3 of 5) and the KEK rotation (2 of 3).
+    // Every ceremony that escrows a KEK: the master key (3 of 5), the KEK rotation (2 of 3) and its re-escrow (2 of 3).
     const escrows = [
       { bundle: "master-key", key: "KEK-01", n: 5, k: 3 },
       { bundle: "kek-rotation", key: "KEK-02", n: 3, k: 2 },
+      { bundle: "re-escrow", key: "KEK-02", n: 3, k: 2 },
     ];
     const needles: Array<{ name: string; bytes: Buffer }> = [
       { name: "HSM user PIN", bytes: Buffer.from(DEFAULT_REHEARSAL_PINS.userPin) },
@@ -133,7 +134,7 @@ describe("secrets", () => {
     const kinds = (re: RegExp): number => written.filter((p) => re.test(p)).length;
     // The scan sees what it should: journal, transcripts, tokens, staged cards, CSR key material.
     expect(kinds(/journal\.db$/)).toBe(1);
-    expect(kinds(/transcript\.json$/)).toBe(9);
+    expect(kinds(/transcript\.json$/)).toBe(10);
     expect(kinds(/\/tokens\//)).toBeGreaterThan(0);
     expect(kinds(/cards-[^/]+\/card-\d\d-/)).toBeGreaterThanOrEqual(5);
     const haystacks = [

@@ -225,20 +225,22 @@ describe("archive audit", () => {
   test("a folder of bundles: one line each and a summary; --json is a machine-readable report; one failure makes the exit 1", async () => {
     const r = await runCeremony(["verify", demo.out, "--signer", genuineFp, "--signer", readTranscript(demo.bundle("key-recovery")).signer!.spkiSha256]);
     expect(r.code, r.err).toBe(0);
-    expect(r.out.trim().split("\n")).toHaveLength(10);
-    expect(r.out).toMatch(/9 bundles: 9 verified \(9 anchored, 0 not anchored, 0 aborted\), 0 failed\./);
+    expect(r.out.trim().split("\n")).toHaveLength(11);
+    expect(r.out).toMatch(/10 bundles: 10 verified \(10 anchored, 0 not anchored, 0 aborted\), 0 failed\./);
 
     const json = await runCeremony(["verify", demo.out, "--json"]);
     expect(json.code).toBe(3);
     const report = JSON.parse(json.out) as { format: string; exitStatus: number; bundles: Array<{ verdict: string; links: string[]; signerSpkiSha256: string }> };
     expect(report.format).toBe("ceremony-workstation.verify-report.v1");
     expect(report.exitStatus).toBe(3);
-    expect(report.bundles.map((b) => b.verdict)).toEqual(Array(9).fill("verified-not-anchored"));
+    expect(report.bundles.map((b) => b.verdict)).toEqual(Array(10).fill("verified-not-anchored"));
     // Links checked because both ends were given: intermediate, CRL and root rotation → root, recovery → master key.
     expect(report.bundles.flatMap((b) => b.links).join("\n")).toMatch(/recovery of KEK-01 ← .*04-master-key/);
     // Both destructions list the key's escrow set: checked against the master-key bundle that split it.
     expect(report.bundles.flatMap((b) => b.links).filter((l) => /^copies of KEK-01 ← .*04-master-key \(card set [0-9a-f]+, wrapped key\)$/.test(l))).toHaveLength(2);
     expect(report.bundles.flatMap((b) => b.links).filter((l) => l.startsWith("issuer root-ca-r1"))).toHaveLength(3);
+    // The re-escrow names the KEK rotation's bundle whose card set it replaced.
+    expect(report.bundles.flatMap((b) => b.links).join("\n")).toMatch(/re-escrow of KEK-02 ← .*07-kek-rotation \(signer, card set, wrapped key, KCVs\)/);
 
     const archive = join(work, "archive");
     copyBundle(demo.out, archive);
@@ -246,7 +248,7 @@ describe("archive audit", () => {
     const broken = await runCeremony(["verify", archive]);
     expect(broken.code).toBe(1);
     expect(broken.out).toMatch(/^NOT VERIFIED\s+\S+03-crl .*\[/m);
-    expect(broken.out).toMatch(/9 bundles: 8 verified .*1 failed\./);
+    expect(broken.out).toMatch(/10 bundles: 9 verified .*1 failed\./);
   });
 
   test("a path with no bundle and a missing path each fail on their own line", async () => {

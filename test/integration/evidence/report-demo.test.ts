@@ -56,7 +56,7 @@ const beforeLastDestruction = (): string[] =>
     .sort()
     .map((n) => join(demo.out, n));
 
-describe("the demo's nine bundles", () => {
+describe("the demo's ten bundles", () => {
   let run: Awaited<ReturnType<typeof report>>;
   beforeAll(async () => {
     run = await report([demo.out]);
@@ -64,7 +64,7 @@ describe("the demo's nine bundles", () => {
 
   test("every bundle is verified with its signer named, not anchored without --signer, and used as evidence", () => {
     expect(run.json.format).toBe("ceremony-workstation.evidence-report.v1");
-    expect(run.json.bundles.map((b) => b.scriptId)).toEqual(["root-ca", "intermediate-signing", "crl-signing", "master-key", "key-recovery", "root-rotation", "kek-rotation", "key-destruction", "key-destruction"]);
+    expect(run.json.bundles.map((b) => b.scriptId)).toEqual(["root-ca", "intermediate-signing", "crl-signing", "master-key", "key-recovery", "root-rotation", "kek-rotation", "re-escrow", "key-destruction", "key-destruction"]);
     for (const b of run.json.bundles) {
       expect(b).toMatchObject({ verdict: "verified-not-anchored", anchored: false, use: "evidence", rehearsal: true, failures: [] });
       expect(b.signerSpkiSha256).toMatch(/^[0-9a-f]{64}$/);
@@ -145,7 +145,7 @@ describe("the demo's nine bundles", () => {
 test("the demo ends with the same report over its bundles, in evidence-report/", () => {
   const json = JSON.parse(readFileSync(join(demo.out, "evidence-report", "evidence-report.json"), "utf8")) as EvidenceReport;
   expect(json.format).toBe("ceremony-workstation.evidence-report.v1");
-  expect(json.summary.usedAsEvidence).toBe(9);
+  expect(json.summary.usedAsEvidence).toBe(10);
   expect(flatText(readFileSync(join(demo.out, "evidence-report", "evidence-report.pdf")))).toContain("POLICY EVIDENCE REPORT");
 });
 
@@ -202,11 +202,15 @@ test("a tampered bundle is reported NOT VERIFIED and none of its events is evide
   const bad = run.json.bundles.find((b) => b.path.endsWith(master))!;
   expect(bad).toMatchObject({ verdict: "failed", use: "not-verified" });
   expect(bad.failures.map((f) => f.code)).toContain("MANIFEST_HASH_MISMATCH");
-  expect(run.json.summary).toMatchObject({ bundles: 8, usedAsEvidence: 7, notVerified: 1 });
+  expect(run.json.summary).toMatchObject({ bundles: 9, usedAsEvidence: 8, notVerified: 1 });
   const cited = run.json.requirements.flatMap((r) => r.evidence.map((e) => e.bundle));
   expect(cited).not.toContain(bad.path);
-  // Split knowledge is now shown only by the KEK rotation's escrow, not by the tampered master key's.
-  expect(requirement(run.json, "split-knowledge").evidence.map((e) => e.text)).toEqual([expect.stringMatching(/^KEK-02 escrow set [0-9A-F ]+ \(2 of 3 cards\)/)]);
+  // Split knowledge is now shown only by KEK-02's escrows (the rotation's set, revoked, and the re-escrow's), not by the tampered master key's.
+  expect(requirement(run.json, "split-knowledge").evidence.map((e) => e.text)).toEqual([
+    expect.stringMatching(/^KEK-02 escrow set [0-9A-F ]+ \(2 of 3 cards\) revoked by re-escrow-\S+ \(Ivo Holder left the company; all three cards handed in\); set [0-9A-F ]+ holds the split knowledge since$/),
+    expect.stringMatching(/^KEK-02 escrow set [0-9A-F ]+ \(2 of 3 cards\): 3 different holders/),
+    expect.stringMatching(/^KEK-02 escrow set [0-9A-F ]+ \(2 of 3 cards\): 3 different holders/),
+  ]);
   // Without the master key's bundle, the destroyed KEK is known by its recovered copy: the
   // destruction on the demo's first token (same CKA_ID and label) still leaves that copy named.
   expect(requirement(run.json, "destruction").findings.map((f) => f.text)).toEqual([expect.stringMatching(/^KEK-01 .* was destroyed by key-destruction-\S+, but its copy on token demo-recovery .* is not recorded as destroyed/)]);
