@@ -46,6 +46,8 @@ export interface Need {
   choices?: KeyPairAlgorithm[];
   /** For signing with a key made in an earlier ceremony: its label, looked up on the token. */
   existingKeyLabel?: string;
+  /** The existing key is a secret key (a KEK a re-escrow wraps again), not a key pair. */
+  existingSecret?: boolean;
 }
 
 const EC_BITS: Record<"EC-P256" | "EC-P384", number> = { "EC-P256": 256, "EC-P384": 384 };
@@ -180,11 +182,24 @@ function needsOfStep(type: string, params: Record<string, unknown>, made: Readon
       return [importSecret, unwrap, kcvMechanisms];
     case "escrow.recover":
       return [importSecret, unwrap, kcvMechanisms, checkValue];
+    case "escrow.check-previous":
+      // The KEK is made before the ceremony; its KCVs are computed on a throwaway copy, as kek.generate does.
+      return [
+        ...(made.has(String(params.keyLabel))
+          ? []
+          : [{ id: `existing-secret-${String(params.keyLabel)}`, what: `The existing KEK "${String(params.keyLabel)}", to escrow again`, mechanisms: [], tests: [], existingKeyLabel: String(params.keyLabel), existingSecret: true }]),
+        importSecret,
+        wrap,
+        unwrap,
+        kcvMechanisms,
+        checkValue,
+      ];
     case "key.destroy":
       return [{ id: "destroy", what: "Destroy a key", mechanisms: [], tests: ["destroy"] }];
     default:
-      // airgap.check, hsm.login, pki.read-csr, escrow.read-back and pki.root-certificate (its key is
-      // made, and its signing checked, by key.generate-pair) need nothing more of the token.
+      // airgap.check, hsm.login, pki.read-csr, escrow.read-back, escrow.revoke-previous and
+      // pki.root-certificate (its key is made, and its signing checked, by key.generate-pair) need
+      // nothing more of the token.
       return [];
   }
 }

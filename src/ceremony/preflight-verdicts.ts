@@ -179,6 +179,8 @@ function evaluateWrap(need: Need, ctx: Context): PreflightRow {
 /** What the token shows under the label of a key an earlier ceremony made (public half, private half). */
 export interface ExistingKey {
   keyType?: string;
+  /** A secret key (a KEK): found is enough; what it must do is in the step's other needs. */
+  secret?: boolean;
   /** Not found where it must be: refused. */
   missing?: string;
   /** Not visible without the PIN: left to the login step. */
@@ -196,6 +198,7 @@ export function evaluateExisting(need: Need, key: ExistingKey, ctx: Context): Pr
       advice: `The token shows no key labelled "${need.existingKeyLabel}" before a login; the login step looks for it and stops there if it is missing (\`ceremony preflight --login\` checks it now).`,
     };
   }
+  if (key.secret) return { ...base, offered: `a secret key labelled "${need.existingKeyLabel}" (${key.keyType ?? "type not read"})`, verdict: "ok", advice: "" };
   const sign = key.keyType === "RSA" ? [CKM.SHA256_RSA_PKCS, CKM.RSA_PKCS] : key.keyType === "EC_EDWARDS" ? [CKM.EDDSA] : [CKM.ECDSA];
   return evaluate({ ...need, existingKeyLabel: undefined, mechanisms: [sign.map((mechanism) => ({ mechanism, flag: 0x800 }))] }, ctx);
 }

@@ -74,8 +74,9 @@ export async function runPreflight(client: HsmClient, selector: TokenSelector, s
   const keysAtLogin: string[] = [];
   for (const need of needs) {
     if (need.existingKeyLabel) {
-      keysAtLogin.push(need.existingKeyLabel);
-      rows.push(evaluateExisting(need, await existingKey(client, need.existingKeyLabel, loggedIn), context));
+      // A KEK to escrow again is looked for by the step that checks it (escrow.check-previous), right after the login.
+      if (!need.existingSecret) keysAtLogin.push(need.existingKeyLabel);
+      rows.push(evaluateExisting(need, await existingKey(client, need.existingKeyLabel, loggedIn, need.existingSecret === true), context));
     } else {
       rows.push(evaluate(need, context));
     }
@@ -103,8 +104,13 @@ export async function runPreflight(client: HsmClient, selector: TokenSelector, s
  * SoftHSM2 for CKA_PRIVATE objects) show private objects only after a login: without the PIN a
  * key that cannot be seen is left to the login step, not refused; with the PIN it must be there.
  */
-async function existingKey(client: HsmClient, label: string, loggedIn: boolean): Promise<ExistingKey> {
+async function existingKey(client: HsmClient, label: string, loggedIn: boolean, secret: boolean): Promise<ExistingKey> {
   const objects = await client.call("findObjects", { label });
+  if (secret) {
+    const key = objects.find((o) => o.class === "secret");
+    if (key) return { keyType: key.keyType, secret: true };
+    return loggedIn ? { missing: `no secret key labelled "${label}" is on this token` } : { hidden: `no secret key labelled "${label}" is visible without the PIN` };
+  }
   const priv = objects.find((o) => o.class === "private");
   const pub = objects.find((o) => o.class === "public");
   if (loggedIn && !priv) {

@@ -16,6 +16,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loadScript, parseParams } from "../../../src/ceremony/load-script.ts";
+import { preflightOnModule } from "../../../src/ceremony/preflight-session.ts";
 import { rehearsalCast, rehearseScript, type RehearsalResult } from "../../../src/ceremony/rehearsal.ts";
 import type { ScriptedParticipant } from "../../../src/ceremony/rehearsal-driver.ts";
 import { main } from "../../../src/cli/main.ts";
@@ -173,6 +174,20 @@ describe("a re-escrow after a holder left", () => {
     const links = report.bundles.flatMap((b) => b.links ?? []);
     expect(links.some((l) => l.includes("re-escrow of KEK-01") && l.includes(dirs.master))).toBe(true);
   });
+});
+
+test("the preflight looks for the KEK a re-escrow wraps again: unverified before the PIN, found or refused after it", async () => {
+  const token = env.tokens.find((t) => t.label === "re-root")!;
+  const module = { modulePath: env.modulePath, env: env.env };
+  const script = async (keyLabel: string): Promise<ReturnType<typeof loadScript>> =>
+    loadScript(await readFile(join(SCRIPTS, "re-escrow.yaml"), "utf8"), "re-escrow.yaml", parseParams(reEscrowParams(`  keyLabel: ${keyLabel}\n  previousBundle: ${JSON.stringify(dirs.reEscrow)}\n`), "preflight"));
+  const row = (r: Awaited<ReturnType<typeof preflightOnModule>>, label: string) => r.rows.find((x) => x.need === `The existing KEK "${label}", to escrow again`)!;
+  const pin = async (): Promise<Buffer> => Buffer.from(token.userPin);
+  expect(row(await preflightOnModule(module, { label: "re-root" }, await script("KEK-01")), "KEK-01")).toMatchObject({ verdict: "unverified" });
+  expect(row(await preflightOnModule(module, { label: "re-root" }, await script("KEK-01"), pin), "KEK-01")).toMatchObject({ verdict: "ok" });
+  const missing = await preflightOnModule(module, { label: "re-root" }, await script("KEK-09"), pin);
+  expect(row(missing, "KEK-09")).toMatchObject({ verdict: "refused", offered: 'no secret key labelled "KEK-09" is on this token' });
+  expect(missing.ok).toBe(false);
 });
 
 describe("recovery given the old bundle", () => {
