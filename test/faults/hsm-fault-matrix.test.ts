@@ -1,5 +1,5 @@
 /**
- * HSM fault matrix: for each ceremony below (root CA, master key, root rotation, KEK rotation),
+ * HSM fault matrix: for each ceremony below (root CA, master key, root rotation, KEK rotation, re-escrow),
  * the PKCS#11 call number N at which
  * the device fails runs over EVERY call of the ceremony (from C_Initialize to the transcript
  * signature), each with the four codes of a device going away. The failure is sticky, as a
@@ -22,7 +22,13 @@ const SHARDS = 2;
 /** A bound for a hung shard on a heavily loaded machine (~3 min on a quiet one), not an expectation. */
 const MATRIX_BOUND_MS = 2_400_000;
 // Each ceremony is its own test, so one can be run alone (vitest -t "root rotation").
-const TITLES: Record<string, string> = { "root-ca.yaml": "root CA", "master-key.yaml": "master key", "root-rotation.yaml": "root rotation", "kek-rotation.yaml": "KEK rotation" };
+const TITLES: Record<string, string> = {
+  "root-ca.yaml": "root CA",
+  "master-key.yaml": "master key",
+  "root-rotation.yaml": "root rotation",
+  "kek-rotation.yaml": "KEK rotation",
+  "re-escrow.yaml": "re-escrow",
+};
 
 test.each(Object.entries(TITLES).map(([scriptFile, title]) => [title, scriptFile]))(
   "%s: every PKCS#11 call fails once per device-lost code; each pauses clearly and completes after a replug",

@@ -11,7 +11,7 @@ import type { ChainedEvent } from "../../../src/journal/index.ts";
 
 const run = promisify(execFile);
 
-/** Every event type a root-CA, master-key, key-destruction, root-rotation or KEK-rotation rehearsal may write. */
+/** Every event type a root-CA, master-key, key-destruction, root-rotation, KEK-rotation or re-escrow rehearsal may write. */
 const KNOWN_TYPES = new Set([
   "ceremony.started",
   "ceremony.resumed",
@@ -43,6 +43,8 @@ const KNOWN_TYPES = new Set([
   "escrow.set.voided",
   "share.verified",
   "escrow.trial-recovered",
+  "escrow.previous.checked",
+  "escrow.set.revoked",
   "key.copies.listed",
   "key.destroying",
   "key.destroyed",
@@ -175,4 +177,5 @@ export const EXPECTED_LABELS: Record<string, readonly string[]> = {
   "key-destruction.yaml": ["ceremony-transcript-signing"],
   "root-rotation.yaml": ["ceremony-transcript-signing", "ROOT-CA-R1", "ROOT-CA-R2"],
   "kek-rotation.yaml": ["ceremony-transcript-signing", "KEK-01", "KEK-02"],
+  "re-escrow.yaml": ["ceremony-transcript-signing", "KEK-01"],
 };

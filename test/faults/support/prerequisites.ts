@@ -1,7 +1,7 @@
 /**
  * The rotation ceremonies rotate a key that is already on the token: before a fault case of
  * root-rotation.yaml the token must hold a root made by root-ca.yaml, and before one of
- * kek-rotation.yaml a KEK made by master-key.yaml. The prerequisite is rehearsed once per script
+ * kek-rotation.yaml (or of re-escrow.yaml, which escrows it again) a KEK made by master-key.yaml. The prerequisite is rehearsed once per script
  * on a template token with its own journal (so the case's journal holds one ceremony, and the
  * rotation meets an old key its journal does not know, as on a new workstation); each case
  * copies that token. The returned parameters point the rotation at the old key.
@@ -29,7 +29,17 @@ const PREREQUISITES: Record<string, Prerequisite> = {
     script: "master-key.yaml",
     params: (_bundle, journal) => `parameters:\n  oldKeyId: "${journal.listKeys().find((k) => k.label === "KEK-01")!.ckaId}"\n`,
   },
+  "re-escrow.yaml": {
+    script: "master-key.yaml",
+    params: (bundle, journal) => reEscrowParams(bundle, journal),
+  },
 };
+
+/** A re-escrow of the master key's set (from its bundle), 3 of 5 again, with every old card handed in. */
+export function reEscrowParams(bundle: string, journal: Journal): string {
+  const cards = journal.escrowSetsOf("KEK-01")[0]!.cards.map((c) => `"${c.card} ${c.fingerprint.slice(0, 16)}"`);
+  return `parameters:\n  previousBundle: ${JSON.stringify(bundle)}\n  trigger: holder-left\n  reason: "A holder left"\n  cardsCollected: [${cards.join(", ")}]\n`;
+}
 
 export function needsPrerequisite(scriptFile: string): boolean {
   return scriptFile in PREREQUISITES;
