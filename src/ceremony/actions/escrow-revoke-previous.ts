@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { CardCopy, KeyCopy } from "../../common/key-copies.ts";
 import { formatFingerprint, formatFingerprintPrefix, formatSetId } from "../../common/index.ts";
-import { type EventBody, lastEventOfType } from "../../events/index.ts";
+import { type EventBody, eventsOfType, lastEventOfType } from "../../events/index.ts";
 import type { ActionContext, ActionDefinition, OutputValue, PreviewItem } from "../action-api.ts";
 import { recordedSplit } from "./escrow-common.ts";
 import { CopyDeclarationParams } from "./key-copies-list.ts";
@@ -61,12 +61,15 @@ export const escrowRevokePrevious: ActionDefinition<RevokeParams> = {
       lost: plan.lost.map((c) => c.card),
       outstanding: plan.outstanding.map((c) => c.card),
     };
-    ctx.record("escrow.set.revoked", body);
+    // Run again after a crash, the step finds what it already recorded and records it once.
+    const events = ctx.events();
+    if (!lastEventOfType(events, "escrow.set.revoked", (e) => e.body.setId === body.setId)) ctx.record("escrow.set.revoked", body);
     const fates: CardCopy[] = [
       ...plan.collected.map((c): CardCopy => ({ ...c, status: "collected-and-destroyed", by: ctx.ceremonyId, at, note: `card of revoked set ${formatSetId(previous.setId)}` })),
       ...plan.lost.map((c): CardCopy => ({ ...c, status: "unknown", by: ctx.ceremonyId, at, note: "declared lost or exposed" })),
     ];
-    for (const copy of fates) ctx.record("key.copy.accounted", { label: p.keyLabel, copy });
+    const accounted = new Set(eventsOfType(events, "key.copy.accounted").flatMap((e) => (e.body.copy.kind === "card" ? [`${e.body.copy.setId.toLowerCase()}:${e.body.copy.card}`] : [])));
+    for (const copy of fates) if (!accounted.has(`${copy.setId.toLowerCase()}:${copy.card}`)) ctx.record("key.copy.accounted", { label: p.keyLabel, copy });
 
     // The inventory: the old set (recorded first when only its bundle knew it), revoked, and the fate of each old card.
     ctx.inventory.recordEscrowSet({
