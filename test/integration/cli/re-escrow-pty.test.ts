@@ -7,9 +7,9 @@
  * verifies; a recovery drill given the old bundle is refused by the same journal before any card,
  * and no PIN or card word reached the terminal.
  */
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { afterAll, expect, test } from "vitest";
 import { loadScript } from "../../../src/ceremony/load-script.ts";
 import { rehearsalCast, rehearseScript } from "../../../src/ceremony/rehearsal.ts";
@@ -25,8 +25,12 @@ import { PtySession } from "../../helpers/pty-session.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 let env: RehearsalEnvironment | undefined;
+let dir: string | undefined;
+// The printer's spool stands for the paper in the room: the new cards, removed with the rest.
+let spool: string | undefined;
 afterAll(async () => {
   await env?.cleanup();
+  for (const d of [dir, spool]) if (d) await rm(d, { recursive: true, force: true });
 });
 
 const PEOPLE = [
@@ -41,7 +45,7 @@ const TRIAL = ["Hana", "Pia"];
 
 test("re-escrow in a pseudo-terminal: the old set checked against the KEK, new cards read back and proven, the old set revoked under dual control", async () => {
   env = await createRehearsalEnvironment([{ label: "re-pty" }]);
-  const dir = await mkdtemp(join(tmpdir(), "re-pty-"));
+  dir = await mkdtemp(join(tmpdir(), "re-pty-"));
   // The set being replaced: a master key rehearsed on the same token, with its own journal (another workstation's).
   const previousJournal = Journal.open(join(dir, "previous.db"));
   const masterBundle = join(dir, "master-key");
@@ -74,6 +78,7 @@ test("re-escrow in a pseudo-terminal: the old set checked against the KEK, new c
     ].join("\n"),
   );
   const printer = await jammingPrinter(0);
+  spool = dirname(printer.binDir);
   const out = join(dir, "bundle");
   const journalPath = join(dir, "journal.db");
   const pty = new PtySession(["run", script, "--params", params, "--module", env.modulePath, "--token", "re-pty", "--out", out, "--journal", journalPath], {
