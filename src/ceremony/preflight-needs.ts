@@ -149,6 +149,12 @@ function existingKey(label: string, made: ReadonlySet<string>): Array<Omit<Need,
   return [{ id: `existing-key-${label}`, what: `Sign with the existing key "${label}"`, mechanisms: [], tests: [], existingKeyLabel: label }];
 }
 
+/** A secret key made before this ceremony (a KEK to escrow again or to replace), looked for by the step that checks it. */
+function existingSecret(label: string, made: ReadonlySet<string>, what: string, purpose: string): Array<Omit<Need, "steps">> {
+  if (made.has(label)) return [];
+  return [{ id: `existing-secret-${label}`, what: `${what} "${label}", ${purpose}`, mechanisms: [], tests: [], existingKeyLabel: label, existingSecret: true }];
+}
+
 /** The needs of one step, from its action type and resolved parameters; `made`: key labels earlier steps make. */
 function needsOfStep(type: string, params: Record<string, unknown>, made: ReadonlySet<string>): Array<Omit<Need, "steps">> {
   switch (type) {
@@ -166,6 +172,12 @@ function needsOfStep(type: string, params: Record<string, unknown>, made: Readon
       return params.issue === false ? [] : existingKey(String(params.issuerKeyLabel), made);
     case "pki.check-root-key":
       return existingKey(String(params.keyLabel), made);
+    case "key.check-old":
+      // The key a rotation replaces, identified before anything is made.
+      // A KEK's check values are computed on a throwaway copy, as escrow.check-previous does.
+      return params.kind === "secret"
+        ? [...existingSecret(String(params.label), made, "The existing KEK", "to replace"), importSecret, wrap, unwrap, kcvMechanisms, checkValue]
+        : existingKey(String(params.label), made);
     case "kek.generate":
       return [
         {
@@ -185,9 +197,7 @@ function needsOfStep(type: string, params: Record<string, unknown>, made: Readon
     case "escrow.check-previous":
       // The KEK is made before the ceremony; its KCVs are computed on a throwaway copy, as kek.generate does.
       return [
-        ...(made.has(String(params.keyLabel))
-          ? []
-          : [{ id: `existing-secret-${String(params.keyLabel)}`, what: `The existing KEK "${String(params.keyLabel)}", to escrow again`, mechanisms: [], tests: [], existingKeyLabel: String(params.keyLabel), existingSecret: true }]),
+        ...existingSecret(String(params.keyLabel), made, "The existing KEK", "to escrow again"),
         importSecret,
         wrap,
         unwrap,

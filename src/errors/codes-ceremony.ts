@@ -26,6 +26,7 @@ export const CEREMONY_ERRORS = {
   PARTICIPANT_DUPLICATE: state("choose-another", "This person is already signed in in this role."),
   PARTICIPANTS_MISSING: state("retry", "The ceremony needs more people (in the roles named) before it can go on. Sign them in."),
   NAMED_WITNESS_MISSING: state("retry", "The script's policy names a witness by job title (e.g. the CISO), and nobody signed in with that title. Sign them in with their title, then close sign-in."),
+  KEY_ALREADY_REPLACED: state("choose-another", "The key a rotation would replace was already replaced by an earlier rotation (and may be scheduled for destruction). Nothing was made: rotate the key that replaced it, or correct the parameters."),
   NOBODY_ELIGIBLE: entry("ceremony", ["CeremonyError"], "stop", "Nobody signed in can take this part of the ceremony (performer or witness). Stop; the ceremony needs people in that role."),
   PERFORMER_ROLE: state("choose-another", "This step is performed by another role. Choose a participant in that role."),
   ACTION_DONE: state("retry", "The step's action already succeeded; it now needs its attestations."),

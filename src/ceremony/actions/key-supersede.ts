@@ -29,12 +29,12 @@ export function destroyByDate(now: Date, days: number): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 }
 
-function identityOf(k: Pick<InventoryKey, "spkiSha256" | "kcvEcb0" | "kcvCmac">): string {
+export function identityOf(k: Pick<InventoryKey, "spkiSha256" | "kcvEcb0" | "kcvCmac">): string {
   return k.spkiSha256 ? `SPKI ${k.spkiSha256}` : `KCV ${formatKcv(k.kcvEcb0 ?? "-")}/${formatKcv(k.kcvCmac ?? "-")}`;
 }
 
 /** The newest key this workstation knows under a label (and ID), not destroyed. */
-function known(ctx: ActionContext, label: string, id?: string, serial?: string): InventoryKey | undefined {
+export function known(ctx: ActionContext, label: string, id?: string, serial?: string): InventoryKey | undefined {
   return ctx.inventory
     .listKeys()
     .filter((k) => k.label === label && !k.destroyedAt && (id === undefined || k.ckaId === id) && (serial === undefined || k.tokenSerial === serial))
@@ -42,7 +42,7 @@ function known(ctx: ActionContext, label: string, id?: string, serial?: string):
 }
 
 /** The one key under `label` on the token: its ID and objects (both halves of a key pair share one). */
-async function onToken(ctx: ActionContext, label: string, expectedId?: string): Promise<{ id: string; objects: ObjectSummary[] }> {
+export async function onToken(ctx: ActionContext, label: string, expectedId?: string): Promise<{ id: string; objects: ObjectSummary[] }> {
   const objects = await ctx.hsm().call("findObjects", { label });
   const ids = [...new Set(objects.map((o) => o.id))];
   if (ids.length === 0) throw new HsmError("HSM_KEY_NOT_FOUND", `No key labelled "${label}" is on this token. Check the label and the token; nothing was changed.`);

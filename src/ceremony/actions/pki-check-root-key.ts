@@ -3,6 +3,7 @@ import { certificateSummary, sha256Hex } from "../../pki/index.ts";
 import { spkiSha256 as sha256OfSpki } from "../../hsm/index.ts";
 import type { ActionDefinition } from "../action-api.ts";
 import { fingerprintOutput } from "./common.ts";
+import { refuseReplaced } from "./key-check-old.ts";
 import { artifact, FileLabel, PkiActionError, readCertificateFile, signerFor } from "./pki-common.ts";
 
 const Params = z
@@ -48,6 +49,7 @@ export const pkiCheckRootKey: ActionDefinition<z.infer<typeof Params>> = {
       );
     }
     const token = ctx.token();
+    refuseReplaced(ctx, ctx.inventory.listKeys().find((k) => k.tokenSerial === token.serial && k.ckaId === signer.id && !k.destroyedAt), p.keyLabel);
     // A root made before this journal existed is recorded now, so that the rotation can link it.
     if (!ctx.inventory.listKeys().some((k) => k.tokenSerial === token.serial && k.ckaId === signer.id)) {
       ctx.inventory.upsertKey({

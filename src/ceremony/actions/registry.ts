@@ -17,6 +17,7 @@ import { keyCopiesAccount } from "./key-copies-account.ts";
 import { keyCopiesList } from "./key-copies-list.ts";
 import { keyDestroy } from "./key-destroy.ts";
 import { keyGeneratePair } from "./key-generate-pair.ts";
+import { keyCheckOld } from "./key-check-old.ts";
 import { keySupersede } from "./key-supersede.ts";
 import { pkiCheckRootKey } from "./pki-check-root-key.ts";
 import { pkiCrossCertificate } from "./pki-cross-certificate.ts";
@@ -43,6 +44,7 @@ const actions: Array<ActionDefinition<never>> = [
   pkiSignCrl,
   pkiCheckRootKey,
   pkiCrossCertificate,
+  keyCheckOld,
   keySupersede,
 ] as Array<ActionDefinition<never>>;
 

@@ -4,8 +4,8 @@
  * cross-certificates, and intermediate-signing.yaml issues an intermediate under each root.
  * OpenSSL then builds the chain both ways — what the new root issued verifies with only the old
  * root as anchor (through the old root's cross-certificate), and the reverse — and the key
- * inventory links old and new. The rotation is refused without its named witness and with a
- * certificate whose key is not on the token.
+ * inventory links old and new. The rotation is refused without its named witness, with a
+ * certificate whose key is not on the token, and for a root already rotated.
  */
 import { execFile } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
@@ -119,7 +119,7 @@ test("the old root certifies the new root's key and the reverse; OpenSSL builds 
   expect((await verifyBundle(join(dir, "rotation"))).failures).toEqual([]);
 }, 600_000);
 
-test("a rotation without the CISO or Director of Cybersecurity does not start its steps; a certificate whose key is not on the token is refused", async () => {
+test("a rotation without the CISO or Director of Cybersecurity does not start its steps; a certificate whose key is not on the token, or a root already rotated, is refused", async () => {
   const r1 = join(dir, "old-root", "certs", "root-ca-r1.pem");
   const noTitles = rehearsalCast(0).map(({ title: _title, ...p }) => p);
   const refused = ceremony("no-ciso", "root-rotation.yaml", `parameters:\n  oldRootCertificate: ${JSON.stringify(r1)}\n  keyLabel: ROOT-CA-R3\n`, { participants: noTitles });
@@ -138,4 +138,10 @@ test("a rotation without the CISO or Director of Cybersecurity does not start it
   await expect(wrongKey).rejects.toThrow(/The key ROOT-CA-R1 on this token \(SPKI [0-9a-f]{16}…\) is not the key in .*stranger\.pem/);
   const newKey = journal.listKeys().find((k) => k.label === "ROOT-CA-R4");
   expect(newKey).toBeUndefined();
+
+  // R1 was already replaced by R2: rotating it again is refused before a new key is made (R2's link stays).
+  const again = ceremony("again", "root-rotation.yaml", `parameters:\n  oldRootCertificate: ${JSON.stringify(r1)}\n  keyLabel: ROOT-CA-R5\n`);
+  await expect(again).rejects.toThrow(/^ROOT-CA-R1 \(ID [0-9A-F ]+\) was already replaced by ROOT-CA-R2 \(ID [0-9A-F ]+\) in ceremony root-rotation-\S+\. Nothing was made/);
+  expect(journal.listKeys().find((k) => k.label === "ROOT-CA-R5")).toBeUndefined();
+  expect(journal.listKeys().find((k) => k.label === "ROOT-CA-R1")!.supersededBy?.ckaId).toBe(journal.listKeys().find((k) => k.label === "ROOT-CA-R2")!.ckaId);
 }, 600_000);

@@ -115,6 +115,9 @@ test("KEK rotation in a pseudo-terminal: the named witness, a new escrowed KEK, 
   expect(flat).toContain("This step needs a CISO or Director of Cybersecurity");
   // Two witnesses without the title do not complete a step that includes the Director: she is asked for.
   expect(flat).toMatch(/Xu's attestation PIN: \(not shown\)\s+Witness attesting this step: Dara \(Internal witness, Cybersecurity, director of cybersecurity\), the only one who can\./);
+  // The old KEK is identified, with its KCVs, before the new one is made.
+  expect(flat).toMatch(/Key being replaced: KEK-01 \(ID [0-9A-F ]+\)\s+Its check values: KCV [0-9A-F ]+ \/ [0-9A-F ]+/);
+  expect(flat.indexOf("Key being replaced: KEK-01")).toBeLessThan(flat.indexOf("Generate the new master key in the HSM"));
   expect(flat).toMatch(/Old key's destruction: scheduled for destruction by \d{4}-\d{2}-\d{2}/);
   for (const secret of [...PEOPLE.map((p) => p.pin).filter(Boolean), DEFAULT_REHEARSAL_PINS.userPin]) expect(screen, `PIN ${secret} was shown`).not.toContain(secret);
 

@@ -42,3 +42,15 @@ test("a root rotation looks for the old root's key (checked, then signing the cr
 test("a root CA ceremony looks for no existing key: it makes its own", () => {
   expect(existingKeys("root-ca.yaml", "parameters: {}\n")).toEqual([]);
 });
+
+test("a KEK rotation looks for the old KEK (a secret key, checked right after the login before anything is made), never for the new KEK", () => {
+  const file = "kek-rotation.yaml";
+  const script = loadScript(readFileSync(resolve(SCRIPTS, file), "utf8"), file, parseParams('parameters:\n  oldKeyId: "0a0b"\n', "parameters"));
+  const check = script.steps.find((s) => s.action.type === "key.check-old")!.index + 1;
+  const generate = script.steps.find((s) => s.action.type === "kek.generate")!.index + 1;
+  expect(check).toBeLessThan(generate);
+  const existing = needsOfScript(script).filter((n) => n.existingKeyLabel);
+  expect(existing).toEqual([expect.objectContaining({ existingKeyLabel: "KEK-01", existingSecret: true, steps: [check] })]);
+  // Its KCVs are computed on a throwaway copy, as the escrow step's are: those needs name the check step too.
+  expect(needsOfScript(script).find((n) => n.id === "kcv")!.steps).toContain(check);
+});
