@@ -30,6 +30,7 @@ import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT } from "./sup
 import { attest, attestAirGapOverride, clickForRpc, closeSignIn, runAction, signIn, waitForAwaitingWitnesses, waitForStep } from "./support/ceremony-driver.ts";
 import { ADMIN, HOLDERS, OFFICER, WITNESSES, type Person } from "./support/people.ts";
 import { ScreenRecorder } from "./support/screens.ts";
+import { recordText } from "../helpers/record-text.ts";
 
 const BEFORE_ESCROW = ["Confirm the workstation is offline", "Log in to the HSM", "Find or create the transcript-signing key", "Generate the master key in the HSM"];
 
@@ -280,7 +281,7 @@ describe.skipIf(chromiumMissing)("a real room: bundle folder first, a printer ja
     const records = [...journalFiles, ...(await filesUnder(rescue))];
     const needles = [...typedTokens.map((t) => `"${t}"`), ...typedTokens.map((t) => `'${t}'`), ...hints.flatMap((w) => [`'${w}'`, `"${w}"`, `\\"${w}\\"`]), "may say", "not in the word list"];
     for (const file of records) {
-      const text = (await readFile(file)).toString("latin1");
+      const text = recordText(file);
       for (const n of needles) expect(text.includes(n), `${n} found in ${file}`).toBe(false);
     }
     const log = logged.join("\n");

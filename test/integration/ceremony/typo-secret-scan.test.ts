@@ -4,7 +4,6 @@
  * journal, the transcript and every bundle file keep only a message without any word. And the
  * journal itself refuses an event that quotes a word being typed.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,18 +18,12 @@ import { CeremonyRunner } from "../../../src/ceremony/runner.ts";
 import { lookupWord, suggestWords } from "../../../src/escrow/wordlist.ts";
 import { createRehearsalEnvironment, HsmClient, type RehearsalEnvironment } from "../../../src/hsm/index.ts";
 import { Journal, JournalSecretRefusedError } from "../../../src/journal/index.ts";
+import { filesUnder, recordText } from "../../helpers/record-text.ts";
 
 let env: RehearsalEnvironment | undefined;
 afterAll(async () => {
   await env?.cleanup();
 });
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
 
 /** A token one letter away from `word` that is neither a word nor a word's prefix, with suggestions. */
 function nearMiss(word: string): string {
@@ -111,7 +104,7 @@ test("typo paths at read-back: the hint is shown, never journaled, and the journ
     const recordFiles = [...filesUnder(dir).filter((p) => p.includes("journal.db")), ...filesUnder(out).filter((p) => !p.includes("/print/"))];
     expect(recordFiles.some((p) => p.endsWith("transcript.json"))).toBe(true);
     for (const file of recordFiles) {
-      const text = readFileSync(file).toString("latin1");
+      const text = recordText(file);
       for (const n of needles) expect(text.includes(n), `${n} found in ${file}`).toBe(false);
       expect(text.includes(typo), `the typed near miss "${typo}" found in ${file}`).toBe(false);
     }

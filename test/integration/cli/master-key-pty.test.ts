@@ -14,7 +14,6 @@
  * after the last clear; never two holders' cards on one screen; and no typed word, near miss or
  * suggestion in the journal, the transcript or any file of the bundle.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -26,6 +25,7 @@ import { createRehearsalEnvironment, DEFAULT_REHEARSAL_PINS, type RehearsalEnvir
 import { verifyBundle } from "../../../src/transcript/index.ts";
 import { jammingPrinter } from "../../helpers/jamming-printer.ts";
 import { PtySession } from "../../helpers/pty-session.ts";
+import { filesUnder, recordText } from "../../helpers/record-text.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const CLEAR = "\x1b[H\x1b[2J\x1b[3J";
@@ -43,13 +43,6 @@ const PEOPLE = [
 ];
 const HOLDERS = ["Hana", "Ivo", "Jun", "Kai", "Lea"];
 const TRIAL = ["Hana", "Jun", "Lea"];
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
 
 /** A token one letter off `word` that is neither a list word nor a prefix of one, for which the checker suggests `word`. */
 function nearMiss(word: string): string | null {
@@ -213,7 +206,7 @@ test("master key in a pseudo-terminal: a jam voids the set under dual control; r
   const records = [...filesUnder(dir).filter((p) => p.includes("journal.db")), ...filesUnder(out)];
   expect(records.some((p) => p.endsWith("transcript.json"))).toBe(true);
   for (const file of records) {
-    const text = readFileSync(file).toString("latin1");
+    const text = recordText(file);
     for (const n of needles) expect(text.includes(n), `${n} found in ${file}`).toBe(false);
   }
 }, 600_000);
