@@ -117,18 +117,19 @@ describe("the demo's ten bundles", () => {
     expect(rule.evidence.some((e) => /"Check the old root key/.test(e.text))).toBe(false);
   });
 
-  test("the root CA's 20-year certificate contradicts the 10-year rule of 001 §4", () => {
+  test("the demo's roots take the scripts' default validity, the policy's 10 years (001 §4)", () => {
     const schedule = requirement(run.json, "rotation-schedule");
-    expect(schedule.findings.some((f) => f.kind === "contradicted" && /root certificate root-ca-r1 is valid 20 years .* 001 §4 gives a root CA 10 years/.test(f.text))).toBe(true);
+    expect(schedule.findings.filter((f) => f.kind === "contradicted")).toEqual([]);
+    expect(schedule.evidence.some((e) => /root certificate root-ca-r1 valid \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}, within 10 years$/.test(e.text))).toBe(true);
     // Every copy of KEK-01 is destroyed by the demo's last ceremony: nothing is left to rotate.
     expect(schedule.evidence.some((e) => /^KEK-01 .*, made \d{4}-\d{2}-\d{2}: rotated to KEK-02 by kek-rotation-\S+ on \d{4}-\d{2}-\d{2}; no copy left \(every copy destroyed or retired\)$/.test(e.text))).toBe(true);
   });
 
-  test("exit 1 (requirements not evidenced); the PDF says the same, on pages that render", () => {
-    expect(run.code).toBe(1);
+  test("exit 3 (every requirement evidenced by the demo's ten ceremonies, but no --signer anchors them); the PDF says the same, on pages that render", () => {
+    expect(run.code, run.err).toBe(3);
     const text = flatText(run.pdf);
     expect(text).toContain("POLICY EVIDENCE REPORT");
-    expect(text).toMatch(/\d+ of 11 requirements evidenced/);
+    expect(text).toContain("All 11 requirements evidenced");
     expect(text).toContain('000 Key Rotation and Master Key Access: "Key rotation ceremonies must include at least two witnesses, one being the CISO or Director of Cybersecurity."');
     expect(text).toContain("Split knowledge: a master key's escrow is split k-of-n with Shamir's Secret Sharing EVIDENCED");
     expect(text).toMatch(/PCI-DSS 3\.7\.1 to 3\.7\.7/);
@@ -140,6 +141,18 @@ describe("the demo's ten bundles", () => {
     const pngs = readdirSync(PAGES_DIR).filter((f) => f.startsWith("demo") && f.endsWith(".png"));
     expect(pngs.length).toBe(pageCount(run.pdf));
   });
+});
+
+test("a root certificate valid 20 years (asked for in the parameters) contradicts the policy's 10 years (001 §4)", async () => {
+  const params = join(work, "root-20y.yaml");
+  writeFileSync(params, 'parameters:\n  validityYears: 20\n  subject: "CN=Long Root, O=Evidence Test, C=US"\n');
+  const bundle = join(work, "root-20y");
+  const rehearsed = await runCeremony(["rehearse", resolve(import.meta.dirname, "../../../ceremony-scripts/root-ca.yaml"), "--params", params, "--out", bundle]);
+  expect(rehearsed.code, rehearsed.err).toBe(0);
+  const run = await report([bundle]);
+  const schedule = requirement(run.json, "rotation-schedule");
+  expect(schedule.status).toBe("contradicted");
+  expect(schedule.findings.some((f) => f.kind === "contradicted" && /root certificate root-ca-r1 is valid 20 years .* 001 §4 gives a root CA 10 years/.test(f.text))).toBe(true);
 });
 
 test("the demo ends with the same report over its bundles, in evidence-report/", () => {
@@ -169,7 +182,7 @@ test("thirteen months later the KEK the rotation made is overdue for rotation (k
   const later = new Date(Date.parse(master.ceremony.startedAt) + 400 * 86_400_000).toISOString().slice(0, 10);
   const run = await report([...beforeLastDestruction(), "--at", later]);
   const schedule = requirement(run.json, "rotation-schedule");
-  expect(schedule.status).toBe("contradicted"); // the roots' 20 years outrank the overdue KEK
+  expect(schedule.status).toBe("overdue");
   const overdue = schedule.findings.filter((f) => f.kind === "overdue");
   expect(overdue.map((f) => f.text)).toEqual([
     expect.stringMatching(/^KEK-02 \(AES-256 master key \(KEK\), KCV [0-9A-F]{6}\), made \d{4}-\d{2}-\d{2}, was due for rotation on \d{4}-\d{2}-\d{2}: 3[45] days overdue \(past the policy's 7-day alert\); rotate it with kek-rotation.yaml$/),
