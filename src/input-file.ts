@@ -5,7 +5,7 @@
  * hangs us, /dev/zero is never read for half a gigabyte, a folder is named as a folder, and there
  * is no window between the check and the read.
  */
-import { constants } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
 import { open } from "node:fs/promises";
 import { CeremonyError, type ErrorCode } from "./errors.ts";
 
@@ -34,6 +34,39 @@ function sizeText(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : bytes >= 1024 ? `${Math.round(bytes / 1024)} KiB` : `${bytes} bytes`;
 }
 
+/** The InputFileError for a failed open of `path`. */
+function openError(path: string, what: string, e: unknown): InputFileError {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "ENOENT" || code === "ENOTDIR") return new InputFileError(path, "missing", `${path} does not exist (${what}). Check the path.`);
+  if (code === "EISDIR") return new InputFileError(path, "directory", `${path} is a folder, not a file (${what}). Give the file inside it.`);
+  if (code === "EACCES" || code === "EPERM") return new InputFileError(path, "unreadable", `${path} cannot be read: permission denied (${what}). Check its permissions.`);
+  return new InputFileError(path, "unreadable", `${path} cannot be opened (${code ?? (e as Error).message}) (${what}).`);
+}
+
+/** Refuses what the open descriptor shows is not a regular file of at most `maxBytes`. */
+function checkStat(path: string, what: string, stat: Stats, maxBytes: number): void {
+  if (stat.isDirectory()) throw new InputFileError(path, "directory", `${path} is a folder, not a file (${what}). Give the file inside it.`);
+  if (!stat.isFile()) {
+    const kind = stat.isFIFO() ? "a pipe (FIFO)" : stat.isCharacterDevice() || stat.isBlockDevice() ? "a device" : stat.isSocket() ? "a socket" : "not a regular file";
+    throw new InputFileError(path, "not-regular", `${path} is ${kind}, not a regular file (${what}). Copy the content into a file and give that.`);
+  }
+  if (stat.size > maxBytes) {
+    throw new InputFileError(path, "too-large", `${path} is ${sizeText(stat.size)}, more than the ${sizeText(maxBytes)} ${what} can be. Check that this is the right file.`);
+  }
+}
+
+/** The InputFileError for a failure after the open. */
+function readError(path: string, what: string, e: unknown): InputFileError {
+  if (e instanceof InputFileError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "EISDIR") return new InputFileError(path, "directory", `${path} is a folder, not a file (${what}). Give the file inside it.`);
+  return new InputFileError(path, "unreadable", `${path} cannot be read (${code ?? (e as Error).message}) (${what}).`);
+}
+
+function grewError(path: string, what: string, maxBytes: number): InputFileError {
+  return new InputFileError(path, "too-large", `${path} grew past ${sizeText(maxBytes)} while it was read (${what}).`);
+}
+
 /**
  * The bytes of the regular file at `path`, at most `maxBytes` long. `what` says what the file is
  * for ("the expected signer key"), so the message can say it. Throws InputFileError.
@@ -44,31 +77,68 @@ export async function readInputFile(path: string, what: string, maxBytes: number
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") throw new InputFileError(path, "missing", `${path} does not exist (${what}). Check the path.`);
-    if (code === "EISDIR") throw new InputFileError(path, "directory", `${path} is a folder, not a file (${what}). Give the file inside it.`);
-    if (code === "EACCES" || code === "EPERM") throw new InputFileError(path, "unreadable", `${path} cannot be read: permission denied (${what}). Check its permissions.`);
-    throw new InputFileError(path, "unreadable", `${path} cannot be opened (${code ?? (e as Error).message}) (${what}).`);
+    throw openError(path, what, e);
   }
   try {
-    const stat = await handle.stat();
-    if (stat.isDirectory()) throw new InputFileError(path, "directory", `${path} is a folder, not a file (${what}). Give the file inside it.`);
-    if (!stat.isFile()) {
-      const kind = stat.isFIFO() ? "a pipe (FIFO)" : stat.isCharacterDevice() || stat.isBlockDevice() ? "a device" : stat.isSocket() ? "a socket" : "not a regular file";
-      throw new InputFileError(path, "not-regular", `${path} is ${kind}, not a regular file (${what}). Copy the content into a file and give that.`);
-    }
-    if (stat.size > maxBytes) {
-      throw new InputFileError(path, "too-large", `${path} is ${sizeText(stat.size)}, more than the ${sizeText(maxBytes)} ${what} can be. Check that this is the right file.`);
-    }
+    checkStat(path, what, await handle.stat(), maxBytes);
     const bytes = await handle.readFile();
-    if (bytes.length > maxBytes) throw new InputFileError(path, "too-large", `${path} grew past ${sizeText(maxBytes)} while it was read (${what}).`);
+    if (bytes.length > maxBytes) throw grewError(path, what, maxBytes);
     return bytes;
   } catch (e) {
-    if (e instanceof InputFileError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "EISDIR") throw new InputFileError(path, "directory", `${path} is a folder, not a file (${what}). Give the file inside it.`);
-    throw new InputFileError(path, "unreadable", `${path} cannot be read (${code ?? (e as Error).message}) (${what}).`);
+    throw readError(path, what, e);
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * readInputFile without a round trip to the thread pool per system call: for many small files
+ * read one after another (the files of a bundle, where the async reads' waiting was half of
+ * verify's time). Same checks, same errors.
+ */
+export function readInputFileSync(path: string, what: string, maxBytes: number): Buffer {
+  if (path === "") throw new InputFileError(path, "missing", `No file was given for ${what}: the name is empty. Give the path of the file.`);
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw openError(path, what, e);
+  }
+  try {
+    const stat = fstatSync(fd);
+    checkStat(path, what, stat, maxBytes);
+    // One byte more than the size, to see a file that grew while it was read.
+    const buffer = Buffer.allocUnsafe(Math.min(stat.size, maxBytes) + 1);
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length === buffer.length) {
+        if (length > maxBytes) throw grewError(path, what, maxBytes);
+        // It grew, but not past the limit: read the rest in a larger buffer.
+        const rest = readRestSync(fd, maxBytes - length + 1);
+        if (length + rest.length > maxBytes) throw grewError(path, what, maxBytes);
+        return Buffer.concat([buffer, rest]);
+      }
+    }
+    return Buffer.from(buffer.subarray(0, length));
+  } catch (e) {
+    throw readError(path, what, e);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readRestSync(fd: number, limit: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const chunk = Buffer.allocUnsafe(64 * 1024);
+  for (;;) {
+    const n = readSync(fd, chunk, 0, chunk.length, null);
+    if (n === 0) return Buffer.concat(chunks);
+    chunks.push(Buffer.from(chunk.subarray(0, n)));
+    total += n;
+    if (total >= limit) return Buffer.concat(chunks);
   }
 }
