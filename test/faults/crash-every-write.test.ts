@@ -1,12 +1,18 @@
 /**
  * Crash matrix: a full root-CA and a full master-key rehearsal, the destruction of a master key
- * with every copy accounted for, a root rotation, a KEK rotation and a re-escrow, each killed with SIGKILL right after EVERY journal write
- * (every event seq of a clean run, one process per kill), then resumed by a fresh process. Each resumed ceremony must complete: every event the killed process had
- * written is still there, seqs are contiguous with no duplicates, each kind of event occurs as
- * often as the script allows with exactly one ceremony.completed, pkcs11-tool lists one key per
- * label, and the bundle verifies.
+ * with every copy accounted for, a root rotation, a KEK rotation and a re-escrow, each crashed
+ * right after EVERY journal write (every event seq of a clean run), then resumed by a fresh
+ * process. The clean run stops dead after each write (its process blocks; nothing else of it
+ * runs) while its folder — journal with its WAL, SoftHSM2 token files, cards, bundle — is copied
+ * as it is at that instant, which is what a SIGKILL there leaves on disk; a new process per copy
+ * then resumes and completes the ceremony. (test/integration/crash/crash-resume.test.ts kills
+ * real processes with SIGKILL, root CA and master key.) Each resumed ceremony must complete:
+ * every event written before the crash is still there, seqs are contiguous with no duplicates,
+ * each kind of event occurs as often as the script allows with exactly one ceremony.completed,
+ * pkcs11-tool lists one key per label, and the bundle verifies.
  */
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { afterAll, expect, test } from "vitest";
@@ -15,7 +21,6 @@ import { scriptRecheck } from "../../src/ceremony/script-recheck.ts";
 import { createRehearsalEnvironment, type RehearsalEnvironment } from "../../src/hsm/index.ts";
 import { type ChainedEvent, Journal } from "../../src/journal/index.ts";
 import { verifyBundle } from "../../src/transcript/index.ts";
-import { readFileSync } from "node:fs";
 import { bundleMain } from "./support/bundles.ts";
 import { EXPECTED_LABELS, eventProblems, tokenProblems } from "./support/ceremony-invariants.ts";
 import { pool, runChild } from "./support/child.ts";
@@ -58,46 +63,48 @@ function loadScriptWith(scriptFile: string, paramsFile?: string): LoadedScript {
 }
 
 /** Copies a prepared folder (env.json, journal.db, the SoftHSM2 configuration and tokens) to `dir`. */
-function copyPrepared(from: string, dir: string): RehearsalEnvironment {
+/** Copies a ceremony's folder (env.json, journal, the SoftHSM2 configuration and tokens, cards, bundle) to `dir`, pointing it at its new place. */
+function copyCaseFolder(from: string, dir: string): RehearsalEnvironment {
   cpSync(from, dir, { recursive: true });
   const env = JSON.parse(readFileSync(join(from, "env.json"), "utf8")) as RehearsalEnvironment;
   const moved = { ...env, dir: env.dir.replace(from, dir), env: { SOFTHSM2_CONF: env.env.SOFTHSM2_CONF.replace(from, dir) } };
   writeFileSync(moved.env.SOFTHSM2_CONF, readFileSync(moved.env.SOFTHSM2_CONF, "utf8").replaceAll(from, dir));
+  writeFileSync(join(dir, "env.json"), JSON.stringify(moved));
   return moved;
 }
 
-async function ceremonyCase(scriptFile: string, name: string, killAt: number, start: CaseStart = {}): Promise<{ written: string[]; problems: string[]; journalEvents: string[] }> {
-  const dir = join(work, name);
-  const env = start.from ? copyPrepared(start.from, dir) : await createRehearsalEnvironment([{ label: "crash" }], { parentDir: (mkdirSync(dir, { recursive: true }), dir) });
-  const envJson = join(dir, "env.json");
-  writeFileSync(envJson, JSON.stringify(env));
-  mkdirSync(join(dir, "cards"), { recursive: true });
-  const args = [envJson, join(dir, "journal.db"), join(ROOT, "ceremony-scripts", scriptFile), join(dir, "bundle"), join(dir, "cards")];
-  const main = bundleMain("crash");
-  const problems: string[] = [];
-  const written: string[] = [];
-  if (killAt >= 0) {
-    const first = await runChild(main, [...args, String(killAt), ...(start.params ? [start.params] : [])], { killOn: "PAUSED" });
-    written.push(...first.lines.filter((l) => l.startsWith("EVENT ")));
-    if (!first.killed) problems.push(`the first run was not killed (exit ${first.code}): ${first.stderr.slice(-500)}`);
-  }
-  const second = await runChild(main, [...args, "-1", ...(start.params ? [start.params] : [])]);
-  if (killAt < 0) written.push(...second.lines.filter((l) => l.startsWith("EVENT ")));
-  if (!second.lines.includes("DONE")) problems.push(`the resumed run did not complete (exit ${second.code}): ${second.stderr.slice(-800)}`);
+/** The child's arguments for the ceremony in `dir`, up to KILL_AT. */
+function caseArgs(dir: string, scriptFile: string): string[] {
+  return [join(dir, "env.json"), join(dir, "journal.db"), join(ROOT, "ceremony-scripts", scriptFile), join(dir, "bundle"), join(dir, "cards")];
+}
 
+/** A new case folder: empty, or a copy of the prepared start (a destruction or rotation needs the key's own ceremony). */
+async function newCaseFolder(name: string, start: CaseStart): Promise<string> {
+  const dir = join(work, name);
+  const env = start.from ? copyCaseFolder(start.from, dir) : await createRehearsalEnvironment([{ label: "crash" }], { parentDir: (mkdirSync(dir, { recursive: true }), dir) });
+  writeFileSync(join(dir, "env.json"), JSON.stringify(env));
+  mkdirSync(join(dir, "cards"), { recursive: true });
+  return dir;
+}
+
+/**
+ * The ceremony in `dir` after its run(s): every event the stopped process reported written
+ * survived, unchanged in place; the events make a whole ceremony; the bundle verifies; the token
+ * holds one key per label. A case with no problem is removed.
+ */
+async function caseProblems(scriptFile: string, dir: string, written: readonly string[], killedBeforeEnd: boolean, start: CaseStart): Promise<string[]> {
+  const problems: string[] = [];
   const script = loadScriptWith(scriptFile, start.params);
-  let journalEvents: string[] = [];
   try {
     const journal = Journal.open(join(dir, "journal.db"));
     try {
       const ids = journal.ceremonies();
       const before = start.from ? 1 : 0;
       if (ids.length !== before + 1) problems.push(`the journal holds ${ids.length} ceremonies, expected ${before + 1}`);
-      const events = journal.events(ids.at(-1)!);
-      journalEvents = events.map((e) => `EVENT ${e.seq} ${e.type} ${e.head}`);
-      // Every event the killed process reported written survived the kill, unchanged in place (same seq, type and chain head).
+      const journalEvents = journal.events(ids.at(-1)!).map((e) => `EVENT ${e.seq} ${e.type} ${e.head}`);
+      // Every event the stopped process reported written survived, unchanged in place (same seq, type and chain head).
       for (const line of written) if (!journalEvents.includes(line)) problems.push(`lost: ${line}`);
-      const killedBeforeEnd = killAt >= 0 && !written.some((l) => l.split(" ")[2] === "ceremony.completed");
+      const events = journal.events(ids.at(-1)!);
       problems.push(...eventProblems(events, script, { participants: 9, resumes: killedBeforeEnd ? 1 : 0, failures: 0 }));
       problems.push(...(start.also?.(journal, events) ?? []));
     } finally {
@@ -108,13 +115,64 @@ async function ceremonyCase(scriptFile: string, name: string, killAt: number, st
   }
   const v = await verifyBundle(join(dir, "bundle"), { extraChecks: [scriptRecheck] });
   if (!v.ok) problems.push(`the bundle does not verify: ${v.failures.map((f) => f.message).join("; ")}`);
+  const env = JSON.parse(readFileSync(join(dir, "env.json"), "utf8")) as RehearsalEnvironment;
   const token = env.tokens[0]!;
   problems.push(...(await tokenProblems({ modulePath: env.modulePath, env: env.env, tokenLabel: token.label, userPin: token.userPin }, EXPECTED_LABELS[scriptFile]!)));
   if (problems.length === 0) rmSync(dir, { recursive: true, force: true });
-  return { written, problems, journalEvents };
+  return problems;
 }
 
-/** "sign-in", "air gap", "step 3", "finish": where in the ceremony event `seq` of a clean run falls. */
+/**
+ * The clean run, stopped dead after every journal write (the child blocks; nothing else of it
+ * runs) while its folder is copied as it is at that instant — what a SIGKILL there leaves on
+ * disk — into the folder of that write's case; then it goes on to the end. Returns the events
+ * written and the problems of the clean run itself.
+ */
+async function recordedRun(scriptFile: string, start: CaseStart): Promise<{ reference: string[]; snapshots: number; problems: string[] }> {
+  const dir = await newCaseFolder(`${scriptFile}-clean`, start);
+  const reference: string[] = [];
+  let snapshots = 0;
+  const child = spawn(process.execPath, [bundleMain("crash"), ...caseArgs(dir, scriptFile), "each", ...(start.params ? [start.params] : [])], { stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const lines: string[] = [];
+  let partial = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    const parts = (partial + chunk.toString()).split("\n");
+    partial = parts.pop() ?? "";
+    for (const line of parts) {
+      lines.push(line);
+      if (line.startsWith("EVENT ")) reference.push(line);
+      const snapshot = /^SNAPSHOT (\d+)$/.exec(line);
+      if (snapshot) {
+        copyCaseFolder(dir, join(work, `${scriptFile}-kill-${snapshot[1]}`));
+        snapshots++;
+        child.stdin.write("\n");
+      }
+    }
+  });
+  const code = await new Promise<number | null>((done, fail) => {
+    child.on("error", fail);
+    child.on("close", done);
+  });
+  const problems: string[] = [];
+  if (!lines.includes("DONE")) problems.push(`the clean run did not complete (exit ${code}): ${stderr.slice(-800)}`);
+  problems.push(...(await caseProblems(scriptFile, dir, reference, false, start)));
+  return { reference, snapshots, problems };
+}
+
+/** Case `seq`: a fresh process resumes from the folder as the clean run left it right after event `seq`. */
+async function resumedCase(scriptFile: string, seq: number, reference: readonly string[], start: CaseStart): Promise<string[]> {
+  const dir = join(work, `${scriptFile}-kill-${seq}`);
+  const written = reference.slice(0, seq + 1);
+  const problems: string[] = [];
+  const run = await runChild(bundleMain("crash"), [...caseArgs(dir, scriptFile), "-1", ...(start.params ? [start.params] : [])]);
+  if (!run.lines.includes("DONE")) problems.push(`the resumed run did not complete (exit ${run.code}): ${run.stderr.slice(-800)}`);
+  const killedBeforeEnd = !written.some((l) => l.split(" ")[2] === "ceremony.completed");
+  problems.push(...(await caseProblems(scriptFile, dir, written, killedBeforeEnd, start)));
+  return problems;
+}
+
 function phaseOf(events: readonly string[], seq: number, script: LoadedScript): string {
   const upTo = events.slice(0, seq + 1).map((l) => l.split(" ")[2]);
   if (upTo.includes("ceremony.completed")) return "finish";
@@ -123,25 +181,24 @@ function phaseOf(events: readonly string[], seq: number, script: LoadedScript): 
   return upTo.includes("participants.confirmed") ? "air gap" : "sign-in";
 }
 
+
 async function crashMatrix(scriptFile: string, title: string, start: CaseStart = {}): Promise<KillOutcome[]> {
   const script = loadScriptWith(scriptFile, start.params);
-  const clean = await ceremonyCase(scriptFile, `${scriptFile}-clean`, -1, start);
+  const clean = await recordedRun(scriptFile, start);
   expect(clean.problems, "the clean reference run").toEqual([]);
-  const reference = clean.written;
+  const reference = clean.reference;
   expect(reference.length).toBeGreaterThan(40);
+  expect(clean.snapshots, "a copy of the folder after every journal write").toBe(reference.length);
   const outcomes = await pool(
     CONCURRENCY,
     reference.map((line, seq) => async (): Promise<KillOutcome> => {
-      const r = await ceremonyCase(scriptFile, `${scriptFile}-kill-${seq}`, seq, start);
-      const killedAt = r.written.at(-1)?.split(" ").slice(0, 3).join(" ");
-      const expected = line.split(" ").slice(0, 3).join(" ");
-      if (killedAt !== expected) r.problems.push(`killed after "${killedAt}", expected after "${expected}" (the clean run's event ${seq})`);
-      return { seq, type: line.split(" ")[2]!, phase: phaseOf(reference, seq, script), problems: r.problems };
+      const problems = await resumedCase(scriptFile, seq, reference, start);
+      return { seq, type: line.split(" ")[2]!, phase: phaseOf(reference, seq, script), problems };
     }),
   );
   const steps = outcomes.filter((o) => o.phase.startsWith("step ")).map((o) => Number(o.phase.split(" ")[1]));
   recordFaultRow({
-    faultClass: `crash: SIGKILL after a journal write (${title})`,
+    faultClass: `crash: stopped dead after a journal write, resumed by a new process (${title})`,
     tried: outcomes.length,
     survived: outcomes.filter((o) => o.problems.length === 0).length,
     lost: outcomes.filter((o) => o.problems.length > 0).map((o) => `seq ${o.seq} ${o.type}: ${o.problems[0]}`),

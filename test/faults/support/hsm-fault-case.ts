@@ -25,6 +25,19 @@ import { cheaplyCheckedCredentials, latestCardOf } from "./scripted-people.ts";
 import { loadWithParams, preparedToken } from "./prerequisites.ts";
 
 export const FAULT_CODES: ReadonlyArray<FaultPlan["code"]> = ["CKR_DEVICE_REMOVED", "CKR_SESSION_HANDLE_INVALID", "CKR_TOKEN_NOT_PRESENT", "CKR_DEVICE_ERROR"];
+
+/** CEREMONY_FAULTS=full (npm run test:faults:full) fails every call with each of the four codes. */
+export const EVERY_CODE_AT_EVERY_CALL = process.env.CEREMONY_FAULTS === "full";
+
+/**
+ * The codes call N fails with. The app treats the four alike (src/hsm/errors.ts: the device is
+ * gone; reopen it and log in again) and differs only in the advice it shows, so by default the
+ * codes take turns: call N fails with code (N - 1) mod 4, and every code meets every step that
+ * makes four calls or more. CEREMONY_FAULTS=full crosses every call with every code.
+ */
+export function codesAt(n: number): ReadonlyArray<FaultPlan["code"]> {
+  return EVERY_CODE_AT_EVERY_CALL ? FAULT_CODES : [FAULT_CODES[(n - 1) % FAULT_CODES.length]!];
+}
 const TOKEN_LABEL = "fault";
 
 export interface FaultBase {
