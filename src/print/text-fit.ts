@@ -66,6 +66,10 @@ export function wrapToWidth(doc: Pdf, type: Type, text: string, width: number, m
     while (!fits(line)) {
       let cut = line.length - 1;
       while (cut > 1 && !fits(line.slice(0, cut))) cut -= 1;
+      // An over-long word breaks after its last hyphen that fits, as a person would hyphenate: a
+      // ceremony ID reads "master-key-20261201-" then "588a9b", never "…-588a" then "9b".
+      const hyphen = line.lastIndexOf("-", cut - 1);
+      if (hyphen > 0) cut = hyphen + 1;
       lines.push(line.slice(0, cut));
       line = line.slice(cut);
     }

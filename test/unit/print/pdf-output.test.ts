@@ -33,6 +33,17 @@ describe("text fitting", () => {
     });
   });
 
+  it("breaks an over-long ID after a hyphen, not inside its random part", async () => {
+    await renderPdf({ title: "t", subject: "s", date: new Date(0) }, (doc) => {
+      const id = "intermediate-signing-20261201-73051b";
+      const width = widthOf(doc, type, "intermediate-signing-20261201-7");
+      const lines = wrapToWidth(doc, type, `${id} seq 48`, width);
+      expect(lines).toEqual(["intermediate-signing-20261201-", "73051b seq 48"]);
+      for (const line of lines) expect(widthOf(doc, type, line)).toBeLessThanOrEqual(width);
+      doc.addPage();
+    });
+  });
+
   it("ends the last kept line with an ellipsis when lines run out", async () => {
     await renderPdf({ title: "t", subject: "s", date: new Date(0) }, (doc) => {
       const lines = wrapToWidth(doc, type, "one two three four five six seven eight nine ten", 60, 2);
