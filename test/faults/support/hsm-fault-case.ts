@@ -80,6 +80,7 @@ export async function prepareBase(scriptsDir: string, scriptFile: string, parent
     token: { label: token.label, serial: token.serial },
     cards: new RehearsalCardSink(join(env.dir, "cards")),
     rehearsal: true,
+    pinHashCost: "scripted",
   });
   await driveCeremony(runner, { participants: cast, hsmPin: token.userPin, stopAfterSteps: 1 });
   journal.close();

@@ -5,7 +5,8 @@
  *     2^15, ~90 ms on this machine) — but only when the journal's credential table still holds
  *     the participant's real credential, so losing credentials in a crash is still caught;
  *   - share holders type the numbered words of their printed card (read from the PDF's text by
- *     pdftotext) instead of having the QR code scanned at 150 dpi (0.7 s a card).
+ *     pdftotext) instead of having the QR code scanned at 150 dpi (0.7 s a card); a card read
+ *     again (the trial recovery after the read-back) is not given to pdftotext a second time.
  */
 import { lastEventOfType } from "../../../src/events/index.ts";
 import { execFile } from "node:child_process";
@@ -43,12 +44,19 @@ export function cheaplyCheckedCredentials(journal: Journal, cast: readonly Scrip
   };
 }
 
+/** Cards already read in this process, by file: a printed card never changes (cards are written once, never over). */
+const readCards = new Map<string, Promise<string>>();
+
 /** The numbered words of a printed card, as its holder would type them. */
 export async function typedCardWords(sink: RehearsalCardSink, setId: string, card: number): Promise<string> {
   const printed = (await sink.cardsOf(setId)).find((c) => c.card === card);
   if (!printed) throw new Error(`card ${card} of set ${setId} was not printed`);
-  const { stdout } = await run("pdftotext", ["-layout", printed.path, "-"]);
-  return [...stdout.matchAll(/(?<![\w.])(\d{1,2})\. ([a-z]+)\b/g)].map((m) => `${m[1]}. ${m[2]}`).join("\n");
+  let words = readCards.get(printed.path);
+  if (!words) {
+    words = run("pdftotext", ["-layout", printed.path, "-"]).then(({ stdout }) => [...stdout.matchAll(/(?<![\w.])(\d{1,2})\. ([a-z]+)\b/g)].map((m) => `${m[1]}. ${m[2]}`).join("\n"));
+    readCards.set(printed.path, words);
+  }
+  return words;
 }
 
 /** The card of `holderId` in the ceremony's latest split, typed from its printed PDF. */
