@@ -237,13 +237,13 @@ export function eventSummary(e: RecordedEvent, names: Map<string, string>): stri
     case "escrow.trial-recovered":
       return `trial recovery of ${e.body.keyLabel} from ${e.body.cardsUsed} cards: KCV ${e.body.kcvEcb0} / ${e.body.kcvCmac}`;
     case "recovery.source":
-      return `recovering ${e.body.keyLabel} from ceremony ${e.body.bundleCeremonyId}, set ${e.body.setId} (${e.body.k} of ${e.body.n})`;
+      return `recovering ${e.body.keyLabel} from ceremony ${e.body.bundleCeremonyId}, set ${formatSetId(e.body.setId)} (${e.body.k} of ${e.body.n})`;
     case "escrow.recovered":
       return `${e.body.keyLabel} recovered (ID ${e.body.id}) from ${e.body.cardsUsed} cards`;
     case "escrow.previous.checked":
-      return `card set being replaced: ${e.body.setId} of ${e.body.keyLabel} (${e.body.k} of ${e.body.n}, split by ${e.body.splitByCeremonyId}); the key on this token has its KCVs ${e.body.kcvEcb0} / ${e.body.kcvCmac}`;
+      return `card set being replaced: ${formatSetId(e.body.setId)} of ${e.body.keyLabel} (${e.body.k} of ${e.body.n}, split by ${e.body.splitByCeremonyId}); the key on this token has its KCVs ${e.body.kcvEcb0} / ${e.body.kcvCmac}`;
     case "escrow.set.revoked":
-      return `card set ${e.body.setId} of ${e.body.keyLabel} REVOKED, superseded by set ${e.body.supersededBySetId}: ${e.body.collected.length} old cards destroyed, ${e.body.lost.length} lost, ${e.body.outstanding.length} still out`;
+      return `card set ${formatSetId(e.body.setId)} of ${e.body.keyLabel} REVOKED, superseded by set ${formatSetId(e.body.supersededBySetId)}: ${e.body.collected.length} old cards destroyed, ${e.body.lost.length} lost, ${e.body.outstanding.length} still out`;
     case "key.destroying":
       return `destroying ${e.body.label} (ID ${e.body.id}): ${e.body.objects.join(", ")}`;
     case "key.destroyed":

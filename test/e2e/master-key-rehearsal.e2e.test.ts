@@ -17,7 +17,6 @@ import {
   attest,
   attestAirGapOverride,
   chooseScript,
-  clickForRpc,
   closeSignIn,
   finishCeremony,
   runAction,
@@ -27,9 +26,9 @@ import {
   waitForAwaitingWitnesses,
   waitForStep,
 } from "./support/ceremony-driver.ts";
-import { ADMIN, HOLDERS, OFFICER, REHEARSAL_HSM_PIN, WITNESSES, type Person } from "./support/people.ts";
-import { scanQrFromDataUrl } from "./support/qr.ts";
+import { ADMIN, HOLDERS, OFFICER, REHEARSAL_HSM_PIN, WITNESSES } from "./support/people.ts";
 import { ScreenRecorder } from "./support/screens.ts";
+import { cardMatches, enterRecoveryCard, scanIntoReadBack, showCard } from "./support/share-cards.ts";
 
 const BEFORE_ESCROW = ["Confirm the workstation is offline", "Log in to the HSM", "Find or create the transcript-signing key", "Generate the master key in the HSM"];
 
@@ -88,25 +87,19 @@ describe.skipIf(chromiumMissing)("master key rehearsal through the UI", () => {
     await screens.capture(page, "04-read-back-board");
 
     for (const [i, holder] of HOLDERS.entries()) {
-      await page.getByRole("heading", { level: 3, name: `Card ${i + 1}: ${holder.name}’s turn` }).waitFor(LONG);
-      await clickForRpc(page, page.getByRole("button", { name: "Show the card" }), "cards:preview");
-      const image = page.getByRole("img", { name: new RegExp(`^Share card ${i + 1} for ${holder.name}`) });
-      const text = await scanQrFromDataUrl((await image.getAttribute("src")) ?? "");
-      expect(text).toMatch(/^CWS1:/);
+      const text = await showCard(page, i + 1, holder);
       cards.set(holder.name, text);
       if (i === 0) {
         await screens.capture(page, "05-read-back-card-preview");
         const typo = await typeWithTypo(page, text);
         await screens.capture(page, "06-read-back-typo-feedback");
         await page.getByLabel(`Word ${typo.index + 1}`, { exact: true }).fill(typo.word);
+        await page.getByText(`card 1 matches what was printed for ${holder.name}`).waitFor(LONG);
+        await screens.capture(page, "07-read-back-card-matches");
       } else {
-        // A USB scanner is a keyboard: it types the QR text into the focused field and presses Enter.
-        await page.getByLabel(/^Scan the card/).pressSequentially(text, { delay: 0 });
-        await page.keyboard.press("Enter");
+        await scanIntoReadBack(page, text);
       }
-      await page.getByText(`card ${i + 1} matches what was printed for ${holder.name}`).waitFor(LONG);
-      if (i === 0) await screens.capture(page, "07-read-back-card-matches");
-      await page.getByRole("button", { name: /^Done — / }).click();
+      await cardMatches(page, i + 1, holder);
     }
     await page.getByText(`All ${HOLDERS.length} cards read back and verified.`).waitFor(LONG);
     await expect(page.getByRole("table", { name: /5 of 5 read back/ }).isVisible()).resolves.toBe(true);
@@ -212,13 +205,4 @@ async function typeWithTypo(page: Page, text: string): Promise<{ index: number; 
   await page.getByText(`not a list word — ${words[index]}?`).waitFor(LONG);
   await page.getByText(`word ${index + 1} "${typo}" is not in the word list; did you mean "${words[index]}"?`).waitFor(LONG);
   return { index, word: words[index]! };
-}
-
-async function enterRecoveryCard(page: Page, n: number, holder: Person, text: string): Promise<void> {
-  const entry = page.getByRole("region", { name: `Holder ${n}`, exact: true });
-  await entry.waitFor(LONG);
-  await entry.getByLabel("Holder’s name").selectOption({ label: `${holder.name} — ${holder.organisation}` });
-  await entry.getByLabel(/^Scan the card/).fill(text);
-  await entry.getByText(`${holder.name}’s card checks: set`).waitFor(LONG);
-  await expect(entry.getByLabel(/^Scan the card/).count()).resolves.toBe(0);
 }

@@ -1,123 +1,232 @@
 /**
- * Re-escrow on screen. The workstation's journal holds a master key escrowed 3 of 5 and a
- * re-escrow that revoked that set for a new 2-of-3 set (rehearsed on a SoftHSM2 token before the
- * app starts, as an earlier session in the room would have). The start screen lists the re-escrow
- * script with its parameters; a recovery given the old bundle is refused on the start screen
- * before anybody signs in, naming the re-escrow and the set that replaced it; a recovery given the
- * new bundle names its set on the recovery screen and recovers the key from two new cards.
+ * Re-escrow on screen. The workstation's journal holds a master key escrowed 3 of 5 (rehearsed
+ * directly on a SoftHSM2 token, as an earlier session in the room would have); Hugo left. The
+ * re-escrow runs through the screens on that token: the start screen takes the old set's bundle,
+ * the old cards handed in and the reason; the check step shows the old set's ID and what becomes
+ * of each old card (Hugo's is not handed in); the new 2-of-3 cards are read back (QR → zbarimg →
+ * the scan field) and a trial recovery matches; the witnesses confirm which old cards are
+ * destroyed and which stay out before the old set is revoked; the auditor screen verifies the
+ * bundle and names the revoked set. Then a recovery given the old bundle is refused on the start
+ * screen before anybody signs in, naming the re-escrow and the set that replaced it; a recovery
+ * given the new bundle names its set on the recovery screen and recovers the key from two new cards.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadScript, parseParams } from "../../src/ceremony/load-script.ts";
-import { rehearseScript, type RehearsalResult } from "../../src/ceremony/rehearsal.ts";
-import type { ScriptedParticipant } from "../../src/ceremony/rehearsal-driver.ts";
-import type { Role } from "../../src/ceremony/roles.ts";
-import { formatSetId } from "../../src/common/index.ts";
+import { formatFingerprint, formatSetId } from "../../src/common/index.ts";
 import type { EventBody } from "../../src/events/index.ts";
-import { createRehearsalEnvironment } from "../../src/hsm/index.ts";
+import { createRehearsalEnvironment, type RehearsalEnvironment } from "../../src/hsm/index.ts";
 import { Journal } from "../../src/journal/index.ts";
+import { verifyBundle } from "../../src/transcript/index.ts";
 import { type Harness, startHarness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
 import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT } from "./support/browser.ts";
-import { attest, attestAirGapOverride, closeSignIn, finishCeremony, runAction, signIn, startRehearsal, waitForAwaitingWitnesses, waitForStep } from "./support/ceremony-driver.ts";
+import {
+  attest,
+  attestAirGapOverride,
+  clickForRpc,
+  closeSignIn,
+  finishCeremony,
+  runAction,
+  runAndAttest,
+  shownOutput,
+  shownOutputLabels,
+  signIn,
+  startRehearsal,
+  verifyInAuditor,
+  waitForAwaitingWitnesses,
+  waitForStep,
+} from "./support/ceremony-driver.ts";
+import { rehearseEarlierCeremony, splitOfBundle } from "./support/earlier-ceremonies.ts";
 import { ADMIN, HOLDERS, OFFICER, type Person, REHEARSAL_HSM_PIN, WITNESSES } from "./support/people.ts";
+import { chooseBundleFolder, chooseRealToken, scriptsAllowingAirGapOverride, type StandInPrinter, startOnToken, useStandInPrinter } from "./support/real-token.ts";
 import { ScreenRecorder } from "./support/screens.ts";
+import { enterRecoveryCard, readBackEveryCard } from "./support/share-cards.ts";
 
-const SCRIPTS = path.resolve(import.meta.dirname, "../../ceremony-scripts");
 const NEW_HOLDER: Person = { name: "Pia Nakamura", role: "share-holder", roleTitle: "Share holder", organisation: "Key Custodians", pin: "pin-pia-2468" };
 /** Hugo left: Hana and Hiro keep a card of the new set, and Pia joins. */
 const NEW_HOLDERS = [HOLDERS[0]!, HOLDERS[2]!, NEW_HOLDER];
-
-const cast = (people: Person[]): ScriptedParticipant[] => people.map((p) => ({ name: p.name, role: p.role as Role, organisation: p.organisation, attestationPin: p.pin }));
+const HUGO = HOLDERS[1]!;
+const REASON = "Hugo Lefebvre left the company";
 
 describe.skipIf(chromiumMissing)("re-escrow on screen", () => {
+  let env: RehearsalEnvironment;
   let browser: Browser;
   let context: BrowserContext;
   let harness: Harness;
   let dataDir: string;
   const dirs = { master: "", reEscrow: "" };
-  let reEscrow: RehearsalResult;
-  let oldSetId = "";
+  let oldSet: EventBody<"escrow.split">;
   let newSetId = "";
+  /** The new cards as their holders took them home: the text each card's QR code holds. */
+  let newCards = new Map<string, string>();
+  let printer: StandInPrinter | undefined;
   const screens = new ScreenRecorder("r-re-escrow");
 
   beforeAll(async () => {
     await ensureRendererBuild();
     dataDir = await mkdtemp(path.join(tmpdir(), "re-escrow-ui-"));
-    const env = await createRehearsalEnvironment([{ label: "re-ui" }]);
+    env = await createRehearsalEnvironment([{ label: "re-ui" }]);
     const journal = Journal.open(path.join(dataDir, "journal.db"));
-    const ceremony = async (name: string, file: string, params: string, people: Person[]): Promise<RehearsalResult> =>
-      rehearseScript({
-        script: loadScript(await readFile(path.join(SCRIPTS, file), "utf8"), file, parseParams(params, name)),
+    try {
+      dirs.master = path.join(dataDir, "earlier", "master-key");
+      await rehearseEarlierCeremony({
         env,
         tokenLabel: "re-ui",
         journal,
-        outDir: path.join(dataDir, "earlier", name),
-        participants: cast(people),
+        outDir: dirs.master,
+        file: "master-key.yaml",
+        params: "parameters:\n  threshold: 3\n  cardCount: 5\n",
+        people: [ADMIN, OFFICER, ...WITNESSES, ...HOLDERS],
       });
-    try {
-      await ceremony("master-key", "master-key.yaml", "parameters:\n  threshold: 3\n  cardCount: 5\n", [ADMIN, OFFICER, ...WITNESSES, ...HOLDERS]);
-      dirs.master = path.join(dataDir, "earlier", "master-key");
-      const old = (JSON.parse(await readFile(path.join(dirs.master, "transcript.json"), "utf8")) as { events: Array<{ type: string; body: unknown }> }).events.find((e) => e.type === "escrow.split")!
-        .body as EventBody<"escrow.split">;
-      oldSetId = old.setId;
-      const printed = (n: number): string => JSON.stringify(`${n} ${old.cards[n - 1]!.fingerprint.slice(0, 16)}`);
-      reEscrow = await ceremony(
-        "re-escrow",
-        "re-escrow.yaml",
-        `parameters:\n  previousBundle: ${JSON.stringify(dirs.master)}\n  trigger: holder-left\n  reason: "Hugo Lefebvre left the company"\n  threshold: 2\n  cardCount: 3\n  cardsCollected: [${[1, 3, 4, 5].map(printed).join(", ")}]\n`,
-        [ADMIN, OFFICER, ...WITNESSES, ...NEW_HOLDERS],
-      );
-      dirs.reEscrow = path.join(dataDir, "earlier", "re-escrow");
-      newSetId = journal.escrowSetsOf("KEK-01").find((s) => s.revoked === null)!.setId;
+      oldSet = await splitOfBundle(dirs.master);
     } finally {
       journal.close();
-      await env.cleanup();
     }
-    harness = await startHarness({ dataDir });
+    // The re-escrow runs on the token that holds KEK-01; the core finds it through SOFTHSM2_CONF.
+    process.env.SOFTHSM2_CONF = env.env.SOFTHSM2_CONF;
+    printer = await useStandInPrinter();
+    const scripts = await scriptsAllowingAirGapOverride(dataDir, ["re-escrow.yaml"]);
+    harness = await startHarness({ dataDir, ceremonyScriptsDir: scripts, rehearsalOnly: false });
     browser = await launchChromium();
     context = await browser.newContext({ viewport: VIEWPORT });
-  });
+  }, 600_000);
 
   afterAll(async () => {
     console.log(screens.summary());
     await browser?.close();
     await harness?.close();
+    await env?.cleanup();
+    delete process.env.SOFTHSM2_CONF;
+    await printer?.remove();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it("the start screen lists the re-escrow ceremony, and its parameters validate", async () => {
+  // A whole ceremony through the UI: minutes on a loaded 2-core machine; the bound only stops a hang.
+  it("re-escrows KEK-01 onto 2-of-3 new cards: old set checked, new cards read back, old cards accounted for, old set revoked, verified", { timeout: 900_000 }, async () => {
     const { page, problems } = await openPage(context, harness.url);
+    const token = env.tokens[0]!;
+    const oldSetShown = formatSetId(oldSet.setId);
+    /** Each old card handed in, as printed on it: its number and the first 16 hex digits of its share fingerprint. */
+    const collected = [1, 3, 4, 5].map((n) => `${n} ${oldSet.cards[n - 1]!.fingerprint.slice(0, 16)}`);
+
     await page.getByRole("radio", { name: /^Master key re-escrow onto new share cards/ }).check();
     await page.locator("#param-trigger").selectOption("holder-left");
-    await page.locator("#param-reason").fill("Pia Nakamura moves to another office");
+    await page.locator("#param-reason").fill(REASON);
     await page.locator("#param-threshold").fill("2");
     await page.locator("#param-cardCount").fill("3");
     // Nothing names the set being replaced yet: the form says which parameter to give.
     await page.getByText(/Give the bundle that made the card set being replaced, or \(when this workstation's key inventory holds the set\) its set ID/).waitFor(LONG);
-    await page.locator("#param-previousBundle").fill(dirs.reEscrow);
+    await page.locator("#param-previousBundle").fill(dirs.master);
+    await page.locator("#param-cardsCollected").fill(collected.join("\n"));
     await page.getByText("The script and its parameters are valid.").waitFor(LONG);
+    await chooseRealToken(page, token);
+    const bundleDir = path.join(dataDir, "re-escrow-bundle");
+    await chooseBundleFolder(page, bundleDir);
     await screens.capture(page, "01-re-escrow-parameters");
+    await startOnToken(page);
+    await signIn(page, [ADMIN, OFFICER, ...WITNESSES, ...NEW_HOLDERS]);
+    await closeSignIn(page);
+    for (const w of WITNESSES) await attestAirGapOverride(page, w);
+    for (const title of ["Confirm the workstation is offline", "Log in to the HSM that holds the master key"]) await runAndAttest(page, title, { hsmPin: token.userPin });
+
+    // The old set is named and checked against the KEK on the token before anything is made.
+    await waitForStep(page, "Check the card set being replaced against the master key on this HSM");
+    await runAction(page, { hsmPin: token.userPin });
+    await waitForAwaitingWitnesses(page);
+    // The set being replaced is read first, then why, its KCVs, and each old card in number order.
+    await expect(shownOutputLabels(page)).resolves.toEqual([
+      "Card set being replaced",
+      "Why",
+      "KCV-ECB0 (key on this token = the set's)",
+      "KCV-CMAC (key on this token = the set's)",
+      ...[1, 2, 3, 4, 5].map((n) => `Old card ${n}`),
+    ]);
+    await expect(shownOutput(page, "Card set being replaced")).resolves.toMatch(new RegExp(`^set ${oldSetShown} of KEK-01, 3 of 5 cards, split by master-key-\\S+; its bundle verified \\(signer [0-9A-F ]+…\\)$`));
+    await expect(shownOutput(page, "Why")).resolves.toBe(`a share holder left: ${REASON}`);
+    await expect(shownOutput(page, "Old card 2")).resolves.toMatch(new RegExp(`^${HUGO.name}, share fingerprint [0-9A-F ]+…: NOT handed in: it stays out, a card of a revoked set$`));
+    await expect(shownOutput(page, "Old card 3")).resolves.toMatch(/: to be handed in and destroyed in this ceremony$/);
+    await screens.capture(page, "02-check-old-set");
+    for (const w of WITNESSES) await attest(page, w);
+
+    await runAndAttest(page, "Find or create the transcript-signing key", { hsmPin: token.userPin });
+    await waitForStep(page, "Escrow the master key again onto new share cards");
+    await runAction(page, { hsmPin: token.userPin });
+    await waitForAwaitingWitnesses(page);
+    const split = /^2 of 3 cards needed; set ([0-9A-F ]+)$/.exec(await shownOutput(page, "Escrow split"));
+    expect(split, "the escrow step names the new set").not.toBeNull();
+    newSetId = split![1]!.replace(/ /g, "");
+    expect(newSetId).not.toBe(oldSet.setId.toUpperCase());
+    for (const w of WITNESSES) await attest(page, w);
+
+    await waitForStep(page, "Every new holder reads back their own card");
+    newCards = await readBackEveryCard(page, NEW_HOLDERS, { paper: (n) => printer!.printedCard(n) });
+    await screens.capture(page, "03-new-cards-read-back");
+    await runAction(page, { button: "Record the read-back of all 3 cards" });
+    await waitForAwaitingWitnesses(page);
+    for (const w of WITNESSES) await attest(page, w);
+
+    await waitForStep(page, "Trial recovery with 2 new cards");
+    for (const [i, holder] of [NEW_HOLDERS[0]!, NEW_HOLDERS[2]!].entries()) await enterRecoveryCard(page, i + 1, holder, newCards.get(holder.name)!);
+    await runAction(page, { button: "Recover with these 2 cards" });
+    await waitForAwaitingWitnesses(page);
+    await page.getByText("2 cards recovered the key; KCVs match").waitFor(LONG);
+    for (const w of WITNESSES) await attest(page, w);
+
+    // Before the old set is revoked, the witnesses confirm the fate of every old card: each card
+    // handed in is checked by number and fingerprint and shredded; Hugo's stays out.
+    await waitForStep(page, "Revoke the old card set; destroy the old cards handed in");
+    const preview = page.locator(".preview-panel");
+    await clickForRpc(page, preview.getByRole("button", { name: "Show what the HSM will do" }), "ceremony:preview");
+    const item = (label: string) => preview.locator("dl.preview-items > div").filter({ has: page.locator(`dt:text-is(${JSON.stringify(label)})`) }).locator("dd");
+    await expect(item("Card set to revoke").innerText()).resolves.toContain(`set ${oldSetShown} of KEK-01 (3 of 5 cards`);
+    await expect(item(`Old card 1 (${HOLDERS[0]!.name})`).innerText()).resolves.toContain(`handed in now: check its number and share fingerprint ${formatFingerprint(oldSet.cards[0]!.fingerprint)}`);
+    await expect(item(`Old card 2 (${HUGO.name})`).innerText()).resolves.toBe("NOT handed in: it stays out, a card of a revoked set");
+    await screens.capture(page, "04-old-cards-collection-preview");
+    await runAction(page);
+    await waitForAwaitingWitnesses(page);
+    await expect(shownOutputLabels(page)).resolves.toEqual(["Revoked", "Superseded by", "Old cards destroyed here", "Old cards still out"]);
+    await expect(shownOutput(page, "Revoked")).resolves.toMatch(new RegExp(`^set ${oldSetShown} of KEK-01 \\(3 of 5 cards`));
+    await expect(shownOutput(page, "Superseded by")).resolves.toMatch(new RegExp(`^set ${formatSetId(newSetId)} \\(2 of 3 cards\\)`));
+    await expect(shownOutput(page, "Old cards destroyed here")).resolves.toBe(`card 1 (${HOLDERS[0]!.name}), card 3 (${HOLDERS[2]!.name}), card 4 (${HOLDERS[3]!.name}), card 5 (${HOLDERS[4]!.name})`);
+    await expect(shownOutput(page, "Old cards still out")).resolves.toBe(`card 2 (${HUGO.name}): collect and destroy them; each is a card of a revoked set`);
+    await screens.capture(page, "05-old-set-revoked");
+    for (const w of WITNESSES) await attest(page, w);
+
+    await finishCeremony(page);
+    dirs.reEscrow = bundleDir;
+    await verifyInAuditor(page);
+    await expect(page.locator(".verdict-word").innerText()).resolves.toMatch(/^\W*VERIFIED$/);
+    await page.getByText(`card set ${oldSetShown} of KEK-01 REVOKED, superseded by set ${formatSetId(newSetId)}: 4 old cards destroyed, 0 lost, 1 still out`).waitFor(LONG);
+    await screens.capture(page, "06-auditor-names-revoked-set");
+    const v = await verifyBundle(bundleDir);
+    expect(v.failures).toEqual([]);
+    await expect(splitOfBundle(bundleDir)).resolves.toMatchObject({ setId: newSetId, k: 2, n: 3 });
     expect(problems).toEqual([]);
   });
 
   it("a recovery given the revoked set's bundle is refused on the start screen, before anybody signs in", async () => {
+    expect(dirs.reEscrow, "the re-escrow above finished").not.toBe("");
     const { page, problems } = await openPage(context, harness.url);
+    // The workstation shows the re-escrow it finished until someone starts another.
+    await page.getByRole("button", { name: "Start another ceremony", exact: true }).click();
     await page.getByRole("radio", { name: /^Master key recovery from share cards/ }).check();
     await page.locator("#param-bundle").fill(dirs.master);
-    const refusal = page.getByText(new RegExp(`Set ${formatSetId(oldSetId)} of KEK-01 was REVOKED by re-escrow-\\S+ on \\d{4}-\\d{2}-\\d{2} \\(Hugo Lefebvre left the company\\)`));
+    const refusal = page.getByText(new RegExp(`Set ${formatSetId(oldSet.setId)} of KEK-01 was REVOKED by re-escrow-\\S+ on \\d{4}-\\d{2}-\\d{2} \\(Hugo Lefebvre left the company\\)`));
     await refusal.waitFor(LONG);
     await expect(page.getByText(`set ${formatSetId(newSetId)} replaced it`, { exact: false }).count()).resolves.toBeGreaterThan(0);
     await expect(page.getByRole("button", { name: "Start the rehearsal" }).isDisabled()).resolves.toBe(true);
-    await screens.capture(page, "02-recovery-of-revoked-set-refused");
+    await screens.capture(page, "07-recovery-of-revoked-set-refused");
     expect(problems).toEqual([]);
   });
 
   it("a recovery given the new bundle names its set on the recovery screen and recovers the key from two new cards", { timeout: 420_000 }, async () => {
+    expect(dirs.reEscrow, "the re-escrow above finished").not.toBe("");
     const { page, problems } = await openPage(context, harness.url);
+    // The workstation shows the re-escrow it finished until someone starts another.
+    await page.getByRole("button", { name: "Start another ceremony", exact: true }).click();
     await page.getByRole("radio", { name: /^Master key recovery from share cards/ }).check();
     await page.locator("#param-bundle").fill(dirs.reEscrow);
     await page.getByText("The script and its parameters are valid.").waitFor(LONG);
@@ -127,20 +236,17 @@ describe.skipIf(chromiumMissing)("re-escrow on screen", () => {
     await closeSignIn(page);
     for (const w of WITNESSES) await attestAirGapOverride(page, w);
     for (const title of ["Confirm the workstation is offline", "Log in to the HSM that receives the key", "Find or create this token's transcript-signing key"]) {
-      await waitForStep(page, title);
-      await runAction(page, { hsmPin: REHEARSAL_HSM_PIN });
-      await waitForAwaitingWitnesses(page);
-      for (const w of WITNESSES) await attest(page, w);
+      await runAndAttest(page, title, { hsmPin: REHEARSAL_HSM_PIN });
     }
     await waitForStep(page, "Holders enter their cards; the key is recovered");
     await page.getByText(new RegExp(`Cards of set ${formatSetId(newSetId)} of KEK-01: 2 of its 3 cards are needed; 0 entered and checked\\. Each holder checks the set printed on their card`)).waitFor(LONG);
     // The set's k is known before any card: an entry for each of the two holders is already there.
     await expect(page.getByRole("region", { name: /^Holder \d$/ }).count()).resolves.toBe(2);
-    await screens.capture(page, "03-recovery-names-the-new-set");
+    await screens.capture(page, "08-recovery-names-the-new-set");
     for (const [i, holder] of holders.entries()) {
       const entry = page.getByRole("region", { name: `Holder ${i + 1}`, exact: true });
       await entry.getByLabel("Holder’s name").selectOption({ label: `${holder.name} — ${holder.organisation}` });
-      await entry.getByLabel(/^Scan the card/).fill(reEscrow.cardTexts.get(holder.name)!);
+      await entry.getByLabel(/^Scan the card/).fill(newCards.get(holder.name)!);
       await entry.getByText(new RegExp(`${holder.name}’s card checks: set ${formatSetId(newSetId)}`)).waitFor(LONG);
     }
     await runAction(page, { button: "Recover with these 2 cards" });

@@ -9,7 +9,7 @@
  * verifies on the auditor screen, and OpenSSL builds the chain through the cross-certificate.
  */
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -23,21 +23,25 @@ import { verifyBundle } from "../../src/transcript/index.ts";
 import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild, PROJECT_DIR } from "../harness/renderer-build.ts";
 import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT } from "./support/browser.ts";
-import { attest, attestAirGapOverride, clickForRpc, closeSignIn, finishCeremony, runAction, signIn, verifyInAuditor, waitForAwaitingWitnesses, waitForStep } from "./support/ceremony-driver.ts";
-import { ADMIN, OFFICER, WITNESSES, type Person } from "./support/people.ts";
+import {
+  attest,
+  attestAirGapOverride,
+  clickForRpc,
+  closeSignIn,
+  expectNamedWitnessMissing,
+  finishCeremony,
+  runAction,
+  signIn,
+  signInWithTitle,
+  verifyInAuditor,
+  waitForAwaitingWitnesses,
+  waitForStep,
+} from "./support/ceremony-driver.ts";
+import { ADMIN, DIRECTOR, OFFICER, WITNESSES } from "./support/people.ts";
+import { chooseBundleFolder, chooseRealToken, scriptsAllowingAirGapOverride, startOnToken } from "./support/real-token.ts";
 import { ScreenRecorder } from "./support/screens.ts";
 
 const run = promisify(execFile);
-
-/** The Director of Cybersecurity: an internal witness whose job title fills the policy's named witness. */
-const DIRECTOR: Person & { title: string } = {
-  name: "Dara Quinn",
-  role: "internal-witness",
-  roleTitle: "Internal witness (Director of Cybersecurity)",
-  organisation: "Cybersecurity",
-  pin: "pin-dara-2468",
-  title: "Director of Cybersecurity",
-};
 
 const STEPS = [
   "Confirm the workstation is offline",
@@ -76,11 +80,7 @@ describe.skipIf(chromiumMissing)("root rotation through the UI, with the CISO or
     oldRoot = path.join(work, "old-root-bundle", "certs", "root-ca-r1.pem");
     // The core runs in this process: the "real" token is found through SOFTHSM2_CONF.
     process.env.SOFTHSM2_CONF = env.env.SOFTHSM2_CONF;
-    // This test machine is connected: the copy of the script allows a witnessed override.
-    const scripts = path.join(work, "ceremony-scripts");
-    await cp(path.join(PROJECT_DIR, "ceremony-scripts"), scripts, { recursive: true });
-    const rotation = path.join(scripts, "root-rotation.yaml");
-    await writeFile(rotation, (await readFile(rotation, "utf8")).replace("airGap: block", "airGap: allow-with-override"));
+    const scripts = await scriptsAllowingAirGapOverride(work, ["root-rotation.yaml"]);
     harness = await startHarness({ ceremonyScriptsDir: scripts, rehearsalOnly: false });
     browser = await launchChromium();
     context = await browser.newContext({ viewport: VIEWPORT });
@@ -103,31 +103,20 @@ describe.skipIf(chromiumMissing)("root rotation through the UI, with the CISO or
     await page.getByRole("radio", { name: /^Root CA rotation with cross-certificates/ }).check();
     await page.locator("#param-oldRootCertificate").fill(oldRoot);
     await page.getByText("The script and its parameters are valid.").waitFor(LONG);
-    await page.getByRole("radio", { name: /^Real HSM/ }).check();
-    await clickForRpc(page, page.getByRole("button", { name: "List tokens" }), "hsm:tokens");
-    await page.getByRole("radio", { name: `Use token root-hsm serial ${token.serial}` }).check();
+    await chooseRealToken(page, token);
     const bundleDir = path.join(work, "rotation-bundle");
-    const folder = page.getByLabel("Folder for the signed bundle");
-    await folder.fill(bundleDir);
-    await folder.blur();
-    await page.getByText(`The bundle will be written to ${bundleDir}.`).waitFor(LONG);
+    await chooseBundleFolder(page, bundleDir);
     await screens.capture(page, "01-start");
-    await clickForRpc(page, page.getByRole("button", { name: "Start the ceremony" }), "ceremony:start");
-    await page.getByRole("heading", { level: 1, name: "Sign in everyone in the room" }).waitFor(LONG);
+    await startOnToken(page);
 
     // Everyone but the Director: the roles are met, the named witness is not, and the screen says so.
     await signIn(page, [ADMIN, OFFICER, ...WITNESSES]);
-    const named = page.locator(".named-witnesses");
-    await named.getByText(/CISO or Director of Cybersecurity among the internal witnesses: nobody yet/).waitFor(LONG);
-    await page.getByText("Still missing: 1 × CISO or Director of Cybersecurity.").waitFor(LONG);
-    await expect(page.getByRole("button", { name: "Close sign-in and check the air gap" }).isDisabled()).resolves.toBe(true);
+    await expectNamedWitnessMissing(page, "CISO or Director of Cybersecurity");
     await screens.capture(page, "02-sign-in-named-witness-missing");
 
     // The Director signs in with the job title the policy names.
-    await page.getByLabel("Job title", { exact: true }).fill(DIRECTOR.title);
-    await signIn(page, [{ ...DIRECTOR, roleTitle: "Internal witness" }]);
-    await named.getByText(`Dara Quinn (Director of Cybersecurity)`).waitFor(LONG);
-    await page.getByRole("cell", { name: "Director of Cybersecurity", exact: true }).waitFor(LONG);
+    await signInWithTitle(page, DIRECTOR);
+    await page.locator(".named-witnesses").getByText(`Dara Quinn (Director of Cybersecurity)`).waitFor(LONG);
     await screens.capture(page, "03-sign-in-named-witness-filled");
     await closeSignIn(page);
     for (const w of WITNESSES) await attestAirGapOverride(page, w);

@@ -12,8 +12,9 @@ import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
 import { chromiumMissing, launchChromium, openPage, VIEWPORT } from "./support/browser.ts";
 import { attest, attestAirGapOverride, chooseScript, clickForRpc, closeSignIn, finishCeremony, runAction, signIn, startRehearsal, waitForAwaitingWitnesses, waitForStep } from "./support/ceremony-driver.ts";
-import { ADMIN, HOLDERS, OFFICER, REHEARSAL_HSM_PIN, WITNESSES, type Person } from "./support/people.ts";
-import { PROJECTOR, projectorProblems } from "./support/projector.ts";
+import { ADMIN, HOLDERS, OFFICER, REHEARSAL_HSM_PIN, WITNESSES } from "./support/people.ts";
+import { attestationStepProblems, PROJECTOR, projectorProblems } from "./support/projector.ts";
+import { enterRecoveryCard } from "./support/share-cards.ts";
 import { scanQrFromDataUrl } from "./support/qr.ts";
 import { ScreenRecorder } from "./support/screens.ts";
 
@@ -46,15 +47,7 @@ describe.skipIf(chromiumMissing)("witness view on a projector", () => {
     await projector.bringToFront();
     await waitForStep(projector, title);
     await waitForAwaitingWitnesses(projector);
-    const problems = await projectorProblems(projector, [
-      { name: "step title", locator: projector.getByRole("heading", { level: 1 }) },
-      { name: "value to check", locator: projector.locator(".read-aloud") },
-      { name: "checklist item", locator: projector.locator(".checklist li label"), minFontPx: 32 },
-      { name: "checklist box", locator: projector.locator(".checklist input[type=checkbox]") },
-      { name: "attestation progress", locator: projector.locator(".attest-rule"), minFontPx: 32 },
-      { name: "name to choose", locator: projector.getByLabel("Your name") },
-      { name: "PIN field", locator: projector.getByLabel("Your attestation PIN") },
-      { name: "attest button", locator: projector.getByRole("button", { name: "Attest this step" }) },
+    const problems = await attestationStepProblems(projector, [
       { name: "digits to copy", locator: projector.locator("mark.copy-digits") },
       ...(options.words ? [{ name: "words to copy", locator: projector.locator("li.copy-word") }] : []),
     ]);
@@ -200,12 +193,4 @@ async function abortCeremony(page: Page, reason: string): Promise<void> {
   await dialog.getByLabel("The witness’s attestation PIN").fill(WITNESSES[0]!.pin);
   await clickForRpc(page, dialog.getByRole("button", { name: "Abort the ceremony" }), "ceremony:abort");
   await page.getByText(`Aborted: ${reason}`).waitFor(LONG);
-}
-
-async function enterRecoveryCard(page: Page, n: number, holder: Person, text: string): Promise<void> {
-  const entry = page.getByRole("region", { name: `Holder ${n}`, exact: true });
-  await entry.waitFor(LONG);
-  await entry.getByLabel("Holder’s name").selectOption({ label: `${holder.name} — ${holder.organisation}` });
-  await entry.getByLabel(/^Scan the card/).fill(text);
-  await entry.getByText(`${holder.name}’s card checks: set`).waitFor(LONG);
 }

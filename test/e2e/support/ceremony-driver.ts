@@ -3,6 +3,7 @@
  * labels and roles only, the way a keyboard or screen-reader user finds them.
  */
 import type { Locator, Page } from "playwright-core";
+import { expect } from "vitest";
 import { LONG } from "./browser.ts";
 import { WITNESSES, type Person } from "./people.ts";
 
@@ -44,6 +45,21 @@ export async function signIn(page: Page, people: Person[]): Promise<void> {
   }
 }
 
+/** A witness signs in with the job title a script's named witness asks for (requiredTitles). */
+export async function signInWithTitle(page: Page, person: Person & { title: string }): Promise<void> {
+  await page.getByLabel("Job title", { exact: true }).fill(person.title);
+  // The role list offers the role alone; the name lists afterwards show "Role (Title)".
+  await signIn(page, [{ ...person, roleTitle: person.roleTitle.replace(` (${person.title})`, "") }]);
+  await page.getByRole("cell", { name: person.title, exact: true }).waitFor(LONG);
+}
+
+/** Every role is filled but the named witness: sign-in says who is missing and cannot close. */
+export async function expectNamedWitnessMissing(page: Page, named: string): Promise<void> {
+  await page.locator(".named-witnesses").getByText(new RegExp(`${named} among the internal witnesses: nobody yet`)).waitFor(LONG);
+  await page.getByText(`Still missing: 1 × ${named}.`).waitFor(LONG);
+  await expect(page.getByRole("button", { name: "Close sign-in and check the air gap" }).isDisabled()).resolves.toBe(true);
+}
+
 export async function closeSignIn(page: Page): Promise<void> {
   await clickForRpc(page, page.getByRole("button", { name: "Close sign-in and check the air gap" }), "ceremony:confirm-participants");
 }
@@ -57,6 +73,18 @@ export async function attestAirGapOverride(page: Page, witness: Person): Promise
 /** The title of the step the console (or witness view) shows. */
 export async function shownStepTitle(page: Page): Promise<string> {
   return (await page.getByRole("heading", { level: 1 }).innerText()).trim();
+}
+
+/** The value a step shows under `label` (a text output), on the officer console or the witness view. */
+export async function shownOutput(page: Page, label: string): Promise<string> {
+  const item = page.locator(".read-aloud").filter({ has: page.locator(`dt:text-is(${JSON.stringify(label)})`) });
+  return (await item.locator("dd").innerText()).trim();
+}
+
+/** The labels of the values a step shows, in the order the room reads them. */
+export function shownOutputLabels(page: Page): Promise<string[]> {
+  // A label's first text node: a value to copy also carries a note for the paper script.
+  return page.locator(".read-aloud dt").evaluateAll((labels) => labels.map((dt) => dt.firstChild?.textContent?.trim() ?? ""));
 }
 
 export async function waitForStep(page: Page, title: string): Promise<void> {
@@ -88,6 +116,14 @@ export async function confirmPreview(page: Page, witnesses: Person[]): Promise<v
     await panel.getByLabel("Your attestation PIN").fill(w.pin);
     await clickForRpc(page, confirm, "ceremony:attest-preview");
   }
+}
+
+/** A step with nothing to look at on the way: the officer runs it, then the witnesses attest it. */
+export async function runAndAttest(page: Page, title: string, options: { hsmPin?: string; witnesses?: Person[] } = {}): Promise<void> {
+  await waitForStep(page, title);
+  await runAction(page, options);
+  await waitForAwaitingWitnesses(page);
+  for (const w of options.witnesses ?? WITNESSES) await attest(page, w);
 }
 
 export async function waitForAwaitingWitnesses(page: Page): Promise<void> {

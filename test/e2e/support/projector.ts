@@ -39,3 +39,24 @@ export async function projectorProblems(page: Page, needed: Array<{ name: string
   }
   return problems;
 }
+
+type Needed = Parameters<typeof projectorProblems>[1];
+
+/**
+ * A step awaiting attestation on the projector: its title, the values to check, the checklist and
+ * the attestation progress (at least 32 px), and the name, PIN and button a witness uses; plus
+ * `more` (values this step marks for copying, say).
+ */
+export function attestationStepProblems(projector: Page, more: Needed = []): Promise<string[]> {
+  return projectorProblems(projector, [
+    { name: "step title", locator: projector.getByRole("heading", { level: 1 }) },
+    { name: "value to check", locator: projector.locator(".read-aloud") },
+    { name: "checklist item", locator: projector.locator(".checklist li label"), minFontPx: 32 },
+    { name: "checklist box", locator: projector.locator(".checklist input[type=checkbox]") },
+    { name: "attestation progress", locator: projector.locator(".attest-rule"), minFontPx: 32 },
+    { name: "name to choose", locator: projector.getByLabel("Your name") },
+    { name: "PIN field", locator: projector.getByLabel("Your attestation PIN") },
+    { name: "attest button", locator: projector.getByRole("button", { name: "Attest this step" }) },
+    ...more,
+  ]);
+}

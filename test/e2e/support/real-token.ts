@@ -1,0 +1,78 @@
+/**
+ * Ceremonies on a "real" token: a SoftHSM2 token made by the test (with the keys of earlier
+ * ceremonies on it), chosen on the start screen by label and serial, as an officer chooses the
+ * ceremony's HSM. The core runs in the test's process and finds the token through SOFTHSM2_CONF.
+ */
+import { cp, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { PROJECT_DIR } from "../../harness/renderer-build.ts";
+import { jammingPrinter } from "../../helpers/jamming-printer.ts";
+import { LONG } from "./browser.ts";
+import { clickForRpc } from "./ceremony-driver.ts";
+
+/**
+ * A copy of the ceremony scripts under `work` in which `files` allow a witnessed override of the
+ * air gap: this test machine is connected, and the scripts block that. Returns the copy's folder.
+ */
+export async function scriptsAllowingAirGapOverride(work: string, files: string[]): Promise<string> {
+  const scripts = path.join(work, "ceremony-scripts");
+  await cp(path.join(PROJECT_DIR, "ceremony-scripts"), scripts, { recursive: true });
+  for (const file of files) {
+    const script = path.join(scripts, file);
+    const text = await readFile(script, "utf8");
+    if (!text.includes("airGap: block")) throw new Error(`${file} does not block on the air gap; nothing to allow`);
+    await writeFile(script, text.replace("airGap: block", "airGap: allow-with-override"));
+  }
+  return scripts;
+}
+
+export interface StandInPrinter {
+  /**
+   * Card `n` of the set printed last, as its holder's scanner reads it: the QR code on the
+   * printed page (pdftoppm, then zbarimg).
+   */
+  printedCard(n: number): Promise<string>;
+  /** Puts PATH back and shreds the spool (the cards are secrets). */
+  remove(): Promise<void>;
+}
+
+/** A real ceremony's share cards go to the printer (`lp`): a stand-in on PATH that never jams. */
+export async function useStandInPrinter(): Promise<StandInPrinter> {
+  const printer = await jammingPrinter(0);
+  const saved = process.env.PATH;
+  process.env.PATH = printer.path;
+  return {
+    async printedCard(n) {
+      const cards = await printer.cards();
+      const card = cards.find((c) => c.setId === cards.at(-1)?.setId && c.card === n);
+      if (!card) throw new Error(`card ${n} of the last set was not printed`);
+      return card.text;
+    },
+    async remove() {
+      process.env.PATH = saved;
+      await rm(path.dirname(printer.spoolDir), { recursive: true, force: true });
+    },
+  };
+}
+
+/** Start screen, section 3: the real HSM, its tokens listed, and this one chosen by label and serial. */
+export async function chooseRealToken(page: Page, token: { label: string; serial: string }): Promise<void> {
+  await page.getByRole("radio", { name: /^Real HSM/ }).check();
+  await clickForRpc(page, page.getByRole("button", { name: "List tokens" }), "hsm:tokens");
+  await page.getByRole("radio", { name: `Use token ${token.label} serial ${token.serial}` }).check();
+}
+
+/** Start screen: the folder the signed bundle goes to, checked by the core before anyone signs in. */
+export async function chooseBundleFolder(page: Page, dir: string): Promise<void> {
+  const folder = page.getByLabel("Folder for the signed bundle");
+  await folder.fill(dir);
+  await folder.blur();
+  await page.getByText(`The bundle will be written to ${dir}.`).waitFor(LONG);
+}
+
+/** Starts the ceremony on the real token chosen (the preflight runs first) and waits for sign-in. */
+export async function startOnToken(page: Page): Promise<void> {
+  await clickForRpc(page, page.getByRole("button", { name: "Start the ceremony" }), "ceremony:start");
+  await page.getByRole("heading", { level: 1, name: "Sign in everyone in the room" }).waitFor(LONG);
+}
