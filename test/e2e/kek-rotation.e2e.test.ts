@@ -8,16 +8,13 @@
  * a trial recovery matches both KCVs, the old KEK is scheduled for destruction; and the auditor
  * screen verifies the bundle and shows the date by which the old KEK is to be destroyed.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatKcv, formatKeyId, formatUtcDate } from "../../src/common/index.ts";
-import { createRehearsalEnvironment, type RehearsalEnvironment } from "../../src/hsm/index.ts";
-import { Journal, type InventoryKey } from "../../src/journal/index.ts";
+import type { InventoryKey } from "../../src/journal/index.ts";
 import { verifyBundle } from "../../src/transcript/index.ts";
-import { startHarness, type Harness } from "../harness/harness-server.ts";
+import type { Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
 import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT } from "./support/browser.ts";
 import {
@@ -38,7 +35,7 @@ import {
 import { rehearseEarlierCeremony } from "./support/earlier-ceremonies.ts";
 import { ADMIN, DIRECTOR, HOLDERS, OFFICER, WITNESSES } from "./support/people.ts";
 import { attestationStepProblems, PROJECTOR, projectorProblems } from "./support/projector.ts";
-import { chooseBundleFolder, chooseRealToken, scriptsAllowingAirGapOverride, type StandInPrinter, startOnToken, useStandInPrinter } from "./support/real-token.ts";
+import { chooseBundleFolder, chooseRealToken, startOnToken, type TokenWorkstation, workstationWithToken } from "./support/real-token.ts";
 import { ScreenRecorder } from "./support/screens.ts";
 import { enterRecoveryCard, readBackEveryCard } from "./support/share-cards.ts";
 
@@ -49,41 +46,36 @@ const ATTESTERS = [DIRECTOR, WITNESSES[0]!];
 const THREE = HOLDERS.slice(0, 3);
 
 describe.skipIf(chromiumMissing)("KEK rotation through the UI, the Director of Cybersecurity witnessing", () => {
-  let env: RehearsalEnvironment;
+  let room: TokenWorkstation;
   let harness: Harness;
   let browser: Browser;
   let officerContext: BrowserContext;
   let projectorContext: BrowserContext;
-  let work: string;
   /** KEK-01 as the master-key ceremony recorded it in the key inventory. */
   let oldKek: InventoryKey;
-  let printer: StandInPrinter | undefined;
   const screens = new ScreenRecorder("e-kek-rotation");
 
   beforeAll(async () => {
     await ensureRendererBuild();
-    env = await createRehearsalEnvironment([{ label: "kek-hsm" }]);
-    work = await mkdtemp(path.join(tmpdir(), "kek-rotation-ui-"));
-    // The workstation's own journal: the harness opens it, so its key inventory knows KEK-01.
-    const journal = Journal.open(path.join(work, "journal.db"));
-    try {
-      await rehearseEarlierCeremony({
-        env,
-        tokenLabel: "kek-hsm",
-        journal,
-        outDir: path.join(work, "earlier", "master-key"),
-        file: "master-key.yaml",
-        params: "parameters:\n  threshold: 2\n  cardCount: 3\n",
-        people: [ADMIN, OFFICER, ...WITNESSES, ...THREE],
-      });
-      oldKek = journal.listKeys().find((k) => k.label === "KEK-01")!;
-    } finally {
-      journal.close();
-    }
-    process.env.SOFTHSM2_CONF = env.env.SOFTHSM2_CONF;
-    printer = await useStandInPrinter();
-    const scripts = await scriptsAllowingAirGapOverride(work, ["kek-rotation.yaml"]);
-    harness = await startHarness({ dataDir: work, ceremonyScriptsDir: scripts, rehearsalOnly: false });
+    // The workstation's own journal holds the master key: its key inventory knows KEK-01.
+    room = await workstationWithToken({
+      name: "kek-rotation-ui",
+      tokenLabel: "kek-hsm",
+      scripts: ["kek-rotation.yaml"],
+      async earlier(env, journal, dir) {
+        await rehearseEarlierCeremony({
+          env,
+          tokenLabel: "kek-hsm",
+          journal,
+          outDir: path.join(dir, "earlier", "master-key"),
+          file: "master-key.yaml",
+          params: "parameters:\n  threshold: 2\n  cardCount: 3\n",
+          people: [ADMIN, OFFICER, ...WITNESSES, ...THREE],
+        });
+        oldKek = journal.listKeys().find((k) => k.label === "KEK-01")!;
+      },
+    });
+    harness = room.harness;
     browser = await launchChromium();
     officerContext = await browser.newContext({ viewport: VIEWPORT });
     projectorContext = await browser.newContext({ viewport: PROJECTOR });
@@ -92,11 +84,7 @@ describe.skipIf(chromiumMissing)("KEK rotation through the UI, the Director of C
   afterAll(async () => {
     console.log(screens.summary());
     await browser?.close();
-    await harness?.close();
-    await env?.cleanup();
-    delete process.env.SOFTHSM2_CONF;
-    await printer?.remove();
-    if (work) await rm(work, { recursive: true, force: true });
+    await room?.close();
   });
 
   const kekLabels = async (): Promise<string[]> => (await harness.service["keys:list"]({})).filter((k) => k.purpose === "kek").map((k) => k.label);
@@ -115,7 +103,7 @@ describe.skipIf(chromiumMissing)("KEK rotation through the UI, the Director of C
   it("rotates KEK-01: old key checked first, new cards read back, trial recovery, old key scheduled for destruction, verified", { timeout: 900_000 }, async () => {
     expect(oldKek, "the master-key ceremony recorded KEK-01").toBeDefined();
     const { page, problems } = await openPage(officerContext, harness.url);
-    const token = env.tokens[0]!;
+    const token = room.token;
 
     // Start screen: the rotation script, the old KEK's full ID as `ceremony keys --full-ids` shows it.
     await page.getByRole("radio", { name: /^Master key \(KEK\) rotation/ }).check();
@@ -125,7 +113,7 @@ describe.skipIf(chromiumMissing)("KEK rotation through the UI, the Director of C
     await page.locator("#param-cardCount").fill("3");
     await page.getByText("The script and its parameters are valid.").waitFor(LONG);
     await chooseRealToken(page, token);
-    const bundleDir = path.join(work, "kek-rotation-bundle");
+    const bundleDir = path.join(room.dir, "kek-rotation-bundle");
     await chooseBundleFolder(page, bundleDir);
     await screens.capture(page, "01-start");
     await startOnToken(page);
@@ -174,7 +162,7 @@ describe.skipIf(chromiumMissing)("KEK rotation through the UI, the Director of C
 
     // Every new card read back by scanner; after the first, the projector shows the progress.
     await waitForStep(page, "Every holder reads back their own card");
-    const cards = await readBackEveryCard(page, THREE, { paper: (n) => printer!.printedCard(n), afterCard: async (n) => {
+    const cards = await readBackEveryCard(page, THREE, { paper: (n) => room.printer.printedCard(n), afterCard: async (n) => {
       if (n !== 1) return;
       await screens.capture(page, "05-read-back-card-1-matches");
       const p = projector.page;

@@ -11,17 +11,13 @@
  * screen before anybody signs in, naming the re-escrow and the set that replaced it; a recovery
  * given the new bundle names its set on the recovery screen and recovers the key from two new cards.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatFingerprint, formatSetId } from "../../src/common/index.ts";
 import type { EventBody } from "../../src/events/index.ts";
-import { createRehearsalEnvironment, type RehearsalEnvironment } from "../../src/hsm/index.ts";
-import { Journal } from "../../src/journal/index.ts";
 import { verifyBundle } from "../../src/transcript/index.ts";
-import { type Harness, startHarness } from "../harness/harness-server.ts";
+import type { Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
 import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT } from "./support/browser.ts";
 import {
@@ -43,7 +39,7 @@ import {
 import { rehearseEarlierCeremony, splitOfBundle } from "./support/earlier-ceremonies.ts";
 import { ADMIN, HOLDERS, OFFICER, type Person, REHEARSAL_HSM_PIN, WITNESSES } from "./support/people.ts";
 import { PROJECTOR } from "./support/projector.ts";
-import { chooseBundleFolder, chooseRealToken, scriptsAllowingAirGapOverride, type StandInPrinter, startOnToken, useStandInPrinter } from "./support/real-token.ts";
+import { chooseBundleFolder, chooseRealToken, startOnToken, type TokenWorkstation, workstationWithToken } from "./support/real-token.ts";
 import { ScreenRecorder } from "./support/screens.ts";
 import { enterRecoveryCard, readBackEveryCard } from "./support/share-cards.ts";
 
@@ -54,45 +50,40 @@ const HUGO = HOLDERS[1]!;
 const REASON = "Hugo Lefebvre left the company";
 
 describe.skipIf(chromiumMissing)("re-escrow on screen", () => {
-  let env: RehearsalEnvironment;
+  let room: TokenWorkstation;
   let browser: Browser;
   let context: BrowserContext;
   let projectorContext: BrowserContext;
   let harness: Harness;
-  let dataDir: string;
   const dirs = { master: "", reEscrow: "" };
   let oldSet: EventBody<"escrow.split">;
   let newSetId = "";
   /** The new cards as their holders took them home: the text each card's QR code holds. */
   let newCards = new Map<string, string>();
-  let printer: StandInPrinter | undefined;
   const screens = new ScreenRecorder("r-re-escrow");
 
   beforeAll(async () => {
     await ensureRendererBuild();
-    dataDir = await mkdtemp(path.join(tmpdir(), "re-escrow-ui-"));
-    env = await createRehearsalEnvironment([{ label: "re-ui" }]);
-    const journal = Journal.open(path.join(dataDir, "journal.db"));
-    try {
-      dirs.master = path.join(dataDir, "earlier", "master-key");
-      await rehearseEarlierCeremony({
-        env,
-        tokenLabel: "re-ui",
-        journal,
-        outDir: dirs.master,
-        file: "master-key.yaml",
-        params: "parameters:\n  threshold: 3\n  cardCount: 5\n",
-        people: [ADMIN, OFFICER, ...WITNESSES, ...HOLDERS],
-      });
-      oldSet = await splitOfBundle(dirs.master);
-    } finally {
-      journal.close();
-    }
-    // The re-escrow runs on the token that holds KEK-01; the core finds it through SOFTHSM2_CONF.
-    process.env.SOFTHSM2_CONF = env.env.SOFTHSM2_CONF;
-    printer = await useStandInPrinter();
-    const scripts = await scriptsAllowingAirGapOverride(dataDir, ["re-escrow.yaml"]);
-    harness = await startHarness({ dataDir, ceremonyScriptsDir: scripts, rehearsalOnly: false });
+    // The re-escrow runs on the token that holds KEK-01, whose master key the journal recorded.
+    room = await workstationWithToken({
+      name: "re-escrow-ui",
+      tokenLabel: "re-ui",
+      scripts: ["re-escrow.yaml"],
+      async earlier(env, journal, dir) {
+        dirs.master = path.join(dir, "earlier", "master-key");
+        await rehearseEarlierCeremony({
+          env,
+          tokenLabel: "re-ui",
+          journal,
+          outDir: dirs.master,
+          file: "master-key.yaml",
+          params: "parameters:\n  threshold: 3\n  cardCount: 5\n",
+          people: [ADMIN, OFFICER, ...WITNESSES, ...HOLDERS],
+        });
+        oldSet = await splitOfBundle(dirs.master);
+      },
+    });
+    harness = room.harness;
     browser = await launchChromium();
     context = await browser.newContext({ viewport: VIEWPORT });
     projectorContext = await browser.newContext({ viewport: PROJECTOR });
@@ -101,17 +92,13 @@ describe.skipIf(chromiumMissing)("re-escrow on screen", () => {
   afterAll(async () => {
     console.log(screens.summary());
     await browser?.close();
-    await harness?.close();
-    await env?.cleanup();
-    delete process.env.SOFTHSM2_CONF;
-    await printer?.remove();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await room?.close();
   });
 
   // A whole ceremony through the UI: minutes on a loaded 2-core machine; the bound only stops a hang.
   it("re-escrows KEK-01 onto 2-of-3 new cards: old set checked, new cards read back, old cards accounted for, old set revoked, verified", { timeout: 900_000 }, async () => {
     const { page, problems } = await openPage(context, harness.url);
-    const token = env.tokens[0]!;
+    const token = room.token;
     const oldSetShown = formatSetId(oldSet.setId);
     /** Each old card handed in, as printed on it: its number and the first 16 hex digits of its share fingerprint. */
     const collected = [1, 3, 4, 5].map((n) => `${n} ${oldSet.cards[n - 1]!.fingerprint.slice(0, 16)}`);
@@ -127,7 +114,7 @@ describe.skipIf(chromiumMissing)("re-escrow on screen", () => {
     await page.locator("#param-cardsCollected").fill(collected.join("\n"));
     await page.getByText("The script and its parameters are valid.").waitFor(LONG);
     await chooseRealToken(page, token);
-    const bundleDir = path.join(dataDir, "re-escrow-bundle");
+    const bundleDir = path.join(room.dir, "re-escrow-bundle");
     await chooseBundleFolder(page, bundleDir);
     await screens.capture(page, "01-re-escrow-parameters");
     await startOnToken(page);
@@ -174,7 +161,7 @@ describe.skipIf(chromiumMissing)("re-escrow on screen", () => {
     for (const w of WITNESSES) await attest(page, w);
 
     await waitForStep(page, "Every new holder reads back their own card");
-    newCards = await readBackEveryCard(page, NEW_HOLDERS, { paper: (n) => printer!.printedCard(n) });
+    newCards = await readBackEveryCard(page, NEW_HOLDERS, { paper: (n) => room.printer.printedCard(n) });
     await screens.capture(page, "03-new-cards-read-back");
     await runAction(page, { button: "Record the read-back of all 3 cards" });
     await waitForAwaitingWitnesses(page);

@@ -3,9 +3,13 @@
  * ceremonies on it), chosen on the start screen by label and serial, as an officer chooses the
  * ceremony's HSM. The core runs in the test's process and finds the token through SOFTHSM2_CONF.
  */
-import { cp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
+import { createRehearsalEnvironment, type RehearsalEnvironment } from "../../../src/hsm/index.ts";
+import { Journal } from "../../../src/journal/index.ts";
+import { startHarness, type Harness } from "../../harness/harness-server.ts";
 import { PROJECT_DIR } from "../../harness/renderer-build.ts";
 import { jammingPrinter } from "../../helpers/jamming-printer.ts";
 import { LONG } from "./browser.ts";
@@ -75,4 +79,55 @@ export async function chooseBundleFolder(page: Page, dir: string): Promise<void>
 export async function startOnToken(page: Page): Promise<void> {
   await clickForRpc(page, page.getByRole("button", { name: "Start the ceremony" }), "ceremony:start");
   await page.getByRole("heading", { level: 1, name: "Sign in everyone in the room" }).waitFor(LONG);
+}
+
+/** A workstation whose journal holds earlier ceremonies on its one "real" token, served to the browser. */
+export interface TokenWorkstation {
+  /** The workstation's data folder (its journal), where the test's bundles go too. */
+  dir: string;
+  env: RehearsalEnvironment;
+  token: RehearsalEnvironment["tokens"][number];
+  printer: StandInPrinter;
+  harness: Harness;
+  /** Stops the harness, deletes the token, the printer's spool and the folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * Makes the token `tokenLabel`, runs `earlier` against it and the workstation's journal (the
+ * ceremonies that came before, e.g. the master key a rotation replaces), then serves the
+ * workstation with `scripts` allowing the air-gap override and a stand-in printer for its cards.
+ */
+export async function workstationWithToken(options: {
+  name: string;
+  tokenLabel: string;
+  scripts: string[];
+  earlier(env: RehearsalEnvironment, journal: Journal, dir: string): Promise<void>;
+}): Promise<TokenWorkstation> {
+  const dir = await mkdtemp(path.join(tmpdir(), `${options.name}-`));
+  const env = await createRehearsalEnvironment([{ label: options.tokenLabel }]);
+  const journal = Journal.open(path.join(dir, "journal.db"));
+  try {
+    await options.earlier(env, journal, dir);
+  } finally {
+    journal.close();
+  }
+  // The core runs in the test's process: the "real" token is found through SOFTHSM2_CONF.
+  process.env.SOFTHSM2_CONF = env.env.SOFTHSM2_CONF;
+  const printer = await useStandInPrinter();
+  const harness = await startHarness({ dataDir: dir, ceremonyScriptsDir: await scriptsAllowingAirGapOverride(dir, options.scripts), rehearsalOnly: false });
+  return {
+    dir,
+    env,
+    token: env.tokens[0]!,
+    printer,
+    harness,
+    async close() {
+      await harness.close();
+      await env.cleanup();
+      delete process.env.SOFTHSM2_CONF;
+      await printer.remove();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
