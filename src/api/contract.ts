@@ -122,13 +122,34 @@ export const StepView = z.object({
    * who confirmed it, and whether the action still waits for that confirmation. Null otherwise.
    */
   preview: z
-    .object({ required: z.boolean(), items: z.array(z.object({ label: z.string(), value: z.string() })), attesters: z.array(z.object({ participantId: z.string(), name: z.string() })) })
+    .object({
+      required: z.boolean(),
+      /** False for a step that acts without the HSM (a re-escrow's revocation only records): the panel then does not speak of the HSM. */
+      usesHsm: z.boolean(),
+      items: z.array(z.object({ label: z.string(), value: z.string() })),
+      attesters: z.array(z.object({ participantId: z.string(), name: z.string() })),
+    })
     .nullable(),
   /**
    * A card set this step split before (a printer jam, a crash while printing) that is void: its
    * delivered cards, who attested they were collected for destruction, and how many must.
    * The step's action waits until it is voided. Null otherwise.
    */
+  /**
+   * A re-escrow's old card set as one table, for the projector (one read-aloud block per card
+   * does not fit 1920×1080): each card's number, holder, the first 16 hex digits of its share
+   * fingerprint (as printed on the card) and what becomes of it. `replaces` names the step's
+   * outputs the table stands for; `recorded` is false while the table shows the check step's plan
+   * (the revocation before it has run). Null for other steps.
+   */
+  oldCards: z
+    .object({
+      setId: z.string(),
+      recorded: z.boolean(),
+      replaces: z.array(z.string()),
+      rows: z.array(z.object({ card: z.number(), holder: z.string(), fingerprint: z.string(), fate: z.string(), tone: z.enum(["destroy", "out", "lost", "other"]) })),
+    })
+    .nullable(),
   cardSetVoid: z
     .object({
       keyLabel: z.string(),

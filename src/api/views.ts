@@ -26,6 +26,7 @@ import {
 } from "../common/index.ts";
 import type { Transcript, VerifyFailure } from "../transcript/index.ts";
 import { stepError } from "./api-error.ts";
+import { oldCardsView } from "./old-cards-view.ts";
 import type { CeremonyView, OutputView, StepView, VerificationView } from "./contract.ts";
 
 export function outputView(name: string, o: { label: string; kind: OutputView["kind"]; value: string }, blank?: PaperBlank): OutputView {
@@ -50,6 +51,8 @@ export function ceremonyView(
   const state = runner.state();
   const events = runner.events();
   const nameOf = (id: string): string => state.participants.find((p) => p.id === id)?.name ?? id;
+  const checkStep = runner.script.steps.findIndex((s) => s.action.type === "escrow.check-previous");
+  const checkOutputs = checkStep >= 0 ? state.steps[checkStep]!.outputs : {};
   const steps: z.output<typeof StepView>[] = runner.script.steps.map((step, i) => {
     const s = state.steps[i]!;
     const action = actionRegistry.get(step.action.type)!;
@@ -84,10 +87,12 @@ export function ceremonyView(
       preview: action.preview
         ? {
             required: state.currentStep === i && runner.previewNeeded(i),
+            usesHsm: action.usesHsm,
             items: s.preview?.items ?? [],
             attesters: (s.preview?.attesters ?? []).map((id) => ({ participantId: id, name: nameOf(id) })),
           }
         : null,
+      oldCards: oldCardsView(step.action.type, s.outputs, checkOutputs, events),
       cardSetVoid: cardSetVoidView(state.currentStep === i ? cardSetToVoid(s) : null, step.attestation, nameOf),
     };
   });

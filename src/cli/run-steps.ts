@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import type { ActionInputs, OutputValue, ShareInput } from "../ceremony/action-api.ts";
 import { journaledReadBacks, recordedSplit } from "../ceremony/actions/escrow-common.ts";
+import { actionRegistry } from "../ceremony/actions/registry.ts";
 import { checkCardForHolder, splitForCardEntry, type KnownSplit } from "../ceremony/escrow-holders.ts";
 import { paperBlankForOutput } from "../ceremony/paper-blanks.ts";
 import type { Participant } from "../ceremony/participants.ts";
@@ -94,13 +95,16 @@ function showOutputs(io: CliIo, runner: CeremonyRunner, index: number, outputs: 
 async function confirmPreview(io: CliIo, prompt: Prompter, runner: CeremonyRunner, index: number): Promise<boolean> {
   const step = runner.script.steps[index]!;
   const items = await runner.previewAction();
-  io.out("  Before the HSM acts, the witnesses confirm what it will do:");
+  // A step that only records (a re-escrow's revocation) is confirmed the same way, without an HSM acting.
+  const usesHsm = actionRegistry.get(step.action.type)?.usesHsm ?? true;
+  const what = usesHsm ? "what the HSM will do" : "what this step will do";
+  io.out(usesHsm ? "  Before the HSM acts, the witnesses confirm what it will do:" : "  Before this step records anything, the witnesses confirm what it will do:");
   // A fingerprint or key ID reads in groups, as the step that made it showed it.
   for (const item of items) for (const line of labelledLines("    ", item.label, formatOutputDetail(item.label, item.value))) io.out(line);
   while (runner.previewNeeded(index) && runner.state().phase === "steps") {
     const done = new Set(runner.state().steps[index]!.preview?.attesters ?? []);
     const eligible = runner.state().participants.filter((p) => step.attestation.roles.includes(p.role) && !done.has(p.id));
-    const w = await choose(io, prompt, eligible, "Witness confirming what the HSM will do");
+    const w = await choose(io, prompt, eligible, `Witness confirming ${what}`);
     if (!(await yesNo(io, prompt, `  ${w.name}: is this exactly what should happen?`))) {
       io.err(`  ${w.name} does not confirm it: nothing was done on the HSM.`);
       // "retry" shows the preview again (after the script or the token was checked).

@@ -12,7 +12,7 @@
  * given the new bundle names its set on the recovery screen and recovers the key from two new cards.
  */
 import path from "node:path";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatFingerprint, formatSetId } from "../../src/common/index.ts";
 import type { EventBody } from "../../src/events/index.ts";
@@ -38,7 +38,7 @@ import {
 } from "./support/ceremony-driver.ts";
 import { rehearseEarlierCeremony, splitOfBundle } from "./support/earlier-ceremonies.ts";
 import { ADMIN, HOLDERS, OFFICER, type Person, REHEARSAL_HSM_PIN, WITNESSES } from "./support/people.ts";
-import { PROJECTOR } from "./support/projector.ts";
+import { attestationStepProblems, PROJECTOR } from "./support/projector.ts";
 import { chooseBundleFolder, chooseRealToken, startOnToken, type TokenWorkstation, workstationWithToken } from "./support/real-token.ts";
 import { ScreenRecorder } from "./support/screens.ts";
 import { enterRecoveryCard, readBackEveryCard } from "./support/share-cards.ts";
@@ -48,6 +48,18 @@ const NEW_HOLDER: Person = { name: "Pia Nakamura", role: "share-holder", roleTit
 const NEW_HOLDERS = [HOLDERS[0]!, HOLDERS[2]!, NEW_HOLDER];
 const HUGO = HOLDERS[1]!;
 const REASON = "Hugo Lefebvre left the company";
+
+/** The witness view's table of old cards: number, holder, fingerprint digits and fate of each row shown. */
+function oldCardRows(projector: Page): Promise<string[][]> {
+  return projector
+    .locator(".old-cards-table tbody tr")
+    .evaluateAll((rows) => rows.map((tr) => [...tr.children].map((cell) => (cell.textContent ?? "").replace(/^[✂■✖○]\s*/u, "").trim())));
+}
+
+/** The step awaiting attestation fits the projector, the old cards' rows included, in type of at least 32 px. */
+function oldCardsFit(projector: Page): Promise<string[]> {
+  return attestationStepProblems(projector, [{ name: "old card row", locator: projector.locator(".old-cards-table tbody td, .old-cards-table tbody th"), minFontPx: 32 }]);
+}
 
 describe.skipIf(chromiumMissing)("re-escrow on screen", () => {
   let room: TokenWorkstation;
@@ -140,13 +152,18 @@ describe.skipIf(chromiumMissing)("re-escrow on screen", () => {
     await expect(shownOutput(page, "Old card 2")).resolves.toMatch(new RegExp(`^${HUGO.name}, share fingerprint [0-9A-F ]+…: NOT handed in: it stays out, a card of a revoked set$`));
     await expect(shownOutput(page, "Old card 3")).resolves.toMatch(/: to be handed in and destroyed in this ceremony$/);
     await screens.capture(page, "02-check-old-set");
-    // The room reads the same values on the projector, and the witnesses attest there. (The
-    // projector's fit is not asserted for re-escrow's steps: with five old cards this one is
-    // 1723 px tall, and the revocation step's three checks make it 1143 px; layout work to do.)
+    // The room reads the same values on the projector, and the witnesses attest there: the old
+    // cards as one table (number, holder, the fingerprint digits printed on the card, fate), and
+    // everything within 1920×1080.
     const projector = await openPage(projectorContext, harness.witnessUrl);
     await waitForAwaitingWitnesses(projector.page);
     await expect(shownOutput(projector.page, "Card set being replaced")).resolves.toContain(`set ${oldSetShown} of KEK-01`);
+    await expect(oldCardRows(projector.page)).resolves.toEqual(
+      oldSet.cards.map((c) => [`${c.card}`, c.holder, formatFingerprint(c.fingerprint.slice(0, 16)), c.card === 2 ? "NOT handed in" : "to destroy"]),
+    );
+    await expect(projector.page.locator(".old-cards h2").innerText()).resolves.toContain(oldSetShown);
     await screens.capture(projector.page, "02b-witness-check-old-set");
+    await expect(oldCardsFit(projector.page)).resolves.toEqual([]);
     for (const w of WITNESSES) await attest(projector.page, w);
     await page.bringToFront();
 
@@ -178,7 +195,9 @@ describe.skipIf(chromiumMissing)("re-escrow on screen", () => {
     // handed in is checked by number and fingerprint and shredded; Hugo's stays out.
     await waitForStep(page, "Revoke the old card set; destroy the old cards handed in");
     const preview = page.locator(".preview-panel");
-    await clickForRpc(page, preview.getByRole("button", { name: "Show what the HSM will do" }), "ceremony:preview");
+    // Revoking records; no HSM acts in this step, and the panel does not say one does.
+    await expect(preview.getByRole("heading", { level: 2 }).innerText()).resolves.toBe("Before this step records anything: what it will do");
+    await clickForRpc(page, preview.getByRole("button", { name: "Show what this step will do" }), "ceremony:preview");
     const item = (label: string) => preview.locator("dl.preview-items > div").filter({ has: page.locator(`dt:text-is(${JSON.stringify(label)})`) }).locator("dd");
     await expect(item("Card set to revoke").innerText()).resolves.toContain(`set ${oldSetShown} of KEK-01 (3 of 5 cards`);
     await expect(item(`Old card 1 (${HOLDERS[0]!.name})`).innerText()).resolves.toContain(`handed in now: check its number and share fingerprint ${formatFingerprint(oldSet.cards[0]!.fingerprint)}`);
@@ -195,8 +214,14 @@ describe.skipIf(chromiumMissing)("re-escrow on screen", () => {
     await projector.page.bringToFront();
     await waitForStep(projector.page, "Revoke the old card set; destroy the old cards handed in");
     await waitForAwaitingWitnesses(projector.page);
-    await expect(shownOutput(projector.page, "Old cards still out")).resolves.toBe(`card 2 (${HUGO.name}): collect and destroy them; each is a card of a revoked set`);
+    // The projector shows each old card's number and printed fingerprint digits for the cards
+    // shredded in front of the room, and names the card still out with its holder.
+    await expect(shownOutputLabels(projector.page)).resolves.toEqual(["Revoked", "Superseded by"]);
+    await expect(oldCardRows(projector.page)).resolves.toEqual(
+      oldSet.cards.map((c) => [`${c.card}`, c.holder, formatFingerprint(c.fingerprint.slice(0, 16)), c.card === 2 ? "NOT handed in" : "destroyed"]),
+    );
     await screens.capture(projector.page, "05b-witness-old-set-revoked");
+    await expect(oldCardsFit(projector.page)).resolves.toEqual([]);
     for (const w of WITNESSES) await attest(projector.page, w);
     await page.bringToFront();
 

@@ -7,7 +7,7 @@ import type { ActionContext, ActionDefinition, OutputValue } from "../action-api
 import { readEscrowBundle } from "./escrow-recover.ts";
 import { kcvsByProbe } from "./kek-generate.ts";
 import { CopyDeclarationParams } from "./key-copies-list.ts";
-import { oldCardCopies, planOldCards, type PreviousSet, REESCROW_TRIGGERS, ReEscrowError, TRIGGER_WORDS } from "./reescrow-common.ts";
+import { OLD_CARD_FATES, oldCardCopies, oldCardOutputPrefix, planOldCards, type PreviousSet, REESCROW_TRIGGERS, ReEscrowError, TRIGGER_WORDS } from "./reescrow-common.ts";
 
 const Params = z
   .object({
@@ -102,13 +102,13 @@ export const escrowCheckPrevious: ActionDefinition<CheckParams> = {
       kcvCmac: { label: "KCV-CMAC (key on this token = the set's)", kind: "kcv", value: kcvs.kcvCmac },
     };
     const fateOf = (card: number): string => {
-      if (plan.collected.some((c) => c.card === card)) return "to be handed in and destroyed in this ceremony";
-      if (plan.lost.some((c) => c.card === card)) return "declared LOST or exposed: its status stays unknown";
+      if (plan.collected.some((c) => c.card === card)) return OLD_CARD_FATES.collect.sentence;
+      if (plan.lost.some((c) => c.card === card)) return OLD_CARD_FATES.lost.sentence;
       const c = cards.find((x) => x.card === card)!;
-      return c.status === "present" ? "NOT handed in: it stays out, a card of a revoked set" : describeFate(c);
+      return c.status === "present" ? OLD_CARD_FATES.out.sentence : describeFate(c);
     };
     for (const c of cards) {
-      outputs[`card${c.card}`] = { label: `Old card ${c.card}`, kind: "text", value: `${c.holder}, share fingerprint ${formatFingerprintPrefix(c.fingerprint)}: ${fateOf(c.card)}` };
+      outputs[`card${c.card}`] = { label: `Old card ${c.card}`, kind: "text", value: `${oldCardOutputPrefix(c)}${fateOf(c.card)}` };
     }
     return {
       outputs,

@@ -5,6 +5,7 @@
  * fingerprint printed on the card).
  */
 import type { CardCopy } from "../../common/key-copies.ts";
+import { formatFingerprintPrefix } from "../../common/index.ts";
 import { CeremonyError } from "../../errors.ts";
 import { type EventBody, lastEventOfType, type RecordedEvent } from "../../events/index.ts";
 import { KeyCopiesError, matchDeclarations } from "./key-copies-common.ts";
@@ -23,6 +24,21 @@ export const TRIGGER_WORDS: Record<ReEscrowTrigger, string> = {
 };
 
 export type PreviousSet = EventBody<"escrow.previous.checked">;
+
+/**
+ * What the check step says becomes of an old card: in its output's sentence, and in the few words
+ * of the witness view's table of old cards (src/api/views.ts reads the sentence back into these).
+ */
+export const OLD_CARD_FATES = {
+  collect: { sentence: "to be handed in and destroyed in this ceremony", short: "to destroy" },
+  lost: { sentence: "declared LOST or exposed: its status stays unknown", short: "LOST or exposed" },
+  out: { sentence: "NOT handed in: it stays out, a card of a revoked set", short: "NOT handed in" },
+} as const;
+
+/** The check step's output for one old card: "Hana Sato, share fingerprint DFA5 1BFB 38A1 4F2A…: " and its fate. */
+export function oldCardOutputPrefix(card: { holder: string; fingerprint: string }): string {
+  return `${card.holder}, share fingerprint ${formatFingerprintPrefix(card.fingerprint)}: `;
+}
 
 /** The old set checked earlier in this ceremony, or an error naming the step that checks it. */
 export function checkedPreviousSet(events: readonly RecordedEvent[], keyLabel: string): PreviousSet {

@@ -107,7 +107,7 @@ export async function runAction(page: Page, options: { hsmPin?: string; button?:
 export async function confirmPreview(page: Page, witnesses: Person[]): Promise<void> {
   const panel = page.locator(".preview-panel");
   if ((await panel.count()) === 0) return;
-  const show = panel.getByRole("button", { name: "Show what the HSM will do" });
+  const show = panel.getByRole("button", { name: /^Show what (the HSM|this step) will do$/ });
   if ((await show.count()) > 0) await clickForRpc(page, show, "ceremony:preview");
   for (const w of witnesses) {
     const confirm = panel.getByRole("button", { name: "I confirm this is what should happen" });

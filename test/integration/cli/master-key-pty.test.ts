@@ -127,7 +127,7 @@ test("master key in a pseudo-terminal: a jam voids the set under dual control; r
     [/choose an attestation PIN \(6\+ characters\): \(not shown\) /, () => signingIn!.pin],
     [/Type it again: \(not shown\) /, () => signingIn!.pin],
     [/Witness attesting the override \[1-2\]: /, () => String(++overrides)],
-    [/(?:Witness attesting this step|Witness confirming what the HSM will do|Witness attesting the collected cards) \[1-\d\]: /, () => "1"],
+    [/(?:Witness attesting this step|Witness confirming what (?:the HSM|this step) will do|Witness attesting the collected cards) \[1-\d\]: /, () => "1"],
     [/Does (\w+) enter a card now\? \[y\/n\] /, (m) => (TRIAL.includes(m[1]!) ? "y" : "n")],
     [/\[y\/n\] /, () => "y"],
     [/(\w+)'s attestation PIN: \(not shown\) /, (m) => pinOf(m[1]!)],

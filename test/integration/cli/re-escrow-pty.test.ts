@@ -104,7 +104,7 @@ test("re-escrow in a pseudo-terminal: the old set checked against the KEK, new c
     [/choose an attestation PIN \(6\+ characters\): \(not shown\) /, () => signingIn!.pin],
     [/Type it again: \(not shown\) /, () => signingIn!.pin],
     [/Witness attesting the override \[1-2\]: /, () => String(++overrides)],
-    [/(?:Witness attesting this step|Witness confirming what the HSM will do) \[1-\d\]: /, () => "1"],
+    [/(?:Witness attesting this step|Witness confirming what (?:the HSM|this step) will do) \[1-\d\]: /, () => "1"],
     [/Does (\w+) enter a card now\? \[y\/n\] /, (m) => (TRIAL.includes(m[1]!) ? "y" : "n")],
     [/\[y\/n\] /, () => "y"],
     [/(\w+)'s attestation PIN: \(not shown\) /, (m) => pinOf(m[1]!)],

@@ -9,7 +9,8 @@ import { useOpenCeremony } from "../../state/ceremony-context.tsx";
 /**
  * Confirm, then act: for a step that signs, creates or destroys a key, what the HSM will do is
  * shown first (label and full ID, subject and validity, serials to revoke), and the step's
- * witnesses confirm it with their PIN before the officer may run the action.
+ * witnesses confirm it with their PIN before the officer may run the action. A step that changes
+ * the record without the HSM (revoking a card set) is confirmed the same way.
  */
 export function PreviewPanel({ step }: { step: StepView }) {
   const { view, accept } = useOpenCeremony();
@@ -19,13 +20,15 @@ export function PreviewPanel({ step }: { step: StepView }) {
   if (!preview) return null;
   const confirmed = new Set(preview.attesters.map((a) => a.participantId));
   const eligible = view.participants.filter((p) => step.attestation.roles.includes(p.role) && !confirmed.has(p.id));
+  // A step that only records (a re-escrow's revocation) confirms its plan the same way, but no HSM acts in it.
+  const words = preview.usesHsm ? { heading: "Before the HSM acts: what it will do", show: "Show what the HSM will do" } : { heading: "Before this step records anything: what it will do", show: "Show what this step will do" };
   return (
     <section className="preview-panel panel" aria-labelledby={`preview-heading-${step.index}`}>
-      <h2 id={`preview-heading-${step.index}`}>Before the HSM acts: what it will do</h2>
+      <h2 id={`preview-heading-${step.index}`}>{words.heading}</h2>
       {preview.items.length === 0 ? (
         <>
           <button type="button" className="button-primary" disabled={showing.pending} onClick={() => void showing.run(async () => accept(await call("ceremony:preview", {})))}>
-            Show what the HSM will do
+            {words.show}
           </button>
           {showing.error ? <ErrorNotice error={showing.error} title="The preview could not be made" /> : null}
         </>

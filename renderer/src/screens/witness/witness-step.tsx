@@ -5,6 +5,7 @@ import { StepStatusBadge } from "../../components/status-badge.tsx";
 import { CardSetVoidPanel } from "../officer/card-set-void-panel.tsx";
 import { NamedWitnesses } from "../../components/named-witnesses.tsx";
 import { WitnessAttestation } from "./witness-attestation.tsx";
+import { OLD_CARDS_PER_PAGE, OldCardsTable } from "./old-cards-table.tsx";
 import { ReadBackProgress, readBackUnderway } from "./witness-read-back.tsx";
 
 /**
@@ -14,30 +15,42 @@ import { ReadBackProgress, readBackUnderway } from "./witness-read-back.tsx";
  */
 export function WitnessStep({ view, step }: { view: CeremonyView; step: StepView }) {
   const readBack = step.action === "escrow.read-back";
+  const badge =
+    readBack && readBackUnderway(view, step) ? (
+      <span className="badge badge-running">
+        <span aria-hidden="true">◔ </span>Read-back under way
+      </span>
+    ) : (
+      <StepStatusBadge status={step.status} />
+    );
+  // The old cards of a re-escrow read as one table, in place of one block per card.
+  const outputs = step.outputs.filter((o) => !step.oldCards?.replaces.includes(o.name));
   return (
     <>
       <StepStrip view={view} />
-      <div className="witness-step-header">
-        <ScreenHeading key={step.index} eyebrow={`Witness view · step ${step.index + 1} of ${view.steps.length}`}>
-          {step.title}
-        </ScreenHeading>
-        {readBack && readBackUnderway(view, step) ? (
-          <span className="badge badge-running">
-            <span aria-hidden="true">◔ </span>Read-back under way
+      {/* The status rides on the eyebrow's line: beside a long title it would take a line of its own. */}
+      <ScreenHeading
+        key={step.index}
+        className="witness-step-heading"
+        eyebrow={
+          <span className="witness-step-eyebrow">
+            Witness view · step {step.index + 1} of {view.steps.length}
+            {badge}
           </span>
-        ) : (
-          <StepStatusBadge status={step.status} />
-        )}
-      </div>
+        }
+      >
+        {step.title}
+      </ScreenHeading>
       <div className="witness-columns">
         <div className="witness-values">
           {readBack && step.status !== "completed" ? <ReadBackProgress view={view} /> : null}
           <CardSetVoidPanel step={step} />
-          {step.outputs.length > 0 ? (
-            <ReadAloudOutputs outputs={step.outputs} heading="Check against what was read aloud" />
+          {outputs.length > 0 ? (
+            <ReadAloudOutputs outputs={outputs} heading="Check against what was read aloud" />
           ) : step.status === "pending" || step.status === "running" ? (
             <p className="witness-waiting">The values to check appear here when the action has run.</p>
           ) : null}
+          {step.oldCards ? <OldCardsTable key={step.index} table={step.oldCards} perPage={step.action === "escrow.check-previous" ? OLD_CARDS_PER_PAGE.check : OLD_CARDS_PER_PAGE.revoke} /> : null}
         </div>
         <div className="witness-check">
           <NamedWitnesses view={view} compact />
