@@ -204,8 +204,33 @@ export const CeremonyView = z.object({
   finishError: ApiError.omit({ name: true }).nullable(),
   /** A recovery's card set, from its bundle: holders compare the set ID with their card before typing it. */
   recoverySource: z.object({ keyLabel: z.string(), setId: z.string(), k: z.number(), n: z.number(), bundleDir: z.string() }).nullable(),
+  /** The last time this ceremony was resumed from the journal (after the app stopped), or null. */
+  resumed: z.object({ time: z.string(), atEvent: z.number() }).nullable().optional(),
 });
 export type CeremonyView = z.infer<typeof CeremonyView>;
+
+/**
+ * A ceremony the journal holds that has not ended (the app stopped mid-ceremony): what it is, where
+ * it stands, when it started, the token it ran on, and who signed in (to decide an abandon).
+ */
+export const UnfinishedCeremony = z.object({
+  ceremonyId: z.string(),
+  scriptId: z.string(),
+  title: z.string(),
+  scriptFile: z.string(),
+  phase: z.enum(["sign-in", "air-gap", "steps", "ready-to-finish", "completed", "aborted", "blocked"]),
+  stepIndex: z.number().nullable(),
+  stepCount: z.number(),
+  /** Where it stands, in words: "Step 3 of 7: Generate the root key". */
+  where: z.string(),
+  startedAt: z.string(),
+  lastEventAt: z.string(),
+  eventCount: z.number(),
+  token: z.object({ label: z.string(), serial: z.string().nullable() }),
+  rehearsal: z.boolean(),
+  participants: z.array(z.object({ id: z.string(), name: z.string(), role: z.string() })),
+});
+export type UnfinishedCeremony = z.infer<typeof UnfinishedCeremony>;
 
 export const VerificationView = z.object({
   ok: z.boolean(),
@@ -405,6 +430,43 @@ export const contract = {
       })
       .strict(),
     response: CeremonyView,
+  },
+  /** Ceremonies the journal holds that never ended (the app stopped mid-ceremony), newest first. */
+  "ceremony:unfinished": {
+    request: z.object({}).strict(),
+    response: z.array(UnfinishedCeremony),
+  },
+  /**
+   * Re-opens an unfinished ceremony at its first unfinished step, on the token it ran on (chosen
+   * on the start screen as for a new ceremony; another token is refused). The HSM PIN is asked
+   * again at the step that needs the HSM. A rehearsal is refused: its throwaway token is gone.
+   */
+  "ceremony:resume": {
+    request: z
+      .object({
+        ceremonyId: z.string().min(1).max(128),
+        /** Where the bundle goes; without it, a new folder named after the ceremony in the workstation's bundles folder. */
+        outDir: Path.optional(),
+        modulePath: Path.optional(),
+        moduleArgs: ModuleArgs.optional(),
+        token: z.object({ label: Label, serial: z.string().max(64).optional() }).strict().optional(),
+      })
+      .strict(),
+    response: CeremonyView,
+  },
+  /**
+   * A rehearsal that cannot be resumed (its throwaway token did not survive the restart) is
+   * abandoned: aborted as the officer console aborts (who decides, why, an internal witness's PIN).
+   * When it had not yet made its transcript-signing key, the answer is the open, aborted ceremony,
+   * which ceremony:finish signs as ABORTED on a fresh throwaway token. When that key was made (and
+   * went with the old token, so no transcript can ever be signed as this ceremony's), the abort
+   * is journaled as its end, nothing is left open (view null), and `note` says so.
+   */
+  "ceremony:abandon": {
+    request: z
+      .object({ ceremonyId: z.string().min(1).max(128), actorId: z.string().min(1).max(64), reason: z.string().min(1).max(1000), witnessId: z.string().min(1).max(64).optional(), witnessPin: Pin.optional() })
+      .strict(),
+    response: z.object({ view: CeremonyView.nullable(), note: z.string() }),
   },
   "ceremony:state": {
     request: z.object({}).strict(),

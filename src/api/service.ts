@@ -23,8 +23,9 @@ import { describeCopy, describeFate, isAccountedFor } from "../common/key-copies
 import { CeremonyError, wipe } from "../errors.ts";
 import { buildEvidenceReport } from "../evidence/index.ts";
 import { WORDS } from "../escrow/wordlist.ts";
-import { HsmClient, SOFTHSM2_MODULE } from "../hsm/index.ts";
-import { lastEventOfType } from "../events/index.ts";
+import { HsmClient, SOFTHSM2_MODULE, type RehearsalEnvironment } from "../hsm/index.ts";
+import { lastEventOfType, type RecordedEvent } from "../events/index.ts";
+import { TRANSCRIPT_SIGNER_LABEL } from "../ceremony/actions/transcript-signer.ts";
 import { Journal } from "../journal/index.ts";
 import { AnchorError, anchorFromText, verifyBundle } from "../transcript/index.ts";
 import { renderEvidenceReport } from "../print/index.ts";
@@ -36,6 +37,7 @@ import { preflightTarget, preflightView } from "./service/preflight-target.ts";
 import { ScriptCatalogue } from "./service/scripts.ts";
 import { ServiceError } from "./service/service-error.ts";
 import { checkShare } from "./service/share-check.ts";
+import { refuseResumeToken, requireUnfinished, unfinishedCeremonies } from "./service/unfinished.ts";
 import { ceremonyView, verificationView } from "./views.ts";
 
 export interface ServiceOptions {
@@ -79,6 +81,14 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     active = null;
     await a.runner.close();
     await a.env?.cleanup();
+  };
+
+  /** Opens the ceremony's PKCS#11 module afresh (a replugged HSM is found so), reporting long HSM work. */
+  const hsmOpener = (modulePath: string, moduleArgs: string | undefined, env: RehearsalEnvironment | null) => async () => {
+    const client = await HsmClient.open({ modulePath, ...(moduleArgs !== undefined ? { moduleArgs } : {}), ...(env ? { env: env.env } : {}) });
+    client.on("busy", (b) => options.onProgress({ kind: "hsm-busy", operation: b.operation, elapsedMs: b.elapsedMs }));
+    client.on("idle", () => options.onProgress({ kind: "hsm-idle" }));
+    return client;
   };
 
   const pin = (text: string): Buffer => Buffer.from(text, "utf8");
@@ -173,12 +183,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       const runner = CeremonyRunner.start(script, {
         journal,
         credentials,
-        openHsm: async () => {
-          const client = await HsmClient.open({ modulePath, ...(moduleArgs !== undefined ? { moduleArgs } : {}), ...(env ? { env: env.env } : {}) });
-          client.on("busy", (b) => options.onProgress({ kind: "hsm-busy", operation: b.operation, elapsedMs: b.elapsedMs }));
-          client.on("idle", () => options.onProgress({ kind: "hsm-idle" }));
-          return client;
-        },
+        openHsm: hsmOpener(modulePath, moduleArgs, env),
         token,
         cards: sink,
         rehearsal,
@@ -197,6 +202,92 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         recoverySource: await recoverySourceOf(script, options.ceremonyScriptsDir),
       };
       return view(active);
+    },
+
+    async "ceremony:unfinished"() {
+      return unfinishedCeremonies(journal);
+    },
+
+    async "ceremony:resume"(req) {
+      if (active && !["completed", "aborted"].includes(active.runner.state().phase)) {
+        throw new ServiceError("CEREMONY_OPEN", `Ceremony ${active.runner.ceremonyId} is still open. Finish or abort it first.`);
+      }
+      const unfinished = requireUnfinished(journal, req.ceremonyId);
+      const token = refuseResumeToken(unfinished, req.token);
+      const chosenOut = req.outDir !== undefined ? resolve(req.outDir) : null;
+      if (chosenOut) await checkOutputDir(chosenOut, null);
+      await closeActive();
+      const sink = new PrinterCardSink(options.printer);
+      // The token is found when a step needs it: its serial is checked again there, before the PIN.
+      const runner = CeremonyRunner.resume(req.ceremonyId, {
+        journal,
+        credentials,
+        openHsm: hsmOpener(req.modulePath ?? SOFTHSM2_MODULE, req.moduleArgs, null),
+        token,
+        cards: sink,
+        rehearsal: false,
+        scriptDir: options.ceremonyScriptsDir,
+      });
+      active = {
+        runner,
+        env: null,
+        sink,
+        previews: new Set(),
+        running: false,
+        bundleDir: null,
+        outDir: chosenOut ?? join(bundlesDir, runner.ceremonyId),
+        finishError: null,
+        recoverySource: await recoverySourceOf(runner.script, options.ceremonyScriptsDir),
+      };
+      return view(active);
+    },
+
+    async "ceremony:abandon"(req) {
+      if (active && !["completed", "aborted"].includes(active.runner.state().phase)) {
+        throw new ServiceError("CEREMONY_OPEN", `Ceremony ${active.runner.ceremonyId} is still open. Finish or abort it first.`);
+      }
+      const unfinished = requireUnfinished(journal, req.ceremonyId);
+      if (!unfinished.rehearsal) {
+        throw new ServiceError("ABANDON_NOT_REHEARSAL", `Ceremony ${unfinished.ceremonyId} ran on a real token: resume it on that token, then abort it from the officer console if it must stop.`);
+      }
+      await closeActive();
+      const { env, token } = await preflightTarget(true, {}, unfinished.scriptId);
+      const sink = new RehearsalCardSink(await mkdtemp(join(env!.dir, "cards-")));
+      const witness = req.witnessId !== undefined && req.witnessPin !== undefined ? { participantId: req.witnessId, pin: pin(req.witnessPin) } : undefined;
+      let runner: CeremonyRunner | null = null;
+      try {
+        runner = CeremonyRunner.resume(req.ceremonyId, {
+          journal,
+          credentials,
+          openHsm: hsmOpener(env!.modulePath, undefined, env),
+          token,
+          cards: sink,
+          rehearsal: true,
+          scriptDir: options.ceremonyScriptsDir,
+          freshRehearsalToken: true,
+        });
+        // Aborted before the restart, but not yet signed: only the signature is missing.
+        if (runner.state().phase === "aborted") wipe(witness?.pin);
+        else runner.abort(req.actorId, req.reason, witness);
+      } catch (e) {
+        wipe(witness?.pin);
+        await runner?.close();
+        await env?.cleanup();
+        throw e;
+      }
+      if (madeTranscriptSigner(runner.events())) {
+        // Its signing key went with the old token: a transcript signed by any other key would not
+        // verify as this ceremony's (verify: SIGNER_NOT_RECORDED). The journal records the end.
+        runner.recordTerminal();
+        await runner.close();
+        await env?.cleanup();
+        return {
+          view: null,
+          note: `Rehearsal ${runner.ceremonyId} is abandoned: its abort is recorded in the journal. No bundle is written: the key that signs its transcript was on the throwaway token, which is gone.`,
+        };
+      }
+      active = { runner, env, sink, previews: new Set(), running: false, bundleDir: null, outDir: join(bundlesDir, runner.ceremonyId), finishError: null, recoverySource: null };
+      return { view: view(active), note: `Rehearsal ${runner.ceremonyId} is aborted; its ABORTED transcript is signed on a fresh throwaway token.` };
     },
 
     async "ceremony:state"() {
@@ -393,4 +484,13 @@ export async function createService(options: ServiceOptions): Promise<Service> {
 async function validRehearsalCards(a: ActiveCeremony): Promise<Array<{ fileName: string; path: string }>> {
   const split = lastEventOfType(a.runner.events(), "escrow.split");
   return split && a.sink instanceof RehearsalCardSink ? a.sink.cardsOf(split.body.setId) : [];
+}
+
+/** Whether the ceremony made (or began to make) its transcript-signing key, whose fingerprint its transcript then records. */
+function madeTranscriptSigner(events: ReadonlyArray<RecordedEvent>): boolean {
+  return events.some(
+    (e) =>
+      (e.type === "fact.recorded" && e.body.details.purpose === "transcript-signing") ||
+      (e.type === "hsm.object.created" && e.body.label === TRANSCRIPT_SIGNER_LABEL),
+  );
 }

@@ -132,6 +132,7 @@ export function ceremonyView(
     outDir: extras.outDir,
     finishError: extras.finishError ? stepError(extras.finishError) : null,
     recoverySource: extras.recoverySource ?? null,
+    resumed: resumedAt(events),
   };
 }
 
@@ -319,4 +320,10 @@ export function verificationView(dir: string, ok: boolean, failures: VerifyFailu
       ? { spkiSha256: signerSpkiSha256, hexGroups: formatFingerprint(signerSpkiSha256), words: fingerprintWords(signerSpkiSha256) }
       : null,
   };
+}
+
+/** When the ceremony was last resumed from the journal (the app stopped mid-ceremony), or null. */
+function resumedAt(events: ReadonlyArray<RecordedEvent>): { time: string; atEvent: number } | null {
+  const last = lastEventOfType(events, "ceremony.resumed");
+  return last ? { time: last.time, atEvent: last.body.atEvent } : null;
 }

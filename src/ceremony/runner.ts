@@ -57,6 +57,12 @@ export interface RunnerOptions {
   onEvent?: (event: JournalEvent) => void;
   /** "scripted" only for a rehearsal's scripted participants, whose PINs are public (participants.ts). */
   pinHashCost?: PinHashCost;
+  /**
+   * A rehearsal abandoned after the app stopped: its throwaway token is gone with its keys, so its
+   * ABORTED transcript is signed on a fresh throwaway token (journaled as `hsm.relogin`). Only an
+   * aborted rehearsal may log in to a token other than the one it began on.
+   */
+  freshRehearsalToken?: boolean;
 }
 
 export class CeremonyRunner {
@@ -594,7 +600,7 @@ export class CeremonyRunner {
       if (!this.hsm) this.hsm = await this.options.openHsm();
       const info = await this.hsm.call("openToken", this.options.token);
       const recorded = this.state().token;
-      if (recorded && recorded.serial !== info.serial) {
+      if (recorded && recorded.serial !== info.serial && !this.mayUseFreshRehearsalToken()) {
         throw new CeremonyStateError(
           "HSM_TOKEN_CHANGED",
           `This ceremony began on token serial ${recorded.serial}; the token now connected is ${info.serial}. Connect the original HSM.`,
@@ -615,7 +621,7 @@ export class CeremonyRunner {
       if (!this.hsm) this.hsm = await this.options.openHsm();
       const info = await this.hsm.call("openToken", this.options.token);
       const recorded = this.state().token;
-      if (recorded && recorded.serial !== info.serial) {
+      if (recorded && recorded.serial !== info.serial && !this.mayUseFreshRehearsalToken()) {
         throw new CeremonyStateError(
           "HSM_TOKEN_CHANGED",
           `This ceremony began on token serial ${recorded.serial}; the token now connected is ${info.serial}. Connect the original HSM.`,
@@ -662,6 +668,12 @@ export class CeremonyRunner {
     this.hsm = null;
     this.tokenInfo = null;
     await h?.close().catch(() => undefined);
+  }
+
+  /** An abandoned rehearsal is signed on a fresh throwaway token (RunnerOptions.freshRehearsalToken). */
+  private mayUseFreshRehearsalToken(): boolean {
+    const state = this.state();
+    return this.options.freshRehearsalToken === true && state.rehearsal && state.phase === "aborted";
   }
 
   /** The open session, for finishing (transcript signing). */

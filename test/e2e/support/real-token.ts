@@ -89,6 +89,11 @@ export interface TokenWorkstation {
   token: RehearsalEnvironment["tokens"][number];
   printer: StandInPrinter;
   harness: Harness;
+  /**
+   * The app dies and starts again: the harness (the core, its HSM session, its open ceremony) is
+   * stopped, and a new one serves the same data folder, journal and token. Returns the new one.
+   */
+  restart(): Promise<Harness>;
   /** Stops the harness, deletes the token, the printer's spool and the folder. */
   close(): Promise<void>;
 }
@@ -115,19 +120,26 @@ export async function workstationWithToken(options: {
   // The core runs in the test's process: the "real" token is found through SOFTHSM2_CONF.
   process.env.SOFTHSM2_CONF = env.env.SOFTHSM2_CONF;
   const printer = await useStandInPrinter();
-  const harness = await startHarness({ dataDir: dir, ceremonyScriptsDir: await scriptsAllowingAirGapOverride(dir, options.scripts), rehearsalOnly: false });
-  return {
+  const ceremonyScriptsDir = await scriptsAllowingAirGapOverride(dir, options.scripts);
+  const serve = () => startHarness({ dataDir: dir, ceremonyScriptsDir, rehearsalOnly: false });
+  const workstation: TokenWorkstation = {
     dir,
     env,
     token: env.tokens[0]!,
     printer,
-    harness,
+    harness: await serve(),
+    async restart() {
+      await workstation.harness.close();
+      workstation.harness = await serve();
+      return workstation.harness;
+    },
     async close() {
-      await harness.close();
+      await workstation.harness.close();
       await env.cleanup();
       delete process.env.SOFTHSM2_CONF;
       await printer.remove();
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return workstation;
 }

@@ -1,6 +1,7 @@
 import type { VerificationView } from "../../../../src/api/contract.ts";
 import { useOpenCeremony } from "../../state/ceremony-context.tsx";
 import { NamedWitnesses } from "../../components/named-witnesses.tsx";
+import { ResumedNote } from "../../components/resumed-note.tsx";
 import { AbortCeremony } from "./abort-dialog.tsx";
 import { CurrentStep } from "./current-step.tsx";
 import { FinishPanel } from "./finish-panel.tsx";
@@ -15,6 +16,7 @@ export function OfficerConsole({ onFinished }: { onFinished(verification: Verifi
     <div className="officer-console">
       <StepTimeline view={view} />
       <div className="console-main">
+        <ResumedNote view={view} />
         <MilestoneNote view={view} />
         <NamedWitnesses view={view} compact />
         {view.phase === "ready-to-finish" || !step ? <FinishPanel onFinished={onFinished} /> : <CurrentStep key={step.index} step={step} />}

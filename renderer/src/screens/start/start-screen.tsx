@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from "react";
-import type { ApiError, PreflightView, ResponseOf, ScriptSummary } from "../../../../src/api/contract.ts";
+import type { ApiError, PreflightView, ResponseOf, ScriptSummary, UnfinishedCeremony } from "../../../../src/api/contract.ts";
 import { call, toApiError } from "../../api/ceremony-client.ts";
 import { useApiCall } from "../../api/use-api-call.ts";
 import { ErrorNotice } from "../../components/error-notice.tsx";
+import { Notice } from "../../components/notice.tsx";
 import { ScreenHeading } from "../../components/screen-heading.tsx";
 import { useCeremony } from "../../state/ceremony-context.tsx";
 import { AirGapStatus } from "./airgap-status.tsx";
@@ -14,6 +15,7 @@ import { RotationDue } from "./rotation-due.tsx";
 import { ParameterForm } from "./parameter-form.tsx";
 import { initialValues, typedValues, type RawValues } from "./parameter-values.ts";
 import { ScriptPicker } from "./script-picker.tsx";
+import { UnfinishedPanel } from "./unfinished-panel.tsx";
 
 const REVALIDATE_MS = 250;
 
@@ -21,6 +23,10 @@ export function StartScreen({ onStarted }: { onStarted(): void }) {
   const { accept } = useCeremony();
   const [info, setInfo] = useState<ResponseOf<"app:info"> | null>(null);
   const [scripts, setScripts] = useState<ScriptSummary[] | null>(null);
+  const [unfinished, setUnfinished] = useState<UnfinishedCeremony[]>([]);
+  const [resumeTarget, setResumeTarget] = useState<string | null>(null);
+  const [abandoned, setAbandoned] = useState<string | null>(null);
+  const resuming = useApiCall();
   const [file, setFile] = useState<string | null>(null);
   const [summary, setSummary] = useState<ScriptSummary | null>(null);
   const [values, setValues] = useState<RawValues>({});
@@ -38,9 +44,10 @@ export function StartScreen({ onStarted }: { onStarted(): void }) {
   const { run: load } = loading;
   useEffect(() => {
     void load(async () => {
-      const [appInfo, list] = await Promise.all([call("app:info", {}), call("scripts:list", {})]);
+      const [appInfo, list, open] = await Promise.all([call("app:info", {}), call("scripts:list", {}), call("ceremony:unfinished", {})]);
       setInfo(appInfo);
       setScripts(list);
+      setUnfinished(open);
       setHsm((h) => ({ ...h, modulePath: appInfo.defaultModule }));
     });
   }, [load]);
@@ -130,11 +137,35 @@ export function StartScreen({ onStarted }: { onStarted(): void }) {
       onStarted();
     });
 
+  /** An unfinished ceremony, re-opened at its first unfinished step on the token chosen under 3. HSM. */
+  const resume = (ceremonyId: string) => {
+    setResumeTarget(ceremonyId);
+    return resuming.run(async () => {
+      if (!token) return;
+      const outDir = folder.dir.trim();
+      const view = await call("ceremony:resume", { ceremonyId, modulePath: hsm.modulePath, token: { label: token.label, serial: token.serial }, ...(outDir ? { outDir } : {}) });
+      accept(view);
+      onStarted();
+    });
+  };
+
   return (
     <div className="screen start-screen">
       <ScreenHeading eyebrow="New ceremony">Prepare the ceremony</ScreenHeading>
       <p className="lead">Choose the script, check its parameters, choose the HSM, and check the air gap. Then start and sign everyone in.</p>
       {loading.error ? <ErrorNotice error={loading.error} title="The ceremony scripts could not be read" /> : null}
+      <UnfinishedPanel
+        ceremonies={unfinished}
+        chosenToken={hsm.mode === "hsm" && token ? { label: token.label, serial: token.serial } : null}
+        resuming={resumeTarget ? { ceremonyId: resumeTarget, pending: resuming.pending, error: resuming.error } : null}
+        onResume={(id) => void resume(id)}
+        onOpened={onStarted}
+        onAbandoned={(note) => {
+          setAbandoned(note);
+          void call("ceremony:unfinished", {}).then(setUnfinished, () => undefined);
+        }}
+      />
+      {abandoned ? <Notice tone="success" title={abandoned} live /> : null}
       {scripts === null ? (
         <p className="loading">Reading the ceremony scripts…</p>
       ) : (

@@ -3,6 +3,7 @@ import { ScreenHeading } from "../../components/screen-heading.tsx";
 import { roleTitle } from "../../../../src/common/roles.ts";
 import { useCeremony } from "../../state/ceremony-context.tsx";
 import { NamedWitnesses } from "../../components/named-witnesses.tsx";
+import { ResumedNote } from "../../components/resumed-note.tsx";
 import { WitnessFinished } from "./witness-finished.tsx";
 import { StepStrip, WitnessStep } from "./witness-step.tsx";
 
@@ -23,6 +24,7 @@ export function WitnessRoute() {
   }
   return (
     <div className="screen witness-screen">
+      <ResumedNote view={view} />
       <WitnessBody view={view} />
     </div>
   );
