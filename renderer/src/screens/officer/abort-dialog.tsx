@@ -3,12 +3,8 @@ import { createPortal } from "react-dom";
 import { call } from "../../api/ceremony-client.ts";
 import { useApiCall } from "../../api/use-api-call.ts";
 import { ErrorNotice } from "../../components/error-notice.tsx";
-import { Field } from "../../components/field.tsx";
-import { roleTitle } from "../../../../src/common/roles.ts";
+import { AbortDecisionFields, useAbortDecision } from "../../components/abort-decision.tsx";
 import { useOpenCeremony } from "../../state/ceremony-context.tsx";
-
-/** Who may decide an abort (the runner refuses anyone else: a share holder must not stop a ceremony). */
-const DECIDERS = ["ceremony-administrator", "crypto-officer", "internal-witness"];
 
 /**
  * Stopping a ceremony asks who stops it and why, and a second person, an internal witness, types
@@ -22,16 +18,9 @@ export function AbortCeremony({ prominent = false, buttonRef }: { prominent?: bo
   // The button appears in more than one place (the footer, beside a failure), each with its dialog.
   const id = useId();
   const [open, setOpen] = useState(false);
-  const [actor, setActor] = useState("");
-  const [reason, setReason] = useState("");
-  const [witness, setWitness] = useState("");
-  const [witnessPin, setWitnessPin] = useState("");
+  const decision = useAbortDecision(view.participants, view.phase);
   const aborting = useApiCall();
-  const deciders = view.participants.filter((p) => DECIDERS.includes(p.role));
-  const actors = [...deciders.filter((p) => p.role === "ceremony-administrator"), ...deciders.filter((p) => p.role !== "ceremony-administrator")];
-  const witnesses = view.participants.filter((p) => p.role === "internal-witness" && p.id !== actor);
-  const witnessNeeded = view.phase !== "sign-in" || witnesses.length > 0;
-  const ready = actor !== "" && reason.trim() !== "" && (!witnessNeeded || (witness !== "" && witnessPin !== ""));
+  const actors = decision.deciders;
 
   useEffect(() => {
     const d = dialog.current;
@@ -41,11 +30,9 @@ export function AbortCeremony({ prominent = false, buttonRef }: { prominent?: bo
   }, [open]);
 
   const submit = () => {
-    const typed = witnessPin;
-    // The PIN field is emptied on every attempt, so nobody finds the witness's PIN in it later.
-    setWitnessPin("");
+    const fields = decision.take();
     return aborting.run(async () => {
-      accept(await call("ceremony:abort", { actorId: actor, reason: reason.trim(), ...(witnessNeeded ? { witnessId: witness, witnessPin: typed } : {}) }));
+      accept(await call("ceremony:abort", fields));
       setOpen(false);
     });
   };
@@ -57,7 +44,7 @@ export function AbortCeremony({ prominent = false, buttonRef }: { prominent?: bo
         type="button"
         className={prominent ? "button-danger button-large" : "button-danger-quiet"}
         onClick={() => {
-          setActor((a) => a || actors[0]?.id || "");
+          if (decision.actor === "") decision.setActor(actors[0]?.id ?? "");
           setOpen(true);
         }}
         disabled={actors.length === 0}
@@ -82,54 +69,15 @@ export function AbortCeremony({ prominent = false, buttonRef }: { prominent?: bo
             onSubmit={(e) => {
               e.preventDefault();
               e.stopPropagation();
-              if (ready) void submit();
+              if (decision.ready) void submit();
             }}
           >
             <h2 id={`${id}-heading`}>Abort the ceremony?</h2>
             <p>The ceremony stops here and cannot go on. Its transcript is still signed, marked ABORTED, with the reason below.</p>
-            <Field id={`${id}-actor`} label="Who decides to abort">
-              {(props) => (
-                <select
-                  {...props}
-                  value={actor}
-                  onChange={(e) => {
-                    setActor(e.target.value);
-                    if (e.target.value === witness) setWitness("");
-                  }}
-                >
-                  {actors.map((p) => (
-                    <option key={p.id} value={p.id}>
-                      {p.name} — {roleTitle(p.role)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field id={`${id}-reason`} label="Reason (goes into the transcript)">
-              {(props) => <textarea {...props} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={1000} />}
-            </Field>
-            {witnessNeeded ? (
-              <>
-                <Field id={`${id}-witness`} label="Internal witness confirming the abort">
-                  {(props) => (
-                    <select {...props} value={witness} onChange={(e) => setWitness(e.target.value)}>
-                      <option value="">Choose the witness…</option>
-                      {witnesses.map((p) => (
-                        <option key={p.id} value={p.id}>
-                          {p.name} — {roleTitle(p.role)}
-                        </option>
-                      ))}
-                    </select>
-                  )}
-                </Field>
-                <Field id={`${id}-witness-pin`} label="The witness’s attestation PIN">
-                  {(props) => <input {...props} type="password" value={witnessPin} onChange={(e) => setWitnessPin(e.target.value)} autoComplete="off" maxLength={128} />}
-                </Field>
-              </>
-            ) : null}
+            <AbortDecisionFields id={id} decision={decision} labels={{ actor: "Who decides to abort", witness: "Internal witness confirming the abort", reasonRows: 3 }} />
             {aborting.error ? <ErrorNotice error={aborting.error} title="The ceremony was not aborted" /> : null}
             <div className="button-row">
-              <button type="submit" className="button-danger" disabled={!ready || aborting.pending}>
+              <button type="submit" className="button-danger" disabled={!decision.ready || aborting.pending}>
                 {aborting.pending ? "Aborting…" : "Abort the ceremony"}
               </button>
               <button type="button" className="button-secondary" onClick={() => setOpen(false)}>
