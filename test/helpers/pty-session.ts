@@ -12,6 +12,9 @@ function shellQuote(s: string): string {
   return `'${s.replaceAll("'", "'\\''")}'`;
 }
 
+/** A prompt and the answer typed at it (null: type nothing). */
+export type PromptRule = [RegExp, (match: RegExpExecArray) => string | null | Promise<string | null>];
+
 export class PtySession {
   /** Everything the terminal showed, escape sequences included. */
   screen = "";
@@ -107,6 +110,26 @@ export class PtySession {
   async answer(prompt: string | RegExp, text: string): Promise<void> {
     await this.waitFor(prompt);
     this.keys(`${text}\r`);
+  }
+
+  /**
+   * Plays the people at the terminal: whenever one of the rules' prompts appears (the earliest on
+   * screen first), types its answer and Enter, until `end` appears or the command exits. Resolves
+   * with the command's exit status.
+   */
+  async answerUntil(rules: readonly PromptRule[], end: RegExp, timeoutMs = 60_000): Promise<number> {
+    let done = false;
+    void this.exited.then(() => (done = true));
+    while (!done) {
+      const next = await this.waitForAny([...rules.map((r) => r[0]), end], timeoutMs).catch((e: Error) => {
+        if (done) return null;
+        throw e;
+      });
+      if (!next || next.which === rules.length) break;
+      const answer = await rules[next.which]![1](next.match);
+      if (answer !== null) this.keys(`${answer}\r`);
+    }
+    return this.exited;
   }
 
   exit(): Promise<number> {

@@ -19,7 +19,7 @@ import { Journal } from "../../../src/journal/index.ts";
 import { verifyBundle } from "../../../src/transcript/index.ts";
 import { runCeremony } from "../../helpers/demo-bundles.ts";
 import { jammingPrinter } from "../../helpers/jamming-printer.ts";
-import { PtySession } from "../../helpers/pty-session.ts";
+import { type PromptRule, PtySession } from "../../helpers/pty-session.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 let env: RehearsalEnvironment | undefined;
@@ -74,8 +74,7 @@ test("KEK rotation in a pseudo-terminal: the named witness, a new escrowed KEK, 
     const card = printed.find((c) => c.card === (holder === "Hana" ? 1 : 2))!;
     return card.text;
   };
-  type Rule = [RegExp, (m: RegExpExecArray) => Promise<string | null> | string | null];
-  const rules: Rule[] = [
+  const rules: PromptRule[] = [
     [/Participant name \(empty when everyone has signed in\): /, () => ((signingIn = queue.shift()), signingIn?.name ?? "")],
     [/Role \(number or name\): /, () => signingIn!.role],
     [/Organisation: /, () => signingIn!.org],
@@ -89,20 +88,8 @@ test("KEK rotation in a pseudo-terminal: the named witness, a new escrowed KEK, 
     [/HSM PIN \(typed once; never retried\): \(not shown\) /, () => DEFAULT_REHEARSAL_PINS.userPin],
     [/(\w+)'s card \(empty to leave it for now\): \(not shown\) /, (m) => cardOf(m[1]!)],
   ];
-  const exited = pty.exit();
-  let done = false;
-  void exited.then(() => (done = true));
   try {
-    while (!done) {
-      const next = await pty.waitForAny([...rules.map((r) => r[0]), /COMPLETED\. Bundle/], 300_000).catch((e: Error) => {
-        if (done) return null;
-        throw e;
-      });
-      if (!next || next.which === rules.length) break;
-      const answer = await rules[next.which]![1](next.match);
-      if (answer !== null) pty.keys(`${answer}\r`);
-    }
-    expect(await exited, pty.screen.slice(-3000)).toBe(0);
+    expect(await pty.answerUntil(rules, /COMPLETED\. Bundle/, 300_000), pty.screen.slice(-3000)).toBe(0);
   } finally {
     pty.kill();
   }

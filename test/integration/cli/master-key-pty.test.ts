@@ -24,7 +24,7 @@ import { lookupWord, suggestWords, WORDS } from "../../../src/escrow/wordlist.ts
 import { createRehearsalEnvironment, DEFAULT_REHEARSAL_PINS, type RehearsalEnvironment } from "../../../src/hsm/index.ts";
 import { verifyBundle } from "../../../src/transcript/index.ts";
 import { jammingPrinter } from "../../helpers/jamming-printer.ts";
-import { PtySession } from "../../helpers/pty-session.ts";
+import { type PromptRule, PtySession } from "../../helpers/pty-session.ts";
 import { filesUnder, recordText } from "../../helpers/record-text.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
@@ -118,8 +118,7 @@ test("master key in a pseudo-terminal: a jam voids the set under dual control; r
   const hsmPins = [DEFAULT_REHEARSAL_PINS.userPin];
   const pinOf = (name: string) => PEOPLE.find((p) => p.name === name)!.pin;
   const queue = [...PEOPLE];
-  type Rule = [RegExp, (m: RegExpExecArray) => Promise<string | null> | string | null];
-  const rules: Rule[] = [
+  const rules: PromptRule[] = [
     [/━━ Step (\d+) of \d+: /, (m) => ((currentStep = Number(m[1])), null)],
     [/Participant name \(empty when everyone has signed in\): /, () => ((signingIn = queue.shift()), signingIn?.name ?? "")],
     [/Role \([^)]*\): /, () => signingIn!.role],
@@ -142,20 +141,8 @@ test("master key in a pseudo-terminal: a jam voids the set under dual control; r
       return text;
     }],
   ];
-  const exited = pty.exit();
-  let done = false;
-  void exited.then(() => (done = true));
   try {
-    while (!done) {
-      const next = await pty.waitForAny([...rules.map((r) => r[0]), /COMPLETED\. Bundle/], 300_000).catch((e: Error) => {
-        if (done) return null;
-        throw e;
-      });
-      if (!next || next.which === rules.length) break;
-      const answer = await rules[next.which]![1](next.match);
-      if (answer !== null) pty.keys(`${answer}\r`);
-    }
-    expect(await exited, pty.screen.slice(-3000)).toBe(0);
+    expect(await pty.answerUntil(rules, /COMPLETED\. Bundle/, 300_000), pty.screen.slice(-3000)).toBe(0);
   } finally {
     pty.kill();
   }

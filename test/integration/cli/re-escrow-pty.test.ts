@@ -21,7 +21,7 @@ import { Journal } from "../../../src/journal/index.ts";
 import { verifyBundle } from "../../../src/transcript/index.ts";
 import { runCeremony } from "../../helpers/demo-bundles.ts";
 import { jammingPrinter } from "../../helpers/jamming-printer.ts";
-import { PtySession } from "../../helpers/pty-session.ts";
+import { type PromptRule, PtySession } from "../../helpers/pty-session.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 let env: RehearsalEnvironment | undefined;
@@ -96,8 +96,7 @@ test("re-escrow in a pseudo-terminal: the old set checked against the KEK, new c
   const hsmPins = [DEFAULT_REHEARSAL_PINS.userPin];
   const pinOf = (name: string) => PEOPLE.find((p) => p.name === name)!.pin;
   const queue = [...PEOPLE];
-  type Rule = [RegExp, (m: RegExpExecArray) => Promise<string | null> | string | null];
-  const rules: Rule[] = [
+  const rules: PromptRule[] = [
     [/Participant name \(empty when everyone has signed in\): /, () => ((signingIn = queue.shift()), signingIn?.name ?? "")],
     [/Role \([^)]*\): /, () => signingIn!.role],
     [/Organisation: /, () => signingIn!.org],
@@ -115,20 +114,8 @@ test("re-escrow in a pseudo-terminal: the old set checked against the KEK, new c
       return text;
     }],
   ];
-  const exited = pty.exit();
-  let done = false;
-  void exited.then(() => (done = true));
   try {
-    while (!done) {
-      const next = await pty.waitForAny([...rules.map((r) => r[0]), /COMPLETED\. Bundle/], 300_000).catch((e: Error) => {
-        if (done) return null;
-        throw e;
-      });
-      if (!next || next.which === rules.length) break;
-      const answer = await rules[next.which]![1](next.match);
-      if (answer !== null) pty.keys(`${answer}\r`);
-    }
-    expect(await exited, pty.screen.slice(-3000)).toBe(0);
+    expect(await pty.answerUntil(rules, /COMPLETED\. Bundle/, 300_000), pty.screen.slice(-3000)).toBe(0);
   } finally {
     pty.kill();
   }

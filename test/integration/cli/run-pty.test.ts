@@ -75,19 +75,8 @@ test("ceremony run in a pseudo-terminal: nothing secret is echoed, editing keys 
     [/HSM PIN \(typed once; never retried\): \(not shown\) /, () => hsmPins.shift()!],
     [/Type "retry" to run the step again, or "abort" to stop the ceremony: /, () => retryAnswers.shift()!],
   ];
-  const exited = pty.exit();
-  let done = false;
-  void exited.then(() => (done = true));
   try {
-    while (!done) {
-      const next = await pty.waitForAny([...rules.map((r) => r[0]), /COMPLETED\. Bundle/]).catch((e: Error) => {
-        if (done) return null;
-        throw e;
-      });
-      if (!next || next.which === rules.length) break;
-      pty.keys(`${rules[next.which]![1](next.match)}\r`);
-    }
-    expect(await exited, pty.screen.slice(-2000)).toBe(0);
+    expect(await pty.answerUntil(rules, /COMPLETED\. Bundle/), pty.screen.slice(-2000)).toBe(0);
   } finally {
     pty.kill();
   }
