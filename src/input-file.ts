@@ -5,7 +5,7 @@
  * hangs us, /dev/zero is never read for half a gigabyte, a folder is named as a folder, and there
  * is no window between the check and the read.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from "node:fs";
 import { open } from "node:fs/promises";
 import { CeremonyError, type ErrorCode } from "./errors.ts";
 
@@ -105,40 +105,13 @@ export function readInputFileSync(path: string, what: string, maxBytes: number):
     throw openError(path, what, e);
   }
   try {
-    const stat = fstatSync(fd);
-    checkStat(path, what, stat, maxBytes);
-    // One byte more than the size, to see a file that grew while it was read.
-    const buffer = Buffer.allocUnsafe(Math.min(stat.size, maxBytes) + 1);
-    let length = 0;
-    for (;;) {
-      const n = readSync(fd, buffer, length, buffer.length - length, null);
-      if (n === 0) break;
-      length += n;
-      if (length === buffer.length) {
-        if (length > maxBytes) throw grewError(path, what, maxBytes);
-        // It grew, but not past the limit: read the rest in a larger buffer.
-        const rest = readRestSync(fd, maxBytes - length + 1);
-        if (length + rest.length > maxBytes) throw grewError(path, what, maxBytes);
-        return Buffer.concat([buffer, rest]);
-      }
-    }
-    return Buffer.from(buffer.subarray(0, length));
+    checkStat(path, what, fstatSync(fd), maxBytes);
+    const bytes = readFileSync(fd);
+    if (bytes.length > maxBytes) throw grewError(path, what, maxBytes);
+    return bytes;
   } catch (e) {
     throw readError(path, what, e);
   } finally {
     closeSync(fd);
-  }
-}
-
-function readRestSync(fd: number, limit: number): Buffer {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const chunk = Buffer.allocUnsafe(64 * 1024);
-  for (;;) {
-    const n = readSync(fd, chunk, 0, chunk.length, null);
-    if (n === 0) return Buffer.concat(chunks);
-    chunks.push(Buffer.from(chunk.subarray(0, n)));
-    total += n;
-    if (total >= limit) return Buffer.concat(chunks);
   }
 }
