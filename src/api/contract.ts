@@ -366,6 +366,15 @@ export const ShareCheck = z.object({
 });
 export type ShareCheck = z.infer<typeof ShareCheck>;
 
+/** Where a started or resumed ceremony runs and writes: its bundle folder, the PKCS#11 module and the token. */
+const CEREMONY_TARGET = {
+  /** Where the bundle goes; without it, a new folder named after the ceremony in the workstation's bundles folder. */
+  outDir: Path.optional(),
+  modulePath: Path.optional(),
+  moduleArgs: ModuleArgs.optional(),
+  token: z.object({ label: Label, serial: z.string().max(64).optional() }).strict().optional(),
+};
+
 export const contract = {
   "app:info": {
     request: z.object({}).strict(),
@@ -422,11 +431,7 @@ export const contract = {
         file: z.string().min(1).max(256),
         parameters: z.record(z.string(), z.unknown()),
         rehearsal: z.boolean(),
-        /** Where the bundle goes; without it, a new folder named after the ceremony in the workstation's bundles folder. */
-        outDir: Path.optional(),
-        modulePath: Path.optional(),
-        moduleArgs: ModuleArgs.optional(),
-        token: z.object({ label: Label, serial: z.string().max(64).optional() }).strict().optional(),
+        ...CEREMONY_TARGET,
       })
       .strict(),
     response: CeremonyView,
@@ -445,11 +450,7 @@ export const contract = {
     request: z
       .object({
         ceremonyId: z.string().min(1).max(128),
-        /** Where the bundle goes; without it, a new folder named after the ceremony in the workstation's bundles folder. */
-        outDir: Path.optional(),
-        modulePath: Path.optional(),
-        moduleArgs: ModuleArgs.optional(),
-        token: z.object({ label: Label, serial: z.string().max(64).optional() }).strict().optional(),
+        ...CEREMONY_TARGET,
       })
       .strict(),
     response: CeremonyView,

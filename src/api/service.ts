@@ -83,6 +83,36 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     await a.env?.cleanup();
   };
 
+  /** A new or resumed ceremony waits until the open one is finished or aborted. */
+  const refuseOpenCeremony = (): void => {
+    if (active && !["completed", "aborted"].includes(active.runner.state().phase)) {
+      throw new ServiceError("CEREMONY_OPEN", `Ceremony ${active.runner.ceremonyId} is still open. Finish or abort it first.`);
+    }
+  };
+
+  /** The bundle folder the officer chose, checked before anything else: a bundle with nowhere to go must not cost an HSM signature. */
+  const checkedOutDir = async (outDir: string | undefined): Promise<string | null> => {
+    const chosen = outDir !== undefined ? resolve(outDir) : null;
+    if (chosen) await checkOutputDir(chosen, null);
+    return chosen;
+  };
+
+  /** The started or resumed ceremony becomes the open one; its bundle goes to the chosen folder or a new one named after it. */
+  const opened = async (runner: CeremonyRunner, env: RehearsalEnvironment | null, sink: ActiveCeremony["sink"], chosenOut: string | null) => {
+    active = {
+      runner,
+      env,
+      sink,
+      previews: new Set(),
+      running: false,
+      bundleDir: null,
+      outDir: chosenOut ?? join(bundlesDir, runner.ceremonyId),
+      finishError: null,
+      recoverySource: await recoverySourceOf(runner.script, options.ceremonyScriptsDir),
+    };
+    return view(active);
+  };
+
   /** Opens the ceremony's PKCS#11 module afresh (a replugged HSM is found so), reporting long HSM work. */
   const hsmOpener = (modulePath: string, moduleArgs: string | undefined, env: RehearsalEnvironment | null) => async () => {
     const client = await HsmClient.open({ modulePath, ...(moduleArgs !== undefined ? { moduleArgs } : {}), ...(env ? { env: env.env } : {}) });
@@ -126,9 +156,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     async "hsm:preflight"(req) {
       // A PKCS#11 module is initialised once per process: the previous ceremony's session must be
       // closed before the preflight loads a module, as ceremony:start would close it anyway.
-      if (active && !["completed", "aborted"].includes(active.runner.state().phase)) {
-        throw new ServiceError("CEREMONY_OPEN", `Ceremony ${active.runner.ceremonyId} is still open. Finish or abort it first.`);
-      }
+      refuseOpenCeremony();
       await closeActive();
       const script = loadScript(await scripts.text(req.file), req.file, { parameters: req.parameters });
       const target = await preflightTarget(req.rehearsal || options.rehearsalOnly === true, req, script.definition.id);
@@ -151,12 +179,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     },
 
     async "ceremony:start"(req) {
-      if (active && !["completed", "aborted"].includes(active.runner.state().phase)) {
-        throw new ServiceError("CEREMONY_OPEN", `Ceremony ${active.runner.ceremonyId} is still open. Finish or abort it first.`);
-      }
+      refuseOpenCeremony();
       // Before anything else: a bundle with nowhere to go must not cost an HSM signature.
-      const chosenOut = req.outDir !== undefined ? resolve(req.outDir) : null;
-      if (chosenOut) await checkOutputDir(chosenOut, null);
+      const chosenOut = await checkedOutDir(req.outDir);
       await closeActive();
       const rehearsal = req.rehearsal || options.rehearsalOnly === true;
       const text = await scripts.text(req.file);
@@ -190,18 +215,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         scriptDir: options.ceremonyScriptsDir,
         preflight: report,
       });
-      active = {
-        runner,
-        env,
-        sink,
-        previews: new Set(),
-        running: false,
-        bundleDir: null,
-        outDir: chosenOut ?? join(bundlesDir, runner.ceremonyId),
-        finishError: null,
-        recoverySource: await recoverySourceOf(script, options.ceremonyScriptsDir),
-      };
-      return view(active);
+      return opened(runner, env, sink, chosenOut);
     },
 
     async "ceremony:unfinished"() {
@@ -209,13 +223,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     },
 
     async "ceremony:resume"(req) {
-      if (active && !["completed", "aborted"].includes(active.runner.state().phase)) {
-        throw new ServiceError("CEREMONY_OPEN", `Ceremony ${active.runner.ceremonyId} is still open. Finish or abort it first.`);
-      }
+      refuseOpenCeremony();
       const unfinished = requireUnfinished(journal, req.ceremonyId);
       const token = refuseResumeToken(unfinished, req.token);
-      const chosenOut = req.outDir !== undefined ? resolve(req.outDir) : null;
-      if (chosenOut) await checkOutputDir(chosenOut, null);
+      const chosenOut = await checkedOutDir(req.outDir);
       await closeActive();
       const sink = new PrinterCardSink(options.printer);
       // The token is found when a step needs it: its serial is checked again there, before the PIN.
@@ -228,24 +239,11 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         rehearsal: false,
         scriptDir: options.ceremonyScriptsDir,
       });
-      active = {
-        runner,
-        env: null,
-        sink,
-        previews: new Set(),
-        running: false,
-        bundleDir: null,
-        outDir: chosenOut ?? join(bundlesDir, runner.ceremonyId),
-        finishError: null,
-        recoverySource: await recoverySourceOf(runner.script, options.ceremonyScriptsDir),
-      };
-      return view(active);
+      return opened(runner, null, sink, chosenOut);
     },
 
     async "ceremony:abandon"(req) {
-      if (active && !["completed", "aborted"].includes(active.runner.state().phase)) {
-        throw new ServiceError("CEREMONY_OPEN", `Ceremony ${active.runner.ceremonyId} is still open. Finish or abort it first.`);
-      }
+      refuseOpenCeremony();
       const unfinished = requireUnfinished(journal, req.ceremonyId);
       if (!unfinished.rehearsal) {
         throw new ServiceError("ABANDON_NOT_REHEARSAL", `Ceremony ${unfinished.ceremonyId} ran on a real token: resume it on that token, then abort it from the officer console if it must stop.`);
