@@ -11,7 +11,6 @@
  * each kind of event occurs as often as the script allows with exactly one ceremony.completed,
  * pkcs11-tool lists one key per label, and the bundle verifies.
  */
-import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
@@ -132,31 +131,18 @@ async function recordedRun(scriptFile: string, start: CaseStart): Promise<{ refe
   const dir = await newCaseFolder(`${scriptFile}-clean`, start);
   const reference: string[] = [];
   let snapshots = 0;
-  const child = spawn(process.execPath, [bundleMain("crash"), ...caseArgs(dir, scriptFile), "each", ...(start.params ? [start.params] : [])], { stdio: ["pipe", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const lines: string[] = [];
-  let partial = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    const parts = (partial + chunk.toString()).split("\n");
-    partial = parts.pop() ?? "";
-    for (const line of parts) {
-      lines.push(line);
+  const run = await runChild(bundleMain("crash"), [...caseArgs(dir, scriptFile), "each", ...(start.params ? [start.params] : [])], {
+    onLine(line) {
       if (line.startsWith("EVENT ")) reference.push(line);
       const snapshot = /^SNAPSHOT (\d+)$/.exec(line);
-      if (snapshot) {
-        copyCaseFolder(dir, join(work, `${scriptFile}-kill-${snapshot[1]}`));
-        snapshots++;
-        child.stdin.write("\n");
-      }
-    }
-  });
-  const code = await new Promise<number | null>((done, fail) => {
-    child.on("error", fail);
-    child.on("close", done);
+      if (!snapshot) return;
+      copyCaseFolder(dir, join(work, `${scriptFile}-kill-${snapshot[1]}`));
+      snapshots++;
+      return "\n";
+    },
   });
   const problems: string[] = [];
-  if (!lines.includes("DONE")) problems.push(`the clean run did not complete (exit ${code}): ${stderr.slice(-800)}`);
+  if (!run.lines.includes("DONE")) problems.push(`the clean run did not complete (exit ${run.code}): ${run.stderr.slice(-800)}`);
   problems.push(...(await caseProblems(scriptFile, dir, reference, false, start)));
   return { reference, snapshots, problems };
 }

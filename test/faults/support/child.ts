@@ -11,32 +11,34 @@ export interface ChildRun {
 
 /**
  * Runs `node main.cjs args…`. With `killOn`, SIGKILLs the child as soon as it prints that line.
- * `onLine` sees every line as it arrives. A child still running after `timeoutMs` is killed.
+ * `onLine` sees every line as it arrives; what it returns, if anything, is written to the child's
+ * standard input. A child still running after `timeoutMs` is killed.
  */
 export function runChild(
   main: string,
   args: string[],
-  options: { killOn?: string; onLine?: (line: string) => void; timeoutMs?: number } = {},
+  options: { killOn?: string; onLine?: (line: string) => string | void; timeoutMs?: number } = {},
 ): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [main, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [main, ...args], { stdio: [options.onLine ? "pipe" : "ignore", "pipe", "pipe"] });
     const lines: string[] = [];
     let partial = "";
     let stderr = "";
     let killed = false;
-    child.stdout.on("data", (chunk: Buffer) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
       const parts = (partial + chunk.toString()).split("\n");
       partial = parts.pop() ?? "";
       for (const line of parts) {
         lines.push(line);
-        options.onLine?.(line);
+        const reply = options.onLine?.(line);
+        if (typeof reply === "string") child.stdin!.write(reply);
         if (!killed && options.killOn !== undefined && line === options.killOn) {
           killed = true;
           child.kill("SIGKILL");
         }
       }
     });
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     // A child that hangs (a ceremony that can no longer move) is a finding, not a stuck suite.
     // The default is a bound for a hung child on a heavily loaded machine, not an expectation.
     const timeoutMs = options.timeoutMs ?? 900_000;
