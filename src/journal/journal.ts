@@ -32,6 +32,11 @@ const BODY_MAX_DEPTH = 32;
 const IDENTIFIER = /^[^\p{Cc}]{1,200}$/u;
 
 export class Journal {
+  /**
+   * Each ceremony's events as last read or appended, decoded once and frozen (see events()). An
+   * event never changes once stored, so only the rows after the last one read need decoding.
+   */
+  private readonly decoded = new Map<string, { events: JournalEvent[]; head: string }>();
   /** Share words being typed now (guardWords); never stored. */
   private readonly guardedWords = new Set<string>();
   private readonly inventory: KeyInventory;
@@ -40,6 +45,7 @@ export class Journal {
   private readonly selectLast: BetterSqlite3.Statement<[string], { seq: number; head: Buffer }>;
   private readonly insertEvent: BetterSqlite3.Statement<[string, number, Buffer, Buffer, Buffer]>;
   private readonly selectRows: BetterSqlite3.Statement<[string], StoredRow>;
+  private readonly selectRowsAfter: BetterSqlite3.Statement<[string, number], StoredRow>;
   private readonly selectCeremonies: BetterSqlite3.Statement<[], string>;
 
   private constructor(
@@ -52,6 +58,7 @@ export class Journal {
     this.selectLast = db.prepare("SELECT seq, head FROM events WHERE ceremony_id = ? ORDER BY seq DESC LIMIT 1");
     this.insertEvent = db.prepare("INSERT INTO events (ceremony_id, seq, record, leaf, head) VALUES (?, ?, ?, ?, ?)");
     this.selectRows = db.prepare("SELECT seq, record, leaf, head FROM events WHERE ceremony_id = ? ORDER BY seq");
+    this.selectRowsAfter = db.prepare("SELECT seq, record, leaf, head FROM events WHERE ceremony_id = ? AND seq > ? ORDER BY seq");
     // Ordered by first appearance; grouping (rather than seq = 0) still lists a ceremony whose first event was deleted.
     this.selectCeremonies = db.prepare<[], string>("SELECT ceremony_id FROM events GROUP BY ceremony_id ORDER BY min(rowid)").pluck();
   }
@@ -152,10 +159,32 @@ export class Journal {
    * All events of a ceremony in seq order, decoded from the stored bytes. Typed without a second
    * parse: every body was checked against its schema when it was appended, and opening the
    * journal verified the chain (and every body) since.
+   *
+   * The runner and the screens ask for the events after every step, so the decoded events are
+   * kept: a call reads the last stored row and decodes only the rows after the ones it already
+   * holds (another process's appends included); a journal whose last row is not the one held
+   * (rewritten under us) is read again whole. The events are frozen, shared between calls: a
+   * caller that needs to change one copies it.
    */
   events(ceremonyId: string): JournalEvent[] {
     this.openDb();
-    return this.selectRows.all(ceremonyId).map((row) => ({ ...(JSON.parse(row.record.toString("utf8")) as JournalEvent), head: row.head.toString("hex") }));
+    const last = this.selectLast.get(ceremonyId);
+    if (!last) {
+      this.decoded.delete(ceremonyId);
+      return [];
+    }
+    let held = this.decoded.get(ceremonyId);
+    const heldLast = held?.events.at(-1);
+    if (held && heldLast && (last.seq < heldLast.seq || (last.seq === heldLast.seq && last.head.toString("hex") !== held.head))) held = undefined;
+    if (!held || last.seq !== held.events.at(-1)!.seq) {
+      const from = held?.events.at(-1)?.seq ?? -1;
+      const rows = from < 0 ? this.selectRows.all(ceremonyId) : this.selectRowsAfter.all(ceremonyId, from);
+      const events = held ? held.events : [];
+      for (const row of rows) events.push(decodedEvent(row.record, row.head));
+      held = { events, head: rows.at(-1)?.head.toString("hex") ?? held?.head ?? "" };
+      this.decoded.set(ceremonyId, held);
+    }
+    return held.events.slice();
   }
 
   /** {ceremonyId, eventCount, head} after the last event; a transcript carries it so truncation is caught. */
@@ -293,6 +322,19 @@ function storageFailure(path: string, error: unknown, doing: "open" | "write"): 
       ? `Cannot open the journal at ${path}: ${fix}, then open it again. The journal file is kept as it is; do not start a new one for a ceremony in progress.`
       : `Nothing was recorded: the journal at ${path} cannot be written, ${fix}, then retry. The ceremony continues where it stopped.`;
   return new JournalUnavailableError(`${message} (${(error as Error).message}, ${code})`, { cause: error });
+}
+
+/** A stored record decoded with its chain head, frozen all the way down (Journal.events shares it between calls). */
+function decodedEvent(record: Buffer, head: Buffer): JournalEvent {
+  return deepFreeze({ ...(JSON.parse(record.toString("utf8")) as JournalEvent), head: head.toString("hex") });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function requireIdentifier(value: unknown, name: string): void {
