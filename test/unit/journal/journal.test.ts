@@ -27,6 +27,41 @@ describe("Journal", () => {
     journal.close();
   });
 
+  it("decodes each event once: later reads see new appends (this handle's and another's), a journal rewritten under it is read again, and shared events cannot be changed", () => {
+    const path = join(tempDir(), "j.db");
+    const journal = Journal.open(path, { clock: steppingClock() });
+    const other = Journal.open(path, { clock: steppingClock(new Date("2026-03-02T00:00:00Z")) });
+    const a = journal.append("c-1", "system", "ceremony.started", SAMPLE_BODIES["ceremony.started"]);
+    const first = journal.events("c-1");
+    expect(first).toEqual([a]);
+    const b = journal.append("c-1", "officer-1", "step.started", SAMPLE_BODIES["step.started"]);
+    const c = other.append("c-1", "officer-1", "step.completed", SAMPLE_BODIES["step.completed"]);
+    expect(journal.events("c-1")).toEqual([a, b, c]);
+    expect(first).toEqual([a]); // an earlier result is a copy, not the live list
+    // The same event objects are handed out again, frozen all the way down.
+    const again = journal.events("c-1");
+    expect(again[0]).toBe(journal.events("c-1")[0]);
+    expect(() => {
+      (again[0]!.body as Record<string, unknown>)["ceremonyType"] = "changed";
+    }).toThrow(TypeError);
+    expect(() => again.pop()).not.toThrow(); // the array is the caller's own
+    // Rewritten under it (the last row replaced by another event at the same seq): read again whole.
+    // (A forger's tool: the journal's own triggers refuse to delete an event.)
+    const db = new Database(path);
+    db.exec("DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete;");
+    db.prepare("DELETE FROM events WHERE ceremony_id = ? AND seq = 2").run("c-1");
+    db.close();
+    const d = other.append("c-1", "officer-1", "step.failed", SAMPLE_BODIES["step.failed"]);
+    expect(journal.events("c-1")).toEqual([a, b, d]);
+    // Emptied under it: nothing.
+    const db2 = new Database(path);
+    db2.prepare("DELETE FROM events WHERE ceremony_id = ?").run("c-1");
+    db2.close();
+    expect(journal.events("c-1")).toEqual([]);
+    other.close();
+    journal.close();
+  });
+
   it("keeps a separate chain per ceremony and lists ceremonies in the order they began", () => {
     const journal = Journal.open(join(tempDir(), "j.db"));
     journal.append("c-b", "system", "ceremony.started", SAMPLE_BODIES["ceremony.started"]);
