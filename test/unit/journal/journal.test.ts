@@ -30,7 +30,7 @@ describe("Journal", () => {
   it("decodes each event once: later reads see new appends (this handle's and another's), a journal rewritten under it is read again, and shared events cannot be changed", () => {
     const path = join(tempDir(), "j.db");
     const journal = Journal.open(path, { clock: steppingClock() });
-    const other = Journal.open(path, { clock: steppingClock(new Date("2026-03-02T00:00:00Z")) });
+    const other = Journal.open(path, { clock: steppingClock("2026-03-02T00:00:00.000Z") });
     const a = journal.append("c-1", "system", "ceremony.started", SAMPLE_BODIES["ceremony.started"]);
     const first = journal.events("c-1");
     expect(first).toEqual([a]);
@@ -51,7 +51,7 @@ describe("Journal", () => {
     db.exec("DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete;");
     db.prepare("DELETE FROM events WHERE ceremony_id = ? AND seq = 2").run("c-1");
     db.close();
-    const d = other.append("c-1", "officer-1", "step.failed", SAMPLE_BODIES["step.failed"]);
+    const d = other.append("c-1", "officer-1", "step.started", SAMPLE_BODIES["step.started"]);
     expect(journal.events("c-1")).toEqual([a, b, d]);
     // Emptied under it: nothing.
     const db2 = new Database(path);
