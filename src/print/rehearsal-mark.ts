@@ -1,6 +1,6 @@
 import { PAGE, SAFE } from "./page-geometry.ts";
 import type { Pdf } from "./pdf-document.ts";
-import { drawLine, setType, widthOf, type Type } from "./text-fit.ts";
+import { drawLine, setType, TextMeasure, type Type } from "./text-fit.ts";
 
 const REHEARSAL_BAND_HEIGHT = 24;
 
@@ -36,10 +36,14 @@ export function drawRehearsalMarks(doc: Pdf, label: string): number {
 function drawEdgeText(doc: Pdf, label: string, x: number, angle: -90 | 90): void {
   const unit = `${label}   •   `;
   const run = SAFE.height;
-  let text = unit;
-  while (widthOf(doc, EDGE_TYPE, text + unit) <= run) text += unit;
-  text = text.replace(/[\s•]+$/, "");
-  const textWidth = widthOf(doc, EDGE_TYPE, text);
+  // As many units as fit the run: each one more adds its own width and the kerning across the seam.
+  const measure = new TextMeasure(doc, EDGE_TYPE);
+  const unitUnits = measure.unitsOf(unit);
+  const step = measure.joined(unit, 0, unit, unitUnits);
+  let count = 1;
+  while (measure.fits(unitUnits + count * step, run)) count += 1;
+  const text = unit.repeat(count).replace(/[\s•]+$/, "");
+  const textWidth = measure.width(text);
   const start = (run - textWidth) / 2;
   doc.save();
   if (angle === -90) {

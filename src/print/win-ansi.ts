@@ -29,8 +29,15 @@ function toWinAnsiChar(ch: string): string {
   return "?";
 }
 
+/**
+ * Text made only of WinAnsi characters, as nearly every line is: it prints as it is. (NFC leaves
+ * these characters alone, none of them composes with another, so the slow path would return it unchanged.)
+ */
+const ALREADY_WIN_ANSI = new RegExp(`^[\\x20-\\x7e\\xa0-\\xff${[...CP1252_EXTRAS].join("")}]*$`);
+
 /** `text` as the built-in fonts can draw it (see above). */
 export function winAnsi(text: string): string {
+  if (ALREADY_WIN_ANSI.test(text)) return text;
   let out = "";
   for (const ch of text.normalize("NFC")) out += toWinAnsiChar(ch);
   return out;

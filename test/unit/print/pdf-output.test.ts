@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderShareCard, renderTranscriptSummary, renderWitnessSheet } from "../../../src/print/index.ts";
 import { hexLines } from "../../../src/print/hex-lines.ts";
-import { renderPdf } from "../../../src/print/pdf-document.ts";
+import { renderPdf, type Pdf } from "../../../src/print/pdf-document.ts";
 import { truncateToWidth, widthOf, wrapToWidth, type Type } from "../../../src/print/text-fit.ts";
 import { fakeHex, fakeShareCard, fakeTranscriptSummary, fakeWitnessSheet } from "./print-fixtures.ts";
 
@@ -58,6 +58,62 @@ describe("text fitting", () => {
     await renderPdf({ title: "t", subject: "s", date: new Date(0) }, (doc) => {
       const lines = hexLines(doc, { font: "Courier-Bold", size: 12 }, fakeHex("x", 32), 300);
       expect(lines.map((l) => l.split(" ").length)).toEqual([8, 8]);
+      doc.addPage();
+    });
+  });
+
+  // Fitting measures with its own sums of pdfkit's metrics; pdfkit's own measure is the oracle.
+  const FONTS = ["Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Courier", "Courier-Bold"] as const;
+  const SAMPLES = ["AVATAR To Wy. LT Yo", "Ærøskøbing — “quoted” … €5", "KCV-ECB0 F290 00", "Amara Okonkwo-Castellanos", "", " ", "Ж\u0308"];
+  const oracle = (doc: Pdf, type: Type, text: string): number => doc.font(type.font).fontSize(type.size).widthOfString(text);
+
+  it("measures text exactly as pdfkit does, in every font and size", async () => {
+    await renderPdf({ title: "t", subject: "s", date: new Date(0) }, (doc) => {
+      for (const font of FONTS) {
+        for (const size of [6, 7.5, 8.5, 10.5, 13, 30]) {
+          for (const text of SAMPLES) expect(widthOf(doc, { font, size }, text), `${font} ${size} ${text}`).toBe(oracle(doc, { font, size }, text));
+        }
+      }
+      doc.addPage();
+    });
+  });
+
+  it("cuts text to the longest start that fits with its ellipsis", async () => {
+    await renderPdf({ title: "t", subject: "s", date: new Date(0) }, (doc) => {
+      const text = "Dolores Fitzgerald-Abernathy  ·  AVATAR To Wy. Treasury";
+      for (const font of FONTS) {
+        const type: Type = { font, size: 9 };
+        for (let width = 10; width < oracle(doc, type, text); width += 17) {
+          const cut = truncateToWidth(doc, type, text, width);
+          expect(cut.endsWith("…")).toBe(true);
+          const kept = cut.slice(0, -1);
+          expect(text.startsWith(kept)).toBe(true);
+          if (kept !== "") expect(oracle(doc, type, cut)).toBeLessThanOrEqual(width);
+          for (let end = 0; end <= text.length; end++) {
+            const longer = text.slice(0, end).trimEnd();
+            if (longer.length > kept.length) expect(oracle(doc, type, `${longer}…`), `${font} ${width}: "${longer}…" fits too`).toBeGreaterThan(width);
+          }
+        }
+      }
+      doc.addPage();
+    });
+  });
+
+  it("fills each wrapped line with as many words as fit", async () => {
+    await renderPdf({ title: "t", subject: "s", date: new Date(0) }, (doc) => {
+      const text = "Seal each card in a tamper-evident bag AVATAR To Wy. and record the bag numbers; “quoted” words — and a €5 note";
+      for (const font of FONTS) {
+        const type: Type = { font, size: 10 };
+        for (let width = 90; width < 400; width += 13) {
+          const lines = wrapToWidth(doc, type, text, width);
+          expect(lines.join(" ")).toBe(text);
+          lines.forEach((line, i) => {
+            expect(oracle(doc, type, line)).toBeLessThanOrEqual(width);
+            const next = lines[i + 1]?.split(" ")[0];
+            if (next !== undefined) expect(oracle(doc, type, `${line} ${next}`)).toBeGreaterThan(width);
+          });
+        }
+      }
       doc.addPage();
     });
   });
