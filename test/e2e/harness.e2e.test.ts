@@ -124,9 +124,10 @@ describe("browser harness", () => {
   });
 
   // The audit every E2E screen goes through (support/screens.ts) fails a real screen that a
-  // change breaks: a button that loses its name, text that loses its contrast. After the reload
+  // change breaks: a button that loses its name or whose name loses its visible words, text that
+  // loses its contrast. After the reload
   // axe is no longer in the page and is injected again.
-  it.skipIf(chromiumMissing)("fails the screen audit of a start screen whose button has no name or whose text has too little contrast", async () => {
+  it.skipIf(chromiumMissing)("fails the screen audit of a start screen whose button has no name, a name without its visible words, or too little contrast", async () => {
     const screens = new ScreenRecorder("z-audit-self-test");
     let browser: Browser | undefined;
     try {
@@ -145,25 +146,37 @@ describe("browser harness", () => {
         blocking: ["button-name (critical): Buttons must have discernible text — .button-secondary"],
       });
 
+      // Its words back, but a name that does not contain them: a person using speech input who
+      // says "click Check again" reaches nothing (WCAG 2.5.3 Label in Name).
+      await page.locator(".airgap-status button.button-secondary").evaluate((button) => {
+        button.textContent = "Check again";
+        button.setAttribute("aria-label", "Look for network interfaces once more");
+      });
+      await expect(auditFailure(screens.capture(page, "03-name-without-its-words"))).resolves.toEqual({
+        message: "axe on 03-name-without-its-words: expected [ Array(1) ] to deeply equal []",
+        blocking: ["label-content-name-mismatch (serious): Elements must have their visible text as part of their accessible name — .button-secondary"],
+      });
+
       await page.reload();
       await checkAgain.waitFor();
-      await screens.capture(page, "03-start-reloaded");
+      await screens.capture(page, "04-start-reloaded");
       // Through the CSSOM, as a stylesheet would: a style attribute would fail the capture's
       // inline-style check before axe ran.
       await page.evaluate(() => {
         const sheet = Array.from(document.styleSheets).find((s) => s.href !== null);
         sheet?.insertRule(".button-secondary { color: #c8c8c8 !important; background: #ffffff !important; }", sheet.cssRules.length);
       });
-      await expect(auditFailure(screens.capture(page, "04-low-contrast-button"))).resolves.toEqual({
-        message: "axe on 04-low-contrast-button: expected [ Array(1) ] to deeply equal []",
+      await expect(auditFailure(screens.capture(page, "05-low-contrast-button"))).resolves.toEqual({
+        message: "axe on 05-low-contrast-button: expected [ Array(1) ] to deeply equal []",
         blocking: [expect.stringMatching(/^color-contrast \(serious\): Elements must meet minimum color contrast ratio thresholds — \S*\.button-secondary/)],
       });
 
       expect(screens.audits.map((a) => [a.screen, a.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)])).toEqual([
         ["01-start-as-built", []],
         ["02-button-without-name", ["button-name"]],
-        ["03-start-reloaded", []],
-        ["04-low-contrast-button", ["color-contrast"]],
+        ["03-name-without-its-words", ["label-content-name-mismatch"]],
+        ["04-start-reloaded", []],
+        ["05-low-contrast-button", ["color-contrast"]],
       ]);
       expect(problems).toEqual([]);
     } finally {

@@ -85,6 +85,11 @@ describe.skipIf(chromiumMissing)("master key rehearsal through the UI", () => {
     await waitForStep(page, "Every holder reads back their own card");
     await page.getByRole("heading", { name: "Share cards: every holder reads back their card" }).waitFor();
     await screens.capture(page, "04-read-back-board");
+    // Each turn button's name begins with the word it shows, so "click Start" by voice reaches it
+    // (WCAG 2.5.3), and goes on to say whose card it is.
+    await expect(turnButtons(page)).resolves.toEqual(
+      HOLDERS.map((h, i) => (i === 0 ? ["Now", `Now reading back: card 1, ${h.name}`] : ["Start", `Start read-back: card ${i + 1}, ${h.name}`])),
+    );
 
     for (const [i, holder] of HOLDERS.entries()) {
       const text = await showCard(page, i + 1, holder);
@@ -104,6 +109,7 @@ describe.skipIf(chromiumMissing)("master key rehearsal through the UI", () => {
     await page.getByText(`All ${HOLDERS.length} cards read back and verified.`).waitFor(LONG);
     await expect(page.getByRole("table", { name: /5 of 5 read back/ }).isVisible()).resolves.toBe(true);
     await screens.capture(page, "08-read-back-all-verified");
+    await expect(turnButtons(page)).resolves.toEqual(HOLDERS.map((h, i) => ["Again", `Again: read back card ${i + 1}, ${h.name}`]));
     await runAction(page, { button: `Record the read-back of all ${HOLDERS.length} cards` });
     await waitForAwaitingWitnesses(page);
     for (const w of WITNESSES) await attest(page, w);
@@ -205,4 +211,12 @@ async function typeWithTypo(page: Page, text: string): Promise<{ index: number; 
   await page.getByText(`not a list word — ${words[index]}?`).waitFor(LONG);
   await page.getByText(`word ${index + 1} "${typo}" is not in the word list; did you mean "${words[index]}"?`).waitFor(LONG);
   return { index, word: words[index]! };
+}
+
+/** The share board's turn buttons, each as [the word it shows, its accessible name]. */
+function turnButtons(page: Page): Promise<Array<[string | null, string | null]>> {
+  return page
+    .getByRole("table", { name: /read back$/ })
+    .getByRole("button")
+    .evaluateAll((buttons) => buttons.map((b): [string | null, string | null] => [b.textContent, b.getAttribute("aria-label")]));
 }

@@ -104,7 +104,7 @@ describe.skipIf(chromiumMissing)("a real room: bundle folder first, a printer ja
     await page.getByText("The script and its parameters are valid.").waitFor(LONG);
     await page.getByRole("radio", { name: /^Real HSM/ }).check();
     await clickForRpc(page, page.getByRole("button", { name: "List tokens" }), "hsm:tokens");
-    await page.getByRole("radio", { name: `Use token room-hsm serial ${token.serial}` }).check();
+    await page.getByRole("radio", { name: `room-hsm, serial ${token.serial}`, exact: true }).check();
     const occupied = path.join(work, "occupied");
     await mkdir(occupied);
     await writeFile(path.join(occupied, "notes.txt"), "someone's notes\n");

@@ -64,7 +64,7 @@ export async function useStandInPrinter(): Promise<StandInPrinter> {
 export async function chooseRealToken(page: Page, token: { label: string; serial: string }): Promise<void> {
   await page.getByRole("radio", { name: /^Real HSM/ }).check();
   await clickForRpc(page, page.getByRole("button", { name: "List tokens" }), "hsm:tokens");
-  await page.getByRole("radio", { name: `Use token ${token.label} serial ${token.serial}` }).check();
+  await page.getByRole("radio", { name: `${token.label}, serial ${token.serial}`, exact: true }).check();
 }
 
 /** Start screen: the folder the signed bundle goes to, checked by the core before anyone signs in. */

@@ -3,22 +3,18 @@
  * axe (for the machine to judge): serious and critical violations fail the test.
  */
 import { mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
-import type axeTypes from "axe-core";
+import axe from "axe-core";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
 
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, "../../../test-results/screenshots");
 
 /**
- * The axe-core @axe-core/playwright depends on (~4.13), resolved from its folder: the engine these
- * audits have always used. (The project's own axe-core devDependency is 4.14, which no longer counts
- * label-content-name-mismatch as experimental and so runs one rule more under the same tags.)
+ * The rules axe runs: WCAG 2.0–2.2 A and AA, and Deque's best practices. The engine is the
+ * project's own axe-core devDependency (4.14), which among them runs label-content-name-mismatch
+ * (WCAG 2.5.3 Label in Name: a control's name contains the words it shows).
  */
-const axeCore = createRequire(createRequire(import.meta.url).resolve("@axe-core/playwright"))("axe-core") as typeof axeTypes;
-
-/** The rules axe runs: WCAG 2.0–2.2 A and AA, and Deque's best practices. */
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
 
 export interface AuditRecord {
@@ -42,8 +38,8 @@ interface PageViolation {
  * where @axe-core/playwright's AxeBuilder evaluated the whole axe source twice on every audit and
  * opened and closed a blank tab to finish each run. Answers null when axe is not in the page.
  */
-function auditInPage(options: axeTypes.RunOptions): Promise<PageViolation[]> | null {
-  const inPage = (window as unknown as { axe?: typeof axeTypes }).axe;
+function auditInPage(options: axe.RunOptions): Promise<PageViolation[]> | null {
+  const inPage = (window as unknown as { axe?: typeof axe }).axe;
   if (typeof inPage?.run !== "function") return null;
   return inPage.run(document, options).then((results) =>
     results.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")) })),
@@ -51,10 +47,10 @@ function auditInPage(options: axeTypes.RunOptions): Promise<PageViolation[]> | n
 }
 
 async function runAxe(page: Page): Promise<PageViolation[]> {
-  const options: axeTypes.RunOptions = { runOnly: { type: "tag", values: AXE_TAGS }, resultTypes: ["violations"] };
+  const options: axe.RunOptions = { runOnly: { type: "tag", values: AXE_TAGS }, resultTypes: ["violations"] };
   const first = await page.evaluate(auditInPage, options);
   if (first) return first;
-  await page.evaluate(axeCore.source);
+  await page.evaluate(axe.source);
   const second = await page.evaluate(auditInPage, options);
   if (!second) throw new Error("axe-core did not load in the page");
   return second;

@@ -31,14 +31,30 @@ export function ShareBoard({ board, caption = "Share cards", onChoose, active }:
             </td>
             {onChoose ? (
               <td>
-                <button type="button" className="button-secondary button-small" onClick={() => onChoose(c.participantId)} disabled={c.participantId === active} aria-label={`${c.verified ? "Read back again" : "Read back"}: card ${c.card}, ${c.holder}`}>
-                  {c.participantId === active ? "Now" : c.verified ? "Again" : "Start"}
-                </button>
+                <TurnButton card={c} active={c.participantId === active} onChoose={() => onChoose(c.participantId)} />
               </td>
             ) : null}
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+/**
+ * The holder's-turn button of one row. Its name begins with the word it shows, so a person using
+ * speech input who says "click Start" reaches it (WCAG 2.5.3 Label in Name), and goes on to say
+ * which card and holder the row is for, which the short visible word cannot.
+ */
+function TurnButton({ card: c, active, onChoose }: { card: Board[number]; active: boolean; onChoose(): void }) {
+  const [shown, name] = active
+    ? ["Now", `Now reading back: card ${c.card}, ${c.holder}`]
+    : c.verified
+      ? ["Again", `Again: read back card ${c.card}, ${c.holder}`]
+      : ["Start", `Start read-back: card ${c.card}, ${c.holder}`];
+  return (
+    <button type="button" className="button-secondary button-small" onClick={onChoose} disabled={active} aria-label={name}>
+      {shown}
+    </button>
   );
 }

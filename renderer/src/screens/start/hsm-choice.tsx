@@ -91,13 +91,14 @@ function TokenTable({ tokens, chosen, onChoose }: { tokens: TokenSummary[]; chos
           const key = tokenKeyOf(t);
           const id = `token-${t.slotId}`;
           const unusable = !t.flags.initialized || t.flags.userPinLocked;
+          const shown = t.label || "(not initialised)";
           return (
             <tr key={t.slotId}>
               <td>
-                <input type="radio" name="token" id={id} checked={chosen === key} disabled={unusable} onChange={() => onChoose(key)} aria-label={`Use token ${t.label || "(no label)"} serial ${t.serial || "(none)"}`} />
+                <input type="radio" name="token" id={id} checked={chosen === key} disabled={unusable} onChange={() => onChoose(key)} aria-label={`${shown}, serial ${t.serial || "none"}`} />
               </td>
               <td>
-                <label htmlFor={id}>{t.label || "(not initialised)"}</label>
+                <label htmlFor={id}>{shown}</label>
               </td>
               <td className="mono">{t.serial || "—"}</td>
               <td>
