@@ -82,6 +82,19 @@ export function transcriptSignerKey(spki: Uint8Array | string): KeyObject {
   return key;
 }
 
+/** A transcript-signing key together with its keyid, read once for every check that needs them. */
+export interface TranscriptSigner {
+  key: KeyObject;
+  /** SHA-256 of its SPKI DER, lowercase hex: the DSSE keyid, and the fingerprint on the witness sheet. */
+  keyId: string;
+}
+
+/** transcriptSignerKey and the key's keyid. Throws TranscriptSignerError. */
+export function transcriptSigner(spki: Uint8Array | string): TranscriptSigner {
+  const key = transcriptSignerKey(spki);
+  return { key, keyId: keyIdOf(spkiDerOf(key)) };
+}
+
 /** SPKI DER of a key, as written to signer.pub.pem and hashed into the keyid. */
 export function spkiDerOf(key: KeyObject): Buffer {
   return key.export({ format: "der", type: "spki" });

@@ -24,6 +24,15 @@ export function derOf(bytes: Buffer, label: string): Buffer {
   return Buffer.from((m[1] as string).replace(/\s+/g, ""), "base64");
 }
 
+/** A certificate file parsed, or null when it is not one (checkCertificate says so). */
+function parseCertificate(bytes: Buffer): X509Certificate | null {
+  try {
+    return new X509Certificate(bytes);
+  } catch {
+    return null;
+  }
+}
+
 function signedBy(der: Buffer, issuer: X509Certificate): boolean {
   const parts = splitSigned(der);
   const algorithm = SIGNATURE_ALGORITHMS_BY_OID[algorithmIdentifierParts(parts.signatureAlgorithm.bytes).oid];
@@ -33,19 +42,17 @@ function signedBy(der: Buffer, issuer: X509Certificate): boolean {
 
 const spkiSha256Of = (cert: X509Certificate): string => sha256(cert.publicKey.export({ type: "spki", format: "der" }));
 
-function checkCertificate(o: TranscriptOutput, bytes: Buffer, certs: readonly X509Certificate[], say: (m: string) => void): void {
-  let cert: X509Certificate;
-  try {
-    cert = new X509Certificate(bytes);
-  } catch {
-    return say(`${o.file} is not a certificate`);
-  }
+function checkCertificate(o: TranscriptOutput, cert: X509Certificate | null, certs: readonly X509Certificate[], say: (m: string) => void): void {
+  if (!cert) return say(`${o.file} is not a certificate`);
   const d = o.details;
   if (d.sha256 !== undefined && sha256(cert.raw) !== d.sha256) say(`${o.file}: its DER SHA-256 is ${sha256(cert.raw)}, the transcript recorded ${d.sha256}`);
   if (d.serial !== undefined && cert.serialNumber.toLowerCase().replace(/^(00)+(?=.)/, "") !== d.serial.toLowerCase().replace(/^(00)+(?=.)/, "")) {
     say(`${o.file}: serial ${cert.serialNumber.toLowerCase()}, the transcript recorded ${d.serial}`);
   }
-  if (d.spkiSha256 !== undefined && spkiSha256Of(cert) !== d.spkiSha256) say(`${o.file}: its public key's SHA-256 is ${spkiSha256Of(cert)}, the transcript recorded ${d.spkiSha256}`);
+  if (d.spkiSha256 !== undefined) {
+    const spkiSha256 = spkiSha256Of(cert);
+    if (spkiSha256 !== d.spkiSha256) say(`${o.file}: its public key's SHA-256 is ${spkiSha256}, the transcript recorded ${d.spkiSha256}`);
+  }
   const issuers = certs.filter((c) => {
     try {
       return cert.checkIssued(c);
@@ -114,20 +121,15 @@ function checkWrappedKey(o: TranscriptOutput, bytes: Buffer, kcvFacts: readonly 
 export function checkArtifacts(t: Transcript, files: ReadonlyMap<string, Buffer>, extraCertificates: readonly X509Certificate[] = []): VerifyFailure[] {
   const failures: VerifyFailure[] = [];
   const withFile = t.outputs.filter((o) => o.file !== undefined && files.has(o.file));
-  const certs: X509Certificate[] = [...extraCertificates];
-  for (const o of withFile.filter((x) => x.kind === "certificate")) {
-    try {
-      certs.push(new X509Certificate(files.get(o.file as string) as Buffer));
-    } catch {
-      // reported by checkCertificate
-    }
-  }
+  // Each certificate file is parsed once: as a candidate issuer of the others, and for its own checks.
+  const parsed = new Map(withFile.filter((o) => o.kind === "certificate").map((o) => [o, parseCertificate(files.get(o.file as string) as Buffer)] as const));
+  const certs = [...extraCertificates, ...[...parsed.values()].filter((c) => c !== null)];
   const kcvFacts = t.outputs.filter((o) => o.kind === "kcv");
   for (const o of withFile) {
     const bytes = files.get(o.file as string) as Buffer;
     const say = (message: string): void => void failures.push(failure("ARTIFACT_MISMATCH", `output ${o.kind} ${o.label}: ${message}`));
     try {
-      if (o.kind === "certificate") checkCertificate(o, bytes, certs, say);
+      if (o.kind === "certificate") checkCertificate(o, parsed.get(o) ?? null, certs, say);
       else if (o.kind === "crl") checkCrl(o, bytes, certs, say);
       else if (o.kind === "csr") checkCsr(o, bytes, say);
       else if (o.kind === "wrapped-key") checkWrappedKey(o, bytes, kcvFacts, say);

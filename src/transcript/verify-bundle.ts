@@ -9,7 +9,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { InputFileError, readInputFileSync } from "../input-file.ts";
 import { ENVELOPE_FILE, MANIFEST_FILE, RESERVED_FILES, SIGNER_FILE, TRANSCRIPT_FILE, bundlePathProblem } from "./bundle-paths.ts";
-import { keyIdOf, spkiDerOf, transcriptSignerKey } from "./dsse.ts";
+import { transcriptSigner } from "./dsse.ts";
 import { type VerifyFailure, failure } from "./failures.ts";
 import { parseManifest, sha256Hex } from "./manifest.ts";
 import type { Transcript } from "./types.ts";
@@ -86,7 +86,26 @@ function readBundle(dir: string): BundleListing {
   return { files, failures };
 }
 
-function checkManifest(files: ReadonlyMap<string, Buffer>, failures: VerifyFailure[]): void {
+/** SHA-256 (hex) of a bundle file by path. */
+type FileDigest = (path: string, bytes: Buffer) => string;
+
+/**
+ * A FileDigest that hashes each file once for this verification: the manifest and the signed
+ * outputs name the same files, and hashing them was most of the bytes verify touches.
+ */
+function digestsOnce(): FileDigest {
+  const digests = new Map<string, string>();
+  return (path, bytes) => {
+    let digest = digests.get(path);
+    if (digest === undefined) {
+      digest = sha256Hex(bytes);
+      digests.set(path, digest);
+    }
+    return digest;
+  };
+}
+
+function checkManifest(files: ReadonlyMap<string, Buffer>, sha256Of: FileDigest, failures: VerifyFailure[]): void {
   const bytes = files.get(MANIFEST_FILE);
   if (!bytes) return;
   const manifest = parseManifest(bytes);
@@ -101,7 +120,7 @@ function checkManifest(files: ReadonlyMap<string, Buffer>, failures: VerifyFailu
       failures.push(failure("MANIFEST_FILE_MISSING", `${path} is listed in the manifest but is not in the bundle`));
       continue;
     }
-    const actual = sha256Hex(file);
+    const actual = sha256Of(path, file);
     if (actual !== expected) failures.push(failure("MANIFEST_HASH_MISMATCH", `${path} does not match the manifest: its SHA-256 is ${actual}, the manifest says ${expected}`));
   }
   for (const path of files.keys()) {
@@ -111,7 +130,7 @@ function checkManifest(files: ReadonlyMap<string, Buffer>, failures: VerifyFailu
   }
 }
 
-function checkOutputs(transcript: Transcript, files: ReadonlyMap<string, Buffer>, failures: VerifyFailure[]): void {
+function checkOutputs(transcript: Transcript, files: ReadonlyMap<string, Buffer>, sha256Of: FileDigest, failures: VerifyFailure[]): void {
   for (const output of transcript.outputs) {
     if (output.file === undefined) continue;
     const name = `output ${output.kind} ${output.label}`;
@@ -125,7 +144,7 @@ function checkOutputs(transcript: Transcript, files: ReadonlyMap<string, Buffer>
       failures.push(failure("OUTPUT_FILE_MISSING", `${name}: ${output.file} is not in the bundle`));
       continue;
     }
-    const actual = sha256Hex(file);
+    const actual = sha256Of(output.file, file);
     if (actual !== output.sha256) {
       failures.push(failure("OUTPUT_HASH_MISMATCH", `${name}: ${output.file} has SHA-256 ${actual}, the signed transcript says ${output.sha256}`));
     }
@@ -151,7 +170,7 @@ function anchorsOf(options: VerifyBundleOptions, failures: VerifyFailure[]): str
   const anchors = [...(options.anchors ?? [])];
   if (options.signerPem !== undefined) {
     try {
-      anchors.push(keyIdOf(spkiDerOf(transcriptSignerKey(options.signerPem))));
+      anchors.push(transcriptSigner(options.signerPem).keyId);
     } catch (e) {
       failures.push(failure("SIGNER_KEY_INVALID", `the expected signer key: ${(e as Error).message}`));
     }
@@ -172,7 +191,8 @@ export async function verifyBundle(dir: string, options: VerifyBundleOptions = {
   for (const required of RESERVED_FILES) {
     if (!files.has(required)) failures.push(failure("BUNDLE_FILE_MISSING", `${required} is missing from the bundle`));
   }
-  checkManifest(files, failures);
+  const sha256Of = digestsOnce();
+  checkManifest(files, sha256Of, failures);
 
   const anchors = anchorsOf(options, failures);
   const transcriptBytes = files.get(TRANSCRIPT_FILE);
@@ -191,7 +211,7 @@ export async function verifyBundle(dir: string, options: VerifyBundleOptions = {
     transcript = check.transcript;
   }
   if (transcript) {
-    checkOutputs(transcript, files, failures);
+    checkOutputs(transcript, files, sha256Of, failures);
     checkCoverage(transcript, files, failures);
     failures.push(...checkArtifacts(transcript, files));
     for (const extra of options.extraChecks ?? []) {

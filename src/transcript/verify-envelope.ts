@@ -3,9 +3,8 @@
  * "Protocol" verification steps): right payloadType, payload equal to the transcript bytes, keyid
  * of the signer, and its signature (ECDSA P-256; P-384 or RSA-3072 on tokens without P-256) over PAE(payloadType, payload).
  */
-import type { KeyObject } from "node:crypto";
 import { TranscriptSignerError } from "./errors.ts";
-import { type DsseEnvelope, keyIdOf, spkiDerOf, transcriptSignerKey, verifyPaeSignature } from "./dsse.ts";
+import { type DsseEnvelope, type TranscriptSigner, transcriptSigner, verifyPaeSignature } from "./dsse.ts";
 import { type VerifyFailure, failure } from "./failures.ts";
 import { TRANSCRIPT_PAYLOAD_TYPE } from "./types.ts";
 
@@ -76,22 +75,30 @@ function parseEnvelope(bytes: Uint8Array): DsseEnvelope | string {
   return e as DsseEnvelope;
 }
 
+/**
+ * Reads a signer key's PEM once for every check that needs it; null, with a SIGNER_KEY_INVALID
+ * failure naming `what`, when it holds no transcript-signing key.
+ */
+export function readSigner(pem: string, what: string, failures: VerifyFailure[]): TranscriptSigner | null {
+  try {
+    return transcriptSigner(pem);
+  } catch (e) {
+    failures.push(failure("SIGNER_KEY_INVALID", `${what}: ${e instanceof TranscriptSignerError ? e.message : String(e)}`));
+    return null;
+  }
+}
+
 export function checkEnvelope(input: EnvelopeCheckInput): VerifyFailure[] {
   const failures: VerifyFailure[] = [];
-  let signer: KeyObject | null = null;
-  try {
-    signer = transcriptSignerKey(input.signerPem);
-  } catch (e) {
-    failures.push(failure("SIGNER_KEY_INVALID", `signer.pub.pem: ${e instanceof TranscriptSignerError ? e.message : String(e)}`));
-  }
+  checkEnvelopeSignedBy(input, readSigner(input.signerPem, "signer.pub.pem", failures), failures);
+  return failures;
+}
+
+/** checkEnvelope with signer.pub.pem already read (readSigner): appends to `failures`. */
+export function checkEnvelopeSignedBy(input: EnvelopeCheckInput, signer: TranscriptSigner | null, failures: VerifyFailure[]): void {
   if (input.expectedSignerPem !== undefined) {
-    let expected: KeyObject | null = null;
-    try {
-      expected = transcriptSignerKey(input.expectedSignerPem);
-    } catch (e) {
-      failures.push(failure("SIGNER_KEY_INVALID", `the expected signer key: ${e instanceof TranscriptSignerError ? e.message : String(e)}`));
-    }
-    if (expected && (!signer || !spkiDerOf(signer).equals(spkiDerOf(expected)))) {
+    const expected = readSigner(input.expectedSignerPem, "the expected signer key", failures);
+    if (expected && signer?.keyId !== expected.keyId) {
       failures.push(failure("SIGNER_KEY_UNEXPECTED", "signer key differs from the expected key"));
     }
   }
@@ -99,7 +106,7 @@ export function checkEnvelope(input: EnvelopeCheckInput): VerifyFailure[] {
   const envelope = parseEnvelope(input.envelopeBytes);
   if (typeof envelope === "string") {
     failures.push(failure("ENVELOPE_INVALID", envelope));
-    return failures;
+    return;
   }
   if (envelope.payloadType !== TRANSCRIPT_PAYLOAD_TYPE) {
     failures.push(failure("ENVELOPE_PAYLOAD_TYPE", `envelope payloadType is ${JSON.stringify(envelope.payloadType)}, not ${TRANSCRIPT_PAYLOAD_TYPE}`));
@@ -110,19 +117,18 @@ export function checkEnvelope(input: EnvelopeCheckInput): VerifyFailure[] {
   else if (!payload.equals(transcriptBytes)) failures.push(failure("ENVELOPE_PAYLOAD_MISMATCH", "the envelope's payload is not the bytes of transcript.json"));
   const sig = decodeBase64Strict(envelope.signatures[0]?.sig ?? "");
   if (sig === null) failures.push(failure("ENVELOPE_INVALID", "the envelope's signature is not standard base64"));
-  if (!signer) return failures;
+  if (!signer) return;
 
-  const keyid = keyIdOf(spkiDerOf(signer));
+  const keyid = signer.keyId;
   const claimed = envelope.signatures[0]?.keyid;
   if (claimed !== keyid) failures.push(failure("SIGNATURE_KEYID_MISMATCH", `the signature's keyid ${claimed} is not the SHA-256 of signer.pub.pem (${keyid})`));
   if (payload !== null && sig !== null) {
     let valid = false;
     try {
-      valid = verifyPaeSignature(envelope.payloadType, payload, signer, sig);
+      valid = verifyPaeSignature(envelope.payloadType, payload, signer.key, sig);
     } catch {
       valid = false;
     }
     if (!valid) failures.push(failure("SIGNATURE_INVALID", "the transcript signature does not verify under signer.pub.pem"));
   }
-  return failures;
 }

@@ -4,10 +4,9 @@
  * with the auditor's trust anchors. This is what the online system runs on an imported
  * transcript, what verifyBundle runs on the bundle's files, and what test/bench/transcript.bench.ts times.
  */
-import { keyIdOf, spkiDerOf, transcriptSignerKey } from "./dsse.ts";
 import { type VerifyFailure, failure } from "./failures.ts";
 import { type Transcript, signerOf } from "./types.ts";
-import { type EnvelopeCheckInput, checkEnvelope } from "./verify-envelope.ts";
+import { type EnvelopeCheckInput, checkEnvelopeSignedBy, readSigner } from "./verify-envelope.ts";
 import { checkTranscriptBytes } from "./verify-transcript.ts";
 
 export interface SignedTranscriptInput extends EnvelopeCheckInput {
@@ -29,19 +28,14 @@ export interface SignedTranscriptVerification {
   anchored: boolean;
 }
 
-function signerFingerprint(pem: string): string | undefined {
-  try {
-    return keyIdOf(spkiDerOf(transcriptSignerKey(pem)));
-  } catch {
-    return undefined; // checkEnvelope reports why
-  }
-}
-
 export function verifySignedTranscript(input: SignedTranscriptInput): SignedTranscriptVerification {
-  const failures = checkEnvelope(input);
+  const failures: VerifyFailure[] = [];
+  // signer.pub.pem is read once: for the envelope's keyid and signature, and as the fingerprint below.
+  const signer = readSigner(input.signerPem, "signer.pub.pem", failures);
+  checkEnvelopeSignedBy(input, signer, failures);
   const check = checkTranscriptBytes(input.transcriptBytes);
   failures.push(...check.failures);
-  const fp = signerFingerprint(input.signerPem);
+  const fp = signer?.keyId;
   const t = check.transcript;
   const recorded = t ? signerOf(t) : null;
   if (t && recorded && fp !== undefined && recorded.spkiSha256 !== fp) {
