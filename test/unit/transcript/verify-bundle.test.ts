@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,7 +10,7 @@ import { buildManifest, manifestBytes, sha256Hex } from "../../../src/transcript
 import type { Transcript } from "../../../src/transcript/types.ts";
 import { verifyBundle } from "../../../src/transcript/verify-bundle.ts";
 import { useTempDir } from "../journal/temp-dir.ts";
-import { nodeSigner, writeFixtureBundle } from "./fixture.ts";
+import { CERT_PEM, nodeSigner, writeFixtureBundle } from "./fixture.ts";
 
 const tempDir = useTempDir("cw-verify-");
 
@@ -250,6 +252,39 @@ describe("verifyBundle", () => {
     const result = await verifyBundle(dir);
     expect(codes(result)).toEqual(["ARTIFACT_MISMATCH", "OUTPUT_HASH_MISMATCH"]);
     expect(messages(result).find((m) => m.includes("has SHA-256"))).toMatch(/^output certificate root-2026: certs\/root-2026\.pem has SHA-256 [0-9a-f]{64}, the signed transcript says [0-9a-f]{64}$/);
+  });
+
+  it("a certificate output whose recorded DER hash, serial and key fingerprint were all changed: each is named once, with the file's own value (read by openssl)", async () => {
+    const { dir } = await fixture();
+    const openssl = (...args: string[]): Buffer => execFileSync("openssl", args, { input: CERT_PEM });
+    const der = openssl("x509", "-outform", "DER");
+    const spki = execFileSync("openssl", ["pkey", "-pubin", "-outform", "DER"], { input: openssl("x509", "-noout", "-pubkey") });
+    const serial = openssl("x509", "-noout", "-serial").toString().trim().replace(/^serial=/, "").toLowerCase();
+    rewriteTranscript(dir, (t) => {
+      const cert = t.outputs.find((o) => o.kind === "certificate")!;
+      cert.details = { ...cert.details, sha256: "00".repeat(32), serial: "01", spkiSha256: "11".repeat(32) };
+    });
+    const result = await verifyBundle(dir);
+    expect(result.failures.filter((f) => f.code === "ARTIFACT_MISMATCH").map((f) => f.message)).toEqual([
+      `output certificate root-2026: certs/root-2026.pem: its DER SHA-256 is ${sha256Hex(der)}, the transcript recorded ${"00".repeat(32)}`,
+      `output certificate root-2026: certs/root-2026.pem: serial ${serial}, the transcript recorded 01`,
+      `output certificate root-2026: certs/root-2026.pem: its public key's SHA-256 is ${sha256Hex(spki)}, the transcript recorded ${"11".repeat(32)}`,
+    ]);
+  });
+
+  it("a signer.pub.pem that holds no transcript-signing key is one failure, and gives no fingerprint", async () => {
+    const { dir } = await fixture();
+    writeFileSync(join(dir, "signer.pub.pem"), generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ format: "pem", type: "spki" }));
+    fixManifest(dir);
+    const result = await verifyBundle(dir);
+    expect(result.failures).toEqual([
+      {
+        code: "SIGNER_KEY_INVALID",
+        message:
+          "signer.pub.pem: Transcripts are signed only with ECDSA P-256 (or, on tokens without it, P-384 or RSA-3072) keys; this is an RSA-2048 key. Use the token's dedicated transcript-signing key.",
+      },
+    ]);
+    expect(result.signerSpkiSha256).toBeUndefined();
   });
 
   it("a folder that does not exist", async () => {
