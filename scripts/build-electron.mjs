@@ -42,6 +42,10 @@ export async function buildElectron({ outDir = path.join(projectRoot, "out"), lo
     // bundle means next to main.cjs.
     define: { "import.meta.url": "__ceremonyModuleUrl", "import.meta.dirname": "__dirname", "import.meta.filename": "__filename" },
     banner: { js: 'var __ceremonyModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    // A module loaded only when needed (pdfkit, at the first printout) is required, as CommonJS
+    // loads it, rather than import()ed: the same package, and a bundle whose compiled code V8 can
+    // keep in a code cache (test/faults/support/code-cache-start.cjs).
+    supported: { "dynamic-import": false },
   });
   // Any other import.meta member would silently be undefined at run time.
   const emptyImportMeta = main.warnings.filter((warning) => warning.id === "empty-import-meta");
