@@ -1,4 +1,5 @@
 "use strict";
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS main script: it stands in for `node main.cjs` */
 /**
  * `node start.cjs ARGS…` runs main.cjs, the bundle next to this file, as `node main.cjs ARGS…`
  * would, with V8's code cache: the first process to finish writes the bytecode of every function
