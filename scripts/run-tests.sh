@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # npm test: the set-up, then every part of the suite, and how long each took.
 #
-# The E2E tests and the fault matrix run side by side: a browser test spends most of its time
-# waiting for the page (one third of two cores busy), while the fault matrix keeps both cores
-# busy, so together they take little longer than the fault matrix alone. The fault matrix's output
-# goes to test-results/faults/run.log and is printed when the E2E tests are done. Every part runs
-# even when an earlier one failed, so one red run shows every failure; the exit status is the
-# first failure's (0 when all pass).
+# The fault matrix starts right after the set-up and runs under the other parts, at a lower CPU
+# priority (nice 10): it is the longest part and keeps both cores busy, while the others leave
+# cores idle in places (a typecheck is one thread, a browser test mostly waits for the page, the
+# last unit files run one at a time). The others run one after another in front: check, unit +
+# integration, the Electron scan, E2E. Whatever CPU they leave, the fault matrix takes. Its output
+# goes to test-results/faults/run.log and is printed at the end. Every part runs even when an
+# earlier one failed, so one red run shows every failure; the exit status is the first failure's
+# (0 when all pass).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,37 +21,40 @@ part() {
   shift
   "$@"
   code=$?
-  record "$name" $((SECONDS - start)) "$code"
+  record "$name" "$start" $((SECONDS - start)) "$code"
   return 0
 }
-record() {
-  lines+=("$(printf '  %-34s %4d s  %s' "$1" "$2" "$([ "$3" = 0 ] && echo passed || echo "FAILED (exit $3)")")")
-  if [ "$3" != 0 ] && [ "$status" = 0 ]; then status=$3; fi
+record() { # name, start (s after begin), duration, exit code
+  lines+=("$(printf '  %-40s %4d s  (from %3d s)  %s' "$1" "$3" $(($2 - begin)) "$([ "$4" = 0 ] && echo passed || echo "FAILED (exit $4)")")")
+  if [ "$4" != 0 ] && [ "$status" = 0 ]; then status=$4; fi
 }
 
 begin=$SECONDS
-part "npm run check" npm run check
-part "npm run test:unit" npm run test:unit
-part "npm run scan:electron" npm run scan:electron
-
 mkdir -p test-results/faults
 log=test-results/faults/run.log
 faults_start=$SECONDS
-npm run test:faults > "$log" 2>&1 &
+nice -n 10 npm run test:faults > "$log" 2>&1 &
 faults=$!
 trap 'kill "$faults" 2>/dev/null; exit 130' INT TERM
-echo "run-tests: the fault matrix runs alongside the E2E tests (PID $faults); its output follows them"
+echo "run-tests: the fault matrix runs under the other parts at nice 10 (PID $faults); its output follows them"
+
+part "npm run check" npm run check
+part "npm run test:unit" npm run test:unit
+part "npm run scan:electron" npm run scan:electron
 part "npm run test:e2e" npm run test:e2e
+
+echo
+echo "run-tests: waiting for the fault matrix"
 wait "$faults"
 faults_code=$?
 trap - INT TERM
 echo
-echo "── npm run test:faults (ran alongside the E2E tests) ──"
+echo "── npm run test:faults (ran under the other parts) ──"
 cat "$log"
-record "npm run test:faults (with the E2E)" $((SECONDS - faults_start)) "$faults_code"
+record "npm run test:faults (under the others)" "$faults_start" $((SECONDS - faults_start)) "$faults_code"
 
 echo
-echo "run-tests: how long each part took (set-up not included)"
+echo "run-tests: how long each part took (set-up not included; the fault matrix overlapped the rest)"
 printf '%s\n' "${lines[@]}"
-printf '  %-34s %4d s\n' "all parts" $((SECONDS - begin))
+printf '  %-40s %4d s\n' "all parts" $((SECONDS - begin))
 exit "$status"

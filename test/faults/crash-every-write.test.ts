@@ -56,9 +56,17 @@ interface CaseStart {
   also?: (journal: Journal, events: ChainedEvent[]) => string[];
 }
 
+/** Loaded once per script and parameters file: every case of a matrix checks its journal against the same script. */
+const loadedScripts = new Map<string, LoadedScript>();
 function loadScriptWith(scriptFile: string, paramsFile?: string): LoadedScript {
-  const params = paramsFile ? parseParams(readFileSync(paramsFile, "utf8"), basename(paramsFile)) : undefined;
-  return loadScript(readFileSync(join(ROOT, "ceremony-scripts", scriptFile), "utf8"), scriptFile, params);
+  const key = `${scriptFile}\n${paramsFile ?? ""}`;
+  let loaded = loadedScripts.get(key);
+  if (!loaded) {
+    const params = paramsFile ? parseParams(readFileSync(paramsFile, "utf8"), basename(paramsFile)) : undefined;
+    loaded = loadScript(readFileSync(join(ROOT, "ceremony-scripts", scriptFile), "utf8"), scriptFile, params);
+    loadedScripts.set(key, loaded);
+  }
+  return loaded;
 }
 
 /** Copies a prepared folder (env.json, journal.db, the SoftHSM2 configuration and tokens) to `dir`. */
