@@ -5,8 +5,10 @@
 # priority (nice 10): it is the longest part and keeps both cores busy, while the others leave
 # cores idle in places (a typecheck is one thread, a browser test mostly waits for the page, the
 # last unit files run one at a time). The others run one after another in front: check, unit +
-# integration, the Electron scan, E2E. Whatever CPU they leave, the fault matrix takes. Its output
-# goes to test-results/faults/run.log and is printed at the end. Every part runs even when an
+# integration, the Electron scan, E2E. Whatever CPU they leave, the fault matrix takes; once they
+# are done it goes back to the normal priority (its own process group, reniced), so that on a
+# machine busy with other work it is not starved. Its output goes to test-results/faults/run.log
+# and is printed at the end. Every part runs even when an
 # earlier one failed, so one red run shows every failure; the exit status is the first failure's
 # (0 when all pass).
 set -uo pipefail
@@ -33,9 +35,10 @@ begin=$SECONDS
 mkdir -p test-results/faults
 log=test-results/faults/run.log
 faults_start=$SECONDS
-nice -n 10 npm run test:faults > "$log" 2>&1 &
+# setsid: a process group of its own (its ID is $faults), to renice and to stop as one.
+setsid nice -n 10 npm run test:faults > "$log" 2>&1 &
 faults=$!
-trap 'kill "$faults" 2>/dev/null; exit 130' INT TERM
+trap 'kill -- "-$faults" 2>/dev/null; exit 130' INT TERM
 echo "run-tests: the fault matrix runs under the other parts at nice 10 (PID $faults); its output follows them"
 
 part "npm run check" npm run check
@@ -44,7 +47,8 @@ part "npm run scan:electron" npm run scan:electron
 part "npm run test:e2e" npm run test:e2e
 
 echo
-echo "run-tests: waiting for the fault matrix"
+echo "run-tests: waiting for the fault matrix (now at the normal priority)"
+renice -n 0 -g "$faults" >/dev/null 2>&1 || true
 wait "$faults"
 faults_code=$?
 trap - INT TERM
