@@ -9,11 +9,11 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { InputFileError, readInputFileSync } from "../input-file.ts";
 import { ENVELOPE_FILE, MANIFEST_FILE, RESERVED_FILES, SIGNER_FILE, TRANSCRIPT_FILE, bundlePathProblem } from "./bundle-paths.ts";
-import { transcriptSigner } from "./dsse.ts";
 import { type VerifyFailure, failure } from "./failures.ts";
 import { parseManifest, sha256Hex } from "./manifest.ts";
 import type { Transcript } from "./types.ts";
 import { checkArtifacts } from "./verify-artifacts.ts";
+import { readSigner } from "./verify-envelope.ts";
 import { verifySignedTranscript } from "./verify-signed-transcript.ts";
 import { checkTranscriptBytes } from "./verify-transcript.ts";
 
@@ -169,11 +169,8 @@ function checkCoverage(transcript: Transcript, files: ReadonlyMap<string, Buffer
 function anchorsOf(options: VerifyBundleOptions, failures: VerifyFailure[]): string[] {
   const anchors = [...(options.anchors ?? [])];
   if (options.signerPem !== undefined) {
-    try {
-      anchors.push(transcriptSigner(options.signerPem).keyId);
-    } catch (e) {
-      failures.push(failure("SIGNER_KEY_INVALID", `the expected signer key: ${(e as Error).message}`));
-    }
+    const expected = readSigner(options.signerPem, "the expected signer key", failures);
+    if (expected) anchors.push(expected.keyId);
   }
   return anchors;
 }
