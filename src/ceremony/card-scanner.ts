@@ -2,6 +2,10 @@
  * Reads a printed card back the way a holder with a scanner would: the PDF rendered to PNG by
  * poppler's pdftoppm, the QR code decoded by zbarimg. Used by rehearsals and the demo, so the
  * read-back step exercises the real print path.
+ *
+ * Only QR codes are decoded. zbarimg tries every symbology by default, and its linear decoders
+ * (DataBar, Code 128, …) now and then find a "barcode" in a card's printed words; that stray token
+ * came back as one more word of the card and failed its read-back.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
@@ -18,10 +22,16 @@ export async function scanCardQr(pdfPath: string): Promise<string> {
     await run("pdftoppm", ["-r", "150", "-png", "-f", "1", "-l", "1", pdfPath, join(dir, "page")]);
     const [png] = (await readdir(dir)).filter((f) => f.endsWith(".png"));
     if (!png) throw new Error("pdftoppm wrote no page");
-    const { stdout } = await run("zbarimg", ["--raw", "-q", join(dir, png)]);
-    const text = stdout.trim();
-    if (!text) throw new Error("no QR code found");
-    return text;
+    // zbarimg exits 4 when it finds no symbol at all.
+    const { stdout } = await run("zbarimg", ["--raw", "-q", "-Sdisable", "-Sqrcode.enable", join(dir, png)]).catch((e: { code?: unknown }) => {
+      if (e.code === 4) return { stdout: "" };
+      throw e;
+    });
+    // --raw writes one symbol per line; a card's QR text is one line.
+    const symbols = stdout.split("\n").filter((line) => line.trim() !== "");
+    if (symbols.length === 0) throw new Error("no QR code found");
+    if (symbols.length > 1) throw new Error(`${symbols.length} QR codes found on the page, a card has one`);
+    return symbols[0]!.trim();
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === "ENOENT";
     throw new CeremonyError(

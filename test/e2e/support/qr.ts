@@ -17,7 +17,7 @@ export async function scanQrFromDataUrl(dataUrl: string): Promise<string> {
   try {
     const file = path.join(dir, "card.png");
     await writeFile(file, Buffer.from(match[1], "base64"));
-    const { stdout } = await run("zbarimg", ["--raw", "-q", file]);
+    const { stdout } = await run("zbarimg", ["--raw", "-q", "-Sdisable", "-Sqrcode.enable", file]);
     const text = stdout.trim();
     if (!text) throw new Error("zbarimg found no QR code on the card preview");
     return text;
