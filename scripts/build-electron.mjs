@@ -44,7 +44,7 @@ export async function buildElectron({ outDir = path.join(projectRoot, "out"), lo
     banner: { js: 'var __ceremonyModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
     // A module loaded only when needed (pdfkit, at the first printout) is required, as CommonJS
     // loads it, rather than import()ed: the same package, and a bundle whose compiled code V8 can
-    // keep in a code cache (test/faults/support/code-cache-start.cjs).
+    // keep in a code cache (test/helpers/code-cache-start.cjs).
     supported: { "dynamic-import": false },
   });
   // Any other import.meta member would silently be undefined at run time.

@@ -1,6 +1,6 @@
 /**
  * Reads a printed card back the way a holder with a scanner would: the PDF rendered to PNG by
- * poppler's pdftoppm, the QR code decoded by zbarimg. Used by rehearsals and the demo, so the
+ * poppler's pdftoppm (150 dpi, grey), the QR code decoded by zbarimg. Used by rehearsals and the demo, so the
  * read-back step exercises the real print path.
  *
  * Only QR codes are decoded. zbarimg tries every symbology by default, and its linear decoders
@@ -19,11 +19,13 @@ const run = promisify(execFile);
 export async function scanCardQr(pdfPath: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "card-scan-"));
   try {
-    await run("pdftoppm", ["-r", "150", "-png", "-f", "1", "-l", "1", pdfPath, join(dir, "page")]);
-    const [png] = (await readdir(dir)).filter((f) => f.endsWith(".png"));
-    if (!png) throw new Error("pdftoppm wrote no page");
+    // Grey and uncompressed (PGM): what a scanner hands over, and a tenth of the CPU of a PNG,
+    // whose compression took 0.3 s of the 0.4 s a card's scan cost.
+    await run("pdftoppm", ["-r", "150", "-gray", "-f", "1", "-l", "1", pdfPath, join(dir, "page")]);
+    const [image] = (await readdir(dir)).filter((f) => f.endsWith(".pgm"));
+    if (!image) throw new Error("pdftoppm wrote no page");
     // zbarimg exits 4 when it finds no symbol at all.
-    const { stdout } = await run("zbarimg", ["--raw", "-q", "-Sdisable", "-Sqrcode.enable", join(dir, png)]).catch((e: { code?: unknown }) => {
+    const { stdout } = await run("zbarimg", ["--raw", "-q", "-Sdisable", "-Sqrcode.enable", join(dir, image)]).catch((e: { code?: unknown }) => {
       if (e.code === 4) return { stdout: "" };
       throw e;
     });

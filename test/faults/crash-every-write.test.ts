@@ -30,6 +30,14 @@ import { scratchDir } from "./support/scratch.ts";
 const ROOT = resolve(import.meta.dirname, "../..");
 // One case per core (a case more in flight took longer: 654 s for npm test against 618 s).
 const CONCURRENCY = Math.max(2, Math.min(4, availableParallelism()));
+/**
+ * Every process of the crash bundle runs without V8's optimising compiler (TurboFan). A resumed
+ * case lives for about half a second: TurboFan compiled functions on its background thread that
+ * the case was done with before the optimised code paid back (17 % of the matrix's CPU in a perf
+ * profile). The same flags for every process of the bundle, so that the V8 code cache the first
+ * one writes (start.cjs) is accepted by the others.
+ */
+const CRASH_CHILD_FLAGS = ["--no-opt"];
 /** A bound for a hung matrix on a heavily loaded machine, not an expectation. */
 const MATRIX_BOUND_MS = 2_400_000;
 const work = scratchDir("crash-matrix-");
@@ -141,6 +149,7 @@ async function recordedRun(scriptFile: string, start: CaseStart): Promise<{ refe
   const reference: string[] = [];
   let snapshots = 0;
   const run = await runChild(bundleMain("crash"), [...caseArgs(dir, scriptFile), "each", ...(start.params ? [start.params] : [])], {
+    nodeFlags: CRASH_CHILD_FLAGS,
     onLine(line) {
       if (line.startsWith("EVENT ")) reference.push(line);
       const snapshot = /^SNAPSHOT (\d+)$/.exec(line);
@@ -161,7 +170,7 @@ async function resumedCase(scriptFile: string, seq: number, reference: readonly 
   const dir = join(work, `${scriptFile}-kill-${seq}`);
   const written = reference.slice(0, seq + 1);
   const problems: string[] = [];
-  const run = await runChild(bundleMain("crash"), [...caseArgs(dir, scriptFile), "-1", ...(start.params ? [start.params] : [])]);
+  const run = await runChild(bundleMain("crash"), [...caseArgs(dir, scriptFile), "-1", ...(start.params ? [start.params] : [])], { nodeFlags: CRASH_CHILD_FLAGS });
   if (!run.lines.includes("DONE")) problems.push(`the resumed run did not complete (exit ${run.code}): ${run.stderr.slice(-800)}`);
   const killedBeforeEnd = !written.some((l) => l.split(" ")[2] === "ceremony.completed");
   problems.push(...(await caseProblems(scriptFile, dir, written, killedBeforeEnd, start)));
@@ -223,7 +232,7 @@ async function preparedMasterKey(): Promise<{ from: string; params: string }> {
   const env = await createRehearsalEnvironment([{ label: "crash" }], { parentDir: from });
   writeFileSync(join(from, "env.json"), JSON.stringify(env));
   mkdirSync(join(from, "cards"));
-  const master = await runChild(bundleMain("crash"), [join(from, "env.json"), join(from, "journal.db"), join(ROOT, "ceremony-scripts", "master-key.yaml"), join(from, "master-bundle"), join(from, "cards"), "-1"]);
+  const master = await runChild(bundleMain("crash"), [join(from, "env.json"), join(from, "journal.db"), join(ROOT, "ceremony-scripts", "master-key.yaml"), join(from, "master-bundle"), join(from, "cards"), "-1"], { nodeFlags: CRASH_CHILD_FLAGS });
   expect(master.lines, master.stderr).toContain("DONE");
   const journal = Journal.open(join(from, "journal.db"));
   try {
@@ -273,7 +282,7 @@ async function prepared(name: string, scriptFile: string, paramsFor: (bundle: st
   writeFileSync(join(from, "env.json"), JSON.stringify(env));
   mkdirSync(join(from, "cards"));
   const bundle = join(from, "first-bundle");
-  const first = await runChild(bundleMain("crash"), [join(from, "env.json"), join(from, "journal.db"), join(ROOT, "ceremony-scripts", scriptFile), bundle, join(from, "cards"), "-1"]);
+  const first = await runChild(bundleMain("crash"), [join(from, "env.json"), join(from, "journal.db"), join(ROOT, "ceremony-scripts", scriptFile), bundle, join(from, "cards"), "-1"], { nodeFlags: CRASH_CHILD_FLAGS });
   expect(first.lines, first.stderr).toContain("DONE");
   const journal = Journal.open(join(from, "journal.db"));
   try {

@@ -5,13 +5,13 @@
  * app ships (scripts/build-electron.mjs), as the fault suite bundles its children: a child
  * process then starts in tens of milliseconds instead of seconds under tsx, also on a busy machine.
  */
-import { mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** The bundled crash driver: `node <crashDriver> ARGS…`. */
+    /** The bundled crash driver's start script: `node <crashDriver> ARGS…`. */
     crashDriver: string;
   }
 }
@@ -32,6 +32,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const outDir = join(ROOT, "test-results", "bundles", String(process.pid));
   mkdirSync(outDir, { recursive: true });
   await electron.buildElectron({ outDir, mainEntry: "test/helpers/crash-driver.ts", logLevel: "error" });
-  project.provide("crashDriver", join(outDir, "main.cjs"));
+  // Started through start.cjs, which runs main.cjs with V8's code cache (code-cache-start.cjs).
+  copyFileSync(join(import.meta.dirname, "code-cache-start.cjs"), join(outDir, "start.cjs"));
+  project.provide("crashDriver", join(outDir, "start.cjs"));
   return () => rmSync(outDir, { recursive: true, force: true });
 }

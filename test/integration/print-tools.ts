@@ -43,15 +43,18 @@ export function pageCount(pdf: Buffer): number {
   return Number(pdfInfo(pdf)["Pages"]);
 }
 
-/** Every QR code zbarimg finds on `page`, rasterised at `dpi` as a cheap printer or scanner would see it. */
+/**
+ * Every QR code zbarimg finds on `page`, rasterised at `dpi` in grey as a cheap printer or scanner
+ * would see it. An uncompressed PGM, as the card scanner uses (src/ceremony/card-scanner.ts).
+ */
 export function decodeQrCodes(pdf: Buffer, page = 1, dpi = 150): string[] {
   return withPdf(pdf, (dir, file) => {
-    run("pdftoppm", ["-r", String(dpi), "-png", "-f", String(page), "-l", String(page), file, join(dir, "page")]);
-    const png = readdirSync(dir).find((f) => f.endsWith(".png"));
-    if (png === undefined) throw new Error("pdftoppm wrote no image");
+    run("pdftoppm", ["-r", String(dpi), "-gray", "-f", String(page), "-l", String(page), file, join(dir, "page")]);
+    const image = readdirSync(dir).find((f) => f.endsWith(".pgm"));
+    if (image === undefined) throw new Error("pdftoppm wrote no image");
     let out: string;
     try {
-      out = run("zbarimg", ["--raw", "-q", "-Sdisable", "-Sqrcode.enable", join(dir, png)]);
+      out = run("zbarimg", ["--raw", "-q", "-Sdisable", "-Sqrcode.enable", join(dir, image)]);
     } catch {
       return []; // zbarimg exits 4 when it finds no symbol
     }

@@ -29,6 +29,6 @@ export async function buildFaultBundles(): Promise<void> {
   for (const [name, entry] of Object.entries(BUNDLES)) {
     const outDir = dirname(bundleMain(name as keyof typeof BUNDLES, true));
     await buildElectron({ outDir, mainEntry: entry, logLevel: "error" });
-    copyFileSync(join(import.meta.dirname, "code-cache-start.cjs"), join(outDir, "start.cjs"));
+    copyFileSync(join(import.meta.dirname, "../../helpers/code-cache-start.cjs"), join(outDir, "start.cjs"));
   }
 }

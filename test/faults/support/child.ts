@@ -10,17 +10,17 @@ export interface ChildRun {
 }
 
 /**
- * Runs `node main.cjs args…`. With `killOn`, SIGKILLs the child as soon as it prints that line.
+ * Runs `node [nodeFlags…] main.cjs args…`. With `killOn`, SIGKILLs the child as soon as it prints that line.
  * `onLine` sees every line as it arrives; what it returns, if anything, is written to the child's
  * standard input. A child still running after `timeoutMs` is killed.
  */
 export function runChild(
   main: string,
   args: string[],
-  options: { killOn?: string; onLine?: (line: string) => string | void; timeoutMs?: number } = {},
+  options: { killOn?: string; onLine?: (line: string) => string | void; timeoutMs?: number; nodeFlags?: readonly string[] } = {},
 ): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [main, ...args], { stdio: [options.onLine ? "pipe" : "ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...(options.nodeFlags ?? []), main, ...args], { stdio: [options.onLine ? "pipe" : "ignore", "pipe", "pipe"] });
     const lines: string[] = [];
     let partial = "";
     let stderr = "";

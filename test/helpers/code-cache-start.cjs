@@ -8,7 +8,8 @@
  * processes of the same bundle; compiling was more than half of a resumed case's CPU (a master-key
  * case resumed at event 5: 0.72 s of CPU without the cache, 0.28 s with it). The code is the same
  * bundle, compiled the same way: V8 refuses a cache made from other source or by another V8 and
- * compiles afresh. Copied next to each fault bundle by bundles.ts.
+ * compiles afresh. Copied next to each fault bundle by test/faults/support/bundles.ts, and next to
+ * the crash driver bundle by test/helpers/global-setup.ts.
  */
 const { existsSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
 const Module = require("node:module");
