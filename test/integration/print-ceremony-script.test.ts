@@ -87,6 +87,7 @@ describe("ceremony print-script", () => {
         token: { label: "unused" },
         cards: { description: "none", deliver: () => Promise.reject(new Error("no cards")) },
         rehearsal: true,
+        pinHashCost: "scripted", // the test's PINs are in its code: a costly hash protects nothing
       });
       const started = runner.events()[0]!;
       if (started.type !== "ceremony.started") throw new Error("the journal does not begin with ceremony.started");

@@ -38,6 +38,7 @@ test("a key made by a step that then failed is journaled as left, adopted on Ret
     token: { label: "half-done", serial: env.tokens[0]!.serial },
     cards: new RehearsalCardSink(join(dir, "cards")),
     rehearsal: true,
+    pinHashCost: "scripted", // the test's PINs are in its code: a costly hash protects nothing
   });
   const cast = rehearsalCast(0);
   await driveCeremony(runner, { participants: cast, hsmPin: DEFAULT_REHEARSAL_PINS.userPin, stopAfterSteps: 2 });

@@ -35,6 +35,7 @@ function options(journal: Journal, crashAfter?: (e: ChainedEvent) => boolean): R
     token: { label: "none" },
     cards: new RehearsalCardSink(join(dir, "cards")),
     rehearsal: true,
+    pinHashCost: "scripted", // the test's PINs are in its code: a costly hash protects nothing
     airGap: () => ({ checkedAt: "2026-05-01T09:00:00Z", interfacesUp: ["eth0"], interfaces: [{ name: "eth0", kind: "wired", up: true }], clear: false }),
     onEvent: (e) => {
       if (crashAfter?.(e)) throw new Crash(`crashed after ${e.type}`);

@@ -39,6 +39,7 @@ test("read-back survives a restart: journaled card by card, counted by the step,
     token: { label: token.label, serial: token.serial },
     cards: sink,
     rehearsal: true,
+    pinHashCost: "scripted", // the test's PINs are in its code: a costly hash protects nothing
   });
   let runner = CeremonyRunner.start(script, options(journal));
   const readBackStep = script.steps.findIndex((s) => s.action.type === "escrow.read-back");

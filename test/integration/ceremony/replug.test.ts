@@ -43,6 +43,7 @@ test("a token folder moved away mid-ceremony and back: the step fails naming the
     token: { label: "replug", serial: env.tokens[0]!.serial },
     cards: new RehearsalCardSink(join(dir, "cards")),
     rehearsal: true,
+    pinHashCost: "scripted", // the test's PINs are in its code: a costly hash protects nothing
   });
   const cast = rehearsalCast(0);
   // Air gap, HSM login, transcript-signing key.

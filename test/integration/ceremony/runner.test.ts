@@ -76,6 +76,7 @@ function options(): RunnerOptions {
     token: { label: "runner" },
     cards: new RehearsalCardSink(join(dir, "cards")),
     rehearsal: true,
+    pinHashCost: "scripted", // the test's PINs are in its code: a costly hash protects nothing
     airGap: () => ({ checkedAt: new Date().toISOString(), interfacesUp: ["eth0 (wired)"], interfaces: [], clear: false }),
   };
 }
