@@ -58,45 +58,50 @@ export async function renderPdf(meta: PdfMetadata, draw: (doc: Pdf) => void): Pr
 let pdfKit: typeof PDFDocument | undefined;
 
 /**
- * pdfkit, through CommonJS, with fontkit deferred. pdfkit requires fontkit when it loads, for
- * TrueType and OpenType fonts it would embed; this app draws only the PDF standard fonts (AFM
- * metrics, nothing embedded), and fontkit was half of pdfkit's load time (~70 of ~140 ms, in every
- * process that prints). A stand-in in the CommonJS module cache takes its place and loads the
- * real fontkit on first use. Should anything of this not resolve, pdfkit loads as it would.
+ * pdfkit, through CommonJS, with two of its dependencies deferred. pdfkit requires them when it
+ * loads, and they were more than half of its load time (~70 and ~20 of ~140 ms, in every process
+ * that prints): fontkit, for TrueType and OpenType fonts it would embed (this app draws only the
+ * PDF standard fonts: AFM metrics, nothing embedded), and linebreak, for its line wrapper (every
+ * line here is placed and aligned by text-fit.ts, and pdfkit is never given a width to wrap in).
+ * A stand-in in the CommonJS module cache takes the place of each and loads the real module on
+ * first use. Should anything of this not resolve, pdfkit loads as it would.
  */
-function loadPdfKit(): typeof PDFDocument {
+export function loadPdfKit(): typeof PDFDocument {
   if (pdfKit) return pdfKit;
   const requireCjs = createRequire(import.meta.url);
   const pdfkitPath = requireCjs.resolve("pdfkit");
-  try {
-    const fontkitPath = requireCjs.resolve("fontkit", { paths: [dirname(pdfkitPath)] });
-    const cache = requireCjs.cache;
-    if (!cache[fontkitPath]) {
-      let real: Record<PropertyKey, unknown> | undefined;
-      const load = (): Record<PropertyKey, unknown> => {
-        if (!real) {
-          delete cache[fontkitPath];
-          real = requireCjs(fontkitPath) as Record<PropertyKey, unknown>;
-        }
-        return real;
-      };
-      const standIn = new Module(fontkitPath);
-      standIn.filename = fontkitPath;
-      standIn.loaded = true;
-      standIn.exports = new Proxy(
-        {},
-        {
-          get: (_, key) => load()[key],
-          has: (_, key) => key in load(),
-          ownKeys: () => Reflect.ownKeys(load()),
-          getOwnPropertyDescriptor: (_, key) => Object.getOwnPropertyDescriptor(load(), key),
-        },
-      );
-      cache[fontkitPath] = standIn;
+  for (const name of ["fontkit", "linebreak"]) {
+    try {
+      deferModule(requireCjs, requireCjs.resolve(name, { paths: [dirname(pdfkitPath)] }));
+    } catch {
+      // Not where pdfkit would find it: pdfkit's own require reports that, as it would.
     }
-  } catch {
-    // fontkit not where pdfkit would find it: pdfkit's own require reports that, as it would.
   }
   pdfKit = requireCjs(pdfkitPath) as typeof PDFDocument;
   return pdfKit;
+}
+
+/** Puts a stand-in for the module at `path` in the CommonJS cache; the real one loads when the stand-in is first used. */
+function deferModule(requireCjs: NodeJS.Require, path: string): void {
+  const cache = requireCjs.cache;
+  if (cache[path]) return;
+  let real: ((...args: unknown[]) => unknown) & Record<PropertyKey, unknown>;
+  const load = (): typeof real => {
+    if (!real) {
+      delete cache[path];
+      real = requireCjs(path) as typeof real;
+    }
+    return real;
+  };
+  const standIn = new Module(path);
+  standIn.filename = path;
+  standIn.loaded = true;
+  // A function, so that a module whose export is a class (linebreak's) can be constructed.
+  standIn.exports = new Proxy(function deferred() {}, {
+    get: (_, key) => load()[key],
+    has: (_, key) => key in load(),
+    construct: (_, args) => Reflect.construct(load(), args) as object,
+    apply: (_, self, args) => Reflect.apply(load(), self, args),
+  });
+  cache[path] = standIn;
 }

@@ -91,9 +91,16 @@ export function drawLine(
   options: { width?: number; align?: "center" | "right"; color?: string } = {},
 ): void {
   setType(doc, type).fillColor(options.color ?? "black");
-  // pdfkit wraps whenever it is given a width, even with lineBreak off; only alignment needs one.
-  const align = options.align ?? "left";
-  doc.text(winAnsi(text), x, y, align === "left" ? { lineBreak: false } : { lineBreak: false, width: options.width, align });
+  const safe = winAnsi(text);
+  // Aligned here, where pdfkit would align it: as pdfkit does (centre: half the width less half
+  // the text's; right: the width less the text's without trailing spaces), but without giving
+  // pdfkit a width, which sends every line through its line wrapper and line-break tables.
+  let left = x;
+  if (options.align !== undefined && options.width !== undefined) {
+    const measure = new TextMeasure(doc, type);
+    left = options.align === "center" ? x + options.width / 2 - measure.width(safe) / 2 : x + options.width - measure.width(safe.replace(/\s+$/, ""));
+  }
+  doc.text(safe, left, y, { lineBreak: false });
 }
 
 /** The largest size from `max` down to `min` (whole points) at which `text` fits `width`; `min` if none does. */

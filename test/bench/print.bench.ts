@@ -12,7 +12,6 @@
  * pays. Figures, not a pass/fail test.
  */
 import { join, resolve } from "node:path";
-import PDFDocument from "pdfkit";
 import { loadScriptFile } from "../../src/ceremony/load-script.ts";
 import { paperScriptInput } from "../../src/ceremony/paper-script.ts";
 import {
@@ -23,7 +22,7 @@ import {
   renderWitnessSheet,
   type EvidenceReportInput,
 } from "../../src/print/index.ts";
-import { renderPdf, type Pdf } from "../../src/print/pdf-document.ts";
+import { loadPdfKit, renderPdf, type Pdf } from "../../src/print/pdf-document.ts";
 import { fakeHex, fakeShareCard, fakeSixteenHolderWitnessSheet, fakeTranscriptSummary, fakeWitnessSheet } from "../unit/print/print-fixtures.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -53,7 +52,8 @@ type TextMethod = (this: Pdf, text: string, x: number, y: number, options?: obje
 
 /** Renders once while recording every `doc.text` call and the page count. */
 async function capture(render: () => Promise<Buffer>): Promise<{ calls: TextCall[]; pages: number; ms: number }> {
-  const proto = PDFDocument.prototype as unknown as { text: TextMethod };
+  // The class the app prints with (loaded through CommonJS by pdf-document.ts).
+  const proto = loadPdfKit().prototype as unknown as { text: TextMethod };
   const original = proto.text;
   const calls: TextCall[] = [];
   let pages = 0;
