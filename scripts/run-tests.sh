@@ -11,51 +11,40 @@
 # and is printed at the end. Every part runs even when an
 # earlier one failed, so one red run shows every failure; the exit status is the first failure's
 # (0 when all pass).
-#
-# In a fresh clone the npm packages are unpacked first without their build scripts; those run
-# (`npm rebuild`: SQLite's compile for better-sqlite3, ~50 s on one core) beside the check, which
-# needs no native module, and the fault matrix starts once they are done.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 declare -a lines=()
 status=0
+cpu_file=$(mktemp)
+# CPU seconds (user + system) of every child this script has waited for so far, in $cpu: a part's
+# CPU is the difference around it (the fault suite's is counted when it is waited for, at the
+# end). Wall times on a shared machine vary by a fifth from run to run; CPU varies less.
+cpu_now() {
+  times > "$cpu_file"
+  cpu=$(awk 'END { n = split($0, t, " "); s = 0; for (i = 1; i <= n; i++) { split(t[i], a, "m"); sub("s", "", a[2]); s += a[1] * 60 + a[2] } printf "%.0f", s }' "$cpu_file")
+}
 part() {
-  local name=$1 start=$SECONDS code
+  local name=$1 start=$SECONDS code cpu0
   shift
+  cpu_now
+  cpu0=$cpu
   "$@"
   code=$?
-  record "$name" "$start" $((SECONDS - start)) "$code"
+  cpu_now
+  record "$name" "$start" $((SECONDS - start)) "$code" $((cpu - cpu0))
   return 0
 }
-record() { # name, start (s after begin), duration, exit code
-  lines+=("$(printf '  %-40s %4d s  (from %3d s)  %s' "$1" "$3" $(($2 - begin)) "$([ "$4" = 0 ] && echo passed || echo "FAILED (exit $4)")")")
+record() { # name, start (s after begin), duration, exit code, CPU seconds
+  lines+=("$(printf '  %-40s %4d s  %5d s CPU  (from %3d s)  %s' "$1" "$3" "$5" $(($2 - begin)) "$([ "$4" = 0 ] && echo passed || echo "FAILED (exit $4)")")")
   if [ "$4" != 0 ] && [ "$status" = 0 ]; then status=$4; fi
 }
 
 begin=$SECONDS
+bash scripts/setup.sh || exit $?
+cpu_now
+record "set-up" "$begin" $((SECONDS - begin)) 0 "$cpu"
 mkdir -p test-results/faults
-checked=0
-if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  setup_start=$SECONDS
-  SETUP_NATIVE=later bash scripts/setup.sh || exit $?
-  echo "run-tests: building the native modules (npm rebuild) beside the check"
-  ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm rebuild --loglevel=error > test-results/npm-rebuild.log 2>&1 &
-  rebuild=$!
-  part "npm run check" npm run check
-  checked=1
-  if ! wait "$rebuild"; then
-    echo "run-tests: npm rebuild failed:" >&2
-    cat test-results/npm-rebuild.log >&2
-    exit 1
-  fi
-  bash scripts/setup.sh || exit $?
-  record "set-up (npm ci, beside the check)" "$setup_start" $((SECONDS - setup_start)) 0
-else
-  setup_start=$SECONDS
-  bash scripts/setup.sh || exit $?
-  record "set-up" "$setup_start" $((SECONDS - setup_start)) 0
-fi
 
 log=test-results/faults/run.log
 faults_start=$SECONDS
@@ -72,7 +61,7 @@ own_session && { echo 10 > "/proc/$faults/autogroup"; } 2>/dev/null
 trap 'kill -- "-$faults" 2>/dev/null; exit 130' INT TERM
 echo "run-tests: the fault matrix runs under the other parts at nice 10 (PID $faults); its output follows them"
 
-((checked)) || part "npm run check" npm run check
+part "npm run check" npm run check
 part "npm run test:unit" npm run test:unit
 part "npm run scan:electron" npm run scan:electron
 part "npm run test:e2e" npm run test:e2e
@@ -81,16 +70,21 @@ echo
 echo "run-tests: waiting for the fault matrix (now at the normal priority)"
 renice -n 0 -g "$faults" >/dev/null 2>&1 || true
 own_session && { echo 0 > "/proc/$faults/autogroup"; } 2>/dev/null
+cpu_now
+cpu0=$cpu
 wait "$faults"
 faults_code=$?
+cpu_now
 trap - INT TERM
 echo
 echo "── npm run test:faults (ran under the other parts) ──"
 cat "$log"
-record "npm run test:faults (under the others)" "$faults_start" $((SECONDS - faults_start)) "$faults_code"
+record "npm run test:faults (under the others)" "$faults_start" $((SECONDS - faults_start)) "$faults_code" $((cpu - cpu0))
 
 echo
 echo "run-tests: how long each part took (the fault matrix overlapped the parts after it started)"
 printf '%s\n' "${lines[@]}"
-printf '  %-40s %4d s\n' "all, set-up included" $((SECONDS - begin))
+cpu_now
+printf '  %-40s %4d s  %5d s CPU\n' "all, set-up included" $((SECONDS - begin)) "$cpu"
+rm -f "$cpu_file"
 exit "$status"

@@ -25,20 +25,11 @@ if ((${#missing[@]})); then
 fi
 
 # npm packages. Electron's binary cannot be downloaded offline; its types are all we need here.
-# SETUP_NATIVE=later (scripts/run-tests.sh in a fresh clone) unpacks them without running their
-# build scripts and stops there: the caller runs `npm rebuild` (SQLite's compile for
-# better-sqlite3 takes ~50 s on one core) beside work that needs no native module, then this
-# script again, which checks the native modules and builds the CLI.
 stamp=node_modules/.package-lock.json
 if [[ ! -f $stamp || package-lock.json -nt $stamp ]]; then
   echo "setup: installing npm packages"
-  if [[ ${SETUP_NATIVE:-} == later ]]; then
-    ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-  else
-    ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
-  fi
+  ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 fi
-[[ ${SETUP_NATIVE:-} == later ]] && exit 0
 
 # npm 11 may skip install scripts; the native modules must really be built.
 for mod in pkcs11js better-sqlite3; do
