@@ -1,9 +1,12 @@
 /**
  * A rehearsal in its own process, for crash tests: the parent kills it (SIGKILL) when it sees a
  * chosen event, then runs it again, which resumes the ceremony from the journal.
- * Bundled by test/helpers/global-setup.ts; usage: node main.cjs ENV_JSON JOURNAL SCRIPT OUT STAGING
+ * Bundled by test/helpers/global-setup.ts; usage: node start.cjs ENV_JSON JOURNAL SCRIPT OUT STAGING [KILL_TYPE KILL_NTH]
  * Prints "EVENT <seq> <type>" after every journal append (synchronously, so the parent sees it
- * before the next one), and "DONE" at the end.
+ * before the next one), and "DONE" at the end. With KILL_TYPE and KILL_NTH it stops dead right
+ * after appending the KILL_NTH event of that type ("PAUSED") and waits for the parent's SIGKILL,
+ * so the kill lands exactly there: a process left running until the signal arrived could finish
+ * the ceremony first on a fast machine, and there would be nothing left to resume.
  */
 import { readFileSync, writeSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -16,7 +19,8 @@ import { cheaplyCheckedCredentials } from "../faults/support/scripted-people.ts"
 
 // CommonJS, as the app ships: no top-level await.
 async function main(): Promise<void> {
-  const [envJson, journalPath, scriptPath, outDir, staging] = process.argv.slice(2) as [string, string, string, string, string];
+  const [envJson, journalPath, scriptPath, outDir, staging, killType, killNth] = process.argv.slice(2) as [string, string, string, string, string, string?, string?];
+  let seen = 0;
   const env = { ...(JSON.parse(readFileSync(envJson, "utf8")) as RehearsalEnvironment), cleanup: async () => undefined };
   const journal = Journal.open(journalPath);
   const cast = rehearsalCast(5);
@@ -45,7 +49,14 @@ async function main(): Promise<void> {
     // checks are not what this tests, and at full cost they are most of its CPU time.
     credentials: cheaplyCheckedCredentials(journal, cast),
     ...(unfinished ? { resumeCeremonyId: unfinished } : {}),
-    onEvent: (e) => writeSync(1, `EVENT ${e.seq} ${e.type}\n`),
+    onEvent: (e) => {
+      writeSync(1, `EVENT ${e.seq} ${e.type}\n`);
+      if (e.type === killType && ++seen === Number(killNth)) {
+        writeSync(1, "PAUSED\n");
+        // Nothing more happens in this process: the parent's SIGKILL ends it here.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+      }
+    },
   });
   journal.close();
   writeSync(1, "DONE\n");

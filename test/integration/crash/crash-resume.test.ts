@@ -34,20 +34,17 @@ interface Kill {
 
 function runDriver(args: string[], kill?: Kill): Promise<{ killed: boolean; done: boolean; out: string }> {
   return new Promise((res, rej) => {
-    // node itself, no wrapper: SIGKILL must hit the process that holds the HSM session.
-    const child = spawn(process.execPath, [DRIVER, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    // node itself, no wrapper: SIGKILL must hit the process that holds the HSM session. With a
+    // kill, the driver stops dead right after that event ("PAUSED") and waits for the signal.
+    const child = spawn(process.execPath, [DRIVER, ...args, ...(kill ? [kill.type, String(kill.nth)] : [])], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
-    let seen = 0;
     let killed = false;
     child.stdout.on("data", (d: Buffer) => {
       out += d.toString();
-      if (kill && !killed) {
-        seen = out.split("\n").filter((l) => l.split(" ")[2] === kill.type).length;
-        if (seen >= kill.nth) {
-          killed = true;
-          child.kill("SIGKILL");
-        }
+      if (kill && !killed && out.split("\n").includes("PAUSED")) {
+        killed = true;
+        child.kill("SIGKILL");
       }
     });
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
