@@ -19,7 +19,8 @@ status=0
 cpu_file=$(mktemp)
 # CPU seconds (user + system) of every child this script has waited for so far, in $cpu: a part's
 # CPU is the difference around it (the fault suite's is counted when it is waited for, at the
-# end). Wall times on a shared machine vary by a fifth from run to run; CPU varies less.
+# end). Wall times on a shared machine vary by a fifth from run to run; CPU varies less. A
+# process nobody waits for is not counted: most of Chromium's helper processes in the E2E part.
 cpu_now() {
   times > "$cpu_file"
   cpu=$(awk 'END { n = split($0, t, " "); s = 0; for (i = 1; i <= n; i++) { split(t[i], a, "m"); sub("s", "", a[2]); s += a[1] * 60 + a[2] } printf "%.0f", s }' "$cpu_file")
