@@ -1,7 +1,7 @@
 /**
- * Reads a printed card back the way a holder with a scanner would: the PDF rendered to PNG by
- * poppler's pdftoppm (150 dpi, grey), the QR code decoded by zbarimg. Used by rehearsals and the demo, so the
- * read-back step exercises the real print path.
+ * Reads a printed card back the way a holder with a scanner would: the PDF's first page rendered
+ * by poppler's pdftoppm (150 dpi, grey), the QR code decoded by zbarimg. Used by rehearsals and
+ * the demo, so the read-back step exercises the real print path.
  *
  * Only QR codes are decoded. zbarimg tries every symbology by default, and its linear decoders
  * (DataBar, Code 128, …) now and then find a "barcode" in a card's printed words; that stray token

@@ -38,6 +38,9 @@ const CONCURRENCY = Math.max(2, Math.min(4, availableParallelism()));
  * one writes (start.cjs) is accepted by the others.
  */
 const CRASH_CHILD_FLAGS = ["--no-opt"];
+/** Runs the crash bundle (crash-entry.ts) with `args`, as every process of this matrix runs. */
+const runCrashChild = (args: string[], options: Parameters<typeof runChild>[2] = {}): ReturnType<typeof runChild> =>
+  runChild(bundleMain("crash"), args, { ...options, nodeFlags: CRASH_CHILD_FLAGS });
 /** A bound for a hung matrix on a heavily loaded machine, not an expectation. */
 const MATRIX_BOUND_MS = 2_400_000;
 const work = scratchDir("crash-matrix-");
@@ -148,8 +151,7 @@ async function recordedRun(scriptFile: string, start: CaseStart): Promise<{ refe
   const dir = await newCaseFolder(`${scriptFile}-clean`, start);
   const reference: string[] = [];
   let snapshots = 0;
-  const run = await runChild(bundleMain("crash"), [...caseArgs(dir, scriptFile), "each", ...(start.params ? [start.params] : [])], {
-    nodeFlags: CRASH_CHILD_FLAGS,
+  const run = await runCrashChild([...caseArgs(dir, scriptFile), "each", ...(start.params ? [start.params] : [])], {
     onLine(line) {
       if (line.startsWith("EVENT ")) reference.push(line);
       const snapshot = /^SNAPSHOT (\d+)$/.exec(line);
@@ -170,7 +172,7 @@ async function resumedCase(scriptFile: string, seq: number, reference: readonly 
   const dir = join(work, `${scriptFile}-kill-${seq}`);
   const written = reference.slice(0, seq + 1);
   const problems: string[] = [];
-  const run = await runChild(bundleMain("crash"), [...caseArgs(dir, scriptFile), "-1", ...(start.params ? [start.params] : [])], { nodeFlags: CRASH_CHILD_FLAGS });
+  const run = await runCrashChild([...caseArgs(dir, scriptFile), "-1", ...(start.params ? [start.params] : [])]);
   if (!run.lines.includes("DONE")) problems.push(`the resumed run did not complete (exit ${run.code}): ${run.stderr.slice(-800)}`);
   const killedBeforeEnd = !written.some((l) => l.split(" ")[2] === "ceremony.completed");
   problems.push(...(await caseProblems(scriptFile, dir, written, killedBeforeEnd, start)));
@@ -232,7 +234,7 @@ async function preparedMasterKey(): Promise<{ from: string; params: string }> {
   const env = await createRehearsalEnvironment([{ label: "crash" }], { parentDir: from });
   writeFileSync(join(from, "env.json"), JSON.stringify(env));
   mkdirSync(join(from, "cards"));
-  const master = await runChild(bundleMain("crash"), [join(from, "env.json"), join(from, "journal.db"), join(ROOT, "ceremony-scripts", "master-key.yaml"), join(from, "master-bundle"), join(from, "cards"), "-1"], { nodeFlags: CRASH_CHILD_FLAGS });
+  const master = await runCrashChild([join(from, "env.json"), join(from, "journal.db"), join(ROOT, "ceremony-scripts", "master-key.yaml"), join(from, "master-bundle"), join(from, "cards"), "-1"]);
   expect(master.lines, master.stderr).toContain("DONE");
   const journal = Journal.open(join(from, "journal.db"));
   try {
@@ -282,7 +284,7 @@ async function prepared(name: string, scriptFile: string, paramsFor: (bundle: st
   writeFileSync(join(from, "env.json"), JSON.stringify(env));
   mkdirSync(join(from, "cards"));
   const bundle = join(from, "first-bundle");
-  const first = await runChild(bundleMain("crash"), [join(from, "env.json"), join(from, "journal.db"), join(ROOT, "ceremony-scripts", scriptFile), bundle, join(from, "cards"), "-1"], { nodeFlags: CRASH_CHILD_FLAGS });
+  const first = await runCrashChild([join(from, "env.json"), join(from, "journal.db"), join(ROOT, "ceremony-scripts", scriptFile), bundle, join(from, "cards"), "-1"]);
   expect(first.lines, first.stderr).toContain("DONE");
   const journal = Journal.open(join(from, "journal.db"));
   try {

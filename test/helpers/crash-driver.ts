@@ -16,6 +16,7 @@ import { rehearsalCast, rehearseScript } from "../../src/ceremony/rehearsal.ts";
 import type { RehearsalEnvironment } from "../../src/hsm/index.ts";
 import { Journal } from "../../src/journal/index.ts";
 import { cheaplyCheckedCredentials } from "../faults/support/scripted-people.ts";
+import { stopDeadForKill } from "./stop-dead.ts";
 
 // CommonJS, as the app ships: no top-level await.
 async function main(): Promise<void> {
@@ -51,11 +52,7 @@ async function main(): Promise<void> {
     ...(unfinished ? { resumeCeremonyId: unfinished } : {}),
     onEvent: (e) => {
       writeSync(1, `EVENT ${e.seq} ${e.type}\n`);
-      if (e.type === killType && ++seen === Number(killNth)) {
-        writeSync(1, "PAUSED\n");
-        // Nothing more happens in this process: the parent's SIGKILL ends it here.
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
-      }
+      if (e.type === killType && ++seen === Number(killNth)) stopDeadForKill();
     },
   });
   journal.close();

@@ -20,6 +20,7 @@ import { driveCeremony } from "../../../src/ceremony/rehearsal-driver.ts";
 import { CeremonyRunner, type RunnerOptions } from "../../../src/ceremony/runner.ts";
 import { HsmClient, type RehearsalEnvironment } from "../../../src/hsm/index.ts";
 import { Journal } from "../../../src/journal/index.ts";
+import { stopDeadForKill } from "../../helpers/stop-dead.ts";
 import { cheaplyCheckedCredentials, latestCardOf } from "./scripted-people.ts";
 
 /** Blocks this process (nothing else runs) until the parent writes a line on stdin. */
@@ -66,11 +67,7 @@ async function main(): Promise<void> {
     pinHashCost: "scripted",
     onEvent: (e) => {
       writeSync(1, `EVENT ${e.seq} ${e.type} ${e.head}\n`);
-      if (e.seq === killAt) {
-        writeSync(1, "PAUSED\n");
-        // Nothing more happens in this process: the parent's SIGKILL ends it here.
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
-      }
+      if (e.seq === killAt) stopDeadForKill();
       if (snapshots) {
         writeSync(1, `SNAPSHOT ${e.seq}\n`);
         waitForLine();
