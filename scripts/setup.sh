@@ -25,6 +25,15 @@ if ((${#missing[@]})); then
 fi
 
 # npm packages. Electron's binary cannot be downloaded offline; its types are all we need here.
+#
+# better-sqlite3 compiles SQLite from source when its install script finds no prebuilt binary
+# (about 70 s on one core, most of a fresh clone's set-up). Its install script (prebuild-install)
+# first looks for a "local prebuild": this machine keeps the binary it built, packed as
+# prebuild-install names it (package version, Node ABI, platform, arch), in a cache folder outside
+# the clone, so the next clone unpacks it instead of compiling. prebuild-install loads the
+# unpacked binary to check it and compiles when that fails; so does a changed version or Node.
+prebuilds=${XDG_CACHE_HOME:-$HOME/.cache}/ceremony-workstation/prebuilds
+export npm_config_better_sqlite3_local_prebuilds=$prebuilds
 stamp=node_modules/.package-lock.json
 if [[ ! -f $stamp || package-lock.json -nt $stamp ]]; then
   echo "setup: installing npm packages"
@@ -42,6 +51,13 @@ node -e 'require("pkcs11js"); require("better-sqlite3")' || {
   echo "setup: native modules failed to load; try: npm rebuild pkcs11js better-sqlite3" >&2
   exit 1
 }
+
+# Keeps the better-sqlite3 binary that loaded for the next clone (see above), written whole or not at all.
+sqlite_prebuild=$prebuilds/$(node -p '`better-sqlite3-v${require("better-sqlite3/package.json").version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`')
+if [[ ! -f $sqlite_prebuild ]] && mkdir -p "$prebuilds" 2>/dev/null; then
+  tar -C node_modules/better-sqlite3 -czf "$sqlite_prebuild.$$.tmp" build/Release/better_sqlite3.node \
+    && mv "$sqlite_prebuild.$$.tmp" "$sqlite_prebuild" || rm -f "$sqlite_prebuild.$$.tmp"
+fi
 
 # The compiled `ceremony` CLI (dist/cli). Rebuilt every time: it takes a second or two, and a
 # build older than the sources would run old code (bin/ceremony.js refuses one).
