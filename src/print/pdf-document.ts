@@ -58,19 +58,20 @@ export async function renderPdf(meta: PdfMetadata, draw: (doc: Pdf) => void): Pr
 let pdfKit: typeof PDFDocument | undefined;
 
 /**
- * pdfkit, through CommonJS, with two of its dependencies deferred. pdfkit requires them when it
- * loads, and they were more than half of its load time (~70 and ~20 of ~140 ms, in every process
- * that prints): fontkit, for TrueType and OpenType fonts it would embed (this app draws only the
- * PDF standard fonts: AFM metrics, nothing embedded), and linebreak, for its line wrapper (every
- * line here is placed and aligned by text-fit.ts, and pdfkit is never given a width to wrap in).
- * A stand-in in the CommonJS module cache takes the place of each and loads the real module on
- * first use. Should anything of this not resolve, pdfkit loads as it would.
+ * pdfkit, through CommonJS, with three of its dependencies deferred. pdfkit requires them when it
+ * loads, and they were more than half of its load time (~70, ~20 and ~12 of ~150 ms, in every
+ * process that prints): fontkit, for TrueType and OpenType fonts it would embed (this app draws
+ * only the PDF standard fonts: AFM metrics, nothing embedded); linebreak, for its line wrapper
+ * (every line here is placed and aligned by text-fit.ts, and pdfkit is never given a width to wrap
+ * in); and @noble/ciphers' AES, for encrypted PDFs (none here), which builds its lookup tables
+ * when it loads. A stand-in in the CommonJS module cache takes the place of each and loads the
+ * real module on first use. Should anything of this not resolve, pdfkit loads as it would.
  */
 export function loadPdfKit(): typeof PDFDocument {
   if (pdfKit) return pdfKit;
   const requireCjs = createRequire(import.meta.url);
   const pdfkitPath = requireCjs.resolve("pdfkit");
-  for (const name of ["fontkit", "linebreak"]) {
+  for (const name of ["fontkit", "linebreak", "@noble/ciphers/aes"]) {
     try {
       deferModule(requireCjs, requireCjs.resolve(name, { paths: [dirname(pdfkitPath)] }));
     } catch {
