@@ -11,7 +11,7 @@ import { HsmError } from "./errors.ts";
 import type { CapabilityMask } from "./capability-mask.ts";
 import type { FaultPlan } from "./fault-injector.ts";
 import type { Pkcs11Backend } from "./pkcs11-backend.ts";
-import type { BackendMethod, WorkerRequest, WorkerResponse } from "./worker.ts";
+import type { BackendMethod, ModuleLoad, WorkerRequest, WorkerResponse } from "./worker.ts";
 
 export const SOFTHSM2_MODULE = "/usr/lib/softhsm/libsofthsm2.so";
 
@@ -49,6 +49,39 @@ interface Pending {
 const WORKER_BOOT = new URL("./worker-boot.mjs", import.meta.url);
 const WORKER_ENTRY = new URL(import.meta.url.endsWith(".ts") ? "./worker.ts" : "./worker.js", import.meta.url);
 
+/**
+ * The worker thread of a client closed cleanly (its module finalized and unloaded), kept for the
+ * next open in this process. Starting a worker thread is a new V8 isolate and Node environment,
+ * ~45 ms of CPU on the 2-core test machine, more than loading SoftHSM2 in it; a retry after a
+ * device loss, preflight then the ceremony, and the fault matrix's hundreds of replugs each open
+ * the module again. The next client loads its module in this thread afresh (worker.ts "load"),
+ * so a replug is still a new module load. A worker whose close failed, or that was busy, is ended
+ * instead, as is a second spare. Unreferenced while kept: it never holds the process open.
+ */
+let spare: { worker: Worker; forget: () => void } | null = null;
+
+// Only listeners this file added are removed: Worker keeps its own on itself (they start and
+// reference its message port as "message" listeners come and go).
+function takeSpare(): Worker | null {
+  const kept = spare;
+  spare = null;
+  if (!kept) return null;
+  kept.worker.off("exit", kept.forget).off("error", kept.forget);
+  kept.worker.ref();
+  return kept.worker;
+}
+
+function keepSpare(worker: Worker): boolean {
+  if (spare) return false;
+  const forget = (): void => {
+    if (spare?.worker === worker) spare = null;
+  };
+  worker.on("exit", forget).on("error", forget);
+  worker.unref();
+  spare = { worker, forget };
+  return true;
+}
+
 export class HsmClient extends EventEmitter<{ busy: [HsmBusy]; idle: [] }> {
   readonly modulePath: string;
   private readonly worker: Worker;
@@ -61,21 +94,30 @@ export class HsmClient extends EventEmitter<{ busy: [HsmBusy]; idle: [] }> {
     super();
     this.modulePath = options.modulePath ?? SOFTHSM2_MODULE;
     for (const [k, v] of Object.entries(options.env ?? {})) process.env[k] = v;
-    this.worker = new Worker(WORKER_BOOT, {
-      workerData: { entry: WORKER_ENTRY.href, modulePath: this.modulePath, moduleArgs: options.moduleArgs, faults: options.faults, mask: options.mask },
-    });
-    this.worker.on("message", (m: WorkerResponse) => this.settle(m));
-    this.worker.on("error", (e) => this.failAll(new HsmError("HSM_WORKER_EXITED", `The HSM worker failed: ${e.message}. Reconnect the HSM and choose Retry; if it repeats, restart the application.`)));
-    this.worker.on("exit", () => {
-      this.exited = true;
-      this.failAll(new HsmError("HSM_WORKER_EXITED", "The HSM connection was closed. Reconnect the HSM and choose Retry."));
-    });
+    const load: ModuleLoad = { modulePath: this.modulePath, moduleArgs: options.moduleArgs, faults: options.faults, mask: options.mask };
+    const reused = takeSpare();
+    this.worker = reused ?? new Worker(WORKER_BOOT, { workerData: { entry: WORKER_ENTRY.href, ...load } });
+    // A reused thread loads the module now; a failed load is reported by the first request (open's listTokens).
+    if (reused) this.worker.postMessage({ id: 0, method: "load", args: [load] } satisfies WorkerRequest);
+    this.worker.on("message", this.onMessage).on("error", this.onError).on("exit", this.onExit);
     const interval = options.progressIntervalMs ?? 500;
     this.progressInterval = interval;
   }
   private readonly progressInterval: number;
+  private readonly onMessage = (m: WorkerResponse): void => this.settle(m);
+  private readonly onError = (e: Error): void =>
+    this.failAll(new HsmError("HSM_WORKER_EXITED", `The HSM worker failed: ${e.message}. Reconnect the HSM and choose Retry; if it repeats, restart the application.`));
+  private readonly onExit = (): void => {
+    this.exited = true;
+    this.failAll(new HsmError("HSM_WORKER_EXITED", "The HSM connection was closed. Reconnect the HSM and choose Retry."));
+  };
 
-  /** Loads the module in a fresh worker and checks that it initialises. */
+  /** The worker thread the module runs in (a thread kept from a closed client is used again). */
+  get threadId(): number {
+    return this.worker.threadId;
+  }
+
+  /** Loads the module in a worker (a new one, or the spare a closed client left) and checks that it initialises. */
   static async open(options: HsmClientOptions = {}): Promise<HsmClient> {
     const client = new HsmClient(options);
     try {
@@ -155,13 +197,22 @@ export class HsmClient extends EventEmitter<{ busy: [HsmBusy]; idle: [] }> {
     this.stopProgress();
   }
 
-  /** Finalizes the module and ends the worker. Safe to call twice. */
+  /** Finalizes and unloads the module; the worker thread is kept for the next open (see `spare`) or ended. Safe to call twice. */
   async close(): Promise<void> {
     if (this.exited) return;
+    let closed = false;
     try {
       await this.call("close");
+      closed = true;
     } catch {
       // A removed device may fail C_Finalize; the worker ends regardless.
+    }
+    if (this.exited) return;
+    this.exited = true;
+    this.failAll(new HsmError("HSM_WORKER_EXITED", "The HSM connection was closed. Reconnect the HSM and choose Retry."));
+    if (closed) {
+      this.worker.off("message", this.onMessage).off("error", this.onError).off("exit", this.onExit);
+      if (keepSpare(this.worker)) return;
     }
     await this.worker.terminate();
   }
