@@ -63,18 +63,17 @@ port.on("message", (request: WorkerRequest) => {
       if (backend) throw new Error("the HSM worker already has a module loaded");
       load(request.args[0] as ModuleLoad);
       response = { id: request.id, ok: true, value: undefined };
-      port.postMessage(response);
-      return;
+    } else {
+      if (!backend) throw loadError;
+      const fn = backend[request.method] as unknown;
+      if (typeof fn !== "function" || request.method.startsWith("_")) throw new Error(`unknown HSM method ${request.method}`);
+      const value = (fn as (...a: unknown[]) => unknown).apply(backend, request.args);
+      if (request.method === "close") {
+        backend = null;
+        loadError = new HsmError("HSM_WORKER_EXITED", "The HSM connection is closed. Reconnect and retry.");
+      }
+      response = { id: request.id, ok: true, value };
     }
-    if (!backend) throw loadError;
-    const fn = backend[request.method] as unknown;
-    if (typeof fn !== "function" || request.method.startsWith("_")) throw new Error(`unknown HSM method ${request.method}`);
-    const value = (fn as (...a: unknown[]) => unknown).apply(backend, request.args);
-    if (request.method === "close") {
-      backend = null;
-      loadError = new HsmError("HSM_WORKER_EXITED", "The HSM connection is closed. Reconnect and retry.");
-    }
-    response = { id: request.id, ok: true, value };
   } catch (e) {
     const err = e as Partial<HsmError> & Error;
     response = {
