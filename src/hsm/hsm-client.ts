@@ -55,10 +55,17 @@ const WORKER_ENTRY = new URL(import.meta.url.endsWith(".ts") ? "./worker.ts" : "
  * ~45 ms of CPU on the 2-core test machine, more than loading SoftHSM2 in it; a retry after a
  * device loss, preflight then the ceremony, and the fault matrix's hundreds of replugs each open
  * the module again. The next client loads its module in this thread afresh (worker.ts "load"),
- * so a replug is still a new module load. A worker whose close failed, or that was busy, is ended
- * instead, as is a second spare. Unreferenced while kept: it never holds the process open.
+ * so a replug is still a new module load. A worker whose close failed is ended instead, as is a
+ * second spare. Unreferenced while kept: it never holds the process open.
  */
 let spare: { worker: Worker; forget: () => void } | null = null;
+
+/**
+ * Request IDs, unique in the process rather than per client: a thread passes from one client to
+ * the next, and an answer still on its way to the closed client must never match a request of
+ * the next one. (The next client's "load" request, 0, is answered to no one.)
+ */
+let nextRequestId = 1;
 
 // Only listeners this file added are removed: Worker keeps its own on itself (they start and
 // reference its message port as "message" listeners come and go).
@@ -86,7 +93,6 @@ export class HsmClient extends EventEmitter<{ busy: [HsmBusy]; idle: [] }> {
   readonly modulePath: string;
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
   private timer: NodeJS.Timeout | null = null;
   private exited = false;
 
@@ -137,7 +143,7 @@ export class HsmClient extends EventEmitter<{ busy: [HsmBusy]; idle: [] }> {
       for (const t of transfer) wipe(new Uint8Array(t));
       return Promise.reject(new HsmError("HSM_WORKER_EXITED", "The HSM connection is closed. Reconnect and retry."));
     }
-    const id = this.nextId++;
+    const id = nextRequestId++;
     const request: WorkerRequest = { id, method, args: sent };
     return new Promise<Result<M>>((resolve, reject) => {
       this.pending.set(id, { method, startedAt: Date.now(), resolve: resolve as (v: unknown) => void, reject });
@@ -157,7 +163,7 @@ export class HsmClient extends EventEmitter<{ busy: [HsmBusy]; idle: [] }> {
       wipe(moved);
       return Promise.reject(new HsmError("HSM_WORKER_EXITED", "The HSM connection is closed. Reconnect and retry."));
     }
-    const id = this.nextId++;
+    const id = nextRequestId++;
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { method: "login", startedAt: Date.now(), resolve: () => resolve(), reject });
       this.worker.postMessage({ id, method: "login", args: [role, moved] } satisfies WorkerRequest, [moved.buffer]);
@@ -208,8 +214,8 @@ export class HsmClient extends EventEmitter<{ busy: [HsmBusy]; idle: [] }> {
       // A removed device may fail C_Finalize; the worker ends regardless.
     }
     if (this.exited) return;
-    this.exited = true;
-    this.failAll(new HsmError("HSM_WORKER_EXITED", "The HSM connection was closed. Reconnect the HSM and choose Retry."));
+    // From here this client is closed, as if its worker had exited, whether or not the thread is kept.
+    this.onExit();
     if (closed) {
       this.worker.off("message", this.onMessage).off("error", this.onError).off("exit", this.onExit);
       if (keepSpare(this.worker)) return;
