@@ -3,7 +3,7 @@
  * preload can require nothing but "electron", and main requires only Node built-ins and the
  * modules that electron-builder ships in node_modules.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules, createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -102,9 +102,15 @@ describe.skipIf(!existsSync(SOFTHSM2) || !existsSync(HSM_WORKER))("the HSM worke
 
   it("starts from the bundle and loads the PKCS#11 module", async () => {
     const { HsmClient } = createRequire(import.meta.url)(path.join(probeDir, "main.cjs")) as {
-      HsmClient: { open(options: { modulePath: string }): Promise<{ modulePath: string; close(): Promise<void> }> };
+      HsmClient: { open(options: { modulePath: string; env: Record<string, string> }): Promise<{ modulePath: string; close(): Promise<void> }> };
     };
-    const client = await HsmClient.open({ modulePath: SOFTHSM2 });
+    // A SoftHSM2 configuration of its own, named as the app names one: the module reads the
+    // variable from the process environment, which another test in this process may have set.
+    const tokens = path.join(probeDir, "tokens");
+    mkdirSync(tokens);
+    const conf = path.join(probeDir, "softhsm2.conf");
+    writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`);
+    const client = await HsmClient.open({ modulePath: SOFTHSM2, env: { SOFTHSM2_CONF: conf } });
     expect(client.modulePath).toBe(SOFTHSM2);
     await client.close();
   });
