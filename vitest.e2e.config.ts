@@ -16,6 +16,10 @@ export default defineConfig({
     testTimeout: 900_000,
     hookTimeout: 900_000,
     pool: "forks",
+    // The files of one worker process share its module registry (Playwright's client, the
+    // harness and the sources load once per worker, not once per file); each file starts and
+    // stops its own browser, harness and tokens.
+    isolate: false,
     maxWorkers: availableParallelism(),
   },
 });
