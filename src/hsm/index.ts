@@ -4,7 +4,7 @@ export * from "./types.ts";
 export * from "./public-key.ts";
 export { HsmClient, SOFTHSM2_MODULE, type HsmBusy, type HsmClientOptions } from "./hsm-client.ts";
 export { HsmSigner, mechanismFor } from "./hsm-signer.ts";
-export { createRehearsalEnvironment, DEFAULT_REHEARSAL_PINS, type RehearsalEnvironment, type TokenEnvironment } from "./rehearsal-token.ts";
+export { createRehearsalEnvironment, DEFAULT_REHEARSAL_PINS, softhsm2Config, type RehearsalEnvironment, type TokenEnvironment } from "./rehearsal-token.ts";
 export type { FaultPlan } from "./fault-injector.ts";
 export { ulongText } from "./ulong.ts";
 export { RFC5649_VECTOR, wrapMechanismName, wrapMechanismOfName, type WrapChoice } from "./key-wrap-choice.ts";

@@ -18,7 +18,7 @@ import { rehearsalCast } from "../../../src/ceremony/rehearsal.ts";
 import { driveCeremony, type ScriptedParticipant } from "../../../src/ceremony/rehearsal-driver.ts";
 import { CeremonyRunner } from "../../../src/ceremony/runner.ts";
 import { CeremonyError } from "../../../src/errors.ts";
-import { adviceFor, DEFAULT_REHEARSAL_PINS, HsmClient, SOFTHSM2_MODULE, type FaultPlan } from "../../../src/hsm/index.ts";
+import { adviceFor, DEFAULT_REHEARSAL_PINS, HsmClient, SOFTHSM2_MODULE, softhsm2Config, type FaultPlan } from "../../../src/hsm/index.ts";
 import { Journal } from "../../../src/journal/index.ts";
 import { EXPECTED_LABELS, eventProblems, tokenProblems } from "./ceremony-invariants.ts";
 import { cheaplyCheckedCredentials, latestCardOf } from "./scripted-people.ts";
@@ -93,7 +93,7 @@ export async function runFaultCase(base: FaultBase, failAtCall: number, code: Fa
   rmSync(dir, { recursive: true, force: true });
   cpSync(base.dir, dir, { recursive: true });
   const conf = join(dir, "softhsm2.conf");
-  writeFileSync(conf, `directories.tokendir = ${join(dir, "tokens")}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
+  writeFileSync(conf, softhsm2Config(join(dir, "tokens")));
   const env = { SOFTHSM2_CONF: conf };
   const journal = Journal.open(join(dir, "journal.db"));
   const problems: string[] = [];

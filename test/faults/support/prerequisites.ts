@@ -6,7 +6,7 @@
  * rotation meets an old key its journal does not know, as on a new workstation); each case
  * copies that token. The returned parameters point the rotation at the old key.
  */
-import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadScript, parseParams } from "../../../src/ceremony/load-script.ts";
@@ -73,15 +73,4 @@ export async function preparedToken(scriptsDir: string, scriptFile: string, toke
 export async function loadWithParams(scriptsDir: string, scriptFile: string, paramsText: string): Promise<ReturnType<typeof loadScript>> {
   const text = await readFile(join(scriptsDir, scriptFile), "utf8");
   return loadScript(text, scriptFile, paramsText ? parseParams(paramsText, `${scriptFile} parameters`) : undefined);
-}
-
-/**
- * Copies a prepared token's folder to `toDir` for one case; the copy's softhsm2.conf points at
- * its own tokens, so cases never share a token.
- */
-export function copyPreparedToken(prepared: PreparedToken, toDir: string): RehearsalEnvironment {
-  cpSync(prepared.env.dir, toDir, { recursive: true });
-  const conf = join(toDir, "softhsm2.conf");
-  writeFileSync(conf, `directories.tokendir = ${join(toDir, "tokens")}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
-  return { ...prepared.env, dir: toDir, env: { SOFTHSM2_CONF: conf }, cleanup: async () => undefined };
 }

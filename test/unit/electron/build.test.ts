@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { softhsm2Config } from "../../../src/hsm/index.ts";
 
 interface BuildScript {
   buildElectron(options: { outDir: string; logLevel: string; mainEntry?: string }): Promise<{ outDir: string; outputs: string[]; hasCore: boolean }>;
@@ -109,7 +110,7 @@ describe.skipIf(!existsSync(SOFTHSM2) || !existsSync(HSM_WORKER))("the HSM worke
     const tokens = path.join(probeDir, "tokens");
     mkdirSync(tokens);
     const conf = path.join(probeDir, "softhsm2.conf");
-    writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`);
+    writeFileSync(conf, softhsm2Config(tokens));
     const client = await HsmClient.open({ modulePath: SOFTHSM2, env: { SOFTHSM2_CONF: conf } });
     expect(client.modulePath).toBe(SOFTHSM2);
     await client.close();
