@@ -2,10 +2,10 @@
  * Every screen the E2E tests reach is photographed (for people to look at) and audited with
  * axe (for the machine to judge): serious and critical violations fail the test.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import axe from "axe-core";
-import type { Page } from "playwright-core";
+import type { CDPSession, Page } from "playwright-core";
 import { expect } from "vitest";
 
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, "../../../test-results/screenshots");
@@ -56,6 +56,29 @@ async function runAxe(page: Page): Promise<PageViolation[]> {
   return second;
 }
 
+/** One DevTools session per page, for the screenshots. */
+const sessions = new WeakMap<Page, Promise<CDPSession>>();
+
+/**
+ * Writes a PNG of the page as Playwright's `page.screenshot` would (the same clip, the same
+ * pixels: compared byte for byte on a 1600×3381 page), asking Chromium for its faster PNG
+ * encoding (Page.captureScreenshot's optimizeForSpeed, which Playwright does not pass). That cut
+ * Chromium's CPU per full-page screenshot from about 280 to 170 ms; the file is about a fifth
+ * larger. Playwright's caret hiding and animation pause are left out: the app has one animation
+ * (the HSM progress bar) and a caret is harmless in a picture for people to look at.
+ */
+async function savePng(page: Page, file: string, fullPage: boolean): Promise<void> {
+  let session = sessions.get(page);
+  if (!session) sessions.set(page, (session = page.context().newCDPSession(page)));
+  const cdp = await session;
+  const { cssContentSize, cssVisualViewport } = await cdp.send("Page.getLayoutMetrics");
+  const clip = fullPage
+    ? { x: 0, y: 0, width: Math.ceil(cssContentSize.width), height: Math.ceil(cssContentSize.height), scale: 1 }
+    : { x: cssVisualViewport.pageX, y: cssVisualViewport.pageY, width: cssVisualViewport.clientWidth, height: cssVisualViewport.clientHeight, scale: 1 };
+  const { data } = await cdp.send("Page.captureScreenshot", { format: "png", optimizeForSpeed: true, captureBeyondViewport: fullPage, clip });
+  writeFileSync(file, Buffer.from(data, "base64"));
+}
+
 /** One audit log per test file, printed at the end so the figures appear in the run's output. */
 export class ScreenRecorder {
   readonly audits: AuditRecord[] = [];
@@ -82,7 +105,7 @@ export class ScreenRecorder {
       scripts: document.querySelectorAll("script:not([src])").length,
     }));
     expect(inline, `inline style or script on ${screen}`).toEqual({ styled: [], scripts: 0 });
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${this.prefix}-${screen}.png`), fullPage: options.fullPage ?? true, animations: "disabled", caret: "hide" });
+    await savePng(page, path.join(SCREENSHOT_DIR, `${this.prefix}-${screen}.png`), options.fullPage ?? true);
     const shotMs = Date.now() - shotStarted;
     const started = Date.now();
     const found = await runAxe(page);
