@@ -21,7 +21,7 @@ const RENDERER_DIR = path.join(__dirname, "..", "renderer", "dist");
 const PRELOAD_PATH = path.join(__dirname, "preload.cjs");
 const CEREMONY_SCRIPTS_DIR = path.join(__dirname, "..", "ceremony-scripts");
 
-// "ceremony-core-service" is src/api/service.ts (electron/tsconfig.json "paths"). Imported
+// "ceremony-core-service" is src/api/service.ts (tsconfig.json "paths"). Imported
 // dynamically so that a core that fails to load is reported instead of crashing main.
 const importCore = (): Promise<CoreModule> => import("ceremony-core-service");
 

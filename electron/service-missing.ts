@@ -1,6 +1,6 @@
 /**
  * Stands in for src/api/service.ts when a build is made without it (the "ceremony-core-service"
- * path in electron/tsconfig.json falls back to this file). The window still opens, and every
+ * path in tsconfig.json falls back to this file). The window still opens, and every
  * operation answers with this error instead of the app failing to start with no explanation.
  */
 import { CeremonyError } from "../src/errors.ts";

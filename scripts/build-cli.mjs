@@ -19,7 +19,7 @@ import { CLI_DIR, INPUTS } from "./cli-build-freshness.mjs";
 export { CLI_DIR, isCliBuildStale } from "./cli-build-freshness.mjs";
 
 /** Besides the bundled sources, these change what a build produces. */
-const BUILD_FILES = ["scripts/build-cli.mjs", "scripts/build-config.mjs", "package-lock.json", "electron/tsconfig.json"];
+const BUILD_FILES = ["scripts/build-cli.mjs", "scripts/build-config.mjs", "package-lock.json", "tsconfig.json", "tsconfig.base.json"];
 
 /**
  * Builds into a fresh folder and then swaps it in, so that a CLI already running from dist/cli

@@ -22,7 +22,7 @@ export const ESM_REQUIRE_BANNER = 'import { createRequire as __ceremonyCreateReq
 export const NODE_BUILD = {
   absWorkingDir: projectRoot,
   // Its "paths" entry maps "ceremony-core-service" to src/api/service.ts, or to the stub.
-  tsconfig: "electron/tsconfig.json",
+  tsconfig: "tsconfig.json",
   bundle: true,
   platform: "node",
   // package.json "engines": the CLI runs on Node 20; Electron's Node is newer.
