@@ -5,11 +5,11 @@
  */
 import { cp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
-import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT } from "./support/browser.ts";
+import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT, type SharedBrowser } from "./support/browser.ts";
 import { chooseScript, clickForRpc, signIn, startRehearsal } from "./support/ceremony-driver.ts";
 import { abortAfterRootKeyDirectly, rehearseRootCaDirectly } from "./support/drive-service.ts";
 import { ADMIN, HOLDERS, OFFICER, REHEARSAL_HSM_PIN, WITNESSES } from "./support/people.ts";
@@ -18,7 +18,7 @@ import { ScreenRecorder } from "./support/screens.ts";
 
 describe.skipIf(chromiumMissing)("key inventory, auditor and abort", () => {
   let harness: Harness;
-  let browser: Browser;
+  let browser: SharedBrowser;
   let context: BrowserContext;
   let bundleDir: string;
   const screens = new ScreenRecorder("c-auditor-keys");

@@ -10,13 +10,13 @@
  * once the rehearsal has started: the preflight saw the whole token, as a preflight without the
  * PIN cannot run the known-answer tests that would have shown the refusal.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADVICE_TEXT } from "../../src/common/advice.ts";
 import { CKM, HsmClient, type HsmClientOptions } from "../../src/hsm/index.ts";
 import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
-import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT } from "./support/browser.ts";
+import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT, type SharedBrowser } from "./support/browser.ts";
 import {
   attest,
   attestAirGapOverride,
@@ -49,7 +49,7 @@ async function attestBoth(page: Page): Promise<void> {
 
 describe.skipIf(chromiumMissing)("what a failed step offers", () => {
   let harness: Harness;
-  let browser: Browser;
+  let browser: SharedBrowser;
   let context: BrowserContext;
   const screens = new ScreenRecorder("failure-offers");
   const open = HsmClient.open.bind(HsmClient);

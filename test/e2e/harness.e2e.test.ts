@@ -4,7 +4,6 @@
  * with the code's advice kind and sentence, and nothing else; the page gets the app's CSP and a window.ceremony shaped like the preload's.
  */
 import { request as httpRequest } from "node:http";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONTENT_SECURITY_POLICY } from "../../electron/csp.ts";
 import { contract } from "../../src/api/contract.ts";
@@ -12,7 +11,7 @@ import { ADVICE_TEXT } from "../../src/common/advice.ts";
 import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { HARNESS_CSP } from "../harness/harness-csp.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
-import { chromiumMissing, launchChromium, openPage, VIEWPORT } from "./support/browser.ts";
+import { chromiumMissing, launchChromium, openPage, VIEWPORT, type SharedBrowser } from "./support/browser.ts";
 import { ScreenRecorder } from "./support/screens.ts";
 
 describe("browser harness", () => {
@@ -95,7 +94,7 @@ describe("browser harness", () => {
   });
 
   it.skipIf(chromiumMissing)("gives the page window.ceremony with one function per channel and onProgress", async () => {
-    let browser: Browser | undefined;
+    let browser: SharedBrowser | undefined;
     try {
       browser = await launchChromium();
       const context = await browser.newContext({ viewport: VIEWPORT });
@@ -129,7 +128,7 @@ describe("browser harness", () => {
   // axe is no longer in the page and is injected again.
   it.skipIf(chromiumMissing)("fails the screen audit of a start screen whose button has no name, a name without its visible words, or too little contrast", async () => {
     const screens = new ScreenRecorder("z-audit-self-test");
-    let browser: Browser | undefined;
+    let browser: SharedBrowser | undefined;
     try {
       browser = await launchChromium();
       const context = await browser.newContext({ viewport: VIEWPORT });

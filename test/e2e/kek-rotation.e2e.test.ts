@@ -9,14 +9,14 @@
  * screen verifies the bundle and shows the date by which the old KEK is to be destroyed.
  */
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatKcv, formatKeyId, formatUtcDate } from "../../src/common/index.ts";
 import type { InventoryKey } from "../../src/journal/index.ts";
 import { verifyBundle } from "../../src/transcript/index.ts";
 import type { Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
-import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT } from "./support/browser.ts";
+import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT, type SharedBrowser } from "./support/browser.ts";
 import {
   attest,
   attestAirGapOverride,
@@ -48,7 +48,7 @@ const THREE = HOLDERS.slice(0, 3);
 describe.skipIf(chromiumMissing)("KEK rotation through the UI, the Director of Cybersecurity witnessing", () => {
   let room: TokenWorkstation;
   let harness: Harness;
-  let browser: Browser;
+  let browser: SharedBrowser;
   let officerContext: BrowserContext;
   let projectorContext: BrowserContext;
   /** KEK-01 as the master-key ceremony recorded it in the key inventory. */

@@ -3,11 +3,11 @@
  * operate everything a person needs to start a rehearsal and sign in, and the abort dialog
  * holds focus until Escape closes it.
  */
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
-import { chromiumMissing, launchChromium, openPage, VIEWPORT } from "./support/browser.ts";
+import { chromiumMissing, launchChromium, openPage, VIEWPORT, type SharedBrowser } from "./support/browser.ts";
 import { ADMIN } from "./support/people.ts";
 
 const MAX_TABS = 80;
@@ -29,7 +29,7 @@ async function tabTo(page: Page, name: RegExp): Promise<void> {
 
 describe.skipIf(chromiumMissing)("keyboard only", () => {
   let harness: Harness;
-  let browser: Browser;
+  let browser: SharedBrowser;
 
   beforeAll(async () => {
     await ensureRendererBuild();

@@ -7,12 +7,12 @@
  * takes that bundle's path as its parameter and recovers the key from three of those cards into
  * a fresh token.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lookupWord, suggestWords } from "../../src/escrow/wordlist.ts";
 import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
-import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT } from "./support/browser.ts";
+import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT, type SharedBrowser } from "./support/browser.ts";
 import {
   attest,
   attestAirGapOverride,
@@ -34,7 +34,7 @@ const BEFORE_ESCROW = ["Confirm the workstation is offline", "Log in to the HSM"
 
 describe.skipIf(chromiumMissing)("master key rehearsal through the UI", () => {
   let harness: Harness;
-  let browser: Browser;
+  let browser: SharedBrowser;
   let context: BrowserContext;
   const screens = new ScreenRecorder("b-master-key");
   /** The cards as their holders took them home: the text each card's QR code holds. */

@@ -5,11 +5,11 @@
  * their 8 PGP words) marked on the officer's console and on the witness view.
  */
 import { execFileSync } from "node:child_process";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
-import { chromiumMissing, launchChromium, openPage, VIEWPORT } from "./support/browser.ts";
+import { chromiumMissing, launchChromium, openPage, VIEWPORT, type SharedBrowser } from "./support/browser.ts";
 import { attestAirGapOverride, attest, chooseScript, clickForRpc, closeSignIn, runAction, signIn, startRehearsal, waitForAwaitingWitnesses, waitForStep } from "./support/ceremony-driver.ts";
 import { ADMIN, OFFICER, REHEARSAL_HSM_PIN, WITNESSES } from "./support/people.ts";
 import { ScreenRecorder } from "./support/screens.ts";
@@ -44,7 +44,7 @@ async function wrongPinThenRight(page: Page): Promise<void> {
 
 describe.skipIf(chromiumMissing)("paper script", () => {
   let harness: Harness;
-  let browser: Browser;
+  let browser: SharedBrowser;
   let context: BrowserContext;
   const screens = new ScreenRecorder("paper-script");
 

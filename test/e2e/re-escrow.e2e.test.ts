@@ -12,14 +12,14 @@
  * given the new bundle names its set on the recovery screen and recovers the key from two new cards.
  */
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatFingerprint, formatSetId } from "../../src/common/index.ts";
 import type { EventBody } from "../../src/events/index.ts";
 import { verifyBundle } from "../../src/transcript/index.ts";
 import type { Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
-import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT } from "./support/browser.ts";
+import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT, type SharedBrowser } from "./support/browser.ts";
 import {
   attest,
   attestAirGapOverride,
@@ -63,7 +63,7 @@ function oldCardsFit(projector: Page): Promise<string[]> {
 
 describe.skipIf(chromiumMissing)("re-escrow on screen", () => {
   let room: TokenWorkstation;
-  let browser: Browser;
+  let browser: SharedBrowser;
   let context: BrowserContext;
   let projectorContext: BrowserContext;
   let harness: Harness;

@@ -17,7 +17,7 @@
 import { cp, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatSetId } from "../../src/common/index.ts";
 import { lookupWord, suggestWords, WORDS } from "../../src/escrow/wordlist.ts";
@@ -26,7 +26,7 @@ import { verifyBundle } from "../../src/transcript/index.ts";
 import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild, PROJECT_DIR } from "../harness/renderer-build.ts";
 import { jammingPrinter, type JammingPrinter } from "../helpers/jamming-printer.ts";
-import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT } from "./support/browser.ts";
+import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT, type SharedBrowser } from "./support/browser.ts";
 import { attest, attestAirGapOverride, clickForRpc, closeSignIn, runAction, signIn, waitForAwaitingWitnesses, waitForStep } from "./support/ceremony-driver.ts";
 import { ADMIN, HOLDERS, OFFICER, WITNESSES, type Person } from "./support/people.ts";
 import { ScreenRecorder } from "./support/screens.ts";
@@ -59,7 +59,7 @@ describe.skipIf(chromiumMissing)("a real room: bundle folder first, a printer ja
   let env: RehearsalEnvironment;
   let printer: JammingPrinter;
   let harness: Harness;
-  let browser: Browser;
+  let browser: SharedBrowser;
   let context: BrowserContext;
   let work: string;
   const logged: string[] = [];

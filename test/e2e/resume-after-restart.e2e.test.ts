@@ -12,12 +12,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyBundle } from "../../src/transcript/index.ts";
 import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
-import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT } from "./support/browser.ts";
+import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT, type SharedBrowser } from "./support/browser.ts";
 import {
   attest,
   attestAirGapOverride,
@@ -51,7 +51,7 @@ async function shownOutputs(page: Page): Promise<Record<string, string>> {
 
 describe.skipIf(chromiumMissing)("resuming a ceremony after the app stopped mid-ceremony", () => {
   let room: TokenWorkstation;
-  let browser: Browser;
+  let browser: SharedBrowser;
   let officerContext: BrowserContext;
   let projectorContext: BrowserContext;
   const screens = new ScreenRecorder("e-resume");
@@ -170,7 +170,7 @@ describe.skipIf(chromiumMissing)("resuming a ceremony after the app stopped mid-
 describe.skipIf(chromiumMissing)("abandoning a rehearsal after the app stopped mid-rehearsal", () => {
   let dataDir: string;
   let harness: Harness | null = null;
-  let browser: Browser;
+  let browser: SharedBrowser;
   const screens = new ScreenRecorder("e-resume-rehearsal");
   const REASON = "The laptop lost power during the rehearsal.";
 

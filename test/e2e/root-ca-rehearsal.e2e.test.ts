@@ -5,11 +5,11 @@
  * witness view) → finish → the auditor screen verifies the bundle. The root key is RSA-4096,
  * the slowest key the script offers.
  */
-import type { Browser, BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
-import { chromiumMissing, launchChromium, openPage, VIEWPORT, type WatchedPage } from "./support/browser.ts";
+import { chromiumMissing, launchChromium, openPage, VIEWPORT, type WatchedPage, type SharedBrowser } from "./support/browser.ts";
 import {
   attest,
   attestAirGapOverride,
@@ -39,7 +39,7 @@ const ROOT_CA_STEPS = [
 
 describe.skipIf(chromiumMissing)("root CA rehearsal through the UI", () => {
   let harness: Harness;
-  let browser: Browser;
+  let browser: SharedBrowser;
   let context: BrowserContext;
   const screens = new ScreenRecorder("a-root-ca");
 

@@ -13,7 +13,7 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadScript, parseParams } from "../../src/ceremony/load-script.ts";
 import { rehearsalCast, rehearseScript } from "../../src/ceremony/rehearsal.ts";
@@ -22,7 +22,7 @@ import { Journal } from "../../src/journal/index.ts";
 import { verifyBundle } from "../../src/transcript/index.ts";
 import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild, PROJECT_DIR } from "../harness/renderer-build.ts";
-import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT } from "./support/browser.ts";
+import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT, type SharedBrowser } from "./support/browser.ts";
 import {
   attest,
   attestAirGapOverride,
@@ -58,7 +58,7 @@ const STEPS = [
 describe.skipIf(chromiumMissing)("root rotation through the UI, with the CISO or Director of Cybersecurity as named witness", () => {
   let env: RehearsalEnvironment;
   let harness: Harness;
-  let browser: Browser;
+  let browser: SharedBrowser;
   let context: BrowserContext;
   let work: string;
   let oldRoot: string;

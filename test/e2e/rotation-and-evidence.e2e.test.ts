@@ -9,12 +9,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Journal } from "../../src/journal/index.ts";
 import { startHarness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
-import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT } from "./support/browser.ts";
+import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT, type SharedBrowser } from "./support/browser.ts";
 import { clickForRpc } from "./support/ceremony-driver.ts";
 import { rehearseRootCaDirectly } from "./support/drive-service.ts";
 import { ScreenRecorder } from "./support/screens.ts";
@@ -22,7 +22,7 @@ import { ScreenRecorder } from "./support/screens.ts";
 const SCRIPTS = path.resolve(import.meta.dirname, "../../ceremony-scripts");
 
 describe.skipIf(chromiumMissing)("rotation due and policy evidence", () => {
-  let browser: Browser;
+  let browser: SharedBrowser;
   let context: BrowserContext;
   const screens = new ScreenRecorder("r-rotation-evidence");
 

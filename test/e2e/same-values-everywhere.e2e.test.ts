@@ -11,7 +11,6 @@ import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fingerprintWords, formatFingerprint, formatKcv, formatSetId } from "../../src/common/index.ts";
 import { pemToDer } from "../../src/pki/index.ts";
@@ -19,7 +18,7 @@ import { verifyBundle } from "../../src/transcript/index.ts";
 import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
 import { PtySession } from "../helpers/pty-session.ts";
-import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT } from "./support/browser.ts";
+import { chromiumMissing, launchChromium, LONG, openPage, VIEWPORT, type SharedBrowser } from "./support/browser.ts";
 import { clickForRpc } from "./support/ceremony-driver.ts";
 
 const run = promisify(execFile);
@@ -34,7 +33,7 @@ async function pdfText(file: string): Promise<string> {
 
 describe.skipIf(chromiumMissing)("each compared value reads the same on terminal, paper and screen", () => {
   let harness: Harness;
-  let browser: Browser;
+  let browser: SharedBrowser;
   let bundle: string;
   let terminal: string;
   let values: { kcvEcb0: string; kcvCmac: string; setId: string; signer: string; signerWords: string[] };

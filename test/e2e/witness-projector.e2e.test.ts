@@ -6,11 +6,11 @@
  * attestation progress and verdict are at least 32 px. The officer works in the main window;
  * the projector window only follows.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../harness/harness-server.ts";
 import { ensureRendererBuild } from "../harness/renderer-build.ts";
-import { chromiumMissing, launchChromium, openPage, VIEWPORT } from "./support/browser.ts";
+import { chromiumMissing, launchChromium, openPage, VIEWPORT, type SharedBrowser } from "./support/browser.ts";
 import { attest, attestAirGapOverride, chooseScript, clickForRpc, closeSignIn, finishCeremony, runAction, signIn, startRehearsal, waitForAwaitingWitnesses, waitForStep } from "./support/ceremony-driver.ts";
 import { ADMIN, HOLDERS, OFFICER, REHEARSAL_HSM_PIN, WITNESSES } from "./support/people.ts";
 import { attestationStepProblems, PROJECTOR, projectorProblems } from "./support/projector.ts";
@@ -23,7 +23,7 @@ const THREE = HOLDERS.slice(0, 3);
 
 describe.skipIf(chromiumMissing)("witness view on a projector", () => {
   let harness: Harness;
-  let browser: Browser;
+  let browser: SharedBrowser;
   let officerContext: BrowserContext;
   let projectorContext: BrowserContext;
   const screens = new ScreenRecorder("witness-projector");

@@ -1,9 +1,10 @@
 /**
  * Debian's Chromium under Playwright, as docs/architecture.md's testing doctrine says: no downloaded
- * browser. Playwright gives every launch a fresh temporary profile.
+ * browser. Playwright gives every launch a fresh temporary profile, and every browser context
+ * starts empty, as a new incognito window does.
  */
 import { existsSync } from "node:fs";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const chromiumMissing = !existsSync(CHROMIUM);
@@ -21,8 +22,43 @@ export const LONG = { timeout: UI_WAIT_MS };
 /** A wide screen like the ceremony laptop's external display. */
 export const VIEWPORT = { width: 1600, height: 1000 };
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+/**
+ * A test file's share of its worker's Chromium: the browser contexts it opened (each a fresh,
+ * isolated session: its own cookies, storage and pages), closed together by `close()`.
+ */
+export interface SharedBrowser {
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+  /** Closes the contexts this file opened; the browser stays for the worker's next file. */
+  close(): Promise<void>;
+}
+
+/** This worker's Chromium, launched by its first file and again if it was lost. */
+let running: Promise<Browser> | undefined;
+
+/**
+ * One Chromium per test worker, shared by the files the worker runs one after another (their
+ * module registry is shared, vitest.e2e.config.ts): a launch and its shutdown cost about a second
+ * of CPU, and a run has some twenty. Files never share a context, so nothing one file leaves in
+ * its sessions reaches another. Playwright stops the browser when the worker exits.
+ */
+export async function launchChromium(): Promise<SharedBrowser> {
+  let browser = running ? await running.catch(() => undefined) : undefined;
+  if (!browser?.isConnected()) {
+    running = chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await running;
+  }
+  const shared = browser;
+  const contexts: BrowserContext[] = [];
+  return {
+    async newContext(options) {
+      const context = await shared.newContext(options);
+      contexts.push(context);
+      return context;
+    },
+    async close() {
+      await Promise.all(contexts.splice(0).map((c) => c.close()));
+    },
+  };
 }
 
 export interface WatchedPage {
