@@ -241,22 +241,35 @@ describe("tampering", () => {
       sign: async (data) => (await import("node:crypto")).sign("sha256", data, { key: attacker.privateKey, dsaEncoding: "der" }),
     };
 
-    /** Writes `transcript` into a copy of the bundle with the envelope, signer and manifest fitted to it. */
+    /** The copy `forge` last wrote, and the files of its original (read once per original). */
+    let copied: { original: string; copy: string; files: Map<string, Buffer> } | undefined;
+
+    /**
+     * Makes `copy` the bundle `original` with `transcript` in it and the envelope, signer and
+     * manifest fitted to it. The copy is made once per original; a later forgery of the same
+     * original rewrites only the four files a forgery changes, each from the original's bytes or
+     * the forger's, so that the folder holds what a fresh copy would.
+     */
     async function forge(original: string, copy: string, transcript: Transcript, signer: "original" | "attacker"): Promise<void> {
-      rmSync(copy, { recursive: true, force: true });
-      cpSync(original, copy, { recursive: true });
+      if (copied?.original !== original || copied.copy !== copy) {
+        rmSync(copy, { recursive: true, force: true });
+        cpSync(original, copy, { recursive: true });
+        copied = { original, copy, files: new Map(filesUnder(original).map((f) => [relative(original, f), readFileSync(f)] as const)) };
+      }
+      const files = new Map(copied.files);
+      files.delete("manifest.json");
       const bytes = Buffer.from(serializeTranscript(transcript).text);
-      writeFileSync(join(copy, "transcript.json"), bytes);
+      files.set("transcript.json", bytes);
       if (signer === "original") {
         // The original signature over other bytes: all a forger without the HSM key can do.
-        const envelope = JSON.parse(readFileSync(join(original, "transcript.dsse.json"), "utf8")) as { payload: string };
+        const envelope = JSON.parse(copied.files.get("transcript.dsse.json")!.toString("utf8")) as { payload: string };
         envelope.payload = bytes.toString("base64");
-        writeFileSync(join(copy, "transcript.dsse.json"), envelopeBytes(envelope as never));
+        files.set("transcript.dsse.json", envelopeBytes(envelope as never));
       } else {
-        writeFileSync(join(copy, "transcript.dsse.json"), envelopeBytes(await signTranscript(bytes, attackerSigner)));
-        writeFileSync(join(copy, "signer.pub.pem"), spkiPem(attackerSigner.spki));
+        files.set("transcript.dsse.json", envelopeBytes(await signTranscript(bytes, attackerSigner)));
+        files.set("signer.pub.pem", Buffer.from(spkiPem(attackerSigner.spki)));
       }
-      const files = new Map(filesUnder(copy).filter((f) => !f.endsWith("manifest.json")).map((f) => [relative(copy, f), readFileSync(f)] as const));
+      for (const name of ["transcript.json", "transcript.dsse.json", "signer.pub.pem"]) writeFileSync(join(copy, name), files.get(name)!);
       writeFileSync(join(copy, "manifest.json"), manifestBytes(buildManifest(files)));
     }
 
