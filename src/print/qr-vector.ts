@@ -1,4 +1,5 @@
-import QRCode from "qrcode";
+import type QRCode from "qrcode";
+import { create as createQrCode } from "qrcode/lib/core/qrcode.js";
 import { PrintInputError } from "./errors.ts";
 import type { Pdf } from "./pdf-document.ts";
 
@@ -21,7 +22,7 @@ export interface QrPlacement {
 export function drawQrCode(doc: Pdf, text: string, x: number, y: number, size: number, path: string): QrPlacement {
   let symbol: QRCode.QRCode;
   try {
-    symbol = QRCode.create(text, { errorCorrectionLevel: "M" });
+    symbol = createQrCode(text, { errorCorrectionLevel: "M" });
   } catch (error) {
     throw new PrintInputError(path, `cannot be encoded as a QR code (${(error as Error).message})`);
   }
