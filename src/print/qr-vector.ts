@@ -1,7 +1,7 @@
 import type QRCode from "qrcode";
-import { create as createQrCode } from "qrcode/lib/core/qrcode.js";
 import { PrintInputError } from "./errors.ts";
 import type { Pdf } from "./pdf-document.ts";
+import { createQrCode } from "./qrcode-core.ts";
 
 /** QR spec (ISO/IEC 18004) asks for a light margin of 4 modules around the symbol. */
 const QR_QUIET_ZONE = 4;
