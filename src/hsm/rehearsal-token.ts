@@ -44,12 +44,12 @@ export interface RehearsalEnvironment {
 
 export const DEFAULT_REHEARSAL_PINS = { userPin: "rehearsal-user-1234", soPin: "rehearsal-so-5678" } as const;
 
-/** Creates a SoftHSM2 configuration in a fresh temp folder and initialises the given tokens. */
 /** A SoftHSM2 configuration (the file SOFTHSM2_CONF names) keeping its tokens as files in `tokenDir`. */
 export function softhsm2Config(tokenDir: string): string {
   return `directories.tokendir = ${tokenDir}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`;
 }
 
+/** Creates a SoftHSM2 configuration in a fresh temp folder and initialises the given tokens. */
 export async function createRehearsalEnvironment(
   tokens: Array<Partial<RehearsalTokenSpec> & { label: string }>,
   options: { parentDir?: string } = {},
